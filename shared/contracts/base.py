@@ -1,0 +1,100 @@
+"""The base of every published event contract (the published language between services).
+
+A contract is a pydantic model with an explicit `schema_version`. It travels as the JSON payload
+of a JetStream message whose headers carry the CloudEvents attributes in binary mode (`ce-*`,
+ASCII only; Vietnamese text stays in the payload), plus `Nats-Msg-Id` for de-duplication.
+Adding an optional field is compatible; anything else is a new contract version, published
+side by side.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CLOUDEVENTS_SPEC_VERSION = "1.0"
+CE_TYPE_PREFIX = "vn.gov.tdkt"
+
+
+class ActorInfo(BaseModel):
+    """Who caused the event: user id, role and organisation-unit code."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    role: str
+    unit: str = ""
+
+
+class EventContract(BaseModel):
+    """Envelope fields shared by every published event; subclasses add the payload."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    subject: ClassVar[str]
+    schema_version: int = 1
+    event_id: str = Field(description="Stable id: `<service>-<notification id>`; also Nats-Msg-Id and ce-id")
+    source: str = Field(description="CloudEvents source, e.g. /services/campaigns")
+    occurred_at: datetime = Field(description="When the event happened, UTC")
+    actor: ActorInfo
+    aggregate_id: str
+    aggregate_version: int = Field(description="Version of the aggregate after this event; order per aggregate")
+
+    @classmethod
+    def ce_type(cls) -> str:
+        """CloudEvents type: `vn.gov.tdkt.campaign.registered.v1`."""
+        version = cls.model_fields["schema_version"].default
+        return f"{CE_TYPE_PREFIX}.{cls.subject.removeprefix('tdkt.')}.v{version}"
+
+    def headers(self) -> dict[str, str]:
+        """CloudEvents binary-mode headers plus the JetStream de-duplication id."""
+        occurred = self.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return {
+            "Nats-Msg-Id": self.event_id,
+            "ce-specversion": CLOUDEVENTS_SPEC_VERSION,
+            "ce-id": self.event_id,
+            "ce-source": self.source,
+            "ce-type": self.ce_type(),
+            "ce-time": occurred,
+            "ce-subject": self.aggregate_id,
+            "ce-dataschema": f"{self.subject}.v{self.schema_version}",
+        }
+
+    def payload(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class ContractRegistry:
+    """Subject → contract class, so a consumer can parse any published event it meets."""
+
+    def __init__(self) -> None:
+        self._by_subject: dict[str, type[EventContract]] = {}
+
+    def register(self, contract: type[EventContract]) -> type[EventContract]:
+        existing = self._by_subject.get(contract.subject)
+        if existing is not None and existing is not contract:
+            raise ValueError(f"subject {contract.subject} already has {existing.__name__}")
+        self._by_subject[contract.subject] = contract
+        return contract
+
+    def get(self, subject: str) -> type[EventContract] | None:
+        return self._by_subject.get(subject)
+
+    def parse(self, subject: str, data: dict[str, Any]) -> EventContract:
+        contract = self._by_subject.get(subject)
+        if contract is None:
+            raise KeyError(f"no contract for subject {subject}")
+        return contract.model_validate(data)
+
+    def all(self) -> list[type[EventContract]]:
+        return list(self._by_subject.values())
+
+
+REGISTRY = ContractRegistry()
+
+
+def published(contract: type[EventContract]) -> type[EventContract]:
+    """Class decorator: add a contract to the catalogue."""
+    return REGISTRY.register(contract)

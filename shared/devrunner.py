@@ -1,0 +1,112 @@
+"""`tdkt up`: the whole system on one machine, on embedded defaults.
+
+Starts a JetStream `nats-server` (unless `TDKT_NATS_URL` names one) with its store under
+`var/nats`, then the four services as separate processes, streams their logs with a service
+prefix, and stops everything cleanly on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from shared.natsserver import NatsServerProcess, port_open
+from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
+
+COLOURS = {"campaigns": "36", "dossiers": "35", "notifications": "33", "reporting": "32", "nats": "34"}
+
+
+def _prefix(name: str) -> str:
+    label = f"{name:<13}|"
+    return f"\033[{COLOURS.get(name, '0')}m{label}\033[0m " if sys.stdout.isatty() else label + " "
+
+
+def _pump(name: str, stream: object) -> None:
+    prefix = _prefix(name)
+    for line in iter(stream.readline, b""):  # type: ignore[attr-defined]
+        sys.stdout.write(prefix + line.decode("utf-8", "replace"))
+        sys.stdout.flush()
+
+
+def _wait_healthy(url: str, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def run_system(var_dir: Path, after_start: Callable[[dict[str, str]], None] | None = None) -> int:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    nats_process: NatsServerProcess | None = None
+    nats_url = os.environ.get("TDKT_NATS_URL")
+    if not nats_url:
+        if port_open("127.0.0.1", DEV_NATS_PORT):
+            print(
+                f"Cổng {DEV_NATS_PORT} đang bận: có thể một `tdkt up` khác đang chạy. Dừng nó trước, "
+                "hoặc đặt TDKT_NATS_URL để dùng NATS sẵn có.",
+                file=sys.stderr,
+            )
+            return 1
+        nats_process = NatsServerProcess(DEV_NATS_PORT, var_dir / "nats", var_dir / "nats.log").start()
+        nats_url = nats_process.url
+    env = {**os.environ, "TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(var_dir.resolve()), "PYTHONUNBUFFERED": "1"}
+    env.setdefault("TDKT_DEV_MODE", "1")
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = threading.Event()
+
+    def stop(*_: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for name, port in SERVICE_PORTS.items():
+            proc = subprocess.Popen(
+                [sys.executable, "-m", f"services.{name}"],
+                env={**env, "TDKT_PORT": str(port)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
+            processes[name] = proc
+            threading.Thread(target=_pump, args=(name, proc.stdout), daemon=True).start()
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICE_PORTS.items()}
+        healthy = all(_wait_healthy(url) for url in urls.values())
+        print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
+        print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))
+        for name, url in urls.items():
+            print(f"   {name:<13}: {url}   API: {url}/docs   sự kiện: {url}/asyncapi")
+        print(" Nhấn Ctrl-C để dừng.\n", flush=True)
+        if after_start and healthy:
+            after_start(urls)
+        while not stopping.is_set():
+            if any(p.poll() is not None for p in processes.values()):
+                dead = [n for n, p in processes.items() if p.poll() is not None]
+                print(f"Dịch vụ đã dừng bất thường: {', '.join(dead)}; dừng toàn bộ.", file=sys.stderr)
+                return 1
+            stopping.wait(0.5)
+        return 0
+    finally:
+        for proc in processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in processes.values():
+            try:
+                proc.wait(25)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if nats_process:
+            nats_process.stop()
+        print("Đã dừng tdkt.", flush=True)

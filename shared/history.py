@@ -1,0 +1,59 @@
+"""Audit reads over any event-sourced aggregate: its full history, in order, as JSON-ready data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import Application
+
+from shared.actor import Actor
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+
+def jsonable(value: Any) -> Any:
+    """Dates, decimals, ids and actors in a form JSON (and a person) can read."""
+    if isinstance(value, Actor):
+        return value.as_dict()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def event_history(app: Application[Any], aggregate_id: UUID) -> list[dict[str, Any]]:
+    """Every stored event of one aggregate: type, version, when (UTC and Vietnam time), who, why, what."""
+    entries = []
+    for event in app.repository.event_store.get(aggregate_id):
+        timestamp: datetime = event.timestamp
+        actor = getattr(event, "actor", None)
+        data = {k: jsonable(v) for k, v in vars(event).items() if k not in _ENVELOPE}
+        entries.append(
+            {
+                "version": event.originator_version,
+                "type": type(event).__name__,
+                "recorded_at": timestamp.isoformat(),
+                "recorded_at_local": timestamp.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y"),
+                "actor": actor.as_dict() if isinstance(actor, Actor) else None,
+                "reason": data.get("reason") or None,
+                "data": data,
+            }
+        )
+    return entries
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()

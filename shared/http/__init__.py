@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every service: the app factory, problem details, the actor."""

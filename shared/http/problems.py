@@ -1,0 +1,128 @@
+"""RFC 9457 problem details, with messages a clerk can act on (in Vietnamese)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa xác định người thực hiện",
+    403: "Không có quyền thực hiện",
+    404: "Không tìm thấy",
+    409: "Thao tác không hợp lệ với trạng thái hiện tại",
+    422: "Dữ liệu không hợp lệ",
+    500: "Lỗi hệ thống",
+    503: "Dịch vụ tạm thời chưa sẵn sàng",
+}
+
+# pydantic error type → Vietnamese message; `{…}` takes values from the error's context.
+VALIDATION_MESSAGES = {
+    "missing": "Trường này là bắt buộc.",
+    "string_too_short": "Cần ít nhất {min_length} ký tự.",
+    "string_too_long": "Tối đa {max_length} ký tự.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "float_parsing": "Phải là số.",
+    "decimal_parsing": "Phải là số.",
+    "bool_parsing": "Phải là đúng/sai (true/false).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ; dùng định dạng YYYY-MM-DD.",
+    "date_parsing": "Ngày không hợp lệ; dùng định dạng YYYY-MM-DD.",
+    "date_type": "Ngày không hợp lệ; dùng định dạng YYYY-MM-DD.",
+    "datetime_parsing": "Thời điểm không hợp lệ; dùng định dạng ISO 8601.",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ; dùng định dạng ISO 8601.",
+    "uuid_parsing": "Mã định danh không hợp lệ.",
+    "enum": "Giá trị không hợp lệ; chọn một trong: {expected}.",
+    "literal_error": "Giá trị không hợp lệ; chọn một trong: {expected}.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "too_short": "Cần ít nhất {min_length} mục.",
+    "list_type": "Phải là một danh sách.",
+    "dict_type": "Phải là một đối tượng.",
+    "model_attributes_type": "Phải là một đối tượng.",
+    "json_invalid": "Nội dung JSON không hợp lệ.",
+    "extra_forbidden": "Trường này không được phép.",
+    "value_error": "{error}",
+}
+
+
+def vietnamese_message(error: dict[str, Any]) -> str:
+    template = VALIDATION_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", "Giá trị không hợp lệ."))
+    context = {k: v for k, v in (error.get("ctx") or {}).items()}
+    if "error" in context:
+        context["error"] = str(context["error"])
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return str(error.get("msg", "Giá trị không hợp lệ."))
+
+
+def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+def problem(status: int, detail: str, *, errors: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Lỗi"), "status": status}
+    body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+class ProblemError(Exception):
+    """Raise from an endpoint to answer with a problem document."""
+
+    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+
+
+def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], int] | None = None) -> None:
+    """Answer every error as problem+json; `domain_errors` maps a service's exceptions to statuses.
+
+    A domain exception may carry `field_errors: dict[str, str]` (shown as `errors`) and should
+    carry a Vietnamese message as its `str()`.
+    """
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            errors.setdefault(field_path(error.get("loc", ())), vietnamese_message(error))
+        return problem(422, "Dữ liệu gửi lên chưa hợp lệ; xem chi tiết từng trường.", errors=errors)
+
+    @app.exception_handler(ProblemError)
+    async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
+        return problem(exc.status, exc.detail, errors=exc.errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Lỗi")
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = "Không tìm thấy địa chỉ này."
+        if exc.status_code == 405:
+            detail = "Phương thức không được hỗ trợ cho địa chỉ này."
+        return problem(exc.status_code, detail)
+
+    for error_type, status in (domain_errors or {}).items():
+
+        async def _domain(_: Request, exc: Exception, status: int = status) -> JSONResponse:
+            errors = getattr(exc, "field_errors", None) or None
+            detail = "Dữ liệu gửi lên chưa hợp lệ; xem chi tiết từng trường." if errors else str(exc)
+            return problem(status, detail, errors=errors, code=getattr(exc, "code", None) or None)
+
+        app.add_exception_handler(error_type, _domain)  # type: ignore[arg-type]

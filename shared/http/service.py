@@ -1,0 +1,183 @@
+"""One service = one process = one FastAPI app with its FastStream broker in the same event loop.
+
+`ServiceRuntime` holds what a service's wiring assembles (settings, broker, outbox relays,
+readiness checks, background jobs); `create_service_app` turns it into the FastAPI app with
+`/healthz`, `/readyz`, `/metrics`, `/asyncapi.json` and problem-details errors. The broker
+connects in the background and keeps retrying, so HTTP commands work while NATS is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.nats import NatsBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi import get_asyncapi_html
+from prometheus_client import make_asgi_app
+
+from shared.contracts.base import EventContract
+from shared.http.problems import install_problem_handlers
+from shared.messaging.relay import OutboxRelay
+from shared.settings import TdktSettings
+from shared.streams import ALL_STREAMS, ensure_streams, stream_for_subject
+
+log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], None]
+BackgroundJob = Callable[[], Awaitable[None]]
+
+
+def make_broker(settings: TdktSettings, service: str) -> NatsBroker:
+    return NatsBroker(
+        settings.nats_url,
+        name=f"tdkt-{service}",
+        max_reconnect_attempts=-1,  # keep trying: the relay waits, commands still succeed
+        reconnect_time_wait=1.0,
+        connect_timeout=2.0,
+        graceful_timeout=15.0,
+    )
+
+
+def jetstream_publisher(broker: NatsBroker) -> Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]:
+    """The relay's publish function: a JetStream publish that awaits the ack."""
+
+    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
+        ack = await broker.publish(
+            payload, subject, headers=headers, stream=stream_for_subject(subject).name, timeout=5.0
+        )
+        if ack is None:
+            raise RuntimeError(f"no JetStream ack for {subject}")
+        return ack
+
+    return publish
+
+
+def document_publications(broker: NatsBroker, contracts: Sequence[type[EventContract]]) -> None:
+    """Declare the published subjects so that the AsyncAPI document describes them."""
+    for contract in contracts:
+        broker.publisher(
+            contract.subject,
+            schema=contract,
+            title=f"{contract.subject}:Publish",
+            description=(contract.__doc__ or "").strip() or None,
+        )
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    settings: TdktSettings
+    broker: NatsBroker
+    relays: list[OutboxRelay] = field(default_factory=list)
+    readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    background_jobs: list[BackgroundJob] = field(default_factory=list)
+    on_shutdown: list[Callable[[], None]] = field(default_factory=list)
+    broker_started: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def connect_broker(self) -> None:
+        """Connect (retrying until NATS answers), create the streams, then start the subscribers."""
+        await self.broker.connect()
+        js = self.broker.config.connection_state.stream
+        await ensure_streams(
+            js,
+            ALL_STREAMS,
+            replicas=self.settings.stream_replicas,
+            duplicate_window_seconds=self.settings.duplicate_window_seconds,
+        )
+        await self.broker.start()
+        self.broker_started.set()
+        log.info("%s connected to NATS at %s", self.name, self.settings.nats_url)
+
+    async def readiness(self) -> tuple[bool, dict[str, Any]]:
+        checks: dict[str, Any] = {}
+        ok = True
+        try:
+            nats_ok = self.broker_started.is_set() and await self.broker.ping(timeout=2.0)
+        except Exception:
+            nats_ok = False
+        checks["nats"] = "ok" if nats_ok else "unreachable"
+        ok &= bool(nats_ok)
+        for name, check in self.readiness_checks.items():
+            try:
+                await asyncio.to_thread(check)
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"error: {type(exc).__name__}: {exc}"
+                ok = False
+        for relay in self.relays:
+            status = await asyncio.to_thread(relay.status)
+            checks[f"relay:{relay.service}"] = {
+                "published_position": status.published_position,
+                "last_error": status.last_error,
+            }
+        return ok, checks
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter] = (),
+    domain_errors: dict[type[Exception], int] | None = None,
+    version: str = "0.1.0",
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(runtime.connect_broker(), name=f"{runtime.name}-broker")]
+        for relay in runtime.relays:
+            tasks.append(asyncio.create_task(relay.run(), name=f"{relay.service}-relay"))
+        for job in runtime.background_jobs:
+            tasks.append(asyncio.create_task(job()))
+        try:
+            yield
+        finally:
+            for relay in runtime.relays:
+                with contextlib.suppress(Exception):  # last chance to publish what was just stored
+                    if runtime.broker_started.is_set():
+                        await asyncio.wait_for(relay.publish_pending(), timeout=5)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if runtime.broker_started.is_set():
+                await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)
+            for hook in runtime.on_shutdown:
+                hook()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.settings = runtime.settings
+    app.state.runtime = runtime
+    install_problem_handlers(app, domain_errors)
+    for router in routers:
+        app.include_router(router)
+    asyncapi = AsyncAPI(runtime.broker, title=f"tdkt {runtime.name}", version=version, description=description)
+
+    @app.get("/healthz", tags=["vận hành"], summary="Tiến trình còn sống")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get("/readyz", tags=["vận hành"], summary="Sẵn sàng: cơ sở dữ liệu và NATS truy cập được")
+    async def readyz() -> JSONResponse:
+        ok, checks = await runtime.readiness()
+        return JSONResponse(
+            {"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503
+        )
+
+    @app.get("/asyncapi.json", tags=["tài liệu"], summary="AsyncAPI: sự kiện dịch vụ phát và nhận")
+    async def asyncapi_json() -> dict[str, Any]:
+        return asyncapi.to_specification().to_jsonable()  # type: ignore[no-any-return]
+
+    @app.get("/asyncapi", tags=["tài liệu"], include_in_schema=False)
+    async def asyncapi_html() -> HTMLResponse:
+        return HTMLResponse(get_asyncapi_html(asyncapi.to_specification()))
+
+    app.mount("/metrics", make_asgi_app())
+    return app

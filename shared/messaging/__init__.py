@@ -1,0 +1,1 @@
+"""Messaging plumbing shared by every service: outbox relay, publisher, consumers."""

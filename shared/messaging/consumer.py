@@ -1,0 +1,142 @@
+"""Durable JetStream consumers: at least once in, exactly once in effect, with dead letters.
+
+`subscribe_events` registers a FastStream pull subscriber with manual acks. Each message is
+handed to a synchronous handler in a worker thread (handlers write to a database, which is
+blocking); the handler is expected to use `apply_once` so redelivery changes nothing. A failing
+message is retried with back-off (`nak(delay)`), and after `max_deliver` attempts it is copied to
+`deadletter.<consumer>.<subject>` with the error and terminated, so it never blocks the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker, NatsMessage, PullSub
+from prometheus_client import Counter
+
+from shared.streams import StreamSpec, dead_letter_subject, jstream
+
+log = logging.getLogger(__name__)
+
+MESSAGES = Counter("tdkt_consumer_messages_total", "Messages handled by consumer and outcome", ["consumer", "outcome"])
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a handler knows about the message besides its payload."""
+
+    subject: str
+    event_id: str
+    stream: str
+    stream_sequence: int
+    attempt: int
+    headers: dict[str, str]
+
+
+Handler = Callable[[dict[str, Any], Delivery], None]
+
+
+def delivery_of(msg: NatsMessage, payload: dict[str, Any]) -> Delivery:
+    raw = msg.raw_message
+    metadata = raw.metadata
+    headers = dict(msg.headers or {})
+    event_id = headers.get("Nats-Msg-Id") or str(payload.get("event_id") or "")
+    return Delivery(
+        subject=raw.subject,
+        event_id=event_id or f"{metadata.stream}-{metadata.sequence.stream}",
+        stream=metadata.stream,
+        stream_sequence=metadata.sequence.stream,
+        attempt=metadata.num_delivered,
+        headers=headers,
+    )
+
+
+def subscribe_events(
+    broker: NatsBroker,
+    *,
+    consumer: str,
+    stream: StreamSpec,
+    subject_filter: str,
+    handler: Handler,
+    max_deliver: int = 6,
+    backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0),
+    batch_size: int = 50,
+    description: str | None = None,
+) -> None:
+    """Register a durable pull consumer `consumer` on `stream`, filtered by `subject_filter`."""
+
+    async def consume(msg: NatsMessage) -> None:
+        try:
+            payload = json.loads(msg.body)
+        except ValueError:
+            payload = {"_raw": msg.body.decode("utf-8", "replace")}
+        delivery = delivery_of(msg, payload)
+        try:
+            await asyncio.to_thread(handler, payload, delivery)
+        except Exception as exc:
+            await _on_failure(broker, msg, delivery, consumer, exc, max_deliver, backoff_seconds)
+            return
+        await msg.ack()
+        MESSAGES.labels(consumer, "processed").inc()
+
+    consume.__name__ = f"{consumer}_{stream.name.lower()}"
+    broker.subscriber(
+        subject_filter,
+        stream=jstream(stream),
+        durable=f"{consumer}-{stream.name.lower()}",
+        pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
+        # The server must keep redelivering past our own bound, so that we decide the dead letter.
+        config=ConsumerConfig(ack_wait=60, max_deliver=max_deliver + 5, max_ack_pending=1000),
+        deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.MANUAL,
+        description=description or f"{consumer} reads {subject_filter}",
+    )(consume)
+
+
+async def _on_failure(
+    broker: NatsBroker,
+    msg: NatsMessage,
+    delivery: Delivery,
+    consumer: str,
+    exc: Exception,
+    max_deliver: int,
+    backoff_seconds: tuple[float, ...],
+) -> None:
+    error = f"{type(exc).__name__}: {exc}"
+    if delivery.attempt < max_deliver:
+        delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 0
+        log.warning(
+            "%s failed on %s (attempt %s), retry in %ss: %s",
+            consumer,
+            delivery.event_id,
+            delivery.attempt,
+            delay,
+            error,
+        )
+        MESSAGES.labels(consumer, "retried").inc()
+        await msg.nack(delay=delay)
+        return
+    log.error("%s gave up on %s after %s attempts: %s", consumer, delivery.event_id, delivery.attempt, error)
+    headers = {k: v for k, v in delivery.headers.items() if k != "Nats-Msg-Id"}
+    headers.update(
+        {
+            "Nats-Msg-Id": f"dl-{consumer}-{delivery.event_id}",
+            "tdkt-dead-letter-consumer": consumer,
+            "tdkt-dead-letter-error": error.encode("ascii", "backslashreplace").decode()[:1000],
+            "tdkt-original-subject": delivery.subject,
+            "tdkt-original-stream": delivery.stream,
+            "tdkt-original-sequence": str(delivery.stream_sequence),
+            "tdkt-attempts": str(delivery.attempt),
+        }
+    )
+    await broker.publish(
+        msg.body, dead_letter_subject(consumer, delivery.subject), headers=headers, stream="TDKT_DEAD_LETTERS"
+    )
+    MESSAGES.labels(consumer, "dead_lettered").inc()
+    await msg.term()

@@ -1,0 +1,47 @@
+"""Settings every service reads from the environment (prefix `TDKT_`), pydantic-settings style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_NATS_PORT = 4223
+SERVICE_PORTS: dict[str, int] = {
+    "campaigns": 8001,
+    "dossiers": 8002,
+    "notifications": 8003,
+    "reporting": 8004,
+}
+
+
+class TdktSettings(BaseSettings):
+    """Common settings; a service may subclass to add its own."""
+
+    model_config = SettingsConfigDict(env_prefix="TDKT_", env_ignore_empty=True, extra="ignore")
+
+    nats_url: str = f"nats://127.0.0.1:{DEV_NATS_PORT}"
+    var_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int | None = None
+    # Until authentication lands, the actor comes from X-Actor-* headers, and only in dev mode.
+    dev_mode: bool = False
+    stream_replicas: int = 1
+    duplicate_window_seconds: int = 120
+    relay_batch_size: int = 200
+    relay_poll_seconds: float = 1.0
+    consumer_max_deliver: int = 6
+    consumer_backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0)
+    org_units_file: Path | None = None  # default: the packaged Thanh Oai 2023 set
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    def database_url(self, service: str, environ_value: str | None = None) -> str:
+        """SQL database of a service's own read models: `TDKT_DATABASE_URL`, else SQLite under var/."""
+        if environ_value:
+            return environ_value
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / f'{service}-views.sqlite').resolve()}"
+
+    def port_for(self, service: str) -> int:
+        return self.port or SERVICE_PORTS[service]

@@ -1,0 +1,1 @@
+"""Test support: real NATS and PostgreSQL servers for the integration and end-to-end tests."""
