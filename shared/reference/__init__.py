@@ -1,0 +1,1 @@
+"""Reference data shared by the services (organisation units), loaded from packaged YAML files."""
