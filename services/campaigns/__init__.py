@@ -1,0 +1,1 @@
+"""Campaigns service: emulation movements (phong trào thi đua) from draft to closing."""

@@ -1,0 +1,75 @@
+"""Wiring of the campaigns service: event store, outbox relay, overdue sweep, HTTP API."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.campaigns import api
+from services.campaigns.application import Campaigns
+from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_event
+from services.campaigns.scheduler import overdue_sweep
+from services.campaigns.settings import CampaignsSettings
+from shared.eventstore import persistence_env
+from shared.http.service import (
+    ServiceRuntime,
+    create_service_app,
+    document_publications,
+    jetstream_publisher,
+    make_broker,
+)
+from shared.messaging.relay import OutboxRelay
+from shared.reference.org_units import load_org_units
+from shared.settings import TdktSettings
+
+SERVICE = "campaigns"
+
+
+def open_campaigns(settings: CampaignsSettings) -> Campaigns:
+    """The event-sourced application on the configured store (SQLite under var/ by default)."""
+    return Campaigns(
+        env=persistence_env("Campaigns", settings.var_dir),
+        units=load_org_units(settings.org_units_file),
+        review_due_days=settings.campaigns_review_due_days,
+    )
+
+
+def build_app(settings: TdktSettings | None = None) -> FastAPI:
+    settings = settings if isinstance(settings, CampaignsSettings) else CampaignsSettings()
+    campaigns = open_campaigns(settings)
+    broker = make_broker(settings, SERVICE)
+    document_publications(broker, PUBLISHED_CONTRACTS)
+    relay = OutboxRelay(
+        campaigns,
+        map_campaign_event,
+        jetstream_publisher(broker),
+        service=SERVICE,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+    )
+    campaigns.add_save_listener(relay.wake)
+
+    def event_store_check() -> None:
+        campaigns.recorder.max_notification_id()
+
+    runtime = ServiceRuntime(
+        name=SERVICE,
+        settings=settings,
+        broker=broker,
+        relays=[relay],
+        readiness_checks={"event_store": event_store_check},
+        background_jobs=[overdue_sweep(campaigns, settings.campaigns_overdue_check_seconds)],
+        on_shutdown=[campaigns.close],
+    )
+    app = create_service_app(
+        runtime,
+        title="tdkt – Phong trào thi đua",
+        description=(
+            "Đăng ký, phát động, sơ kết, tổng kết phong trào thi đua; kiểm tra điều kiện khen thưởng chuyên đề "
+            "(Công văn 147/UBND-NV)."
+        ),
+        routers=[api.router, api.units_router],
+        domain_errors={CampaignValidationError: 422, CampaignError: 409, CampaignNotFound: 404},
+    )
+    app.state.campaigns = campaigns
+    return app

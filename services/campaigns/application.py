@@ -1,0 +1,437 @@
+"""Use cases of the campaigns service over the event store: commands, queries and a JSON view.
+
+Listing: campaigns are found through the application's notification log, filtered on the topic of
+`Campaign.Drafted` (one notification per campaign, written in the same transaction as the
+campaign itself, so the list is never out of step and needs no extra aggregate). Each campaign is
+then loaded and filtered in memory, which is fine at a district's few dozen movements a year; a
+reporting projection is the place for anything heavier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from services.campaigns.domain import (
+    DEFAULT_REVIEW_DUE_DAYS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    Campaign,
+    CampaignStatus,
+    DocumentReference,
+    Review,
+    ReviewResult,
+    Stage,
+    Target,
+    campaign_id_for,
+    is_review_overdue,
+    review_due_date,
+)
+from services.campaigns.eligibility import assess_eligibility
+from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from shared.actor import SYSTEM_ACTOR, Actor
+from shared.eventstore import TdktApplication
+from shared.reference.org_units import OrgUnitDirectory, load_org_units
+from shared.text import matches
+
+_PAGE = 500
+
+
+class Campaigns(TdktApplication):
+    """The campaigns application. `units` (org-unit directory) and `review_due_days` are injected."""
+
+    name = "Campaigns"
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        units: OrgUnitDirectory | None = None,
+        review_due_days: int = DEFAULT_REVIEW_DUE_DAYS,
+    ) -> None:
+        review_due_date(date(2000, 1, 1), review_due_days)  # fail fast on a bad setting
+        super().__init__(env)
+        self.units = units or load_org_units()
+        self.review_due_days = review_due_days
+
+    # ----------------------------------------------------------------- commands
+
+    def draft(
+        self,
+        *,
+        code: str,
+        name: str,
+        lead_unit_id: str,
+        kind: str,
+        launching_level: str,
+        actor: Actor,
+        purpose: str = "",
+        requirements: str = "",
+        content: str = "",
+        targets: Sequence[Target | Mapping[str, Any]] = (),
+        start_date: date | None = None,
+        end_date: date | None = None,
+        stages: Sequence[Stage | Mapping[str, Any]] = (),
+        directive: DocumentReference | Mapping[str, Any] | None = None,
+        plan: DocumentReference | Mapping[str, Any] | None = None,
+    ) -> Campaign:
+        """Drafts a campaign; its code must be new and its lead unit and level known."""
+        fields = {
+            "code": code,
+            "name": name,
+            "lead_unit_id": lead_unit_id,
+            "kind": kind,
+            "launching_level": launching_level,
+            "purpose": purpose,
+            "requirements": requirements,
+            "content": content,
+            "targets": targets,
+            "start_date": start_date,
+            "end_date": end_date,
+            "stages": stages,
+            "directive": directive,
+            "plan": plan,
+        }
+        reference_errors = self._reference_errors(lead_unit_id, launching_level, start_date)
+        try:
+            campaign = Campaign.draft(actor=actor, **fields)
+        except CampaignValidationError as exc:
+            raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
+        if reference_errors:
+            raise CampaignValidationError(reference_errors)
+        if campaign.id in self.repository:
+            raise CampaignError("duplicate_code", f"Mã phong trào «{campaign.code}» đã được sử dụng.")
+        self._save(campaign)
+        return campaign
+
+    def amend(self, campaign_id: UUID, *, actor: Actor, reason: str = "", **changes: Any) -> Campaign:
+        """Amends content before launch (keys of `AMENDABLE_FIELDS`); saves nothing when nothing changed."""
+        campaign = self.get(campaign_id)
+        reference_errors = self._reference_errors(
+            changes.get("lead_unit_id", campaign.lead_unit_id),
+            changes.get("launching_level"),
+            changes.get("start_date", campaign.start_date),
+        )
+        try:
+            changed = campaign.amend(actor=actor, reason=reason, **changes)
+        except CampaignValidationError as exc:
+            raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
+        if reference_errors:
+            raise CampaignValidationError(reference_errors)
+        if changed:
+            self._save(campaign)
+        return campaign
+
+    def attach_documents(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        directive: DocumentReference | Mapping[str, Any] | None = None,
+        plan: DocumentReference | Mapping[str, Any] | None = None,
+        reason: str = "",
+    ) -> Campaign:
+        """Records directive and/or plan references, also after launch."""
+        return self._act(campaign_id, "attach_documents", actor=actor, directive=directive, plan=plan, reason=reason)
+
+    def register(self, campaign_id: UUID, *, registration_number: str, registered_on: date, actor: Actor) -> Campaign:
+        return self._act(
+            campaign_id,
+            "register",
+            registration_number=registration_number,
+            registered_on=registered_on,
+            actor=actor,
+        )
+
+    def return_registration(
+        self, campaign_id: UUID, *, reasons: list[str] | str, returned_on: date, actor: Actor
+    ) -> Campaign:
+        return self._act(campaign_id, "return_registration", reasons=reasons, returned_on=returned_on, actor=actor)
+
+    def launch(self, campaign_id: UUID, *, launched_on: date, actor: Actor) -> Campaign:
+        return self._act(campaign_id, "launch", launched_on=launched_on, actor=actor)
+
+    def file_interim_review(
+        self,
+        campaign_id: UUID,
+        *,
+        report: DocumentReference | Mapping[str, Any],
+        summary: str,
+        filed_on: date,
+        actor: Actor,
+        stage: int | None = None,
+        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        proposed_collectives: int = 0,
+        proposed_individuals: int = 0,
+    ) -> Campaign:
+        """Files an interim review (sơ kết), per stage when the campaign has stages."""
+        return self._act(
+            campaign_id,
+            "file_interim_review",
+            report=report,
+            summary=summary,
+            filed_on=filed_on,
+            actor=actor,
+            stage=stage,
+            results=results,
+            proposed_collectives=proposed_collectives,
+            proposed_individuals=proposed_individuals,
+        )
+
+    def file_final_review(
+        self,
+        campaign_id: UUID,
+        *,
+        report: DocumentReference | Mapping[str, Any],
+        summary: str,
+        filed_on: date,
+        actor: Actor,
+        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        proposed_collectives: int = 0,
+        proposed_individuals: int = 0,
+    ) -> Campaign:
+        """Files the final review (tổng kết) with a result for every target."""
+        return self._act(
+            campaign_id,
+            "file_final_review",
+            report=report,
+            summary=summary,
+            filed_on=filed_on,
+            actor=actor,
+            results=results,
+            proposed_collectives=proposed_collectives,
+            proposed_individuals=proposed_individuals,
+        )
+
+    def correct_final_review(
+        self,
+        campaign_id: UUID,
+        *,
+        report: DocumentReference | Mapping[str, Any],
+        summary: str,
+        filed_on: date,
+        reason: str,
+        actor: Actor,
+        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        proposed_collectives: int = 0,
+        proposed_individuals: int = 0,
+    ) -> Campaign:
+        """Replaces the final review by a corrected one (a new event; history keeps both)."""
+        return self._act(
+            campaign_id,
+            "correct_final_review",
+            report=report,
+            summary=summary,
+            filed_on=filed_on,
+            reason=reason,
+            actor=actor,
+            results=results,
+            proposed_collectives=proposed_collectives,
+            proposed_individuals=proposed_individuals,
+        )
+
+    def close_campaign(self, campaign_id: UUID, *, closed_on: date, actor: Actor) -> Campaign:
+        """Closes the campaign (named so because `Application.close()` releases the database)."""
+        return self._act(campaign_id, "close", closed_on=closed_on, actor=actor)
+
+    def cancel(self, campaign_id: UUID, *, reason: str, cancelled_on: date, actor: Actor) -> Campaign:
+        return self._act(campaign_id, "cancel", reason=reason, cancelled_on=cancelled_on, actor=actor)
+
+    def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
+        """Flags a missing final review; a no-op when already flagged (the event happens once)."""
+        campaign = self.get(campaign_id)
+        if campaign.flag_review_overdue(on=on, review_due_days=self.review_due_days, actor=actor):
+            self._save(campaign)
+        return campaign
+
+    def flag_overdue_reviews(self, *, on: date, actor: Actor = SYSTEM_ACTOR) -> list[UUID]:
+        """The scheduler's sweep: flags every campaign newly overdue on `on`; returns their ids."""
+        flagged = []
+        for campaign in self._all():
+            if campaign.review_overdue_flagged_on is None and is_review_overdue(campaign, on, self.review_due_days):
+                try:
+                    self.flag_review_overdue(campaign.id, on=on, actor=actor)
+                except CampaignError as error:
+                    if error.code != "concurrent_update":
+                        raise
+                    continue  # another replica flagged it first: the event still happens once
+                flagged.append(campaign.id)
+        return flagged
+
+    # ----------------------------------------------------------------- queries
+
+    def get(self, campaign_id: UUID, *, version: int | None = None) -> Campaign:
+        """The campaign now, or as it was at `version` (for audit and for per-event eligibility)."""
+        try:
+            return self.repository.get(campaign_id, version=version)
+        except AggregateNotFoundError:
+            raise CampaignNotFound(campaign_id) from None
+
+    def get_by_code(self, code: str) -> Campaign:
+        return self.get(campaign_id_for(code))
+
+    def campaign_ids(self) -> Iterator[UUID]:
+        """Ids of every campaign, in drafting order."""
+        topics = [get_topic(Campaign.Drafted)]
+        start = 1
+        while True:
+            page = self.notification_log.select(start=start, limit=_PAGE, topics=topics)
+            for notification in page:
+                yield notification.originator_id
+            if len(page) < _PAGE:
+                return
+            start = page[-1].id + 1
+
+    def search(
+        self,
+        *,
+        lead_unit_id: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        year: int | None = None,
+        text: str | None = None,
+    ) -> list[Campaign]:
+        """Campaigns matching every given filter, in drafting order.
+
+        `year` keeps campaigns whose timeline overlaps that year (a campaign without dates has no
+        year); `text` is accent-insensitive over code, name, purpose, requirements and content.
+        """
+        found = []
+        for campaign in self._all():
+            if lead_unit_id and campaign.lead_unit_id != lead_unit_id.strip().upper():
+                continue
+            if kind and campaign.kind != kind.strip().lower():
+                continue
+            if status and campaign.status != status.strip().lower():
+                continue
+            if year is not None and not _in_year(campaign, year):
+                continue
+            if text and not matches(
+                text, campaign.code, campaign.name, campaign.purpose, campaign.requirements, campaign.content
+            ):
+                continue
+            found.append(campaign)
+        return found
+
+    def state_as_dict(self, campaign: Campaign) -> dict[str, Any]:
+        return state_as_dict(campaign, review_due_days=self.review_due_days)
+
+    # ----------------------------------------------------------------- plumbing
+
+    def _all(self) -> Iterator[Campaign]:
+        for campaign_id in self.campaign_ids():
+            yield self.get(campaign_id)
+
+    def _act(self, campaign_id: UUID, method: str, **kwargs: Any) -> Campaign:
+        campaign = self.get(campaign_id)
+        getattr(campaign, method)(**kwargs)
+        self._save(campaign)
+        return campaign
+
+    def _save(self, campaign: Campaign) -> None:
+        try:
+            self.save(campaign)
+        except IntegrityError:
+            raise CampaignError(
+                "concurrent_update",
+                "Phong trào vừa được cập nhật bởi người khác (hoặc mã đã được sử dụng); hãy tải lại và thử lại.",
+            ) from None
+
+    def _reference_errors(self, unit_code: Any, level: Any, start: Any) -> dict[str, str]:
+        """The lead unit and the launching level must exist in the org-unit directory (data, not code)."""
+        errors: dict[str, str] = {}
+        if isinstance(unit_code, str) and unit_code.strip():
+            if unit_code not in self.units:
+                errors["lead_unit_id"] = f"Không tìm thấy đơn vị có mã «{unit_code}»."
+            elif isinstance(start, date) and not self.units.get(unit_code).is_active_on(start):
+                unit = self.units.get(unit_code)
+                errors["lead_unit_id"] = (
+                    f"Đơn vị «{unit.display_name}» không hoạt động vào ngày bắt đầu {start.strftime('%d/%m/%Y')}."
+                )
+        levels = {lv.code: lv.name for lv in self.units.authority_levels()}
+        if isinstance(level, str) and level.strip() and level.strip().lower() not in levels:
+            allowed = ", ".join(f"{code} ({name})" for code, name in levels.items())
+            errors["launching_level"] = f"Cấp phát động không hợp lệ: «{level}». Chọn một trong: {allowed}."
+        return errors
+
+
+def _in_year(campaign: Campaign, year: int) -> bool:
+    start = campaign.start_date or campaign.end_date
+    end = campaign.end_date or campaign.start_date
+    return start is not None and end is not None and start.year <= year <= end.year
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _review_view(review: Review) -> dict[str, Any]:
+    return {
+        "stage": review.stage,
+        "filed_on": review.filed_on.isoformat(),
+        "report": review.report.as_dict(),
+        "summary": review.summary,
+        "results": [r.as_dict() for r in review.results],
+        "proposed_collectives": review.proposed_collectives,
+        "proposed_individuals": review.proposed_individuals,
+    }
+
+
+def state_as_dict(campaign: Campaign, *, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS) -> dict[str, Any]:
+    """A JSON-friendly view of the campaign for the API: ISO dates, decimals as strings, eligibility."""
+    status = CampaignStatus(campaign.status)
+    registration = campaign.registration
+    cancellation = campaign.cancellation
+    final_review = campaign.final_review
+    due = review_due_date(campaign.end_date, review_due_days) if campaign.end_date else None
+    return {
+        "id": str(campaign.id),
+        "version": campaign.version,
+        "code": campaign.code,
+        "name": campaign.name,
+        "lead_unit_id": campaign.lead_unit_id,
+        "kind": campaign.kind.value,
+        "kind_label": KIND_LABELS[campaign.kind],
+        "launching_level": campaign.launching_level,
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
+        "purpose": campaign.purpose,
+        "requirements": campaign.requirements,
+        "content": campaign.content,
+        "targets": [t.as_dict() for t in campaign.targets],
+        "start_date": _iso(campaign.start_date),
+        "end_date": _iso(campaign.end_date),
+        "stages": [s.as_dict() for s in campaign.stages],
+        "directive": campaign.directive.as_dict() if campaign.directive else None,
+        "plan": campaign.plan.as_dict() if campaign.plan else None,
+        "registration": (
+            {"number": registration.number, "registered_on": registration.registered_on.isoformat()}
+            if registration
+            else None
+        ),
+        "registration_returns": [
+            {"reasons": list(r.reasons), "returned_on": r.returned_on.isoformat()}
+            for r in campaign.registration_returns
+        ],
+        "launched_on": _iso(campaign.launched_on),
+        "interim_reviews": [_review_view(r) for r in campaign.interim_reviews],
+        "final_review": _review_view(final_review) if final_review else None,
+        "review_due_on": _iso(due),
+        "review_overdue_flagged_on": _iso(campaign.review_overdue_flagged_on),
+        "closed_on": _iso(campaign.closed_on),
+        "cancellation": (
+            {"reason": cancellation.reason, "cancelled_on": cancellation.cancelled_on.isoformat()}
+            if cancellation
+            else None
+        ),
+        "drafted_by": campaign.drafted_by.as_dict(),
+        "created_on": campaign.created_on.isoformat(),
+        "modified_on": campaign.modified_on.isoformat(),
+        "eligibility": assess_eligibility(campaign).as_dict(),
+    }
