@@ -1,0 +1,20 @@
+"""Wiring of the dossiers service (skeleton: health, readiness and documents only)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shared.http.service import ServiceRuntime, create_service_app, make_broker
+from shared.settings import TdktSettings
+
+SERVICE = "dossiers"
+
+
+def build_app(settings: TdktSettings | None = None) -> FastAPI:
+    settings = settings or TdktSettings()
+    runtime = ServiceRuntime(name=SERVICE, settings=settings, broker=make_broker(settings, SERVICE))
+    return create_service_app(
+        runtime,
+        title="tdkt – Hồ sơ khen thưởng",
+        description="Hồ sơ đề nghị khen thưởng: tiếp nhận, thẩm định, biểu quyết, quyết định, hủy bỏ.",
+    )

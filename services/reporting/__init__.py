@@ -1,0 +1,1 @@
+"""Reporting service: projections of every `tdkt.>` event for period summaries."""
