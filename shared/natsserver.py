@@ -62,7 +62,8 @@ class NatsServerProcess:
             str(self.store_dir),
         ]
         output = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        # Own session: a Ctrl-C in the terminal reaches the dev runner, which stops NATS last.
+        self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

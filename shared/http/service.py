@@ -148,7 +148,10 @@ def create_service_app(
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             if runtime.broker_started.is_set():
-                await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)
+                try:
+                    await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)
+                except Exception as exc:  # NATS already gone: nothing left to drain
+                    log.warning("%s: broker stopped without draining: %s", runtime.name, exc)
             for hook in runtime.on_shutdown:
                 hook()
 

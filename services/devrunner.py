@@ -79,6 +79,7 @@ def run_system(var_dir: Path, after_start: Callable[[dict[str, str]], None] | No
                 env={**env, "TDKT_PORT": str(port)},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the runner, which stops services before NATS
             )
             processes[name] = proc
             threading.Thread(target=_pump, args=(name, proc.stdout), daemon=True).start()

@@ -1,0 +1,65 @@
+"""The `tdkt` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from services.devrunner import run_system
+
+app = typer.Typer(help="tdkt: thi đua – khen thưởng", no_args_is_help=True, add_completion=False)
+
+
+@app.command()
+def up(
+    var_dir: Path = typer.Option(Path("var"), help="Where the SQLite stores and NATS data live"),
+    demo: bool = typer.Option(True, help="Load the demo movements when the campaigns store is empty"),
+) -> None:
+    """Run the whole system locally: its own NATS JetStream and the four services."""
+    if demo:
+        _seed_if_empty(var_dir)
+    raise typer.Exit(run_system(var_dir))
+
+
+@app.command("seed-demo")
+def seed_demo_command(
+    var_dir: Path = typer.Option(Path("var"), help="The var folder of the campaigns store (SQLite default)"),
+) -> None:
+    """Register the 2023 movements that dispatch 147 lists, under their lead units (skips existing ones)."""
+    from services.campaigns.app import open_campaigns
+    from services.campaigns.seed import seed_demo
+    from services.campaigns.settings import CampaignsSettings
+
+    campaigns = open_campaigns(CampaignsSettings(var_dir=var_dir))
+    try:
+        added = seed_demo(campaigns)
+    finally:
+        campaigns.close()
+    typer.echo(f"Đã nạp {added} phong trào mẫu (Công văn 147/UBND-NV, năm 2023).")
+
+
+def _seed_if_empty(var_dir: Path) -> None:
+    from services.campaigns.app import open_campaigns
+    from services.campaigns.seed import seed_demo, store_is_empty
+    from services.campaigns.settings import CampaignsSettings
+
+    campaigns = open_campaigns(CampaignsSettings(var_dir=var_dir))
+    try:
+        if store_is_empty(campaigns):
+            added = seed_demo(campaigns)
+            typer.echo(f"Kho phong trào trống: đã nạp {added} phong trào mẫu năm 2023.")
+    finally:
+        campaigns.close()
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from importlib.metadata import version as dist_version
+
+    typer.echo(dist_version("tdkt"))
+
+
+def main() -> None:
+    app()
