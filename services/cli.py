@@ -54,6 +54,15 @@ def _seed_if_empty(var_dir: Path) -> None:
 
 
 @app.command()
+def schemas(out: Path = typer.Option(Path("docs/contracts"), help="Folder for the JSON Schema files")) -> None:
+    """Write the JSON Schema of every published event contract."""
+    from shared.contracts.schemas import write_schemas
+
+    for path in write_schemas(out):
+        typer.echo(path)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     from importlib.metadata import version as dist_version
