@@ -1,0 +1,1 @@
+"""The dossiers service: award proposal dossiers from receipt to decision and annulment."""

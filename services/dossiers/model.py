@@ -1,0 +1,586 @@
+"""Enums and value objects of an award proposal dossier (names from domain.md §1).
+
+Events store these as plain dicts and strings, because the transcoder knows only primitives,
+dicts, lists, UUID, Decimal, datetime, date and Actor; each value object therefore has
+`as_dict()` and `from_dict()`. `from_dict()` trusts its input (it reads stored events);
+untrusted input goes through `parse_nominee` / `parse_attachment`, which collect Vietnamese
+messages per field path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+
+class Channel(StrEnum):
+    ONLINE_PORTAL = "ONLINE_PORTAL"
+    ONE_STOP_DESK = "ONE_STOP_DESK"
+    POST = "POST"
+
+
+class AwardType(StrEnum):
+    """Legal type of commendation (Law Art. 8)."""
+
+    MERIT = "MERIT"
+    AD_HOC = "AD_HOC"
+    MOVEMENT = "MOVEMENT"
+    CONTRIBUTION = "CONTRIBUTION"
+    SENIORITY = "SENIORITY"
+    FOREIGN = "FOREIGN"
+
+
+class DossierKind(StrEnum):
+    """The round or procedure a dossier belongs to; the rule set keys its attachments by it."""
+
+    ANNUAL_TITLE = "ANNUAL_TITLE"  # danh hiệu thi đua hằng năm (LĐTT, CSTĐCS, TTLĐTT…)
+    YEAR_END = "YEAR_END"  # khen thưởng tổng kết năm (AwardRound YEAR_END)
+    THEMATIC = "THEMATIC"  # khen thưởng phong trào thi đua theo chuyên đề
+    AD_HOC = "AD_HOC"  # khen thưởng đột xuất (thủ tục đơn giản)
+    ASSOCIATION = "ASSOCIATION"  # khen thưởng tổng kết năm cho các hội
+    ENTERPRISE = "ENTERPRISE"  # khen thưởng tổng kết năm cho doanh nghiệp
+
+
+class Procedure(StrEnum):
+    NORMAL = "NORMAL"
+    SIMPLIFIED = "SIMPLIFIED"
+
+
+class NomineeKind(StrEnum):
+    INDIVIDUAL = "INDIVIDUAL"
+    COLLECTIVE = "COLLECTIVE"
+    HOUSEHOLD = "HOUSEHOLD"
+
+
+class Gender(StrEnum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+
+
+class PerformanceRating(StrEnum):
+    """Annual rating of officials and employees; `rank` orders them."""
+
+    EXCELLENT = "EXCELLENT"  # hoàn thành xuất sắc nhiệm vụ
+    GOOD = "GOOD"  # hoàn thành tốt nhiệm vụ
+    COMPLETED = "COMPLETED"  # hoàn thành nhiệm vụ
+    NOT_COMPLETED = "NOT_COMPLETED"  # không hoàn thành nhiệm vụ
+
+    @property
+    def rank(self) -> int:
+        return _RATING_RANK[self]
+
+
+_RATING_RANK = {
+    PerformanceRating.EXCELLENT: 3,
+    PerformanceRating.GOOD: 2,
+    PerformanceRating.COMPLETED: 1,
+    PerformanceRating.NOT_COMPLETED: 0,
+}
+
+
+class Title(StrEnum):
+    """Emulation titles (Law Art. 19–20)."""
+
+    ADVANCED_WORKER = "ADVANCED_WORKER"
+    ADVANCED_SOLDIER = "ADVANCED_SOLDIER"
+    GRASSROOTS_EMULATION_FIGHTER = "GRASSROOTS_EMULATION_FIGHTER"
+    ADVANCED_COLLECTIVE = "ADVANCED_COLLECTIVE"
+    EXCELLENT_COLLECTIVE = "EXCELLENT_COLLECTIVE"
+    CULTURAL_VILLAGE = "CULTURAL_VILLAGE"
+    MODEL_COMMUNE = "MODEL_COMMUNE"
+    CULTURAL_FAMILY = "CULTURAL_FAMILY"
+
+
+class AwardForm(StrEnum):
+    CERTIFICATE_OF_MERIT = "CERTIFICATE_OF_MERIT"
+    COMMENDATION = "COMMENDATION"
+
+
+class AttachmentKind(StrEnum):
+    SUBMISSION_MEMO = "SUBMISSION_MEMO"
+    ACHIEVEMENT_REPORT = "ACHIEVEMENT_REPORT"
+    ACHIEVEMENT_SUMMARY = "ACHIEVEMENT_SUMMARY"
+    REVIEW_MINUTES = "REVIEW_MINUTES"
+    BALLOT_RESULT = "BALLOT_RESULT"
+    INITIATIVE_CERTIFICATION = "INITIATIVE_CERTIFICATION"
+    MOVEMENT_PLAN = "MOVEMENT_PLAN"
+    MOVEMENT_REVIEW_REPORT = "MOVEMENT_REVIEW_REPORT"
+    OTHER = "OTHER"
+
+
+class AuthorityLevel(StrEnum):
+    """Level of the deciding authority; which level decides what is rule-set data (rules 11–12)."""
+
+    DISTRICT = "DISTRICT"
+    COMMUNE = "COMMUNE"
+    DEPARTMENT = "DEPARTMENT"
+    ENTERPRISE = "ENTERPRISE"
+
+
+class AnnulmentGround(StrEnum):
+    """Grounds of Law Art. 93 (domain rule 28), valued by their letter."""
+
+    FRAUDULENT_DECLARATION = "a"
+    FALSE_INFORMATION_OR_FORGERY = "b"
+    UNLAWFUL_APPRAISAL_OR_PROPOSAL = "c"
+    CRITERIA_NOT_MET_PER_COMPETENT_ACT = "d"
+
+
+class DossierStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    AWAITING_SUPPLEMENT = "AWAITING_SUPPLEMENT"
+    AWAITING_CAMPAIGN = "AWAITING_CAMPAIGN"
+    IN_APPRAISAL = "IN_APPRAISAL"
+    REFUSED = "REFUSED"
+    AWARDED = "AWARDED"
+    REJECTED = "REJECTED"
+    RESULT_RETURNED = "RESULT_RETURNED"
+    WITHDRAWN = "WITHDRAWN"
+    ANNULLED = "ANNULLED"
+
+
+LABELS: dict[str, str] = {
+    # statuses
+    DossierStatus.RECEIVED: "Đã tiếp nhận",
+    DossierStatus.AWAITING_SUPPLEMENT: "Chờ bổ sung, hoàn thiện hồ sơ",
+    DossierStatus.AWAITING_CAMPAIGN: "Chờ thông tin phong trào thi đua",
+    DossierStatus.IN_APPRAISAL: "Đang thẩm định",
+    DossierStatus.REFUSED: "Từ chối giải quyết",
+    DossierStatus.AWARDED: "Đã quyết định khen thưởng",
+    DossierStatus.REJECTED: "Không khen thưởng",
+    DossierStatus.RESULT_RETURNED: "Đã trả kết quả",
+    DossierStatus.WITHDRAWN: "Đã rút hồ sơ",
+    DossierStatus.ANNULLED: "Đã hủy bỏ quyết định khen thưởng",
+    # titles and forms
+    Title.ADVANCED_WORKER: "Lao động tiên tiến",
+    Title.ADVANCED_SOLDIER: "Chiến sĩ tiên tiến",
+    Title.GRASSROOTS_EMULATION_FIGHTER: "Chiến sĩ thi đua cơ sở",
+    Title.ADVANCED_COLLECTIVE: "Tập thể lao động tiên tiến",
+    Title.EXCELLENT_COLLECTIVE: "Tập thể lao động xuất sắc",
+    Title.CULTURAL_VILLAGE: "Thôn, tổ dân phố văn hóa",
+    Title.MODEL_COMMUNE: "Xã, phường, thị trấn tiêu biểu",
+    Title.CULTURAL_FAMILY: "Gia đình văn hóa",
+    AwardForm.CERTIFICATE_OF_MERIT: "Giấy khen",
+    AwardForm.COMMENDATION: "Bằng khen",
+    # ratings
+    PerformanceRating.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
+    PerformanceRating.GOOD: "Hoàn thành tốt nhiệm vụ",
+    PerformanceRating.COMPLETED: "Hoàn thành nhiệm vụ",
+    PerformanceRating.NOT_COMPLETED: "Không hoàn thành nhiệm vụ",
+    # attachments
+    AttachmentKind.SUBMISSION_MEMO: "Tờ trình",
+    AttachmentKind.ACHIEVEMENT_REPORT: "Báo cáo thành tích",
+    AttachmentKind.ACHIEVEMENT_SUMMARY: "Tóm tắt thành tích",
+    AttachmentKind.REVIEW_MINUTES: "Biên bản bình xét",
+    AttachmentKind.BALLOT_RESULT: "Biên bản kiểm phiếu (kết quả bỏ phiếu)",
+    AttachmentKind.INITIATIVE_CERTIFICATION: "Chứng nhận sáng kiến / xác nhận hoàn thành xuất sắc nhiệm vụ",
+    AttachmentKind.MOVEMENT_PLAN: "Kế hoạch phong trào thi đua",
+    AttachmentKind.MOVEMENT_REVIEW_REPORT: "Báo cáo sơ kết/tổng kết phong trào",
+    AttachmentKind.OTHER: "Tài liệu khác",
+}
+
+
+def label(value: str) -> str:
+    """The Vietnamese label of an enum value, or the value itself."""
+    return LABELS.get(value, str(value))
+
+
+AWARD_VALUES: frozenset[str] = frozenset({*Title, *AwardForm})
+"""Every title or award form a nominee may be proposed for (the keys of a rule set's `awards`)."""
+
+
+# --- value objects ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """An initiative (sáng kiến); it counts only once recognised by someone (Law Art. 3.4)."""
+
+    title: str
+    recognised_by: str = ""
+    recognised_on: date | None = None
+
+    @property
+    def recognised(self) -> bool:
+        return bool(self.recognised_by.strip())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "recognised_by": self.recognised_by, "recognised_on": self.recognised_on}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Initiative:
+        return cls(d["title"], d.get("recognised_by", ""), d.get("recognised_on"))
+
+
+@dataclass(frozen=True)
+class CitedAward:
+    """An earlier award the proposal relies on as a ground (checked against rule 3(3))."""
+
+    award: str
+    award_type: AwardType
+    thematic: bool = False
+    year: int | None = None
+    decision_ref: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "award": self.award,
+            "award_type": self.award_type.value,
+            "thematic": self.thematic,
+            "year": self.year,
+            "decision_ref": self.decision_ref,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CitedAward:
+        return cls(
+            d["award"], AwardType(d["award_type"]), d.get("thematic", False), d.get("year"), d.get("decision_ref", "")
+        )
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """One person, collective or household proposed for one title or award form.
+
+    One class for the three kinds (the kind-specific fields are optional) keeps the stored
+    shape flat; `parse_nominee` enforces what each kind needs.
+    """
+
+    nominee_id: str
+    kind: NomineeKind
+    name: str
+    award: str  # a Title or AwardForm value
+    position: str = ""
+    unit: str = ""
+    gender: Gender | None = None
+    is_direct_worker: bool = False
+    performance_rating: PerformanceRating | None = None
+    initiatives: tuple[Initiative, ...] = ()
+    size: int | None = None
+    share_of_women: float | None = None
+    address: str = ""
+    under_discipline_or_inspection: bool = False
+    cited_awards: tuple[CitedAward, ...] = ()
+
+    @property
+    def recognised_initiatives(self) -> int:
+        return sum(1 for i in self.initiatives if i.recognised)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nominee_id": self.nominee_id,
+            "kind": self.kind.value,
+            "name": self.name,
+            "award": self.award,
+            "position": self.position,
+            "unit": self.unit,
+            "gender": self.gender.value if self.gender else None,
+            "is_direct_worker": self.is_direct_worker,
+            "performance_rating": self.performance_rating.value if self.performance_rating else None,
+            "initiatives": [i.as_dict() for i in self.initiatives],
+            "size": self.size,
+            "share_of_women": self.share_of_women,
+            "address": self.address,
+            "under_discipline_or_inspection": self.under_discipline_or_inspection,
+            "cited_awards": [c.as_dict() for c in self.cited_awards],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Nominee:
+        return cls(
+            nominee_id=d["nominee_id"],
+            kind=NomineeKind(d["kind"]),
+            name=d["name"],
+            award=d["award"],
+            position=d.get("position", ""),
+            unit=d.get("unit", ""),
+            gender=Gender(d["gender"]) if d.get("gender") else None,
+            is_direct_worker=d.get("is_direct_worker", False),
+            performance_rating=PerformanceRating(d["performance_rating"]) if d.get("performance_rating") else None,
+            initiatives=tuple(Initiative.from_dict(i) for i in d.get("initiatives", [])),
+            size=d.get("size"),
+            share_of_women=d.get("share_of_women"),
+            address=d.get("address", ""),
+            under_discipline_or_inspection=d.get("under_discipline_or_inspection", False),
+            cited_awards=tuple(CitedAward.from_dict(c) for c in d.get("cited_awards", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """Metadata of a stored file; the blob itself lives elsewhere (addressed by sha256)."""
+
+    name: str
+    kind: AttachmentKind
+    size: int
+    sha256: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind.value, "size": self.size, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Attachment:
+        return cls(d["name"], AttachmentKind(d["kind"]), d["size"], d["sha256"])
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """The secretariat's latest finding on one nominee."""
+
+    nominee_id: str
+    passed: bool
+    failures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CouncilVote:
+    """A council ballot on one nominee; `passed` was computed against the dossier's rule set."""
+
+    nominee_id: str
+    members_total: int
+    votes_for: int
+    votes_against: int
+    absent_in_writing: int
+    threshold_percent: int
+    passed: bool
+    meeting_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Concurrence:
+    """An opinion (hiệp y) of a functional department; no nominee ids means the whole dossier."""
+
+    department: str
+    agrees: bool
+    opinion: str
+    nominee_ids: tuple[str, ...] = ()
+    document_ref: str = ""
+
+    def covers(self, nominee_id: str) -> bool:
+        return not self.nominee_ids or nominee_id in self.nominee_ids
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A public disclosure (công khai) of the nominees; no nominee ids means all of them."""
+
+    where: str
+    from_date: date
+    to_date: date
+    nominee_ids: tuple[str, ...] = ()
+
+    def covers(self, nominee_id: str) -> bool:
+        return not self.nominee_ids or nominee_id in self.nominee_ids
+
+
+@dataclass(frozen=True)
+class Approval:
+    """One nominee's award in a decision, with its cash reward (None where the multiplier is unconfirmed)."""
+
+    nominee_id: str
+    award: str
+    multiplier: str | None
+    base_salary_vnd: int
+    cash_reward_vnd: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nominee_id": self.nominee_id,
+            "award": self.award,
+            "multiplier": self.multiplier,
+            "base_salary_vnd": self.base_salary_vnd,
+            "cash_reward_vnd": self.cash_reward_vnd,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Approval:
+        return cls(d["nominee_id"], d["award"], d["multiplier"], d["base_salary_vnd"], d["cash_reward_vnd"])
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The deciding authority's act: numbered when it awards anyone, unnumbered when it rejects all."""
+
+    number: str | None
+    decision_date: date
+    authority: str
+    authority_level: AuthorityLevel
+    approvals: tuple[Approval, ...]
+    rejections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Annulment:
+    nominee_ids: tuple[str, ...]
+    ground: AnnulmentGround
+    act_reference: str
+    decision_number: str
+    authority: str
+
+
+# --- parsing untrusted input -----------------------------------------------------------------
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+E = TypeVar("E", bound=StrEnum)
+
+REQUIRED = "Bắt buộc nhập."
+
+
+class FieldReader:
+    """Reads one mapping of untrusted input, recording a Vietnamese message per bad field."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, errors: dict[str, str]) -> None:
+        self.data, self.path, self.errors = data, path, errors
+
+    def _key(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.setdefault(self._key(key), message)
+
+    def text(self, key: str, *, required: bool = True) -> str:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(key, REQUIRED)
+            return ""
+        if not isinstance(value, str):
+            self.fail(key, "Phải là chuỗi ký tự.")
+            return ""
+        return value.strip()
+
+    def choice(self, key: str, enum: type[E], *, required: bool = True) -> E | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, REQUIRED)
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            self.fail(key, "Giá trị không hợp lệ; chọn một trong: " + ", ".join(e.value for e in enum) + ".")
+            return None
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, "Phải là đúng/sai (true/false).")
+            return False
+        return value
+
+    def integer(self, key: str, *, required: bool = True, minimum: int = 0) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, REQUIRED)
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(key, f"Phải là số nguyên không nhỏ hơn {minimum}.")
+            return None
+        return value
+
+    def ratio(self, key: str) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            self.fail(key, "Phải là tỷ lệ từ 0 đến 1.")
+            return None
+        return float(value)
+
+    def day(self, key: str, *, required: bool = True) -> date | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, REQUIRED)
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, "Ngày không hợp lệ (định dạng YYYY-MM-DD).")
+            return None
+
+    def items(self, key: str) -> list[tuple[str, Mapping[str, Any]]]:
+        value = self.data.get(key) or []
+        if not isinstance(value, list | tuple):
+            self.fail(key, "Phải là một danh sách.")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, Mapping):
+                out.append((f"{self._key(key)}[{i}]", item))
+            else:
+                self.errors.setdefault(f"{self._key(key)}[{i}]", "Phải là một đối tượng.")
+        return out
+
+
+def _as_mapping(value: Any) -> Mapping[str, Any]:
+    return value.as_dict() if hasattr(value, "as_dict") else value
+
+
+def parse_attachment(data: Attachment | Mapping[str, Any], path: str, errors: dict[str, str]) -> Attachment | None:
+    """An attachment from untrusted input, or None (with messages in `errors`)."""
+    r = FieldReader(_as_mapping(data), path, errors)
+    name, kind = r.text("name"), r.choice("kind", AttachmentKind)
+    size = r.integer("size")
+    sha = r.text("sha256").lower()
+    if sha and not _SHA256.match(sha):
+        r.fail("sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.")
+        sha = ""
+    if not (name and kind and size is not None and sha):
+        return None
+    return Attachment(name, kind, size, sha)
+
+
+def parse_nominee(
+    data: Nominee | Mapping[str, Any], path: str, nominee_id: str, errors: dict[str, str]
+) -> Nominee | None:
+    """A nominee from untrusted input, checking what its kind needs; None when anything is wrong."""
+    before = len(errors)
+    r = FieldReader(_as_mapping(data), path, errors)
+    kind = r.choice("kind", NomineeKind)
+    name = r.text("name")
+    award = r.text("award")
+    if award and award not in AWARD_VALUES:
+        r.fail("award", "Danh hiệu hoặc hình thức khen thưởng không hợp lệ.")
+    initiatives = []
+    for ipath, item in r.items("initiatives"):
+        ir = FieldReader(item, ipath, errors)
+        initiatives.append(
+            Initiative(
+                ir.text("title"), ir.text("recognised_by", required=False), ir.day("recognised_on", required=False)
+            )
+        )
+    cited = []
+    for cpath, item in r.items("cited_awards"):
+        cr = FieldReader(item, cpath, errors)
+        c_award, c_type = cr.text("award"), cr.choice("award_type", AwardType)
+        year = cr.integer("year", required=False, minimum=1945)
+        if c_type is not None:
+            cited.append(
+                CitedAward(c_award, c_type, cr.flag("thematic"), year, cr.text("decision_ref", required=False))
+            )
+    nominee = Nominee(
+        nominee_id=nominee_id,
+        kind=kind or NomineeKind.INDIVIDUAL,
+        name=name,
+        award=award,
+        position=r.text("position", required=kind is NomineeKind.INDIVIDUAL),
+        unit=r.text("unit", required=kind is NomineeKind.INDIVIDUAL),
+        gender=r.choice("gender", Gender, required=kind is NomineeKind.INDIVIDUAL),
+        is_direct_worker=r.flag("is_direct_worker"),
+        performance_rating=r.choice("performance_rating", PerformanceRating, required=False),
+        initiatives=tuple(initiatives),
+        size=r.integer("size", required=kind is NomineeKind.COLLECTIVE, minimum=1),
+        share_of_women=r.ratio("share_of_women"),
+        address=r.text("address", required=False),
+        under_discipline_or_inspection=r.flag("under_discipline_or_inspection"),
+        cited_awards=tuple(cited),
+    )
+    return nominee if len(errors) == before else None

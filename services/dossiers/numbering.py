@@ -1,0 +1,75 @@
+"""Gapless number sequences as tiny event-sourced aggregates.
+
+A decision number (`N/QĐ-UBND`) is unique and gapless per authority and year; a receipt number
+(`000123/2026/TN`) per receiving office and year. Each sequence is an aggregate with a
+deterministic id (uuid5 of its key), so every writer finds the same one. A number is taken by
+triggering `NumberIssued` and saving the sequence in the SAME `app.save(sequence, dossier)` as
+the dossier event that uses it: if another writer took the number first, the unique
+(originator_id, version) constraint raises `IntegrityError` for the whole save, nothing is
+stored, and the caller retries with a fresh read. A number is thus only ever stored together
+with its use, which is what keeps the sequence gapless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+NUMBERING_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:dossiers:numbering")
+
+
+class NumberSequence(Aggregate):
+    """Base of the sequences: the last number issued, and which dossier took each one."""
+
+    def peek(self) -> int:
+        """The number the next `issue` will give."""
+        return self.last_number + 1
+
+    def issue(self, dossier_id: UUID, at: datetime) -> int:
+        number = self.peek()
+        self._issued(number=number, dossier_id=dossier_id, at=at)
+        return number
+
+    @event("NumberIssued")
+    def _issued(self, number: int, dossier_id: UUID, at: datetime) -> None:
+        self.last_number = number
+
+
+class DecisionNumberSequence(NumberSequence):
+    """Award decisions of one deciding authority in one calendar year."""
+
+    @staticmethod
+    def create_id(authority: str, year: int) -> UUID:
+        return uuid5(NUMBERING_NAMESPACE, f"{authority}:{year}")
+
+    @event("Started")
+    def __init__(self, authority: str, year: int) -> None:
+        self.authority = authority
+        self.year = year
+        self.last_number = 0
+
+
+class ReceiptNumberSequence(NumberSequence):
+    """Receipts of one receiving office (one-stop desk) in one calendar year."""
+
+    @staticmethod
+    def create_id(office: str, year: int) -> UUID:
+        return uuid5(NUMBERING_NAMESPACE, f"receipt:{office}:{year}")
+
+    @event("Started")
+    def __init__(self, office: str, year: int) -> None:
+        self.office = office
+        self.year = year
+        self.last_number = 0
+
+
+def format_decision_number(number: int, suffix: str) -> str:
+    """`12/QĐ-UBND`: the year is not part of the number; it is in the decision's date."""
+    return f"{number}/{suffix}"
+
+
+def format_receipt_number(number: int, year: int, office: str) -> str:
+    """`000123/2026/TN`."""
+    return f"{number:06d}/{year}/{office}"

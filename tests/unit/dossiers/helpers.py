@@ -1,0 +1,195 @@
+"""Given–when–then helpers for the dossiers tests: deterministic times, actors, and builders
+that bring a `Dossier` to a given state and clear its pending events, so a test's *then*
+sees only what its *when* triggered.
+
+A module of its own (not conftest.py) so tests can import it relatively within this package."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from services.dossiers.application import default_calendar, default_rule_book
+from services.dossiers.calendar import VIETNAM_TZ, WorkingCalendar
+from services.dossiers.domain import Dossier
+from services.dossiers.rules import RuleBook, RuleSet
+from shared.actor import Actor
+
+CLERK = Actor("clerk-01", "desk_clerk", "BPMC-THANH-OAI")
+SECRETARY = Actor("nv-01", "secretariat", "PHONG-NOI-VU")
+UNIT_OFFICER = Actor("gv-01", "unit_officer", "THCS-KIM-BAI")
+AUTHORITY = "UBND-THANH-OAI"
+CHAIRMAN = Actor("ct-01", "chairman", AUTHORITY)
+
+RULE_SET_IDS = ("2023-nd91", "2024-nd98", "2025-nd152")
+RECEIPT_DAY = {"2023-nd91": date(2023, 6, 1), "2024-nd98": date(2024, 6, 3), "2025-nd152": date(2025, 9, 3)}
+"""A working day inside each rule set's period."""
+LEVEL = {"2023-nd91": "DISTRICT", "2024-nd98": "DISTRICT", "2025-nd152": "COMMUNE"}
+"""The local level that decides annual titles under each rule set (rules 11–12)."""
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    """An instant on `day` in Vietnam time."""
+    return datetime.combine(day, time(hour, minute), tzinfo=VIETNAM_TZ)
+
+
+def later(moment: datetime, days: int = 1) -> datetime:
+    return moment + timedelta(days=days)
+
+
+def book() -> RuleBook:
+    return default_rule_book()
+
+
+def calendar() -> WorkingCalendar:
+    return default_calendar()
+
+
+def rules(rule_set_id: str) -> RuleSet:
+    return book().get(rule_set_id)
+
+
+def individual(**overrides: Any) -> dict[str, Any]:
+    nominee = {
+        "kind": "INDIVIDUAL",
+        "name": "Nguyễn Thị Hương",
+        "award": "ADVANCED_WORKER",
+        "position": "Giáo viên",
+        "unit": "Trường THCS Kim Bài",
+        "gender": "FEMALE",
+        "is_direct_worker": True,
+        "performance_rating": "GOOD",
+    }
+    nominee.update(overrides)
+    return nominee
+
+
+def fighter(**overrides: Any) -> dict[str, Any]:
+    """A grassroots emulation fighter nominee meeting the criteria of every rule set."""
+    values = {
+        "name": "Trần Văn Minh",
+        "gender": "MALE",
+        "award": "GRASSROOTS_EMULATION_FIGHTER",
+        "performance_rating": "EXCELLENT",
+        "initiatives": [
+            {"title": "Sổ điểm điện tử", "recognised_by": "Hội đồng sáng kiến cơ sở", "recognised_on": "2023-05-10"}
+        ],
+    }
+    values.update(overrides)
+    return individual(**values)
+
+
+def collective(**overrides: Any) -> dict[str, Any]:
+    nominee = {"kind": "COLLECTIVE", "name": "Tổ Toán – Tin", "award": "CERTIFICATE_OF_MERIT", "size": 12}
+    nominee.update(overrides)
+    return nominee
+
+
+def household(**overrides: Any) -> dict[str, Any]:
+    nominee = {"kind": "HOUSEHOLD", "name": "Hộ ông Lê Văn Tâm", "award": "CERTIFICATE_OF_MERIT"}
+    nominee.update(overrides)
+    return nominee
+
+
+def attachment(kind: str, name: str | None = None) -> dict[str, Any]:
+    name = name or f"{kind.lower()}.pdf"
+    return {"name": name, "kind": kind, "size": 1024, "sha256": hashlib.sha256(name.encode()).hexdigest()}
+
+
+def attachments(*kinds: str) -> list[dict[str, Any]]:
+    return [attachment(k) for k in kinds]
+
+
+ANNUAL = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
+THEMATIC = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT_PLAN", "MOVEMENT_REVIEW_REPORT")
+AD_HOC = ("SUBMISSION_MEMO", "ACHIEVEMENT_SUMMARY")
+
+
+def submission(**overrides: Any) -> dict[str, Any]:
+    """Arguments of a complete annual-titles dossier (one LĐTT, one CSTĐCS)."""
+    values: dict[str, Any] = {
+        "channel": "ONE_STOP_DESK",
+        "proposing_unit": "THCS-KIM-BAI",
+        "award_type": "MOVEMENT",
+        "kind": "ANNUAL_TITLE",
+        "nominees": [individual(), fighter()],
+        "attachments": attachments(*ANNUAL),
+        "achievements": "Hoàn thành xuất sắc nhiệm vụ năm học.",
+        "actor": CLERK,
+        "emulation_year": 2023,
+    }
+    values.update(overrides)
+    return values
+
+
+def given_received(rule_set_id: str = "2024-nd98", *, when: datetime | None = None, **overrides: Any) -> Dossier:
+    """A dossier just received under `rule_set_id`, its events already collected."""
+    moment = when or at(RECEIPT_DAY[rule_set_id])
+    dossier = Dossier.submit(
+        rules=rules(rule_set_id),
+        calendar=calendar(),
+        receipt_number="000001/TEST/TN",
+        at=moment,
+        **submission(**overrides),
+    )
+    dossier.collect_events()
+    return dossier
+
+
+def given_in_appraisal(rule_set_id: str = "2024-nd98", **overrides: Any) -> Dossier:
+    dossier = given_received(rule_set_id, **overrides)
+    dossier.accept_as_complete(rules=rules(rule_set_id), campaign=None, actor=SECRETARY, at=next_moment(dossier))
+    dossier.collect_events()
+    return dossier
+
+
+def given_appraised(rule_set_id: str = "2024-nd98", *, votes_for: int | None = 9, **overrides: Any) -> Dossier:
+    """Appraised, and (when `votes_for` is given) voted on by a 10-member council for every
+    nominee whose award needs a vote."""
+    dossier = given_in_appraisal(rule_set_id, **overrides)
+    r = rules(rule_set_id)
+    dossier.appraise(rules=r, actor=SECRETARY, at=next_moment(dossier))
+    if votes_for is not None:
+        for n in dossier.nominees:
+            if r.award(n.award).council_vote:
+                dossier.record_council_vote(
+                    rules=r,
+                    nominee_id=n.nominee_id,
+                    members_total=10,
+                    votes_for=votes_for,
+                    votes_against=10 - votes_for,
+                    absent_in_writing=0,
+                    actor=SECRETARY,
+                    at=next_moment(dossier),
+                )
+    dossier.collect_events()
+    return dossier
+
+
+def given_awarded(rule_set_id: str = "2024-nd98", **overrides: Any) -> Dossier:
+    dossier = given_appraised(rule_set_id, **overrides)
+    dossier.decide_award(
+        rules=rules(rule_set_id),
+        base_salary_vnd=2_340_000,
+        number=1,
+        approve=list(dossier.nominee_ids),
+        authority=AUTHORITY,
+        authority_level=LEVEL[rule_set_id],
+        actor=CHAIRMAN,
+        at=next_moment(dossier),
+    )
+    dossier.collect_events()
+    return dossier
+
+
+def next_moment(dossier: Dossier, hours: int = 1) -> datetime:
+    """An instant after the dossier's last step."""
+    return dossier.last_at + timedelta(hours=hours)
+
+
+def then_events(dossier: Dossier, *names: str) -> list[Any]:
+    """Assert the pending events by class name, in order; return them."""
+    events = dossier.collect_events()
+    assert [type(e).__name__ for e in events] == list(names)
+    return list(events)
