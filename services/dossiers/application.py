@@ -27,7 +27,6 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from services.dossiers.calendar import WorkingCalendar, local_date
 from services.dossiers.campaign_view import CampaignCheck, CampaignLookup, check_thematic_campaign
 from services.dossiers.domain import Dossier, check_at, state_as_dict, to_json_types
 from services.dossiers.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
@@ -51,6 +50,7 @@ from shared.actor import Actor
 from shared.eventstore import TdktApplication
 from shared.history import event_history
 from shared.text import matches
+from shared.workdays import WorkingCalendar, local_date
 
 Q = TypeVar("Q", bound=NumberSequence)
 

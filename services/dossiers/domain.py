@@ -18,7 +18,6 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate, event
 
 from services.dossiers.appraisal import NomineeFinding, appraise_nominee, cash_reward, quota_breach, vote_passes
-from services.dossiers.calendar import WorkingCalendar, local_date
 from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
 from services.dossiers.errors import DossierError, DossierValidationError
 from services.dossiers.model import (
@@ -48,6 +47,7 @@ from services.dossiers.model import (
 from services.dossiers.numbering import format_decision_number
 from services.dossiers.rules import RuleSet
 from shared.actor import Actor
+from shared.workdays import WorkingCalendar, local_date
 
 S = DossierStatus
 OPEN_STATUSES = frozenset({S.RECEIVED, S.AWAITING_SUPPLEMENT, S.AWAITING_CAMPAIGN, S.IN_APPRAISAL})

@@ -31,7 +31,7 @@ from services.dossiers.model import (
 
 RULESETS_DIR = Path(__file__).parent / "rulesets"
 RULE_SET_GLOB = "[0-9][0-9][0-9][0-9]-*.yaml"
-"""Rule-set files start with their year; `calendar.yaml` and `base_salary.yaml` are other data."""
+"""Rule-set files start with their year; `base_salary.yaml` is other data."""
 
 
 class _Rule(BaseModel):

@@ -41,8 +41,9 @@ def campaign_event(event_id: str, version: int = 1, lead_unit: str = "PKT") -> d
 
 
 async def publish(js: JetStreamContext, subject: str, body: dict[str, Any]) -> None:
-    await js.publish(subject, json.dumps(body).encode(), stream=CAMPAIGNS.name,
-                     headers={"Nats-Msg-Id": body["event_id"]})
+    await js.publish(
+        subject, json.dumps(body).encode(), stream=CAMPAIGNS.name, headers={"Nats-Msg-Id": body["event_id"]}
+    )
 
 
 async def eventually(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
@@ -66,8 +67,14 @@ async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetSt
             raise RuntimeError("crashed after the commit, before the ack")
 
     broker = NatsBroker(nats_url)
-    subscribe_events(broker, consumer="test-reporting", stream=CAMPAIGNS, subject_filter="tdkt.campaign.>",
-                     handler=crash_after_commit_once, backoff_seconds=(0.1,))
+    subscribe_events(
+        broker,
+        consumer="test-reporting",
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=crash_after_commit_once,
+        backoff_seconds=(0.1,),
+    )
     async with broker:
         await broker.start()
         await publish(jetstream, "tdkt.campaign.registered", campaign_event("campaigns-1"))
@@ -101,8 +108,15 @@ async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream(
         handled_after.append(payload["event_id"])
 
     broker = NatsBroker(nats_url)
-    subscribe_events(broker, consumer="test-dlq", stream=CAMPAIGNS, subject_filter="tdkt.campaign.>",
-                     handler=handler, max_deliver=3, backoff_seconds=(0.1, 0.2))
+    subscribe_events(
+        broker,
+        consumer="test-dlq",
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=handler,
+        max_deliver=3,
+        backoff_seconds=(0.1, 0.2),
+    )
     async with broker:
         await broker.start()
         await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-poison"))

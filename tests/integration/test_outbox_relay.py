@@ -75,8 +75,9 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
         await crashing.publish_pending()
     assert len(await stream_messages(jetstream)) == 3
 
-    restarted = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies",
-                            batch_size=3)
+    restarted = OutboxRelay(
+        sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies", batch_size=3
+    )
     assert await restarted.publish_pending() == 5  # the whole log again; JetStream drops the three copies
 
     messages = await stream_messages(jetstream)
@@ -92,8 +93,9 @@ async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_
     js = nc.jetstream()
     await ensure_streams(js)
     app = sqlite_app(tmp_path)
-    relay = OutboxRelay(app, tally_mapper, js_publisher(js), service="tallies", poll_seconds=0.2,
-                        max_backoff_seconds=0.5)
+    relay = OutboxRelay(
+        app, tally_mapper, js_publisher(js), service="tallies", poll_seconds=0.2, max_backoff_seconds=0.5
+    )
     app.add_save_listener(relay.wake)
     task = asyncio.create_task(relay.run())
     try:

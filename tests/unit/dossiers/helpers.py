@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from services.dossiers.application import default_calendar, default_rule_book
-from services.dossiers.calendar import VIETNAM_TZ, WorkingCalendar
 from services.dossiers.domain import Dossier
 from services.dossiers.rules import RuleBook, RuleSet
 from shared.actor import Actor
+from shared.workdays import VIETNAM_TZ, WorkingCalendar
 
 CLERK = Actor("clerk-01", "desk_clerk", "BPMC-THANH-OAI")
 SECRETARY = Actor("nv-01", "secretariat", "PHONG-NOI-VU")

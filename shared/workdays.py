@@ -3,7 +3,7 @@ the government's announced swaps.
 
 `holidays.Vietnam` knows the statutory holidays, Tết and the swaps it ships with (its
 `weekend_workdays` are make-up Saturdays). Swaps the library does not know yet are data in
-`rulesets/calendar.yaml`, so a newly announced one is a data change, not a code change.
+`shared/reference/calendar.yaml`, so a newly announced one is a data change, not a code change.
 Dates that the law counts are local dates in Vietnam (UTC+7 all year, no daylight saving).
 """
 
@@ -18,7 +18,7 @@ import holidays
 import yaml
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-DEFAULT_CALENDAR_FILE = Path(__file__).parent / "rulesets" / "calendar.yaml"
+DEFAULT_CALENDAR_FILE = Path(__file__).parent / "reference" / "calendar.yaml"
 
 
 def local_date(at: datetime) -> date:

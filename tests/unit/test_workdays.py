@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.dossiers.calendar import WorkingCalendar, local_date
+from shared.workdays import WorkingCalendar, local_date
 
 CAL = WorkingCalendar()
 
