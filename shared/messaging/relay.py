@@ -5,7 +5,9 @@ maps each domain event to its published contract, publishes the batch to JetStre
 `Nats-Msg-Id = <service>-<notification id>`, awaits every ack, and only then records the new
 position (an `eventsourcing` tracking record in the service's own database). A crash between
 publishing and recording re-sends the batch; JetStream's duplicate window drops the copies.
-When NATS is down, commands still succeed and the relay catches up later.
+When NATS is down, commands still succeed and the relay catches up later. Several replicas
+may each run a relay over the same store: they publish the same ids (JetStream keeps one copy)
+and the slower one finds its position already recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.contracts.base import ActorInfo, EventContract
@@ -133,7 +135,15 @@ class OutboxRelay:
         return list(notifications), contracts
 
     def _record_position(self, notification_id: int) -> None:
-        self.tracking.insert_tracking(Tracking(application_name=self.tracking_name, notification_id=notification_id))
+        try:
+            self.tracking.insert_tracking(
+                Tracking(application_name=self.tracking_name, notification_id=notification_id)
+            )
+        except IntegrityError:
+            # A relay in another replica recorded this position (or a later one) first: its
+            # messages carried the same Nats-Msg-Ids, so JetStream kept one copy of each.
+            if self.published_position() < notification_id:
+                raise
 
     async def publish_pending(self) -> int:
         """Publish everything not yet published, batch by batch; returns the number of messages sent."""

@@ -124,3 +124,17 @@ async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not met in time")
+
+
+async def test_two_relays_over_one_store_publish_each_event_once(jetstream: JetStreamContext, tmp_path: Path) -> None:
+    app = sqlite_app(tmp_path)
+    tally = app.start("Thi đua dạy tốt, học tốt")
+    app.count(tally.id, times=5)
+    first = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies")
+    second = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies")
+
+    await asyncio.gather(first.publish_pending(), second.publish_pending())
+
+    ids = [m.headers["Nats-Msg-Id"] for m in await stream_messages(jetstream)]
+    assert ids == [f"tallies-{n}" for n in range(1, 7)]
+    assert first.published_position() == second.published_position() == 6
