@@ -245,24 +245,34 @@ class Campaigns(TdktApplication):
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
         """Flags a missing final review; a no-op when already flagged (the event happens once)."""
-        campaign = self.get(campaign_id)
-        if campaign.flag_review_overdue(on=on, review_due_days=self.review_due_days, actor=actor):
-            self._save(campaign)
+        campaign, _ = self._flag_once(campaign_id, on=on, actor=actor)
         return campaign
 
     def flag_overdue_reviews(self, *, on: date, actor: Actor = SYSTEM_ACTOR) -> list[UUID]:
-        """The scheduler's sweep: flags every campaign newly overdue on `on`; returns their ids."""
+        """The scheduler's sweep: flags every campaign newly overdue on `on`; returns the ids it flagged.
+
+        Safe on several replicas: a campaign another replica flagged first is either seen as
+        flagged on reload or lost as a concurrent save, and is not returned here.
+        """
         flagged = []
         for campaign in self._all():
             if campaign.review_overdue_flagged_on is None and is_review_overdue(campaign, on, self.review_due_days):
                 try:
-                    self.flag_review_overdue(campaign.id, on=on, actor=actor)
+                    _, changed = self._flag_once(campaign.id, on=on, actor=actor)
                 except CampaignError as error:
                     if error.code != "concurrent_update":
                         raise
-                    continue  # another replica flagged it first: the event still happens once
-                flagged.append(campaign.id)
+                    continue
+                if changed:
+                    flagged.append(campaign.id)
         return flagged
+
+    def _flag_once(self, campaign_id: UUID, *, on: date, actor: Actor) -> tuple[Campaign, bool]:
+        campaign = self.get(campaign_id)
+        changed = campaign.flag_review_overdue(on=on, review_due_days=self.review_due_days, actor=actor)
+        if changed:
+            self._save(campaign)
+        return campaign, changed
 
     # ----------------------------------------------------------------- queries
 
