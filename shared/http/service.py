@@ -133,27 +133,13 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(runtime.connect_broker(), name=f"{runtime.name}-broker")]
-        for relay in runtime.relays:
-            tasks.append(asyncio.create_task(relay.run(), name=f"{relay.service}-relay"))
+        relay_tasks = [asyncio.create_task(r.run(), name=f"{r.service}-relay") for r in runtime.relays]
         for job in runtime.background_jobs:
             tasks.append(asyncio.create_task(job()))
         try:
             yield
         finally:
-            for relay in runtime.relays:
-                with contextlib.suppress(Exception):  # last chance to publish what was just stored
-                    if runtime.broker_started.is_set():
-                        await asyncio.wait_for(relay.publish_pending(), timeout=5)
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if runtime.broker_started.is_set():
-                try:
-                    await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)
-                except Exception as exc:  # NATS already gone: nothing left to drain
-                    log.warning("%s: broker stopped without draining: %s", runtime.name, exc)
-            for hook in runtime.on_shutdown:
-                hook()
+            await _shut_down(runtime, relay_tasks, tasks)
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.settings = runtime.settings
@@ -184,3 +170,32 @@ def create_service_app(
 
     app.mount("/metrics", make_asgi_app())
     return app
+
+
+async def _shut_down(
+    runtime: ServiceRuntime, relay_tasks: list[asyncio.Task[None]], tasks: list[asyncio.Task[Any]]
+) -> None:
+    """Stop in an order that never closes a database under a worker thread still using it."""
+    for relay in runtime.relays:
+        relay.request_stop()
+    _, still_running = await asyncio.wait(relay_tasks, timeout=10) if relay_tasks else (set(), set())
+    for task in still_running:
+        task.cancel()
+    for relay in runtime.relays:
+        with contextlib.suppress(Exception):  # last chance to publish what was just stored
+            if runtime.broker_started.is_set():
+                await asyncio.wait_for(relay.publish_pending(), timeout=5)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, *relay_tasks, return_exceptions=True)
+    if runtime.broker_started.is_set():
+        try:
+            await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)
+        except Exception as exc:  # NATS already gone: nothing left to drain
+            log.warning("%s: broker stopped without draining: %s", runtime.name, exc)
+    # A cancelled `asyncio.to_thread` call keeps running in its thread: wait for those threads
+    # before the hooks close the stores they use (closing SQLite under them crashes the process).
+    with contextlib.suppress(TimeoutError, RuntimeError):
+        await asyncio.wait_for(asyncio.get_running_loop().shutdown_default_executor(), timeout=20)
+    for hook in runtime.on_shutdown:
+        hook()

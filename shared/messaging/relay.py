@@ -107,6 +107,7 @@ class OutboxRelay:
         self.last_error: str | None = None
         self._wakeup: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = False
 
     # -- position -------------------------------------------------------------------------------
     def published_position(self) -> int:
@@ -114,6 +115,11 @@ class OutboxRelay:
 
     def status(self) -> RelayStatus:
         return RelayStatus(self.published_position(), self.last_error)
+
+    def request_stop(self) -> None:
+        """Ask `run` to return after its current batch (no thread is left using the store)."""
+        self._stopping = True
+        self.wake()
 
     # -- wake-up from any thread (the save listener runs in a worker thread) ----------------------
     def wake(self) -> None:
@@ -165,11 +171,11 @@ class OutboxRelay:
 
     # -- the loop ---------------------------------------------------------------------------------
     async def run(self) -> None:
-        """Run until cancelled: woken after each save and by a timer; backs off while NATS is down."""
+        """Run until stopped: woken after each save and by a timer; backs off while NATS is down."""
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
         backoff = self.poll_seconds
-        while True:
+        while not self._stopping:
             try:
                 await self.publish_pending()
                 if self.last_error:
