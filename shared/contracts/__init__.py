@@ -2,6 +2,7 @@
 
 from shared.contracts import campaigns as campaigns
 from shared.contracts import dossiers as dossiers
+from shared.contracts import notifications as notifications
 from shared.contracts.base import REGISTRY, ActorInfo, EventContract, published
 
 __all__ = ["REGISTRY", "ActorInfo", "EventContract", "published"]
