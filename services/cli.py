@@ -7,8 +7,10 @@ from pathlib import Path
 import typer
 
 from services.devrunner import run_system
+from services.reporting.cli import app as reporting_app
 
 app = typer.Typer(help="tdkt: thi đua – khen thưởng", no_args_is_help=True, add_completion=False)
+app.add_typer(reporting_app, name="reporting")
 
 
 @app.command()

@@ -1,41 +1,50 @@
-"""NATS subscribers of the reporting service: each turns a message into a projection update."""
+"""NATS subscribers of the reporting service: one durable consumer per event stream, each turning
+a message into `LiveProjection.apply`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from faststream.nats import NatsBroker
-from sqlalchemy import Engine
 
-from services.reporting import projection
-from shared.messaging.consumer import Delivery, subscribe_events
-from shared.messaging.idempotence import apply_once
+from services.reporting.live import LiveProjection
+from shared.messaging.consumer import Delivery, Handler, subscribe_events
 from shared.settings import TdktSettings
-from shared.streams import CAMPAIGNS
+from shared.streams import CAMPAIGNS, DOSSIERS, NOTIFICATIONS, StreamSpec
 
 CONSUMER = "reporting"
 
-
-def handle_campaign_event(engine: Engine, payload: dict[str, Any], delivery: Delivery) -> bool:
-    """Apply one campaign event exactly once in effect; True if it changed the projection now."""
-    return apply_once(
-        engine,
-        consumer=CONSUMER,
-        event_id=delivery.event_id,
-        subject=delivery.subject,
-        stream_sequence=delivery.stream_sequence,
-        effect=lambda conn: projection.apply_campaign_event(conn, payload),
-    )
+SUBSCRIPTIONS: tuple[tuple[StreamSpec, str], ...] = (
+    (CAMPAIGNS, "tdkt.campaign.>"),
+    # One consumer for both subjects of the stream (`tdkt.dossier.>`, `tdkt.award.>`).
+    (DOSSIERS, "tdkt.>"),
+    (NOTIFICATIONS, "tdkt.notification.>"),
+)
+"""Every stream that stores `tdkt.>` events, with the filter its durable consumer uses."""
 
 
-def register(broker: NatsBroker, engine: Engine, settings: TdktSettings) -> None:
-    subscribe_events(
-        broker,
-        consumer=CONSUMER,
-        stream=CAMPAIGNS,
-        subject_filter="tdkt.campaign.>",
-        handler=lambda payload, delivery: handle_campaign_event(engine, payload, delivery),
-        max_deliver=settings.consumer_max_deliver,
-        backoff_seconds=settings.consumer_backoff_seconds,
-        description="Cập nhật báo cáo phong trào thi đua",
-    )
+def handler_for(live: LiveProjection) -> Handler:
+    def handle(payload: dict[str, Any], delivery: Delivery) -> None:
+        live.apply(delivery.subject, payload, event_id=delivery.event_id, stream_sequence=delivery.stream_sequence)
+
+    return handle
+
+
+def register(broker: NatsBroker, live: LiveProjection, settings: TdktSettings) -> None:
+    handle = handler_for(live)
+    for stream, subject_filter in SUBSCRIPTIONS:
+        subscribe_events(
+            broker,
+            consumer=CONSUMER,
+            stream=stream,
+            subject_filter=subject_filter,
+            handler=handle,
+            max_deliver=settings.consumer_max_deliver,
+            backoff_seconds=settings.consumer_backoff_seconds,
+            description=f"Cập nhật bảng báo cáo từ luồng {stream.name}",
+        )
+
+
+def durable_names() -> list[tuple[str, str]]:
+    """(stream, durable consumer) pairs, as `subscribe_events` names them."""
+    return [(stream.name, f"{CONSUMER}-{stream.name.lower()}") for stream, _ in SUBSCRIPTIONS]

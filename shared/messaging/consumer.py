@@ -37,6 +37,9 @@ class Delivery:
     stream_sequence: int
     attempt: int
     headers: dict[str, str]
+    pending: int | None = None
+    """Messages still waiting for this consumer after this one (JetStream metadata); 0 means
+    caught up, None when unknown. A handler that acts on "the latest state" waits for 0."""
 
 
 Handler = Callable[[dict[str, Any], Delivery], None]
@@ -54,6 +57,7 @@ def delivery_of(msg: NatsMessage, payload: dict[str, Any]) -> Delivery:
         stream_sequence=metadata.sequence.stream,
         attempt=metadata.num_delivered,
         headers=headers,
+        pending=metadata.num_pending,
     )
 
 

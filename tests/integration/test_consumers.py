@@ -10,9 +10,10 @@ from typing import Any
 from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
 
-from services.reporting import projection
-from services.reporting.handlers import handle_campaign_event
-from shared.messaging import idempotence
+from services.reporting.campaign_counts import campaigns_by_lead_unit
+from services.reporting.generations import ensure_live_generation
+from services.reporting.handlers import handler_for
+from services.reporting.live import LiveProjection
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.sqlstore import make_engine
 from shared.streams import CAMPAIGNS, DEAD_LETTERS
@@ -27,6 +28,9 @@ def campaign_event(event_id: str, version: int = 1, lead_unit: str = "PKT") -> d
         "actor": {"id": "u1", "role": "secretariat", "unit": "PNV"},
         "aggregate_id": "c-1",
         "aggregate_version": version,
+        # The fields of `tdkt.campaign.registered` (other subjects keep them as extras).
+        "registration_number": "01/ĐK-PNV",
+        "registered_on": "2023-01-20",
         "campaign": {
             "campaign_id": "c-1",
             "code": "NTM-2023",
@@ -54,15 +58,20 @@ async def eventually(predicate, timeout: float = 15.0) -> None:  # type: ignore[
     raise AssertionError("condition not met in time")
 
 
-async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetStreamContext, tmp_path: Path) -> None:
+def reporting_projection(tmp_path: Path) -> LiveProjection:
     engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
-    idempotence.create_tables(engine)
-    projection.create_tables(engine)
+    generation, _ = ensure_live_generation(engine)
+    return LiveProjection(engine, generation)
+
+
+async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetStreamContext, tmp_path: Path) -> None:
+    live = reporting_projection(tmp_path)
+    handle = handler_for(live)
     attempts: list[int] = []
 
     def crash_after_commit_once(payload: dict[str, Any], delivery: Delivery) -> None:
         attempts.append(delivery.attempt)
-        handle_campaign_event(engine, payload, delivery)
+        handle(payload, delivery)
         if delivery.attempt == 1:
             raise RuntimeError("crashed after the commit, before the ack")
 
@@ -81,18 +90,16 @@ async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetSt
         await eventually(lambda: len(attempts) >= 2)
 
     assert attempts == [1, 2]
-    assert projection.campaigns_by_lead_unit(engine) == [
+    assert campaigns_by_lead_unit(live.engine) == [
         {"lead_unit_code": "PKT", "lead_unit_name": "Phòng Kinh tế", "campaigns": 1, "registered": 1}
     ]
 
 
 async def test_event_applied_once_even_when_republished_under_the_same_id(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
-    idempotence.create_tables(engine)
-    projection.create_tables(engine)
-    delivery = Delivery("tdkt.campaign.registered", "campaigns-7", "TDKT_CAMPAIGNS", 7, 1, {})
-    assert handle_campaign_event(engine, campaign_event("campaigns-7"), delivery) is True
-    assert handle_campaign_event(engine, campaign_event("campaigns-7"), delivery) is False
+    live = reporting_projection(tmp_path)
+    event = campaign_event("campaigns-7")
+    assert live.apply("tdkt.campaign.registered", event, event_id="campaigns-7", stream_sequence=7) is True
+    assert live.apply("tdkt.campaign.registered", event, event_id="campaigns-7", stream_sequence=9) is False
 
 
 async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream(

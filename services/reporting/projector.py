@@ -1,0 +1,327 @@
+"""Turns one published event into rows of one generation's tables.
+
+Two steps, so a rebuild can skip a message it cannot read without opening a transaction:
+`decode` parses the payload with the published contract (raises on a malformed one), `project`
+writes. Each row comes from this one event alone (see `tables.py`), which is what makes the
+result independent of arrival order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, bindparam, delete, insert, select, update
+
+from services.reporting.tables import ProjectionTables
+from shared.contracts import REGISTRY
+from shared.contracts.campaigns import CampaignEvent
+from shared.contracts.dossiers import AwardAnnulled, AwardDecided, AwardRecovered, DossierEvent
+from shared.workdays import local_date
+
+PROJECTED_PREFIXES = ("tdkt.campaign.", "tdkt.dossier.", "tdkt.award.")
+"""Subjects read through their contract; anything else is kept as an `other_events` row."""
+
+CAMPAIGN_EVENT_DATES = {
+    "tdkt.campaign.registered": "registered_on",
+    "tdkt.campaign.registration_returned": "returned_on",
+    "tdkt.campaign.launched": "launched_on",
+    "tdkt.campaign.interim_review_filed": "filed_on",
+    "tdkt.campaign.final_review_filed": "filed_on",
+    "tdkt.campaign.final_review_corrected": "filed_on",
+    "tdkt.campaign.closed": "closed_on",
+    "tdkt.campaign.cancelled": "cancelled_on",
+    "tdkt.campaign.review_overdue": "flagged_on",
+}
+"""The business date an event names (the day a movement was registered, not the day the event
+was recorded); events without one use their local occurrence date."""
+
+DOSSIER_EVENT_DATES = {
+    "tdkt.award.decided": "decision_date",
+    "tdkt.award.rejected": "decision_date",
+    "tdkt.dossier.result_returned": "returned_on",
+}
+
+_DATETIME = TypeAdapter(datetime)
+
+
+@dataclass(frozen=True)
+class OtherEvent:
+    """An event this projection does not interpret (notifications, a newer contract version):
+    recorded so an auditor sees it arrived."""
+
+    subject: str
+    aggregate_id: str
+    version: int | None
+    occurred_at: datetime | None
+
+
+Decoded = CampaignEvent | DossierEvent | OtherEvent
+
+
+def decode(subject: str, payload: dict[str, Any]) -> Decoded:
+    """The event as its contract (version 1), or an `OtherEvent`; raises on a malformed payload."""
+    contract = REGISTRY.get(subject)
+    readable = (
+        contract is not None
+        and subject.startswith(PROJECTED_PREFIXES)
+        and int(payload.get("schema_version", 1)) == contract.model_fields["schema_version"].default
+    )
+    if readable:
+        event = REGISTRY.parse(subject, payload)
+        if isinstance(event, CampaignEvent | DossierEvent):
+            return event
+    occurred = payload.get("occurred_at")
+    version = payload.get("aggregate_version")
+    return OtherEvent(
+        subject=subject,
+        aggregate_id=str(payload.get("aggregate_id") or ""),
+        version=int(version) if isinstance(version, int) else None,
+        occurred_at=_DATETIME.validate_python(occurred) if occurred else None,
+    )
+
+
+def project(conn: Connection, t: ProjectionTables, event_id: str, event: Decoded) -> None:
+    """Write the rows that `event` (stored under `event_id`) contributes to generation `t`."""
+    if isinstance(event, CampaignEvent):
+        _campaign_event(conn, t, event_id, event)
+    elif isinstance(event, DossierEvent):
+        _dossier_event(conn, t, event_id, event)
+    else:
+        conn.execute(
+            _insert(t.other_events),
+            {
+                "event_id": event_id,
+                "subject": event.subject,
+                "aggregate_id": event.aggregate_id,
+                "version": event.version,
+                "occurred_at": event.occurred_at,
+            },
+        )
+
+
+def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) -> date:
+    name = fields.get(event.subject)
+    value = getattr(event, name, None) if name else None
+    return value if isinstance(value, date) else local_date(event.occurred_at)
+
+
+# Statements are built once per table and executed with parameters: building a statement with
+# `.values(...)` per event costs more than running it.
+
+
+@lru_cache(maxsize=128)
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@lru_cache(maxsize=128)
+def _version_of(table: Table, key: tuple[str, ...]) -> Select[Any]:
+    return select(table.c.version).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
+
+
+@lru_cache(maxsize=128)
+def _update(table: Table, key: tuple[str, ...]) -> Update:
+    return update(table).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
+
+
+@lru_cache(maxsize=128)
+def _delete(table: Table, key: tuple[str, ...]) -> Delete:
+    return delete(table).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
+
+
+def _keep_latest(conn: Connection, table: Table, key: dict[str, Any], version: int, row: dict[str, Any]) -> bool:
+    """Store `row` unless a snapshot with a version at least as high is stored; True if stored."""
+    names = tuple(key)
+    bound = {f"key_{k}": v for k, v in key.items()}
+    current = conn.execute(_version_of(table, names), bound).scalar_one_or_none()
+    if current is None:
+        conn.execute(_insert(table), {**key, "version": version, **row})
+        return True
+    if version > current:
+        conn.execute(_update(table, names), {**bound, "version": version, **row})
+        return True
+    return False
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+def _campaign_event(conn: Connection, t: ProjectionTables, event_id: str, event: CampaignEvent) -> None:
+    c = event.campaign
+    reasons = ",".join(r.code for r in c.eligibility.reasons)
+    conn.execute(
+        _insert(t.campaign_events),
+        {
+            "event_id": event_id,
+            "campaign_id": c.campaign_id,
+            "version": event.aggregate_version,
+            "event_type": event.subject.removeprefix("tdkt."),
+            "occurred_at": event.occurred_at,
+            "occurred_on": local_date(event.occurred_at),
+            "event_date": _business_date(event, CAMPAIGN_EVENT_DATES),
+            "kind": c.kind,
+            "lead_unit_code": c.lead_unit.code,
+            "status_after": c.status,
+            "eligible_after": c.eligibility.eligible,
+            "ineligibility_reasons": reasons,
+            "start_date": c.start_date,
+            "end_date": c.end_date,
+            "review_due_on": c.review_due_on,
+        },
+    )
+    _keep_latest(
+        conn,
+        t.campaigns,
+        {"campaign_id": c.campaign_id},
+        event.aggregate_version,
+        {
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind,
+            "status": c.status,
+            "lead_unit_code": c.lead_unit.code,
+            "lead_unit_name": c.lead_unit.name,
+            "launching_level": c.launching_level,
+            "start_date": c.start_date,
+            "end_date": c.end_date,
+            "registration_number": c.registration_number,
+            "registered_on": c.registered_on,
+            "launched_on": c.launched_on,
+            "final_review_filed": c.final_review_filed,
+            "review_due_on": c.review_due_on,
+            "eligible": c.eligibility.eligible,
+            "ineligibility_reasons": reasons,
+        },
+    )
+
+
+# --- dossiers and awards -----------------------------------------------------------------------
+
+
+def _dossier_event(conn: Connection, t: ProjectionTables, event_id: str, event: DossierEvent) -> None:
+    d = event.dossier
+    occurred_on = local_date(event.occurred_at)
+    conn.execute(
+        _insert(t.dossier_events),
+        {
+            "event_id": event_id,
+            "dossier_id": d.dossier_id,
+            "version": event.aggregate_version,
+            "event_type": event.subject.removeprefix("tdkt."),
+            "occurred_at": event.occurred_at,
+            "occurred_on": occurred_on,
+            "event_date": _business_date(event, DOSSIER_EVENT_DATES),
+            "status_after": d.status,
+            "appointment_date_after": d.appointment_date,
+        },
+    )
+    if isinstance(event, AwardDecided):
+        _approvals(conn, t, event_id, event)
+    elif isinstance(event, AwardAnnulled):
+        _annulments(conn, t, event_id, event, occurred_on)
+    elif isinstance(event, AwardRecovered):
+        conn.execute(
+            _insert(t.award_recoveries),
+            {
+                "event_id": event_id,
+                "dossier_id": d.dossier_id,
+                "recovered_on": occurred_on,
+                "nominee_count": len(event.nominee_ids),
+                "amount_recovered_vnd": event.amount_recovered_vnd,
+            },
+        )
+    stored = _keep_latest(
+        conn,
+        t.dossiers,
+        {"dossier_id": d.dossier_id},
+        event.aggregate_version,
+        {
+            "receipt_number": d.receipt_number,
+            "status": d.status,
+            "channel": d.channel,
+            "proposing_unit_code": d.proposing_unit.code,
+            "proposing_unit_name": d.proposing_unit.name,
+            "award_type": d.award_type,
+            "kind": d.kind,
+            "procedure": d.procedure,
+            "campaign_id": d.campaign_id,
+            "emulation_year": d.emulation_year,
+            "rule_set_id": d.rule_set_id,
+            "received_on": d.received_on,
+            "appointment_date": d.appointment_date,
+            "feat_date": d.feat_date,
+            "late_proposal": d.late_proposal,
+            "days_after_feat": d.days_after_feat,
+            "decision_number": d.decision_number,
+            "decision_date": d.decision_date,
+            "nominee_count": len(d.nominees),
+        },
+    )
+    if stored:
+        conn.execute(_delete(t.dossier_nominees, ("dossier_id",)), {"key_dossier_id": d.dossier_id})
+        if d.nominees:
+            conn.execute(
+                _insert(t.dossier_nominees),
+                [
+                    {
+                        "dossier_id": d.dossier_id,
+                        "nominee_id": n.nominee_id,
+                        "kind": n.kind,
+                        "name": n.name,
+                        "award": n.award,
+                        "unit": n.unit,
+                        "position": n.position,
+                        "gender": n.gender,
+                        "is_direct_worker": n.is_direct_worker,
+                        "size": n.size,
+                    }
+                    for n in d.nominees
+                ],
+            )
+
+
+def _approvals(conn: Connection, t: ProjectionTables, event_id: str, event: AwardDecided) -> None:
+    if not event.approvals:
+        return
+    conn.execute(
+        _insert(t.award_approvals),
+        [
+            {
+                "event_id": event_id,
+                "nominee_id": a.nominee_id,
+                "dossier_id": event.dossier.dossier_id,
+                "decision_number": event.decision_number,
+                "decision_date": event.decision_date,
+                "award": a.award,
+                "multiplier": a.multiplier,
+                "base_salary_vnd": a.base_salary_vnd,
+                "cash_reward_vnd": a.cash_reward_vnd,
+            }
+            for a in event.approvals
+        ],
+    )
+
+
+def _annulments(conn: Connection, t: ProjectionTables, event_id: str, event: AwardAnnulled, on: date) -> None:
+    ids = list(dict.fromkeys(event.nominee_ids))
+    if not ids:
+        return
+    conn.execute(
+        _insert(t.award_annulments),
+        [
+            {
+                "event_id": event_id,
+                "nominee_id": nominee_id,
+                "dossier_id": event.dossier.dossier_id,
+                "annulled_on": on,
+                "ground": event.ground,
+                "decision_number": event.decision_number,
+                "act_reference": event.act_reference,
+            }
+            for nominee_id in ids
+        ],
+    )

@@ -1,0 +1,334 @@
+"""Rebuild and verify: replay every event stream from its first message into a new table set.
+
+A rebuild fills a new generation beside the live one while the service keeps answering from the
+live one, then switches: under the write lock, in one transaction that first locks the live
+pointer, it applies whatever reached the streams since it looked (the tail), and moves the
+pointer. A verification does the same into a scratch generation, waits for the live consumers to
+catch up, compares row for row inside that transaction (again, a few times, while the only
+difference is events the live side has not applied yet), and drops the scratch set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.errors import NoServersError
+from nats.js.client import JetStreamContext
+from nats.js.errors import NotFoundError
+from sqlalchemy import Connection, bindparam, insert, select
+
+from services.reporting import generations
+from services.reporting.compare import compare_generations
+from services.reporting.live import LiveProjection
+from services.reporting.projector import decode, project
+from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
+from services.reporting.tables import consumer_name, projection_tables
+from shared.messaging.idempotence import processed_messages
+from shared.streams import EVENT_STREAMS, StreamSpec
+
+log = logging.getLogger(__name__)
+
+STATE_LABELS = {
+    "running": "Đang đọc lại các luồng sự kiện",
+    "catching_up": "Đang chờ bộ bảng đang dùng xử lý kịp sự kiện mới",
+    "switching": "Đang chuyển sang bộ bảng mới",
+    "comparing": "Đang so sánh với bộ bảng đang dùng",
+    "done": "Hoàn tất",
+    "failed": "Thất bại",
+}
+MAX_SKIPPED_SHOWN = 20
+# `apply_once`'s check and record, built once: a rebuild runs them for every event of history.
+ALREADY_PROCESSED = select(processed_messages.c.event_id).where(
+    processed_messages.c.consumer == bindparam("consumer"), processed_messages.c.event_id == bindparam("event_id")
+)
+RECORD_PROCESSED = insert(processed_messages)
+TAIL_READ_TIMEOUT = 120.0
+COMPARE_ATTEMPTS = 3
+
+
+class JobBusy(Exception):
+    def __init__(self, running: JobProgress) -> None:
+        super().__init__(
+            f"Đang có một lượt {running.label} (thế hệ bảng {running.generation}); chờ hoàn tất rồi thử lại."
+        )
+        self.running = running
+
+
+@dataclass
+class StreamProgress:
+    stream: str
+    last_sequence: int = 0
+    position: int = 0
+    read: int = 0
+
+
+@dataclass
+class JobProgress:
+    """What `GET /admin/rebuild` shows; updated in place while the job runs."""
+
+    job: str  # rebuild | verify
+    started_by: str
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    state: str = "running"
+    generation: int | None = None
+    streams: dict[str, StreamProgress] = field(default_factory=dict)
+    applied: int = 0
+    skipped: int = 0
+    skipped_events: list[dict[str, str]] = field(default_factory=list)
+    finished_at: datetime | None = None
+    previous_generation: int | None = None
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+    @property
+    def label(self) -> str:
+        return "dựng lại bảng báo cáo" if self.job == "rebuild" else "kiểm tra đối chiếu"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    def as_dict(self) -> dict[str, Any]:
+        total = sum(s.last_sequence for s in self.streams.values())
+        read = sum(s.read for s in self.streams.values())
+        return {
+            "job": self.job,
+            "job_label": self.label,
+            "state": self.state,
+            "state_label": STATE_LABELS[self.state],
+            "generation": self.generation,
+            "previous_generation": self.previous_generation,
+            "started_by": self.started_by,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "messages_read": read,
+            "messages_total": total,
+            "percent": round(100 * read / total, 1) if total else 100.0,
+            "events_applied": self.applied,
+            "events_skipped": self.skipped,
+            "skipped_events": self.skipped_events,
+            "streams": [vars(s) for s in self.streams.values()],
+            "error": self.error,
+            "result": self.result,
+        }
+
+
+Connect = Callable[[], Awaitable[NatsClient]]
+
+
+def nats_connector(url: str) -> Connect:
+    async def quiet(exc: Exception) -> None:  # the job reports the failure itself, once
+        log.debug("rebuild connection to NATS: %s", exc)
+
+    async def connect() -> NatsClient:
+        return await nats.connect(url, connect_timeout=2, max_reconnect_attempts=3, error_cb=quiet)
+
+    return connect
+
+
+class Rebuilder:
+    """Runs one rebuild or verification at a time and keeps its progress."""
+
+    def __init__(
+        self,
+        live: LiveProjection,
+        connect: Connect,
+        *,
+        streams: Sequence[StreamSpec] = EVENT_STREAMS,
+        durables: Sequence[tuple[str, str]] = (),
+        batch_size: int = 500,
+        verify_wait_seconds: float = 10.0,
+    ) -> None:
+        self.live = live
+        self.engine = live.engine
+        self.connect = connect
+        self.streams = list(streams)
+        self.durables = list(durables)
+        self.batch_size = batch_size
+        self.verify_wait_seconds = verify_wait_seconds
+        self.current: JobProgress | None = None
+        self.tasks: set[asyncio.Task[JobProgress]] = set()
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def start_rebuild(self, started_by: str) -> JobProgress:
+        """Start a rebuild in the background; raises `JobBusy` if a job is running."""
+        progress = self._claim("rebuild", started_by)
+        task = asyncio.create_task(self._run(progress), name="reporting-rebuild")
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return progress
+
+    async def rebuild(self, started_by: str) -> JobProgress:
+        return await self._run(self._claim("rebuild", started_by))
+
+    async def verify(self, started_by: str) -> JobProgress:
+        return await self._run(self._claim("verify", started_by))
+
+    def cancel(self) -> None:
+        """Stop a background rebuild at shutdown; its half-built generation is dropped at the next start."""
+        for task in self.tasks:
+            task.cancel()
+
+    def _claim(self, job: str, started_by: str) -> JobProgress:
+        if self.current is not None and not self.current.finished:
+            raise JobBusy(self.current)
+        self.current = JobProgress(job=job, started_by=started_by)
+        return self.current
+
+    # --- the job --------------------------------------------------------------------------
+
+    async def _run(self, progress: JobProgress) -> JobProgress:
+        nc: NatsClient | None = None
+        try:
+            await asyncio.to_thread(self._locked, generations.drop_all_but_live, self.engine)
+            progress.generation = await asyncio.to_thread(
+                self._locked, generations.create_generation, self.engine, progress.job, progress.started_by
+            )
+            nc = await self.connect()
+            js = nc.jetstream()
+            for spec in self.streams:
+                last = await last_sequence(js, spec.name)
+                stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
+                async for batch in read_range(js, spec.name, 1, last, batch_size=self.batch_size):
+                    await asyncio.to_thread(self._apply_batch, progress, batch)
+                    stream.read += len(batch)
+                    stream.position = batch[-1].sequence
+            loop = asyncio.get_running_loop()
+            if progress.job == "rebuild":
+                progress.state = "switching"
+                await asyncio.to_thread(self._finish, progress, js, loop)
+            else:
+                await self._compare(progress, js, loop)
+            progress.state = "done"
+        except Exception as exc:
+            unreachable = isinstance(exc, OSError | NoServersError | TimeoutError)
+            log.warning("reporting %s failed: %s", progress.job, exc, exc_info=not unreachable)
+            progress.state = "failed"
+            progress.error = f"{type(exc).__name__}: {exc}"
+            if progress.generation is not None:
+                await asyncio.to_thread(self._discard, progress.generation)
+        finally:
+            progress.finished_at = datetime.now(UTC)
+            if nc is not None:
+                with contextlib.suppress(Exception):
+                    await nc.close()
+        return progress
+
+    def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.live.write_lock:
+            return fn(*args)
+
+    def _apply_batch(self, progress: JobProgress, batch: list[StreamMessage]) -> None:
+        with self.live.write_lock, self.engine.begin() as conn:
+            self._apply(conn, progress, batch)
+
+    def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
+        """Apply a batch the way the live consumer applies one event (`apply_once`): skip ids
+        already applied, record each id with its stream sequence beside its effect."""
+        assert progress.generation is not None
+        tables = projection_tables(progress.generation)
+        consumer = consumer_name(progress.generation)
+        now = datetime.now(UTC)
+        for message in batch:
+            try:
+                event = decode(message.subject, message.payload)
+            except Exception as exc:
+                # The live consumer dead-letters such a message; the replay leaves it out too.
+                progress.skipped += 1
+                if len(progress.skipped_events) < MAX_SKIPPED_SHOWN:
+                    progress.skipped_events.append(
+                        {"event_id": message.event_id, "subject": message.subject, "error": type(exc).__name__}
+                    )
+                continue
+            if conn.execute(ALREADY_PROCESSED, {"consumer": consumer, "event_id": message.event_id}).first():
+                continue
+            conn.execute(
+                RECORD_PROCESSED,
+                {
+                    "consumer": consumer,
+                    "event_id": message.event_id,
+                    "subject": message.subject,
+                    "stream_sequence": message.sequence,
+                    "processed_at": now,
+                },
+            )
+            project(conn, tables, message.event_id, event)
+            progress.applied += 1
+
+    async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
+        """Compare, then drop the scratch set. Events the live consumers have not applied yet (a
+        lag, not a fault) make the sets differ; the comparison is repeated a few times, each
+        after they caught up, before such a difference is reported."""
+        assert progress.generation is not None
+        try:
+            for _ in range(COMPARE_ATTEMPTS):
+                progress.state = "catching_up"
+                await self._wait_for_live_consumers(js)
+                progress.state = "comparing"
+                await asyncio.to_thread(self._finish, progress, js, loop)
+                assert progress.result is not None
+                events = progress.result["events"]
+                if progress.result["equal"] or events["only_in_live"] or not events["missing_in_live"]:
+                    return
+        finally:
+            await asyncio.to_thread(self._discard, progress.generation)
+
+    def _finish(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
+        """The tail and the switch (or the comparison) in one transaction, pointer locked first."""
+        assert progress.generation is not None
+        with self.live.write_lock:
+            with self.engine.begin() as conn:
+                generations.lock_pointer(conn)
+                for spec in self.streams:
+                    stream = progress.streams[spec.name]
+                    tail = asyncio.run_coroutine_threadsafe(self._read_tail(js, stream), loop).result(TAIL_READ_TIMEOUT)
+                    self._apply(conn, progress, tail)
+                    stream.read += len(tail)
+                if progress.job == "rebuild":
+                    progress.previous_generation = generations.make_live(conn, progress.generation, progress.applied)
+                else:
+                    live = generations.live_generation(conn)
+                    assert live is not None
+                    progress.result = compare_generations(conn, live, progress.generation)
+            if progress.job == "rebuild":
+                self.live.generation = progress.generation
+
+    async def _read_tail(self, js: JetStreamContext, stream: StreamProgress) -> list[StreamMessage]:
+        last = await last_sequence(js, stream.stream)
+        tail = await read_all(js, stream.stream, stream.position + 1, last)
+        stream.last_sequence = max(stream.last_sequence, last)
+        if tail:
+            stream.position = tail[-1].sequence
+        return tail
+
+    async def _wait_for_live_consumers(self, js: JetStreamContext) -> None:
+        """Give the live consumers a moment to apply what is in the streams, so that a difference
+        the check reports is a real one and not a lag."""
+        deadline = asyncio.get_running_loop().time() + self.verify_wait_seconds
+        while asyncio.get_running_loop().time() < deadline:
+            pending = 0
+            for stream, durable in self.durables:
+                try:
+                    info = await js.consumer_info(stream, durable)
+                except NotFoundError:
+                    continue
+                pending += (info.num_pending or 0) + (info.num_ack_pending or 0)
+            if pending == 0:
+                return
+            await asyncio.sleep(0.2)
+
+    def _discard(self, generation: int) -> None:
+        try:
+            with self.live.write_lock:
+                generations.drop_generation(self.engine, generation)
+        except Exception:  # a later rebuild drops it (drop_all_but_live)
+            log.exception("could not drop generation %s", generation)
