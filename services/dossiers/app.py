@@ -1,20 +1,161 @@
-"""Wiring of the dossiers service (skeleton: health, readiness and documents only)."""
+"""Wiring of the dossiers service: event store, campaign view and its consumer, outbox relay,
+blob store, slips, HTTP API."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from shared.http.service import ServiceRuntime, create_service_app, make_broker
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from services.dossiers import (
+    api,
+    api_attachments,
+    api_campaigns,
+    api_commands,
+    api_slips,
+    campaign_readmodel,
+    handlers,
+)
+from services.dossiers.application import Dossiers
+from services.dossiers.awaiting import CampaignRecheck
+from services.dossiers.blobs import BlobNotFound, open_blob_store
+from services.dossiers.campaign_readmodel import CampaignReadModel
+from services.dossiers.campaign_view import CampaignLookup
+from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
+from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
+from services.dossiers.recheck_schedule import RecheckScheduler
+from services.dossiers.settings import DossiersSettings
+from services.dossiers.slips import Office, SlipPrinter
+from shared.eventstore import persistence_env
+from shared.http.service import (
+    ServiceRuntime,
+    create_service_app,
+    document_publications,
+    jetstream_publisher,
+    make_broker,
+)
+from shared.messaging import idempotence
+from shared.messaging.relay import OutboxRelay
+from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
+from shared.sqlstore import make_engine
 
 SERVICE = "dossiers"
+Clock = Callable[[], datetime]
 
 
-def build_app(settings: TdktSettings | None = None) -> FastAPI:
-    settings = settings or TdktSettings()
-    runtime = ServiceRuntime(name=SERVICE, settings=settings, broker=make_broker(settings, SERVICE))
-    return create_service_app(
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_dossiers(settings: DossiersSettings, campaign_lookup: CampaignLookup | None = None) -> Dossiers:
+    """The event-sourced application on the configured store (SQLite under var/ by default)."""
+    return Dossiers(
+        env=persistence_env("Dossiers", settings.var_dir),
+        campaign_lookup=campaign_lookup,
+        receipt_office=settings.dossiers_receipt_office,
+    )
+
+
+def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -> FastAPI:
+    """The service; `clock` is the time every command records (tests pin it)."""
+    settings = settings if isinstance(settings, DossiersSettings) else DossiersSettings()
+    units = load_org_units(settings.org_units_file)
+    engine = make_engine(settings.database_url(SERVICE, settings.dossiers_database_url))
+    idempotence.create_tables(engine)
+    campaign_readmodel.create_tables(engine)
+    campaign_view = CampaignReadModel(engine)
+    dossiers = open_dossiers(settings, campaign_view.lookup)
+    blobs = open_blob_store(settings)
+
+    broker = make_broker(settings, SERVICE)
+    document_publications(broker, PUBLISHED_CONTRACTS)
+    relay = OutboxRelay(
+        dossiers,
+        dossier_event_mapper(units),
+        jetstream_publisher(broker),
+        service=SERVICE,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+    )
+    dossiers.add_save_listener(relay.wake)
+    recheck = CampaignRecheck(dossiers, clock)
+    started = asyncio.Event()
+    scheduler = RecheckScheduler(
+        recheck,
+        settle_seconds=settings.dossiers_campaign_settle_seconds,
+        sweep_seconds=settings.dossiers_campaign_recheck_seconds,
+        consumer_caught_up=handlers.consumer_caught_up(broker, started),
+    )
+    handlers.register(broker, engine, scheduler, settings)
+
+    def event_store_check() -> None:
+        dossiers.recorder.max_notification_id()
+
+    def view_database_check() -> None:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def org_units_check() -> None:
+        if not units.all():
+            raise RuntimeError("danh mục đơn vị trống")
+
+    runtime = ServiceRuntime(
+        name=SERVICE,
+        settings=settings,
+        broker=broker,
+        relays=[relay],
+        broker_started=started,
+        background_jobs=[scheduler.run_forever],
+        readiness_checks={
+            "event_store": event_store_check,
+            "view_database": view_database_check,
+            "org_units": org_units_check,
+            "blob_store": blobs.check,
+        },
+        on_shutdown=[dossiers.close, engine.dispose],
+    )
+    app = create_service_app(
         runtime,
         title="tdkt – Hồ sơ khen thưởng",
-        description="Hồ sơ đề nghị khen thưởng: tiếp nhận, thẩm định, biểu quyết, quyết định, hủy bỏ.",
+        description=(
+            "Hồ sơ đề nghị khen thưởng: tiếp nhận (trực tuyến, một cửa, bưu chính), kiểm tra tính đầy đủ, "
+            "thẩm định, hiệp y, công khai, biểu quyết của Hội đồng, quyết định, trả kết quả, hủy bỏ và thu hồi; "
+            "phiếu tiếp nhận, phiếu yêu cầu bổ sung, phiếu từ chối, phiếu xin lỗi và hẹn lại."
+        ),
+        routers=[
+            api.router,
+            api_commands.router,
+            api_attachments.router,
+            api_slips.router,
+            api_campaigns.router,
+        ],
+        domain_errors={
+            DossierValidationError: 422,
+            DossierError: 409,
+            DossierNotFound: 404,
+            BlobNotFound: 404,
+        },
     )
+    app.state.dossiers = dossiers
+    app.state.units = units
+    app.state.blobs = blobs
+    app.state.clock = clock
+    app.state.campaign_view = campaign_view
+    app.state.recheck = recheck
+    app.state.recheck_scheduler = scheduler
+    app.state.slips = SlipPrinter(
+        dossiers,
+        units,
+        Office.from_units(
+            units,
+            settings.dossiers_receiving_unit,
+            desk=settings.dossiers_receiving_desk,
+            place=settings.dossiers_place_name,
+            phone=settings.dossiers_desk_phone,
+        ),
+    )
+    return app

@@ -253,5 +253,6 @@ class AwardRecovered(DossierEvent):
     subject: ClassVar[str] = "tdkt.award.recovered"
     nominee_ids: list[str]
     artefacts_returned: bool
+    artefacts: list[str] = Field([], description="What was returned (certificates, frames…), as recorded")
     amount_recovered_vnd: int
     note: str | None = None

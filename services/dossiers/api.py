@@ -1,0 +1,157 @@
+"""HTTP API of the dossiers service: receipt, search, audit reads and every step of a dossier.
+
+Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its
+threadpool. Request bodies are deliberately loose (strings, lists, optional fields): the domain
+checks every field and answers with one Vietnamese message per field path, all at once, which
+is what a clerk needs; typing them strictly here would stop at the first kind of mistake.
+A command answers with the dossier after it and its version as `ETag`; send that back as
+`If-Match` (or `expected_version`) and a change someone made meanwhile is a 409, not a lost write.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+
+from services.dossiers import submission
+from services.dossiers.api_common import (
+    AttachmentRefIn,
+    BlobsDep,
+    DossiersDep,
+    NowDep,
+    UnitsDep,
+    resolve_attachments,
+    respond,
+    unit_name,
+)
+from services.dossiers.domain import Dossier
+from services.dossiers.errors import DossierNotFound, DossierValidationError
+from services.dossiers.model import AwardType, DossierKind, DossierStatus, label
+from shared.http.actor import ActorDep
+from shared.reference.org_units import OrgUnitDirectory
+from shared.workdays import VIETNAM_TZ, local_date
+
+router = APIRouter(prefix="/dossiers", tags=["hồ sơ đề nghị khen thưởng"])
+
+
+class SubmitIn(BaseModel):
+    id: UUID | None = Field(None, description="Mã định danh do máy khách tạo, để gửi lại an toàn khi mất kết nối")
+    channel: str | None = Field(None, description="ONLINE_PORTAL | ONE_STOP_DESK | POST")
+    proposing_unit: str | None = Field(None, description="Mã đơn vị đề nghị (danh mục đơn vị)")
+    award_type: str | None = Field(None, description="MERIT | AD_HOC | MOVEMENT | CONTRIBUTION | SENIORITY | FOREIGN")
+    kind: str | None = Field(None, description="ANNUAL_TITLE | YEAR_END | THEMATIC | AD_HOC | ASSOCIATION | ENTERPRISE")
+    campaign_id: str | None = Field(None, description="Mã phong trào thi đua (bắt buộc với hồ sơ chuyên đề)")
+    emulation_year: int | None = Field(None, description="Năm thi đua")
+    feat_date: str | None = Field(None, description="Ngày lập thành tích (khen đột xuất), YYYY-MM-DD")
+    postmark_date: str | None = Field(None, description="Ngày theo dấu bưu điện (nộp qua bưu chính), YYYY-MM-DD")
+    achievements: str | None = Field(None, description="Tóm tắt thành tích")
+    nominees: list[dict[str, Any]] = Field([], description="Cá nhân, tập thể, hộ gia đình được đề nghị")
+    attachments: list[AttachmentRefIn] = Field([], description="Tài liệu đã tải lên (POST /attachments)")
+
+
+def _summary(units: OrgUnitDirectory, d: Dossier, today: date) -> dict[str, Any]:
+    """One line of the list: enough to find and open a dossier."""
+    return {
+        "id": str(d.id),
+        "version": d.version,
+        "receipt_number": d.receipt_number,
+        "status": d.status.value,
+        "status_label": label(d.status),
+        "channel": d.channel.value,
+        "proposing_unit": d.proposing_unit,
+        "proposing_unit_name": unit_name(units, d.proposing_unit),
+        "award_type": d.award_type.value,
+        "kind": d.kind.value,
+        "campaign_id": d.campaign_id,
+        "emulation_year": d.emulation_year,
+        "received_on": d.received_on.isoformat(),
+        "appointment_date": d.appointment_date.isoformat() if d.appointment_date else None,
+        "overdue": d.is_overdue(today),
+        "nominees": [{"nominee_id": n.nominee_id, "name": n.name, "award": n.award} for n in d.nominees],
+        "decision_number": d.decision.number if d.decision else None,
+    }
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Tiếp nhận hồ sơ đề nghị khen thưởng")
+def submit(
+    body: SubmitIn,
+    response: Response,
+    app: DossiersDep,
+    units: UnitsDep,
+    blobs: BlobsDep,
+    actor: ActorDep,
+    now: NowDep,
+) -> dict[str, Any]:
+    """Receive a dossier (online, at the one-stop desk, or by post with its postmark date): it
+    gets a receipt number, the rule set in force today and an appointment date. Attachments
+    refer to files uploaded first with `POST /attachments`."""
+    files, errors = resolve_attachments(blobs, body.attachments)
+    fields = submission.submission_fields(body.model_dump(exclude={"id", "attachments"}), files)
+    errors.update(submission.check_proposing_unit(units, fields, local_date(now)))
+    if errors:
+        raise DossierValidationError({**submission.domain_errors(app, fields, actor, now), **errors})
+    dossier = app.submit(actor=actor, at=now, dossier_id=body.id, **fields)
+    response.headers["Location"] = f"/dossiers/{dossier.id}"
+    return respond(response, units, dossier, now)
+
+
+@router.get("", summary="Danh sách, tìm kiếm hồ sơ (tên người được đề nghị có dấu hoặc không dấu)")
+def search(
+    app: DossiersDep,
+    units: UnitsDep,
+    now: NowDep,
+    proposing_unit: Annotated[str | None, Query(description="Mã đơn vị đề nghị")] = None,
+    status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
+    award_type: Annotated[AwardType | None, Query()] = None,
+    kind: Annotated[DossierKind | None, Query()] = None,
+    campaign: Annotated[str | None, Query(description="Mã phong trào thi đua")] = None,
+    year: Annotated[int | None, Query(ge=1945, le=2100, description="Năm tiếp nhận")] = None,
+    overdue: Annotated[bool | None, Query(description="true: quá hạn hẹn trả; false: chưa quá hạn")] = None,
+    q: Annotated[str | None, Query(description="Tên người, tập thể được đề nghị, ví dụ: nguyen thi huong")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[dict[str, Any]]:
+    today = local_date(now)
+    found = app.list_dossiers(
+        proposing_unit=proposing_unit.strip().upper() if proposing_unit else None,
+        status=status_,
+        award_type=award_type,
+        kind=kind,
+        campaign_id=submission.campaign_key(campaign),
+        year=year,
+        overdue_on=today if overdue else None,
+        nominee_name=q,
+    )
+    if overdue is False:
+        found = [d for d in found if not d.is_overdue(today)]
+    return [_summary(units, d, today) for d in found[offset : offset + limit]]
+
+
+@router.get("/{dossier_id}", summary="Một hồ sơ; ?version=N hoặc ?as_of=<thời điểm ISO> để xem lại trạng thái cũ")
+def get_one(
+    dossier_id: str,
+    response: Response,
+    app: DossiersDep,
+    units: UnitsDep,
+    now: NowDep,
+    version: Annotated[int | None, Query(ge=1, description="Phiên bản")] = None,
+    as_of: Annotated[datetime | None, Query(description="Thời điểm; không có múi giờ thì hiểu là giờ Việt Nam")] = None,
+) -> dict[str, Any]:
+    if version is not None and as_of is not None:
+        raise DossierValidationError({"as_of": "Chỉ dùng một trong hai: version hoặc as_of."})
+    if as_of is not None:
+        dossier = app.get_as_of(dossier_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM_TZ))
+    else:
+        dossier = app.get(dossier_id, version=version)
+        if version is not None and dossier.version != version:
+            raise DossierNotFound(f"{dossier_id} (phiên bản {version})")
+    return respond(response, units, dossier, now)
+
+
+@router.get("/{dossier_id}/history", summary="Toàn bộ lịch sử sự kiện: ai, khi nào, vì sao, thay đổi gì")
+def history(dossier_id: str, app: DossiersDep) -> list[dict[str, Any]]:
+    return app.history(dossier_id)

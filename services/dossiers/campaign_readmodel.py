@@ -1,0 +1,123 @@
+"""The dossiers service's own read model of campaigns, fed by `tdkt.campaign.*` events.
+
+One row per campaign, holding the snapshot with the highest `aggregate_version` seen, so events
+that arrive late, twice or out of order leave the same row behind. It backs the application's
+`campaign_lookup`: the thematic-eligibility check reads this table, never the campaigns
+service (architecture.md: services talk only through events).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
+
+from services.dossiers.campaign_view import CampaignView
+
+metadata = MetaData()
+
+campaigns = Table(
+    "dossiers_campaign_view",
+    metadata,
+    Column("campaign_id", String(64), primary_key=True),
+    Column("code", String(100), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("status", String(50), nullable=False),
+    Column("lead_unit_code", String(100), nullable=False),
+    Column("eligible", Boolean, nullable=False),
+    Column("eligibility_reasons", Text, nullable=False),  # JSON list of Vietnamese messages
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def canonical_campaign_id(value: str) -> str:
+    """Campaign ids are UUIDs in the campaigns service; compare them in one spelling."""
+    text = value.strip()
+    try:
+        return str(UUID(text))
+    except ValueError:
+        return text
+
+
+def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
+    """Keep the event's campaign snapshot unless a newer (or the same) version is stored.
+
+    True when the row changed.
+    """
+    snapshot = event["campaign"]
+    version = int(event["aggregate_version"])
+    eligibility = snapshot.get("eligibility") or {}
+    row = {
+        "campaign_id": canonical_campaign_id(str(snapshot["campaign_id"])),
+        "code": snapshot["code"],
+        "name": snapshot["name"],
+        "kind": snapshot["kind"],
+        "status": snapshot["status"],
+        "lead_unit_code": (snapshot.get("lead_unit") or {}).get("code", ""),
+        "eligible": bool(eligibility.get("eligible", False)),
+        "eligibility_reasons": json.dumps([r["message"] for r in eligibility.get("reasons") or []], ensure_ascii=False),
+        "version": version,
+        "updated_at": datetime.now(UTC),
+    }
+    current = conn.execute(
+        select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
+    ).scalar_one_or_none()
+    if current is None:
+        conn.execute(campaigns.insert().values(**row))
+        return True
+    if current < version:
+        conn.execute(campaigns.update().where(campaigns.c.campaign_id == row["campaign_id"]).values(**row))
+        return True
+    return False
+
+
+def _view(row: Any) -> CampaignView:
+    return CampaignView(
+        campaign_id=row.campaign_id,
+        name=row.name,
+        kind=row.kind,
+        status=row.status,
+        eligible=bool(row.eligible),
+        eligibility_reasons=list(json.loads(row.eligibility_reasons)),
+        version=int(row.version),
+    )
+
+
+class CampaignReadModel:
+    """Reads of the campaign view; `lookup` is the application's `campaign_lookup`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def lookup(self, campaign_id: str) -> CampaignView | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(campaigns).where(campaigns.c.campaign_id == canonical_campaign_id(campaign_id))
+            ).first()
+        return _view(row) if row is not None else None
+
+    def all(self) -> list[CampaignView]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(campaigns).order_by(campaigns.c.code)).all()
+        return [_view(r) for r in rows]

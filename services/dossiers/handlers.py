@@ -1,0 +1,71 @@
+"""NATS side of the dossiers service: campaign events into the campaign view.
+
+`handle_campaign_event` records the campaign snapshot exactly once in effect (`apply_once`) and
+tells the re-check scheduler a message was processed, asking for a re-check of the dossiers
+awaiting their campaign when the consumer has caught up (`recheck_schedule.RecheckScheduler`).
+It asks on every caught-up delivery, applied now or skipped as a duplicate: the re-check is
+idempotent, and a redelivery must not be the one case that forgets to ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from faststream.nats import NatsBroker
+from sqlalchemy import Engine
+
+from services.dossiers.campaign_readmodel import apply_campaign_event
+from services.dossiers.recheck_schedule import RecheckScheduler
+from shared.messaging.consumer import Delivery, subscribe_events
+from shared.messaging.idempotence import apply_once
+from shared.settings import TdktSettings
+from shared.streams import CAMPAIGNS
+
+CONSUMER = "dossiers"
+DURABLE = f"{CONSUMER}-{CAMPAIGNS.name.lower()}"
+"""The durable name `subscribe_events` gives this consumer."""
+
+
+def handle_campaign_event(
+    engine: Engine, scheduler: RecheckScheduler, payload: dict[str, Any], delivery: Delivery
+) -> bool:
+    """Apply one campaign event to the view; True if it changed the view now."""
+    applied = apply_once(
+        engine,
+        consumer=CONSUMER,
+        event_id=delivery.event_id,
+        subject=delivery.subject,
+        stream_sequence=delivery.stream_sequence,
+        effect=lambda conn: apply_campaign_event(conn, payload),
+    )
+    scheduler.message_processed(caught_up=not delivery.pending)  # 0 pending, or unknown
+    return applied
+
+
+def register(broker: NatsBroker, engine: Engine, scheduler: RecheckScheduler, settings: TdktSettings) -> None:
+    subscribe_events(
+        broker,
+        consumer=CONSUMER,
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=lambda payload, delivery: handle_campaign_event(engine, scheduler, payload, delivery),
+        max_deliver=settings.consumer_max_deliver,
+        backoff_seconds=settings.consumer_backoff_seconds,
+        description="Cập nhật thông tin phong trào thi đua để xét khen thưởng chuyên đề",
+    )
+
+
+def consumer_caught_up(broker: NatsBroker, started: asyncio.Event) -> Callable[[], Awaitable[bool]]:
+    """Whether this service's campaign consumer has nothing pending or in flight (False while
+    NATS is not connected: an unknown lag is not a caught-up view)."""
+
+    async def caught_up() -> bool:
+        if not started.is_set():
+            return False
+        js = broker.config.connection_state.stream
+        info = await js.consumer_info(CAMPAIGNS.name, DURABLE)
+        return info.num_pending == 0 and info.num_ack_pending == 0
+
+    return caught_up
