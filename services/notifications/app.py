@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
@@ -45,7 +46,7 @@ from shared.http.service import (
     jetstream_publisher,
     make_broker,
 )
-from shared.reference.org_units import load_org_units
+from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError, load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
 from shared.workdays import WorkingCalendar
@@ -89,14 +90,23 @@ def webhook_secrets(engine: Engine, contacts: ContactBook) -> SecretLookup:
     return lookup
 
 
+def unit_name_lookup(units: OrgUnitDirectory) -> Callable[[str], str]:
+    """A unit's name for the notices; an unknown code is shown as it is."""
+
+    def name(code: str) -> str:
+        try:
+            return units.get(str(code)).name
+        except UnknownUnitError:
+            return str(code)
+
+    return name
+
+
 def build_app(settings: TdktSettings | None = None) -> FastAPI:
     settings = settings if isinstance(settings, NotificationsSettings) else NotificationsSettings()
-    templates = NoticeTemplates(settings.templates_dir(), catalogue.required_templates())
-    contacts = load_contacts(
-        settings.contacts_file(),
-        load_org_units(settings.org_units_file),
-        default_webhook_secret=settings.webhook_secret or "",
-    )
+    units = load_org_units(settings.org_units_file)
+    templates = NoticeTemplates(settings.templates_dir(), catalogue.required_templates(), unit_name_lookup(units))
+    contacts = load_contacts(settings.contacts_file(), units, default_webhook_secret=settings.webhook_secret or "")
     log.info("mẫu thông báo: %s; danh bạ liên hệ: %s", templates.folder, settings.contacts_file())
     planner = Planner(templates, RecipientResolver(contacts))
     engine = make_engine(settings.database(SERVICE))

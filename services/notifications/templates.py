@@ -11,7 +11,7 @@ edited template fails the event loudly (retries, then a dead letter) instead of 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -102,7 +102,7 @@ def nominee_name(context: Context, nominee_id: str) -> str:
     return str(nominee["name"]) if nominee else str(nominee_id)
 
 
-def _environment(folder: Path) -> Environment:
+def _environment(folder: Path, unit_name: Callable[[str], str]) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(folder), encoding="utf-8"),
         undefined=StrictUndefined,
@@ -119,6 +119,7 @@ def _environment(folder: Path) -> Environment:
         nhan=label,
         can_cu_huy=annulment_ground,
         ten_doi_tuong=nominee_name,
+        ten_don_vi=unit_name,
     )
     return env
 
@@ -126,11 +127,12 @@ def _environment(folder: Path) -> Environment:
 class NoticeTemplates:
     """The compiled templates of every notice the catalogue names."""
 
-    def __init__(self, folder: Path, required: Iterable[str]) -> None:
+    def __init__(self, folder: Path, required: Iterable[str], unit_name: Callable[[str], str] | None = None) -> None:
+        """`unit_name` turns a unit code (e.g. a deciding authority) into its name for `ten_don_vi`."""
         self.folder = Path(folder)
         if not self.folder.is_dir():
             raise TemplateSetupError(f"Không tìm thấy thư mục mẫu thông báo {self.folder}.")
-        self._env = _environment(self.folder)
+        self._env = _environment(self.folder, unit_name or str)
         self._names = sorted(set(required))
         self._html: set[str] = set()
         problems: list[str] = []

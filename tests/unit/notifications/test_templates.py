@@ -169,3 +169,21 @@ def test_an_edited_template_is_used_without_code_changes(tmp_path: Path, contact
         p for p in edited.plan(Occurrence(event.event_id, event.subject, events.payload(event))) if p.channel == EMAIL
     ]
     assert notice.subject == "Phiếu từ chối giải quyết hồ sơ 000.00.19.H26-230601-0007"
+
+
+def test_a_deciding_authority_given_by_unit_code_is_named_in_the_notice(contacts) -> None:  # type: ignore[no-untyped-def]
+    from services.notifications.app import unit_name_lookup
+    from services.notifications.recipients import RecipientResolver
+    from shared.reference.org_units import load_org_units
+
+    templates = NoticeTemplates(
+        PACKAGED_TEMPLATES_DIR, catalogue.required_templates(), unit_name_lookup(load_org_units())
+    )
+    event = events.award_decided().model_copy(update={"authority": "UBND-THANH-OAI"})
+    planned = Planner(templates, RecipientResolver(contacts)).plan(
+        Occurrence(event.event_id, event.subject, events.payload(event))
+    )
+    notice = next(p for p in planned if p.channel == EMAIL)
+    assert notice.body_text.splitlines()[2].startswith(
+        "Ủy ban nhân dân huyện Thanh Oai đã ký Quyết định số 125/QĐ-UBND"
+    )
