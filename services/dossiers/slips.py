@@ -16,7 +16,7 @@ same paper.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,7 @@ class Office:
     desk: str
     place: str
     phone: str = ""
+    unit_code: str = ""
 
     @classmethod
     def from_units(cls, units: OrgUnitDirectory, unit_code: str, *, desk: str, place: str, phone: str = "") -> Office:
@@ -82,7 +83,25 @@ class Office:
             authority = units.get(unit_code).name
         except UnknownUnitError:
             authority = unit_code
-        return cls(authority, desk, place, phone)
+        return cls(authority, desk, place, phone, unit_code)
+
+    def on(self, units: OrgUnitDirectory, received_on: date, proposing_unit: str) -> Office:
+        """The office as it stood on the receipt date.
+
+        The configured unit while it exists; after it ended (the district level ended on 1/7/2025,
+        NĐ 129/2025 Art. 59 gave its award powers to the commune), the commune-level people's
+        committee that the proposing unit is or belongs to.
+        """
+        configured = units.get(self.unit_code) if self.unit_code in units else None
+        if configured is None or configured.is_active_on(received_on):
+            return self
+        code: str | None = proposing_unit
+        while code and code in units:
+            unit = units.get(code)
+            if unit.authority_level == "commune" and unit.is_active_on(received_on):
+                return replace(self, authority=unit.name, unit_code=unit.code)
+            code = unit.parent
+        return self
 
 
 class SlipUnavailable(DossierError):
@@ -130,7 +149,7 @@ class SlipPrinter:
     def _context(self, dossier: Dossier, issued_at: datetime, **extra: Any) -> dict[str, Any]:
         issued_on = issued_at.astimezone(VIETNAM_TZ).date()
         return {
-            "office": self.office,
+            "office": self.office.on(self.units, dossier.received_on, dossier.proposing_unit),
             "dossier": dossier,
             "unit_name": self._unit_name(dossier.proposing_unit),
             "request": "Đề nghị " + KINDS.get(dossier.kind.value, dossier.kind.value),
