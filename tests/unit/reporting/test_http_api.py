@@ -66,7 +66,7 @@ def test_the_summary_as_csv_has_vietnamese_headers_and_one_row_per_indicator(cli
     assert answer.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["STT", "Nhóm chỉ tiêu", "Chỉ tiêu", "Đơn vị tính", "Tổng số"]
-    assert set(rows[0][5:]) == {"Bộ phận Một cửa", "Cổng dịch vụ công trực tuyến", "Dịch vụ bưu chính"}
+    assert set(rows[0][5:]) == {"Bộ phận Một cửa", "Cổng Dịch vụ công trực tuyến", "Dịch vụ bưu chính"}
     received = next(r for r in rows if r[2] == "Số hồ sơ tiếp nhận")
     assert received[3:5] == ["hồ sơ", "3"]
     launched = next(r for r in rows if r[2] == "Số phong trào được phát động")
