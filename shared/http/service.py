@@ -25,6 +25,7 @@ from prometheus_client import make_asgi_app
 
 from shared.contracts.base import EventContract
 from shared.http.problems import install_problem_handlers
+from shared.logs import faststream_logger
 from shared.messaging.relay import OutboxRelay
 from shared.settings import TdktSettings
 from shared.streams import ALL_STREAMS, ensure_streams, stream_for_subject
@@ -43,6 +44,10 @@ def make_broker(settings: TdktSettings, service: str) -> NatsBroker:
         reconnect_time_wait=1.0,
         connect_timeout=2.0,
         graceful_timeout=15.0,
+        # FastStream's own handler prints coloured text; route its records through the service's
+        # logging (JSON lines in production) and keep the per-message lines at DEBUG.
+        logger=faststream_logger(),
+        log_level=logging.DEBUG,
     )
 
 
