@@ -28,7 +28,7 @@ from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
 from shared.messaging.relay import OutboxRelay
 from shared.settings import TdktSettings
-from shared.streams import ALL_STREAMS, ensure_streams, stream_for_subject
+from shared.streams import ALL_STREAMS, EVENT_STREAMS, ensure_streams, stream_for_subject
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,22 @@ class ServiceRuntime:
         self.broker_started.set()
         log.info("%s connected to NATS at %s", self.name, self.settings.nats_url)
 
+    async def consumer_progress(self) -> dict[str, Any]:
+        """How far this service's durable consumers are behind (informational, never fails
+        readiness): a stalled consumer shows as pending messages that do not go down."""
+        progress: dict[str, Any] = {}
+        js = self.broker.config.connection_state.stream
+        for spec in EVENT_STREAMS:
+            try:
+                consumers = await js.consumers_info(spec.name)
+            except Exception:  # stream not there yet
+                continue
+            for info in consumers:
+                name = info.name or ""
+                if name.startswith(f"{self.name}-"):
+                    progress[name] = {"pending": info.num_pending, "ack_pending": info.num_ack_pending}
+        return progress
+
     async def readiness(self) -> tuple[bool, dict[str, Any]]:
         checks: dict[str, Any] = {}
         ok = True
@@ -117,6 +133,8 @@ class ServiceRuntime:
             except Exception as exc:
                 checks[name] = f"error: {type(exc).__name__}: {exc}"
                 ok = False
+        if nats_ok:
+            checks["consumers"] = await self.consumer_progress()
         for relay in self.relays:
             status = await asyncio.to_thread(relay.status)
             checks[f"relay:{relay.service}"] = {

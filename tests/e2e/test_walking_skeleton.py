@@ -52,6 +52,8 @@ async def test_posted_campaign_is_in_the_stream_once_and_reporting_shows_it(
         {"lead_unit_code": "PKT", "lead_unit_name": "Phòng Kinh tế", "campaigns": 1, "registered": 1}
     ]
     assert await stream_ids(jetstream) == ["campaigns-1", "campaigns-2"]
+    consumers = httpx.get(f"{reporting.url}/readyz", timeout=5).json()["checks"]["consumers"]
+    assert consumers["reporting-tdkt_campaigns"] == {"pending": 0, "ack_pending": 0}
     last = await jetstream.get_last_msg(CAMPAIGNS.name, "tdkt.campaign.registered")
     payload = json.loads(last.data)
     assert payload["registration_number"] == "01/ĐK-PNV"
