@@ -218,7 +218,13 @@ async def _shut_down(
             log.warning("%s: broker stopped without draining: %s", runtime.name, exc)
     # A cancelled `asyncio.to_thread` call keeps running in its thread: wait for those threads
     # before the hooks close the stores they use (closing SQLite under them crashes the process).
-    with contextlib.suppress(TimeoutError, RuntimeError):
+    try:
         await asyncio.wait_for(asyncio.get_running_loop().shutdown_default_executor(), timeout=20)
+    except TimeoutError:
+        # Better to leave the stores to the process exit than to close one under a live thread.
+        log.warning("%s: worker threads still busy after 20 s; stores left open", runtime.name)
+        return
+    except RuntimeError:
+        pass
     for hook in runtime.on_shutdown:
         hook()
