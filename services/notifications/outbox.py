@@ -11,7 +11,6 @@ delivery.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from services.notifications.deliveries import DeliveryRecord
 from services.notifications.tables import outbox
+from shared.aio import wait_for_event
 from shared.contracts.base import REGISTRY, ActorInfo, EventContract
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 
@@ -132,6 +132,5 @@ class OutcomePublisher:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("chưa phát được sự kiện kết quả gửi thông báo: %s", self.last_error)
                 delay = min(max(delay * 2, 0.5), 10.0)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
+            await wait_for_event(self._wakeup, delay)
             self._wakeup.clear()

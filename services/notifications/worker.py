@@ -16,7 +16,6 @@ duplicate. On a graceful shutdown the worker lets in-flight sends finish and rec
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from prometheus_client import Counter
 from services.notifications.channels import PermanentDeliveryError, Sender
 from services.notifications.claims import Claim, ClaimStore, Outcome
 from services.notifications.deliveries import DELIVERED, FAILED, PENDING
+from shared.aio import wait_for_event
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +96,7 @@ class DeliveryWorker:
                         in_flight.add(task)
                         task.add_done_callback(in_flight.discard)
                         task.add_done_callback(lambda _: wakeup.set())
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wakeup.wait(), timeout=self.poll_seconds)
+                await wait_for_event(wakeup, self.poll_seconds)
                 wakeup.clear()
         finally:
             if in_flight:  # graceful shutdown: let sends finish and be recorded

@@ -23,6 +23,7 @@ from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi import get_asyncapi_html
 from prometheus_client import make_asgi_app
 
+from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
 from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
@@ -201,16 +202,16 @@ async def _shut_down(
     """Stop in an order that never closes a database under a worker thread still using it."""
     for relay in runtime.relays:
         relay.request_stop()
-    _, still_running = await asyncio.wait(relay_tasks, timeout=10) if relay_tasks else (set(), set())
-    for task in still_running:
-        task.cancel()
+    if relay_tasks:
+        _, still_running = await asyncio.wait(relay_tasks, timeout=10)
+        await cancel_and_wait(still_running, timeout=10)
     for relay in runtime.relays:
         with contextlib.suppress(Exception):  # last chance to publish what was just stored
             if runtime.broker_started.is_set():
                 await asyncio.wait_for(relay.publish_pending(), timeout=5)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, *relay_tasks, return_exceptions=True)
+    left = await cancel_and_wait([*tasks, *relay_tasks], timeout=30)
+    if left:
+        log.warning("%s: %d background task(s) did not stop", runtime.name, len(left))
     if runtime.broker_started.is_set():
         try:
             await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)

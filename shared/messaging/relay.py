@@ -13,7 +13,6 @@ and the slower one finds its position already recorded.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 
 from shared.actor import SYSTEM_ACTOR, Actor
+from shared.aio import wait_for_event
 from shared.contracts.base import ActorInfo, EventContract
 
 log = logging.getLogger(__name__)
@@ -188,6 +188,5 @@ class OutboxRelay:
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.warning("relay %s could not publish: %s", self.service, self.last_error)
                 backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=backoff)
+            await wait_for_event(self._wakeup, backoff)
             self._wakeup.clear()
