@@ -18,31 +18,39 @@ from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, bindpa
 
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY
+from shared.contracts import campaigns as c
 from shared.contracts.campaigns import CampaignEvent
-from shared.contracts.dossiers import AwardAnnulled, AwardDecided, AwardRecovered, DossierEvent
+from shared.contracts.dossiers import (
+    AwardAnnulled,
+    AwardDecided,
+    AwardRecovered,
+    AwardRejected,
+    DossierEvent,
+    DossierResultReturned,
+)
 from shared.workdays import local_date
 
 PROJECTED_PREFIXES = ("tdkt.campaign.", "tdkt.dossier.", "tdkt.award.")
 """Subjects read through their contract; anything else is kept as an `other_events` row."""
 
 CAMPAIGN_EVENT_DATES = {
-    "tdkt.campaign.registered": "registered_on",
-    "tdkt.campaign.registration_returned": "returned_on",
-    "tdkt.campaign.launched": "launched_on",
-    "tdkt.campaign.interim_review_filed": "filed_on",
-    "tdkt.campaign.final_review_filed": "filed_on",
-    "tdkt.campaign.final_review_corrected": "filed_on",
-    "tdkt.campaign.closed": "closed_on",
-    "tdkt.campaign.cancelled": "cancelled_on",
-    "tdkt.campaign.review_overdue": "flagged_on",
+    c.CampaignRegistered.subject: "registered_on",
+    c.CampaignRegistrationReturned.subject: "returned_on",
+    c.CampaignLaunched.subject: "launched_on",
+    c.CampaignInterimReviewFiled.subject: "filed_on",
+    c.CampaignFinalReviewFiled.subject: "filed_on",
+    c.CampaignFinalReviewCorrected.subject: "filed_on",
+    c.CampaignClosed.subject: "closed_on",
+    c.CampaignCancelled.subject: "cancelled_on",
+    c.CampaignReviewOverdue.subject: "flagged_on",
 }
 """The business date an event names (the day a movement was registered, not the day the event
 was recorded); events without one use their local occurrence date."""
 
 DOSSIER_EVENT_DATES = {
-    "tdkt.award.decided": "decision_date",
-    "tdkt.award.rejected": "decision_date",
-    "tdkt.dossier.result_returned": "returned_on",
+    AwardDecided.subject: "decision_date",
+    AwardRejected.subject: "decision_date",
+    DossierResultReturned.subject: "returned_on",
 }
 
 _DATETIME = TypeAdapter(datetime)

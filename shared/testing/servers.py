@@ -154,9 +154,16 @@ def postgres_server() -> Iterator[PostgresServer | str]:
                 yield server
             return
         except (subprocess.CalledProcessError, OSError, LookupError) as exc:
-            yield f"no PostgreSQL: local initdb failed ({exc})"
+            yield (
+                f"no PostgreSQL server could be had: starting a local cluster with initdb failed ({exc}); "
+                "set TDKT_TEST_POSTGRES_DSN=postgresql://user@host:5432/db to run these tests"
+            )
             return
-    yield "no PostgreSQL: TDKT_TEST_POSTGRES_DSN unset, no Docker engine, no initdb on this machine"
+    yield (
+        "no PostgreSQL server could be had: TDKT_TEST_POSTGRES_DSN is unset, no Docker engine answers "
+        "and this machine has no initdb (install PostgreSQL, or set "
+        "TDKT_TEST_POSTGRES_DSN=postgresql://user@host:5432/db to run these tests)"
+    )
 
 
 def wait_for_port(host: str, port: int, timeout: float = 20.0) -> None:
