@@ -17,11 +17,13 @@ app.add_typer(reporting_app, name="reporting")
 def up(
     var_dir: Path = typer.Option(Path("var"), help="Where the SQLite stores and NATS data live"),
     demo: bool = typer.Option(True, help="Load the demo movements when the campaigns store is empty"),
+    nats_port: int = typer.Option(4223, help="Port of the NATS server it starts (unless TDKT_NATS_URL is set)"),
+    first_port: int = typer.Option(8001, help="HTTP port of campaigns; dossiers, notifications, reporting follow"),
 ) -> None:
     """Run the whole system locally: its own NATS JetStream and the four services."""
     if demo:
         _seed_if_empty(var_dir)
-    raise typer.Exit(run_system(var_dir))
+    raise typer.Exit(run_system(var_dir, nats_port=nats_port, first_port=first_port))
 
 
 @app.command("seed-demo")

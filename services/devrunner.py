@@ -48,19 +48,27 @@ def _wait_healthy(url: str, timeout: float = 60.0) -> bool:
     return False
 
 
-def run_system(var_dir: Path, after_start: Callable[[dict[str, str]], None] | None = None) -> int:
+def run_system(
+    var_dir: Path,
+    after_start: Callable[[dict[str, str]], None] | None = None,
+    *,
+    nats_port: int = DEV_NATS_PORT,
+    first_port: int = min(SERVICE_PORTS.values()),
+) -> int:
+    """Run NATS and the four services until Ctrl-C; ports default to 4223 and 8001–8004."""
+    ports = {name: first_port + offset for offset, name in enumerate(SERVICE_PORTS)}
     var_dir.mkdir(parents=True, exist_ok=True)
     nats_process: NatsServerProcess | None = None
     nats_url = os.environ.get("TDKT_NATS_URL")
     if not nats_url:
-        if port_open("127.0.0.1", DEV_NATS_PORT):
+        if port_open("127.0.0.1", nats_port):
             print(
-                f"Cổng {DEV_NATS_PORT} đang bận: có thể một `tdkt up` khác đang chạy. Dừng nó trước, "
+                f"Cổng {nats_port} đang bận: có thể một `tdkt up` khác đang chạy. Dừng nó trước, "
                 "hoặc đặt TDKT_NATS_URL để dùng NATS sẵn có.",
                 file=sys.stderr,
             )
             return 1
-        nats_process = NatsServerProcess(DEV_NATS_PORT, var_dir / "nats", var_dir / "nats.log").start()
+        nats_process = NatsServerProcess(nats_port, var_dir / "nats", var_dir / "nats.log").start()
         nats_url = nats_process.url
     env = {**os.environ, "TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(var_dir.resolve()), "PYTHONUNBUFFERED": "1"}
     env.setdefault("TDKT_DEV_MODE", "1")
@@ -73,7 +81,7 @@ def run_system(var_dir: Path, after_start: Callable[[dict[str, str]], None] | No
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
-        for name, port in SERVICE_PORTS.items():
+        for name, port in ports.items():
             proc = subprocess.Popen(
                 [sys.executable, "-m", f"services.{name}"],
                 env={**env, "TDKT_PORT": str(port)},
@@ -83,7 +91,7 @@ def run_system(var_dir: Path, after_start: Callable[[dict[str, str]], None] | No
             )
             processes[name] = proc
             threading.Thread(target=_pump, args=(name, proc.stdout), daemon=True).start()
-        urls = {name: f"http://127.0.0.1:{port}" for name, port in SERVICE_PORTS.items()}
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         healthy = all(_wait_healthy(url) for url in urls.values())
         print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
         print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))

@@ -1,0 +1,70 @@
+"""`make up` (`tdkt up`) as a new user runs it: its own NATS, four services, demo data, clean Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.natsserver import free_port, port_open
+from shared.testing.fixtures import wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def four_free_ports() -> int:
+    for _ in range(50):
+        first = free_port()
+        if first < 65000 and not any(port_open("127.0.0.1", first + n) for n in range(4)):
+            return first
+    raise RuntimeError("no four consecutive free ports")
+
+
+def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    first, nats_port = four_free_ports(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
+    tdkt = Path(sys.executable).parent / "tdkt"
+    log = tmp_path / "up.log"
+    with open(log, "wb") as output:
+        runner = subprocess.Popen(
+            [
+                str(tdkt),
+                "up",
+                "--var-dir",
+                str(tmp_path / "var"),
+                "--nats-port",
+                str(nats_port),
+                "--first-port",
+                str(first),
+            ],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    campaigns, reporting = f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 3}"
+    try:
+        wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
+        assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
+        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 9  # the 2023 demo movements
+
+        def reported() -> int:
+            return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())
+
+        wait_until(lambda: reported() == 9, timeout=60)
+        for offset in range(4):
+            assert httpx.get(f"http://127.0.0.1:{first + offset}/readyz", timeout=5).status_code == 200
+    finally:
+        runner.send_signal(signal.SIGINT)
+        code = runner.wait(90)
+    text = log.read_text(errors="replace")
+    assert code == 0, text[-3000:]
+    assert "Đã dừng tdkt." in text
+    assert "Traceback" not in text, text[-3000:]
+    assert not port_open("127.0.0.1", nats_port)
+    assert not any(port_open("127.0.0.1", first + n) for n in range(4))
