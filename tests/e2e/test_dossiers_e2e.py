@@ -18,6 +18,7 @@ from nats.js.client import JetStreamContext
 from shared.contracts.schemas import contract_schemas
 from shared.streams import DOSSIERS
 from shared.testing.fixtures import ServiceProcess
+from shared.testing.jetstream import eventually
 from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = pytest.mark.e2e
@@ -38,14 +39,6 @@ def call(method: str, url: str, expected: int, **kwargs: Any) -> Any:
     response = httpx.request(method, url, timeout=10, **kwargs)
     assert response.status_code == expected, f"{method} {url}: {response.status_code} {response.text}"
     return response.json()
-
-
-async def eventually(predicate: Callable[[], Any], timeout: float = 20.0) -> Any:
-    for _ in range(int(timeout / 0.1)):
-        if value := predicate():
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def campaign(campaigns: ServiceProcess, code: str, *, eligible: bool) -> str:
@@ -111,7 +104,7 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
         response = httpx.get(f"{dossiers.url}/campaigns/{campaign_id}", timeout=5)
         return response.status_code == 200 and response.json()["version"] == version
 
-    await eventually(lambda: known(eligible, 4) and known(unregistered, 1))
+    await eventually(lambda: known(eligible, 4) and known(unregistered, 1), timeout=20)
 
     accepted_id, refused_id = thematic_dossier(dossiers, eligible), thematic_dossier(dossiers, unregistered)
     accepted = call(
@@ -131,7 +124,7 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
     # Stopped and started again on the same store, the relay resumes after what it published.
     dossiers.stop()
     restarted = run_service("dossiers", dossiers_env, var_dir=var_dir)
-    await eventually(lambda: httpx.get(f"{restarted.url}/readyz", timeout=5).status_code == 200)
+    await eventually(lambda: httpx.get(f"{restarted.url}/readyz", timeout=5).status_code == 200, timeout=20)
     messages = await _decided(jetstream)
     assert len(messages) == 1
     payload = json.loads(messages[0].data)

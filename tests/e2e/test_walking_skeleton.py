@@ -13,6 +13,7 @@ from nats.js.client import JetStreamContext
 from shared.natsserver import NatsServerProcess
 from shared.streams import CAMPAIGNS
 from shared.testing.fixtures import ServiceProcess, wait_until
+from shared.testing.jetstream import stream_messages
 from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = pytest.mark.e2e
@@ -23,11 +24,7 @@ def reporting_counts(reporting: ServiceProcess) -> list[dict]:
 
 
 async def stream_ids(js: JetStreamContext) -> list[str]:
-    info = await js.stream_info(CAMPAIGNS.name)
-    if info.state.messages == 0:
-        return []
-    messages = [await js.get_msg(CAMPAIGNS.name, s) for s in range(info.state.first_seq, info.state.last_seq + 1)]
-    return [m.headers["Nats-Msg-Id"] for m in messages]
+    return [m.headers["Nats-Msg-Id"] for m in await stream_messages(js, CAMPAIGNS.name)]
 
 
 async def test_posted_campaign_is_in_the_stream_once_and_reporting_shows_it(

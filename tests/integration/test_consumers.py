@@ -17,6 +17,7 @@ from services.reporting.live import LiveProjection
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.sqlstore import make_engine
 from shared.streams import CAMPAIGNS, DEAD_LETTERS
+from shared.testing.jetstream import eventually
 
 
 def campaign_event(event_id: str, version: int = 1, lead_unit: str = "PKT") -> dict[str, Any]:
@@ -48,14 +49,6 @@ async def publish(js: JetStreamContext, subject: str, body: dict[str, Any]) -> N
     await js.publish(
         subject, json.dumps(body).encode(), stream=CAMPAIGNS.name, headers={"Nats-Msg-Id": body["event_id"]}
     )
-
-
-async def eventually(predicate, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def reporting_projection(tmp_path: Path) -> LiveProjection:

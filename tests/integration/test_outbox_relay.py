@@ -13,22 +13,13 @@ from nats.js.client import JetStreamContext
 
 from shared.messaging.relay import OutboxRelay
 from shared.natsserver import NatsServerProcess
-from shared.streams import CAMPAIGNS, ensure_streams, stream_for_subject
+from shared.streams import CAMPAIGNS, ensure_streams
+from shared.testing.jetstream import js_publisher, stream_messages
 from tests.integration.relay_fixtures import Tallies, tally_mapper
 
 
-def js_publisher(js: JetStreamContext):
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-        return await js.publish(
-            subject, json.dumps(payload).encode(), stream=stream_for_subject(subject).name, headers=headers, timeout=2
-        )
-
-    return publish
-
-
-async def stream_messages(js: JetStreamContext, stream: str = CAMPAIGNS.name) -> list[Any]:
-    info = await js.stream_info(stream)
-    return [await js.get_msg(stream, seq) for seq in range(info.state.first_seq, info.state.last_seq + 1)]
+async def campaign_messages(js: JetStreamContext) -> list[Any]:
+    return await stream_messages(js, CAMPAIGNS.name)
 
 
 def sqlite_app(tmp_path: Path) -> Tallies:
@@ -46,7 +37,7 @@ async def test_relay_publishes_each_stored_event_once_with_stable_ids_and_cloude
     assert await relay.publish_pending() == 3
     assert await relay.publish_pending() == 0
 
-    messages = await stream_messages(jetstream)
+    messages = await campaign_messages(jetstream)
     assert [m.headers["Nats-Msg-Id"] for m in messages] == ["tallies-1", "tallies-2", "tallies-3"]
     first = messages[0]
     assert first.headers["ce-type"] == "vn.gov.tdkt.campaign.test_tally_noted.v1"
@@ -73,14 +64,14 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     crashing._record_position = crash  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await crashing.publish_pending()
-    assert len(await stream_messages(jetstream)) == 3
+    assert len(await campaign_messages(jetstream)) == 3
 
     restarted = OutboxRelay(
         sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies", batch_size=3
     )
     assert await restarted.publish_pending() == 5  # the whole log again; JetStream drops the three copies
 
-    messages = await stream_messages(jetstream)
+    messages = await campaign_messages(jetstream)
     ids = [m.headers["Nats-Msg-Id"] for m in messages]
     assert ids == [f"tallies-{n}" for n in range(1, 6)]
     assert len(set(ids)) == len(ids)
@@ -109,7 +100,7 @@ async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_
 
         own_nats.start()
         await wait_for(lambda: relay.published_position() == 4, timeout=20)
-        messages = await stream_messages(js)
+        messages = await campaign_messages(js)
         assert [m.headers["Nats-Msg-Id"] for m in messages] == [f"tallies-{n}" for n in range(1, 5)]
     finally:
         task.cancel()
@@ -135,6 +126,6 @@ async def test_two_relays_over_one_store_publish_each_event_once(jetstream: JetS
 
     await asyncio.gather(first.publish_pending(), second.publish_pending())
 
-    ids = [m.headers["Nats-Msg-Id"] for m in await stream_messages(jetstream)]
+    ids = [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)]
     assert ids == [f"tallies-{n}" for n in range(1, 7)]
     assert first.published_position() == second.published_position() == 6

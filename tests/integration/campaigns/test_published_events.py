@@ -15,7 +15,8 @@ from services.campaigns.publishing import map_campaign_event
 from shared.actor import Actor
 from shared.contracts.schemas import contract_schemas
 from shared.messaging.relay import OutboxRelay
-from shared.streams import CAMPAIGNS, stream_for_subject
+from shared.streams import CAMPAIGNS
+from shared.testing.jetstream import js_publisher
 from tests.e2e.campaign_payloads import thematic_campaign
 
 LEAD = Actor("nv.phongkt", "lead_unit_clerk", "PKT")
@@ -84,12 +85,7 @@ async def test_every_campaign_event_in_the_stream_matches_its_schema(
     app = Campaigns(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.db")})
     every_event(app)
 
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-        return await jetstream.publish(
-            subject, json.dumps(payload).encode(), headers=headers, stream=stream_for_subject(subject).name
-        )
-
-    await OutboxRelay(app, map_campaign_event, publish, service="campaigns").publish_pending()
+    await OutboxRelay(app, map_campaign_event, js_publisher(jetstream), service="campaigns").publish_pending()
 
     schemas = contract_schemas()
     info = await jetstream.stream_info(CAMPAIGNS.name)

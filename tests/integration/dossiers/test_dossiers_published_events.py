@@ -18,7 +18,8 @@ from services.dossiers.publishing import dossier_event_mapper
 from shared.contracts.schemas import contract_schemas
 from shared.messaging.relay import OutboxRelay
 from shared.reference.org_units import load_org_units
-from shared.streams import DOSSIERS, stream_for_subject
+from shared.streams import DOSSIERS
+from shared.testing.jetstream import js_publisher, stream_messages
 from tests.unit.dossiers.helpers import (
     AUTHORITY,
     CHAIRMAN,
@@ -147,25 +148,13 @@ def every_event(app: Dossiers) -> None:
     app.refuse(t.id, reasons=["Phong trào chưa đăng ký"], actor=SECRETARY, at=at(date(2024, 6, 5)))
 
 
-async def stream_messages(js: JetStreamContext) -> list[Any]:
-    info = await js.stream_info(DOSSIERS.name)
-    if info.state.messages == 0:
-        return []  # an empty stream reports sequence 0, which get_msg refuses
-    return [await js.get_msg(DOSSIERS.name, s) for s in range(info.state.first_seq, info.state.last_seq + 1)]
-
-
 async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequences_stay_inside(
     jetstream: JetStreamContext, tmp_path: Path
 ) -> None:
     app = Dossiers(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.db")})
     every_event(app)
 
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-        return await jetstream.publish(
-            subject, json.dumps(payload).encode(), headers=headers, stream=stream_for_subject(subject).name
-        )
-
-    relay = OutboxRelay(app, dossier_event_mapper(load_org_units()), publish, service="dossiers")
+    relay = OutboxRelay(app, dossier_event_mapper(load_org_units()), js_publisher(jetstream), service="dossiers")
     sent = await relay.publish_pending()
 
     notifications = app.notification_log.select(start=1, limit=1000)
@@ -174,7 +163,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
     assert sequence_ids and relay.published_position() == notifications[-1].id
 
     schemas = contract_schemas()
-    messages = await stream_messages(jetstream)
+    messages = await stream_messages(jetstream, DOSSIERS.name)
     assert len(messages) == sent == len(dossier_ids)
     seen: set[str] = set()
     for message in messages:
@@ -207,7 +196,7 @@ async def test_the_running_service_publishes_what_it_stores(jetstream: JetStream
     dossier = submit(client)
 
     async def submitted() -> list[Any]:
-        return [m for m in await stream_messages(jetstream) if m.subject == "tdkt.dossier.submitted"]
+        return [m for m in await stream_messages(jetstream, DOSSIERS.name) if m.subject == "tdkt.dossier.submitted"]
 
     for _ in range(100):
         if await submitted():

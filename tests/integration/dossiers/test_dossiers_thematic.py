@@ -5,11 +5,9 @@ stream, and decides on the campaign's eligibility (dispatch 147)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +20,8 @@ from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
 from services.dossiers.handlers import DURABLE
 from shared.actor import SYSTEM_ACTOR
 from shared.messaging.relay import OutboxRelay
-from shared.streams import CAMPAIGNS, stream_for_subject
+from shared.streams import CAMPAIGNS
+from shared.testing.jetstream import eventually, js_publisher
 from tests.integration.campaigns.test_published_events import LEAD, PNV, REPORT, RESULTS, campaign_kwargs
 
 from .payloads import PinnedClock, act, ok, submit, thematic_body
@@ -39,12 +38,7 @@ class CampaignsService:
             env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "c.db")}
         )
 
-        async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-            return await js.publish(
-                subject, json.dumps(payload).encode(), headers=headers, stream=stream_for_subject(subject).name
-            )
-
-        self.relay = OutboxRelay(self.app, map_campaign_event, publish, service="campaigns")
+        self.relay = OutboxRelay(self.app, map_campaign_event, js_publisher(js), service="campaigns")
 
     def unregistered(self, code: str) -> str:
         return str(self.app.draft(actor=LEAD, **campaign_kwargs(code)).id)
@@ -70,14 +64,6 @@ class CampaignsService:
 @pytest.fixture
 def campaigns(tmp_path: Path, jetstream: JetStreamContext) -> CampaignsService:
     return CampaignsService(tmp_path, jetstream)
-
-
-async def eventually(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
-    for _ in range(int(timeout / 0.05)):
-        if value := predicate():
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 async def consumer_caught_up(js: JetStreamContext) -> None:

@@ -5,11 +5,10 @@ end-to-end tests import them from here."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -26,6 +25,7 @@ from services.notifications.settings import NotificationsSettings
 from shared.contracts.base import EventContract
 from shared.natsserver import free_port
 from shared.streams import stream_for_subject
+from shared.testing.jetstream import eventually  # noqa: F401  (re-exported for the tests)
 
 DEV_ACTOR = {"X-Actor-Id": "qtv.he-thong", "X-Actor-Role": "operator", "X-Actor-Unit": "PNV"}
 
@@ -180,21 +180,6 @@ async def publish(js: JetStreamContext, event: EventContract, *, msg_id: str | N
         stream=stream_for_subject(event.subject).name,
         headers=headers,
     )
-
-
-async def eventually(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.05) -> Any:
-    """Poll `predicate` (sync or async) until truthy; returns its value."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    last = None
-    while loop.time() < deadline:
-        last = predicate()
-        if asyncio.iscoroutine(last):
-            last = await last
-        if last:
-            return last
-        await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
 
 
 async def consumed(js: JetStreamContext, stream: str, count: int) -> bool:
