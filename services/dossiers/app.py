@@ -15,6 +15,7 @@ from services.dossiers import (
     api_attachments,
     api_campaigns,
     api_commands,
+    api_overview,
     api_slips,
     campaign_readmodel,
     handlers,
@@ -127,6 +128,8 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             "phiếu tiếp nhận, phiếu yêu cầu bổ sung, phiếu từ chối, phiếu xin lỗi và hẹn lại."
         ),
         routers=[
+            api_overview.overview_router,  # before api.router, whose /dossiers/{dossier_id} would take "overview"
+            api_overview.public_router,
             api.router,
             api_commands.router,
             api_attachments.router,
