@@ -19,11 +19,12 @@ def up(
     demo: bool = typer.Option(True, help="Load the demo movements when the campaigns store is empty"),
     nats_port: int = typer.Option(4223, help="Port of the NATS server it starts (unless TDKT_NATS_URL is set)"),
     first_port: int = typer.Option(8001, help="HTTP port of campaigns; dossiers, notifications, reporting follow"),
+    console_port: int | None = typer.Option(None, help="HTTP port of the web console (default: first port - 1)"),
 ) -> None:
-    """Run the whole system locally: its own NATS JetStream and the four services."""
+    """Run the whole system locally: its own NATS JetStream, the four services and the web console."""
     if demo:
         _seed_if_empty(var_dir)
-    raise typer.Exit(run_system(var_dir, nats_port=nats_port, first_port=first_port))
+    raise typer.Exit(run_system(var_dir, nats_port=nats_port, first_port=first_port, console_port=console_port))
 
 
 @app.command("seed-demo")

@@ -1,8 +1,8 @@
 """`tdkt up`: the whole system on one machine, on embedded defaults.
 
 Starts a JetStream `nats-server` (unless `TDKT_NATS_URL` names one) with its store under
-`var/nats`, then the four services as separate processes, streams their logs with a service
-prefix, and stops everything cleanly on Ctrl-C.
+`var/nats`, then the four services and the web console as separate processes, streams their
+logs with a service prefix, and stops everything cleanly on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ import httpx
 from shared.natsserver import NatsServerProcess, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
-COLOURS = {"campaigns": "36", "dossiers": "35", "notifications": "33", "reporting": "32", "nats": "34"}
+COLOURS = {
+    "console": "1;34",
+    "campaigns": "36",
+    "dossiers": "35",
+    "notifications": "33",
+    "reporting": "32",
+    "nats": "34",
+}
 
 
 def _prefix(name: str) -> str:
@@ -54,9 +61,13 @@ def run_system(
     *,
     nats_port: int = DEV_NATS_PORT,
     first_port: int = min(SERVICE_PORTS.values()),
+    console_port: int | None = None,
 ) -> int:
-    """Run NATS and the four services until Ctrl-C; ports default to 4223 and 8001–8004."""
+    """Run NATS, the four services and the console until Ctrl-C; ports default to 4223,
+    8001–8004 and 8000 (the console: the port before the first service's unless given)."""
     ports = {name: first_port + offset for offset, name in enumerate(SERVICE_PORTS)}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    ports = {"console": console_port or first_port - 1, **ports}
     var_dir.mkdir(parents=True, exist_ok=True)
     nats_process: NatsServerProcess | None = None
     nats_url = os.environ.get("TDKT_NATS_URL")
@@ -81,19 +92,21 @@ def run_system(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        console_env = {f"TDKT_{name.upper()}_URL": url for name, url in urls.items()}
         for name, port in ports.items():
             proc = subprocess.Popen(
                 [sys.executable, "-m", f"services.{name}"],
-                env={**env, "TDKT_PORT": str(port)},
+                env={**env, **(console_env if name == "console" else {}), "TDKT_PORT": str(port)},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches the runner, which stops services before NATS
             )
             processes[name] = proc
             threading.Thread(target=_pump, args=(name, proc.stdout), daemon=True).start()
-        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-        healthy = all(_wait_healthy(url) for url in urls.values())
+        console_url = f"http://127.0.0.1:{ports['console']}"
+        healthy = all(_wait_healthy(url) for url in [console_url, *urls.values()])
         print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
+        print(f"   Bảng điều khiển: {console_url}   (đăng nhập: chọn người dùng mẫu)")
         print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))
         for name, url in urls.items():
             print(f"   {name:<13}: {url}   API: {url}/docs   sự kiện: {url}/asyncapi")

@@ -1,0 +1,151 @@
+"""Who is logged in to the console, and what the console passes to the services for them.
+
+This is the one place identity lives. Today it is a development login: a person picks one of
+the demo users (only when `TDKT_DEV_MODE` is on), the choice is kept in a signed cookie, and
+the services receive the user as `X-Actor-Id`, `X-Actor-Role` and `X-Actor-Unit` headers,
+which they accept in development mode only. The OIDC login (authorisation code with PKCE)
+replaces `DEMO_USERS`, the two login routes and `service_credentials` (which will send the
+user's access token instead); nothing else in the console knows how a user was identified.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+COOKIE = "tdkt_console"
+MAX_AGE_SECONDS = 10 * 60 * 60  # a working day
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    role: str
+    unit: str
+    title: str
+
+
+DEMO_USERS: tuple[User, ...] = (
+    User("cb.motcua", "Nguyễn Thị Lan", "desk_clerk", "XA-THANH-OAI-2025", "Cán bộ Bộ phận Một cửa, UBND xã Thanh Oai"),
+    User("nv.phongkt", "Trần Văn Minh", "lead_unit_officer", "PKT", "Chuyên viên Phòng Kinh tế (đơn vị chủ trì)"),
+    User("cv.pnv", "Lê Thị Hạnh", "council_secretariat", "PNV", "Chuyên viên Phòng Nội vụ, thường trực Hội đồng"),
+    User(
+        "tv.hoidong",
+        "Phạm Quốc Huy",
+        "council_member",
+        "XA-THANH-OAI-2025",
+        "Thành viên Hội đồng Thi đua – Khen thưởng",
+    ),
+    User("ct.ubnd", "Đỗ Văn Thành", "chairman", "XA-THANH-OAI-2025", "Chủ tịch UBND xã Thanh Oai"),
+    User("tt.kiemtra", "Hoàng Thu Trang", "auditor", "TTRA", "Thanh tra viên (kiểm tra, đối chiếu)"),
+    User("qt.hethong", "Vũ Đức Anh", "administrator", "VP-HDND-UBND", "Quản trị hệ thống"),
+)
+USERS_BY_ID = {u.id: u for u in DEMO_USERS}
+
+
+class LoginRequired(Exception):
+    """Raised by `require_user`; the app answers with a redirect to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def _secret(request: Request) -> bytes:
+    return request.app.state.settings.console_secret.encode()
+
+
+def _sign(secret: bytes, payload: bytes) -> str:
+    return hmac.new(secret, payload, hashlib.sha256).hexdigest()
+
+
+def session_value(secret: bytes, user: User) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps({"u": user.id}).encode())
+    return f"{payload.decode()}.{_sign(secret, payload)}"
+
+
+def current_user(request: Request) -> User | None:
+    """The logged-in user, or None (no cookie, a forged one, or development login switched off)."""
+    if not request.app.state.settings.dev_mode:
+        return None
+    raw = request.cookies.get(COOKIE, "")
+    payload, _, signature = raw.partition(".")
+    if not payload or not hmac.compare_digest(signature, _sign(_secret(request), payload.encode())):
+        return None
+    try:
+        user_id = json.loads(base64.urlsafe_b64decode(payload.encode()))["u"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return USERS_BY_ID.get(user_id)
+
+
+def require_user(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return user
+
+
+UserDep = Annotated[User, Depends(require_user)]
+OptionalUserDep = Annotated[User | None, Depends(current_user)]
+
+
+def service_credentials(user: User | None) -> dict[str, str]:
+    """What each call to a service carries for `user`: today the development actor headers."""
+    if user is None:
+        return {}
+    return {"X-Actor-Id": user.id, "X-Actor-Role": user.role, "X-Actor-Unit": user.unit}
+
+
+def safe_next(next_url: str | None) -> str:
+    """Only a path on this site, so the login cannot be used to send someone elsewhere."""
+    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+        return next_url
+    return "/"
+
+
+router = APIRouter(tags=["đăng nhập"])
+
+
+@router.get("/dang-nhap", summary="Đăng nhập (chế độ phát triển: chọn người dùng mẫu)")
+async def login_page(request: Request, next: str | None = None) -> Response:
+    return request.app.state.pages.render(
+        request,
+        "login.html",
+        {"demo_users": DEMO_USERS if request.app.state.settings.dev_mode else (), "next": safe_next(next)},
+        user=None,
+    )
+
+
+@router.post("/dang-nhap")
+async def login(request: Request, user_id: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    user = USERS_BY_ID.get(user_id)
+    if not request.app.state.settings.dev_mode or user is None:
+        return RedirectResponse("/dang-nhap?next=" + quote(safe_next(next)), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        COOKIE,
+        session_value(_secret(request), user),
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.console_secure_cookie,
+    )
+    return response
+
+
+@router.post("/dang-xuat")
+async def logout() -> Response:
+    response = RedirectResponse("/dang-nhap", status_code=303)
+    response.delete_cookie(COOKIE)
+    return response

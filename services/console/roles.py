@@ -1,0 +1,122 @@
+"""What each role sees: its menu, its queue, and which actions the console offers it.
+
+This only shapes the screens. Whether an action is allowed is the service's decision: a form
+the console shows may still be refused, and the refusal is shown as the service gave it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLE_LABELS = {
+    "desk_clerk": "Cán bộ Bộ phận Một cửa",
+    "lead_unit_officer": "Cán bộ đơn vị chủ trì phong trào",
+    "lead_unit_clerk": "Cán bộ đơn vị chủ trì phong trào",
+    "council_secretariat": "Thường trực Hội đồng (Phòng Nội vụ)",
+    "council_member": "Thành viên Hội đồng Thi đua – Khen thưởng",
+    "chairman": "Chủ tịch UBND",
+    "auditor": "Thanh tra, kiểm tra",
+    "administrator": "Quản trị hệ thống",
+    "system": "Hệ thống (tự động)",
+    "operator": "Vận hành hệ thống",
+}
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    path: str
+    label: str
+
+
+DASHBOARD = MenuItem("/tong-quan", "Tổng quan")
+CAMPAIGNS = MenuItem("/phong-trao", "Phong trào")
+DOSSIERS = MenuItem("/ho-so", "Hồ sơ")
+REPORTS = MenuItem("/bao-cao", "Báo cáo")
+INBOX = MenuItem("/thong-bao", "Thông báo")
+PUBLIC = MenuItem("/cong-khai", "Công khai")
+
+MENUS: dict[str, tuple[MenuItem, ...]] = {
+    "desk_clerk": (DASHBOARD, DOSSIERS, CAMPAIGNS, INBOX, PUBLIC),
+    "lead_unit_officer": (DASHBOARD, CAMPAIGNS, DOSSIERS, REPORTS, INBOX, PUBLIC),
+    "council_secretariat": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "council_member": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "chairman": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "auditor": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "administrator": (DASHBOARD, REPORTS, INBOX, CAMPAIGNS, DOSSIERS, PUBLIC),
+}
+
+# Dossier steps (the dossiers API's command paths) each role is offered.
+DOSSIER_STEPS: dict[str, frozenset[str]] = {
+    "desk_clerk": frozenset({"supplement", "result-return", "withdrawal", "deadline-extension"}),
+    "council_secretariat": frozenset(
+        {
+            "completeness-check",
+            "supplement-request",
+            "acceptance",
+            "refusal",
+            "concurrences",
+            "disclosures",
+            "appraisal",
+            "council-votes",
+            "deadline-extension",
+            "result-return",
+            "recovery",
+        }
+    ),
+    "council_member": frozenset({"council-votes"}),
+    "chairman": frozenset({"decision", "rejection", "annulment", "recovery"}),
+}
+
+# Campaign actions (the campaigns API's command paths) each role is offered.
+CAMPAIGN_ACTIONS: dict[str, frozenset[str]] = {
+    "lead_unit_officer": frozenset(
+        {
+            "draft",
+            "amend",
+            "documents",
+            "launch",
+            "interim-reviews",
+            "final-review",
+            "final-review-correction",
+            "close",
+            "cancel",
+        }
+    ),
+    "council_secretariat": frozenset({"draft", "registration", "registration-return", "close", "cancel"}),
+}
+
+# Dossier statuses that make up each role's queue ("việc cần làm").
+DOSSIER_QUEUES: dict[str, tuple[str, ...]] = {
+    "desk_clerk": ("AWAITING_SUPPLEMENT", "AWARDED", "REJECTED"),
+    "council_secretariat": ("RECEIVED", "AWAITING_CAMPAIGN", "IN_APPRAISAL"),
+    "council_member": ("IN_APPRAISAL",),
+    "chairman": ("IN_APPRAISAL", "AWARDED"),
+}
+
+QUEUE_TITLES = {
+    "desk_clerk": "Hồ sơ chờ bổ sung và kết quả chờ trả",
+    "council_secretariat": "Hồ sơ cần kiểm tra, thẩm định",
+    "council_member": "Hồ sơ chờ Hội đồng xem xét, bỏ phiếu",
+    "chairman": "Hồ sơ chờ quyết định",
+}
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role)
+
+
+def menu_for(role: str) -> tuple[MenuItem, ...]:
+    return MENUS.get(role, (DASHBOARD, PUBLIC))
+
+
+def may_step(role: str, step: str) -> bool:
+    return step in DOSSIER_STEPS.get(role, frozenset())
+
+
+def may_campaign(role: str, action: str) -> bool:
+    return action in CAMPAIGN_ACTIONS.get(role, frozenset())
+
+
+def sees_own_unit_only(role: str) -> bool:
+    """A desk clerk works on its own unit's dossiers; the others see every unit."""
+    return role == "desk_clerk"

@@ -1,0 +1,60 @@
+"""Organisation units as the campaigns service lists them (`GET /units`), kept for a few minutes.
+
+Screens name units ("Phòng Kinh tế", "xã Thanh Oai") and offer them in lists; the codes are what
+the services take. When the campaigns service does not answer, codes are shown as they are.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from typing import Any
+
+from services.console.clients import ServiceClient, ServiceError
+from shared.workdays import VIETNAM_TZ
+
+TTL_SECONDS = 300.0
+
+
+class UnitCatalogue:
+    def __init__(self, client: ServiceClient, ttl: float = TTL_SECONDS) -> None:
+        self.client, self.ttl = client, ttl
+        self._units: list[dict[str, Any]] = []
+        self._by_code: dict[str, dict[str, Any]] = {}
+        self._loaded_at = 0.0
+
+    async def ensure(self) -> None:
+        if self._units and time.monotonic() - self._loaded_at < self.ttl:
+            return
+        try:
+            units = await self.client.get("/units")
+        except ServiceError:
+            return
+        self._units = sorted(units, key=lambda u: (u.get("kind") != "people_committee", u["name"]))
+        self._by_code = {u["code"]: u for u in units}
+        self._loaded_at = time.monotonic()
+
+    def name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        unit = self._by_code.get(code)
+        return unit["name"] if unit else code
+
+    def active(self, on: date | None = None, kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Units existing on `on` (today by default), optionally of some kinds."""
+        day = (on or datetime.now(VIETNAM_TZ).date()).isoformat()
+        return [
+            u
+            for u in self._units
+            if (not u.get("valid_from") or str(u["valid_from"]) <= day)
+            and (not u.get("valid_to") or day <= str(u["valid_to"]))
+            and (not kinds or u.get("kind") in kinds)
+        ]
+
+    def all(self, kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        return [u for u in self._units if not kinds or u.get("kind") in kinds]
+
+    def options(self, kinds: tuple[str, ...] = (), active_on: date | None = None) -> list[tuple[str, str]]:
+        """(code, name) pairs for a select; only units existing on `active_on` when given."""
+        units = self.active(active_on, kinds) if active_on else self.all(kinds)
+        return [(u["code"], u["name"]) for u in units]

@@ -1,0 +1,1 @@
+"""One router per screen group: dashboard, campaigns, dossiers, reports, notifications, public."""
