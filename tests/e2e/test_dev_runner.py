@@ -1,4 +1,5 @@
-"""`make up` (`tdkt up`) as a new user runs it: its own NATS, four services, demo data, clean Ctrl-C."""
+"""`make up` (`tdkt up`) as a new user runs it: its own NATS, four services and the console, demo
+data, clean Ctrl-C."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def four_free_ports() -> int:
 
 
 def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    first, nats_port = four_free_ports(), free_port()
+    first, nats_port, console_port = four_free_ports(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
     tdkt = Path(sys.executable).parent / "tdkt"
     log = tmp_path / "up.log"
@@ -41,6 +42,8 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
                 str(nats_port),
                 "--first-port",
                 str(first),
+                "--console-port",
+                str(console_port),
             ],
             env=env,
             stdout=output,
@@ -52,6 +55,13 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
         wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
         assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
         assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 9  # the 2023 demo movements
+        console = f"http://127.0.0.1:{console_port}"
+        started = log.read_text(errors="replace").split("tdkt đang chạy", 1)[1].splitlines()
+        assert console in started[1]  # the console's address comes first
+        with httpx.Client(base_url=console, timeout=10) as browser:
+            browser.post("/dang-nhap", data={"user_id": "cv.pnv", "next": "/phong-trao"})
+            page = browser.get("/phong-trao")
+        assert page.status_code == 200 and "Tìm thấy 9 phong trào" in page.text
 
         def reported() -> int:
             return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())
@@ -68,3 +78,4 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
     assert "Traceback" not in text, text[-3000:]
     assert not port_open("127.0.0.1", nats_port)
     assert not any(port_open("127.0.0.1", first + n) for n in range(4))
+    assert not port_open("127.0.0.1", console_port)

@@ -186,6 +186,16 @@
     });
   });
 
+  // A row added by htmx takes the keyboard to its first field.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var trigger = e.detail && e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (!trigger || !trigger.hasAttribute || !trigger.hasAttribute("data-focus-new-row")) { return; }
+    var rows = e.detail.target.querySelectorAll(".row-group");
+    var last = rows[rows.length - 1];
+    var field = last && last.querySelector("select, input:not([type=hidden]), textarea");
+    if (field) { field.focus(); }
+  });
+
   // After a refused submission, take the keyboard to the list of what to fix.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("loi");

@@ -522,8 +522,8 @@ async def run_step(
         body = F.convert(raw, {"expected_version": F.integer, **step.converters})
         for name in step.multi:
             body.setdefault(name, [])
-        if step.key == "appraisal" and not body["nominee_ids"]:
-            body.pop("nominee_ids")  # none ticked: appraise all
+        if step.key in ("appraisal", "annulment") and not body["nominee_ids"]:
+            body.pop("nominee_ids")  # none ticked: all of them (the service's default)
         after = await services.dossiers.post(f"/dossiers/{dossier_id}/{step.key}", user=user, json=body)
     except ServiceError as error:
         d = await _dossier(services, user, dossier_id)

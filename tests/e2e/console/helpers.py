@@ -6,8 +6,9 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
+from services.console.pages import field_id
 from shared.workdays import VIETNAM_TZ
 
 THEMATIC_FILES = (
@@ -68,3 +69,8 @@ def reload_until(page: Page, ready: Callable[[], bool], timeout: float = 30.0) -
 
 def flash(page: Page) -> str:
     return page.locator(".flash").inner_text()
+
+
+def error_of(page: Page, name: str) -> Locator:
+    """The message the page shows next to the field `name` (the service's error path)."""
+    return page.locator(f"#{field_id(name)}-err")

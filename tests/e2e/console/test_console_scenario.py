@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.console.conftest import Screen, System, api
-from tests.e2e.console.helpers import THEMATIC_FILES, click, fill, flash, in_days, reload_until, today, upload
+from tests.e2e.console.helpers import THEMATIC_FILES, click, error_of, fill, flash, in_days, reload_until, today, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +61,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
         },
     )
     click(page, "button", "Lưu dự thảo")
-    expect(page.locator("#f-name-err")).to_contain_text("bắt buộc")
+    expect(error_of(page, "name")).to_contain_text("bắt buộc")
     expect(page.locator("#loi")).to_be_focused()
     expect(page.locator("[name='code']")).to_have_value("PT-2025-CDS")
     expect(page.locator("[name='targets[1].indicator']")).to_have_value("Đơn vị thanh toán không dùng tiền mặt")
@@ -137,7 +137,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
         upload(page, kind, name)
     s.check("07-tiep-nhan")
     click(page, "button", "Tiếp nhận hồ sơ")
-    expect(page.locator("#f-achievements-err")).to_be_visible()
+    expect(error_of(page, "achievements")).to_be_visible()
     expect(page.locator("#tep-da-tai .ok")).to_have_count(5)
     expect(page.locator("[name='nominees[0].name']")).to_have_value(COOPERATIVE)
     fill(page, {"achievements": "Dẫn đầu phong trào chuyển đổi số trong sản xuất nông nghiệp của xã."})

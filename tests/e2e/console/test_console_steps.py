@@ -1,0 +1,188 @@
+"""The dossier steps besides the main road, each on its own screen: a council vote refused on its
+numbers then recorded, the decision, its annulment and the recovery of the reward; a dossier sent
+back for a supplement, supplemented with an upload, given a new appointment with an apology slip,
+and withdrawn. Every refusal comes from the dossiers service and stands next to its field, with
+what was typed still in the form."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from shared.workdays import WorkingCalendar
+from tests.e2e.console.conftest import Screen, System, api
+from tests.e2e.console.helpers import click, error_of, fill, pdf, upload, vn
+
+pytestmark = pytest.mark.e2e
+
+CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": "XA-THANH-OAI-2025"}
+SECRETARY = {"X-Actor-Id": "cv.pnv", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "PNV"}
+FIGHTER_FILES = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
+
+
+def submit(system: System, kinds: tuple[str, ...], body: dict[str, Any]) -> dict[str, Any]:
+    files = [("files", (f"{k.lower()}.pdf", pdf(f"{k}-{body['achievements']}"))) for k in kinds]
+    stored = api(
+        "POST", f"{system.dossiers.url}/attachments", 201, files=files, data={"kind": list(kinds)}, headers=CLERK
+    )
+    body = {
+        "channel": "ONE_STOP_DESK",
+        "proposing_unit": "XA-THANH-OAI-2025",
+        **body,
+        "attachments": [{"name": f["name"], "kind": f["kind"], "sha256": f["sha256"]} for f in stored],
+    }
+    return api("POST", f"{system.dossiers.url}/dossiers", 201, json=body, headers=CLERK)  # type: ignore[no-any-return]
+
+
+def test_vote_decision_annulment_and_recovery_each_refused_then_done_on_its_screen(
+    screen: Screen, system: System
+) -> None:
+    s, page = screen, screen.page
+    dossier = submit(
+        system,
+        FIGHTER_FILES,
+        {
+            "award_type": "MOVEMENT",
+            "kind": "ANNUAL_TITLE",
+            "emulation_year": 2026,
+            "achievements": "Hoàn thành xuất sắc nhiệm vụ năm 2026, có sáng kiến được công nhận.",
+            "nominees": [
+                {
+                    "kind": "INDIVIDUAL",
+                    "name": "Trần Văn Đức",
+                    "award": "GRASSROOTS_EMULATION_FIGHTER",
+                    "position": "Công chức Tư pháp – Hộ tịch",
+                    "unit": "UBND xã Thanh Oai",
+                    "gender": "MALE",
+                    "performance_rating": "EXCELLENT",
+                    "initiatives": [{"title": "Số hóa sổ hộ tịch", "recognised_by": "Hội đồng sáng kiến xã"}],
+                }
+            ],
+        },
+    )
+    path = f"/ho-so/{dossier['id']}"
+    for step in ("completeness-check", "appraisal"):
+        api("POST", f"{system.dossiers.url}/dossiers/{dossier['id']}/{step}", 200, json={}, headers=SECRETARY)
+
+    s.login("tv.hoidong")
+    s.goto(path)
+    click(page, "link", "Kết quả bỏ phiếu của Hội đồng")
+    fill(page, {"members_total": "9", "votes_for": "10", "votes_against": "0", "absent_in_writing": "1"})
+    click(page, "button", "Ghi nhận kết quả bỏ phiếu")
+    expect(error_of(page, "votes_for")).to_contain_text("vượt quá tổng số thành viên")
+    expect(page.locator("[name='votes_for']")).to_have_value("10")
+    expect(page.locator("[name='absent_in_writing']")).to_have_value("1")
+    s.check("01-bo-phieu-loi")
+    fill(page, {"votes_for": "8", "votes_against": "1"})
+    click(page, "button", "Ghi nhận kết quả bỏ phiếu")
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận kết quả bỏ phiếu")
+    expect(page.locator("table").filter(has_text="Trần Văn Đức")).to_contain_text("8/9 phiếu đồng ý (ngưỡng 80%)")
+
+    s.login("ct.ubnd")
+    s.goto(path)
+    click(page, "link", "Quyết định khen thưởng")
+    click(page, "button", "Ký quyết định khen thưởng")
+    expect(page.locator(".flash")).to_contain_text("Đã ban hành quyết định số")
+    expect(page.locator("table").filter(has_text="Trần Văn Đức")).to_contain_text("2.340.000 đồng")
+
+    click(page, "link", "Hủy bỏ quyết định khen thưởng")
+    fill(page, {"act_reference": "Kết luận 12/KL-TTr ngày 20/11/2026"})
+    click(page, "button", "Hủy bỏ quyết định")
+    expect(error_of(page, "ground")).to_be_visible()
+    expect(error_of(page, "reason")).to_be_visible()
+    expect(page.locator("[name='act_reference']")).to_have_value("Kết luận 12/KL-TTr ngày 20/11/2026")
+    s.check("02-huy-bo-loi")
+    page.get_by_label("Điểm b:", exact=False).check()
+    fill(page, {"reason": "Hồ sơ sáng kiến bị làm giả."})
+    click(page, "button", "Hủy bỏ quyết định")
+    expect(page.locator(".lead")).to_contain_text("Đã hủy bỏ quyết định khen thưởng")
+
+    s.login("cv.pnv")
+    s.goto(path)
+    click(page, "link", "Thu hồi hiện vật, tiền thưởng")
+    page.get_by_label("n1 — Trần Văn Đức").check()
+    fill(
+        page, {"artefacts_returned": "Giấy chứng nhận Chiến sĩ thi đua cơ sở\nKhung", "amount_recovered_vnd": "9000000"}
+    )
+    click(page, "button", "Ghi nhận thu hồi")
+    expect(error_of(page, "amount_recovered_vnd")).to_contain_text("vượt số tiền thưởng đã chi")
+    expect(page.locator("[name='artefacts_returned']")).to_have_value("Giấy chứng nhận Chiến sĩ thi đua cơ sở\nKhung")
+    fill(page, {"amount_recovered_vnd": "2340000"})
+    click(page, "button", "Ghi nhận thu hồi")
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận thu hồi")
+    timeline = page.locator(".timeline")
+    for label in ("Thu hồi hiện vật, tiền thưởng", "Hủy bỏ quyết định khen thưởng", "Ghi nhận kết quả bỏ phiếu"):
+        expect(timeline).to_contain_text(label)
+    s.check("03-ho-so-da-thu-hoi")
+
+
+def test_supplement_new_appointment_and_withdrawal(screen: Screen, system: System) -> None:
+    s, page = screen, screen.page
+    dossier = submit(
+        system,
+        ("SUBMISSION_MEMO",),
+        {
+            "award_type": "AD_HOC",
+            "kind": "AD_HOC",
+            "feat_date": (date.today() - timedelta(days=3)).isoformat(),
+            "achievements": "Dũng cảm cứu người bị đuối nước tại sông Đáy.",
+            "nominees": [
+                {
+                    "kind": "INDIVIDUAL",
+                    "name": "Nguyễn Văn Hùng",
+                    "award": "CERTIFICATE_OF_MERIT",
+                    "position": "Dân quân thường trực",
+                    "unit": "UBND xã Thanh Oai",
+                    "gender": "MALE",
+                }
+            ],
+        },
+    )
+    path = f"/ho-so/{dossier['id']}"
+
+    s.login("cv.pnv")
+    s.goto(path)
+    click(page, "link", "Kiểm tra tính đầy đủ")
+    click(page, "button", "Kiểm tra tính đầy đủ")
+    expect(page.locator(".flash")).to_contain_text("Chờ bổ sung, hoàn thiện hồ sơ")
+    expect(page.locator("dl.facts")).to_contain_text("Tóm tắt thành tích")
+    expect(page.get_by_role("link", name="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")).to_be_visible()
+
+    s.login("cb.motcua")
+    s.goto(path)
+    click(page, "link", "Bổ sung hồ sơ")
+    upload(page, "ACHIEVEMENT_SUMMARY", "tom-tat-thanh-tich.pdf")
+    fill(page, {"note": "Đơn vị nộp bổ sung tóm tắt thành tích"})
+    s.check("01-bo-sung")
+    click(page, "button", "Ghi nhận bổ sung")
+    expect(page.locator(".flash")).to_contain_text("Đã bổ sung hồ sơ")
+    expect(page.locator(".lead")).to_contain_text("Đã tiếp nhận")
+    appointment = date.fromisoformat(
+        api("GET", f"{system.dossiers.url}/dossiers/{dossier['id']}", 200)["appointment_date"]
+    )
+
+    calendar = WorkingCalendar.from_file()
+    sunday = appointment + timedelta(days=6 - appointment.weekday() or 7)
+    later = appointment + timedelta(days=7)
+    while not calendar.is_working_day(later):
+        later += timedelta(days=1)
+    click(page, "link", "Hẹn lại ngày trả kết quả")
+    fill(page, {"new_date": vn(sunday), "reason": "Chờ xác minh thành tích với Công an xã"})
+    click(page, "button", "Hẹn lại và in phiếu xin lỗi")
+    expect(error_of(page, "new_date")).to_contain_text("ngày làm việc")
+    expect(page.locator("[name='reason']")).to_have_value("Chờ xác minh thành tích với Công an xã")
+    fill(page, {"new_date": vn(later)})
+    click(page, "button", "Hẹn lại và in phiếu xin lỗi")
+    expect(page.locator("dl.facts")).to_contain_text(vn(later))
+    expect(page.get_by_role("link", name="Phiếu xin lỗi và hẹn lại ngày trả kết quả")).to_be_visible()
+
+    click(page, "link", "Rút hồ sơ")
+    click(page, "button", "Ghi nhận rút hồ sơ")
+    expect(error_of(page, "reason")).to_contain_text("lý do")
+    fill(page, {"reason": "Đơn vị đề nghị rút để hoàn thiện thành tích"})
+    click(page, "button", "Ghi nhận rút hồ sơ")
+    expect(page.locator(".lead")).to_contain_text("Đã rút hồ sơ")
+    s.check("02-da-rut")
