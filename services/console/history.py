@@ -86,13 +86,9 @@ def timeline(entries: list[dict[str, Any]], unit_name: Any) -> list[dict[str, An
         for key, change in (e.get("changes") or {}).items():
             if key in SKIPPED_FIELDS or key not in FIELD_LABELS:
                 continue
-            changes.append(
-                {
-                    "field": FIELD_LABELS[key],
-                    "before": _short(change.get("before")),
-                    "after": _short(change.get("after")),
-                }
-            )
+            before, after = _short(change.get("before")), _short(change.get("after"))
+            if before != after:
+                changes.append({"field": FIELD_LABELS[key], "before": before, "after": after})
         out.append(
             {
                 "version": e.get("version"),
