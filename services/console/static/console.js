@@ -199,6 +199,15 @@
   // After a refused submission, take the keyboard to the list of what to fix.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("loi");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      // Name the field beside its message: "Tên phong trào: Trường này là bắt buộc."
+      summary.querySelectorAll("a[href^='#f-']").forEach(function (link) {
+        var label = document.querySelector("label[for='" + link.getAttribute("href").slice(1) + "']");
+        var legend = !label && document.querySelector(link.getAttribute("href") + " > legend");
+        var name = (label || legend) ? (label || legend).childNodes[0].textContent.trim() : "";
+        if (name) { link.textContent = name + ": " + link.textContent; }
+      });
+      summary.focus();
+    }
   });
 })();
