@@ -192,6 +192,7 @@ async def list_campaigns(request: Request, user: UserDep, services: ServicesDep,
         {
             "campaigns": found,
             "filters": filters,
+            "values": filters,
             "queue": queue,
             "problem": problem,
             "kinds": CAMPAIGN_KINDS,

@@ -17,7 +17,7 @@ from services.console import roles
 from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
-from services.console.history import timeline
+from services.console.history import EVENT_LABELS, timeline
 from services.console.pages import error_context, redirect
 from services.console.views.common import PagesDep, ServicesDep, form_files, form_pairs
 from shared.contracts import labels as L
@@ -236,6 +236,7 @@ async def list_dossiers(request: Request, user: UserDep, services: ServicesDep, 
             "queue": queue,
             "queue_title": roles.QUEUE_TITLES.get(user.role),
             "filters": filters,
+            "values": filters,
             "statuses": L.DOSSIER_STATUSES,
             "kinds": L.DOSSIER_KINDS,
             "problem": problem,
@@ -430,16 +431,24 @@ def available_slips(d: dict[str, Any], history: list[dict[str, Any]]) -> list[tu
 
 @router.get("/{dossier_id}")
 async def detail(request: Request, dossier_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    d = await _dossier(services, user, dossier_id)
+    version = request.query_params.get("phien_ban", "")
+    if version.isdigit():  # the record as it stood after that step, for an auditor
+        d = await services.dossiers.get(f"/dossiers/{dossier_id}", user=user, params={"version": version})
+    else:
+        d = await _dossier(services, user, dossier_id)
     history = await services.dossiers.get(f"/dossiers/{dossier_id}/history", user=user)
+    as_of = next((h for h in history if str(h["version"]) == version), None) if version else None
     return pages.render(
         request,
         "dossiers/detail.html",
         {
             "d": d,
+            "as_of": as_of,
+            "as_of_label": EVENT_LABELS.get(as_of["type"], as_of["type"]) if as_of else "",
+            "latest_version": history[-1]["version"],
             "campaign_name": await _campaign_name(services, user, d.get("campaign_id")),
             "nominees": nominee_rows(d),
-            "steps": offered_steps(d, user),
+            "steps": [] if as_of else offered_steps(d, user),
             "timeline": timeline(history, request.app.state.units.name),
             "slips": available_slips(d, history),
             "just_received": request.query_params.get("moi") == "1",

@@ -43,6 +43,7 @@ async def public_listing(request: Request, services: ServicesDep, pages: PagesDe
             "listing": listing,
             "problem": problem,
             "errors": errors,
+            "values": {"don_vi": unit, "nam": year, "tu_ngay": q.get("tu_ngay", ""), "den_ngay": q.get("den_ngay", "")},
             "form": {"don_vi": unit, "nam": year, "tu_ngay": q.get("tu_ngay", ""), "den_ngay": q.get("den_ngay", "")},
             "public_units": request.app.state.units.all(PUBLIC_KINDS),
         },

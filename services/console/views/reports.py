@@ -73,6 +73,7 @@ async def summary(request: Request, user: UserDep, services: ServicesDep, pages:
         "reports/summary.html",
         {
             "params": params,
+            "values": params,
             "report": report,
             "sections": sections,
             "dispatch_section": DISPATCH_SECTION,

@@ -193,6 +193,10 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     expect(page.locator(".timeline li").first).to_contain_text("Quyết định khen thưởng")
     expect(page.locator(".timeline li").first).to_contain_text("ct.ubnd")
     s.check("14-ho-so-da-quyet-dinh")
+    page.get_by_role("link", name="Xem như lúc đó: phiên bản 2, Hồ sơ đầy đủ, chuyển thẩm định").click()
+    expect(page.locator(".lead")).to_contain_text("Đang thẩm định")  # the record as it stood then
+    expect(page.locator("main .notice").first).to_contain_text("phiên bản 2")
+    expect(page.locator("#h-thao-tac")).to_have_count(0)
 
     # 8. The dashboard and the report show it (reporting read the events from JetStream).
     s.login("cv.pnv")
@@ -201,6 +205,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     expect(by_form).to_contain_text("1 lượt")
     s.check("15-tong-quan-phong-noi-vu")
     s.goto(f"/bao-cao?period={today().year}&group_by=proposing_unit")
+    expect(page.locator("[name='period']")).to_have_value(str(today().year))
     row = page.locator("tbody tr").filter(has_text="xã Thanh Oai").first
     expect(row).to_be_visible()
     with page.expect_download() as download:
@@ -212,6 +217,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     # 9. The public page, with no login: the nominee under disclosure and the award, name and unit only.
     s.context.clear_cookies()
     s.goto(f"/cong-khai?don_vi=XA-THANH-OAI-2025&nam={today().year}")
+    expect(page.locator("[name='nam']")).to_have_value(str(today().year))
     disclosed = page.locator("section").filter(has_text="Đang công khai")
     expect(disclosed).to_contain_text(COOPERATIVE)
     expect(disclosed).to_contain_text("Bảng tin trụ sở UBND xã Thanh Oai")
