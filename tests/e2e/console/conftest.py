@@ -52,7 +52,7 @@ class System:
 
 
 @pytest.fixture(scope="module")
-def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[System]:
     """The whole system on fresh streams, as `tdkt up` runs it (dev mode, SQLite under a var dir)."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium; .ci/run does it)"
@@ -81,8 +81,9 @@ def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         for service in reversed(started):
             service.stop()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        module = request.module.__name__.rsplit(".", 1)[-1]
         for log in tmp.glob("*.log"):
-            shutil.copy(log, ARTEFACTS / log.name)
+            shutil.copy(log, ARTEFACTS / f"{module}-{log.name}")
 
 
 async def _fresh_streams(url: str) -> None:

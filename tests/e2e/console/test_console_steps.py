@@ -186,3 +186,86 @@ def test_supplement_new_appointment_and_withdrawal(screen: Screen, system: Syste
     click(page, "button", "Ghi nhận rút hồ sơ")
     expect(page.locator(".lead")).to_contain_text("Đã rút hồ sơ")
     s.check("02-da-rut")
+
+
+def test_a_movement_returned_amended_registered_reviewed_corrected_and_closed(screen: Screen, system: System) -> None:
+    s, page = screen, screen.page
+    lead = {"X-Actor-Id": "nv.phongkt", "X-Actor-Role": "lead_unit_officer", "X-Actor-Unit": "PKT"}
+    draft = {
+        "code": "PT-2025-KN",
+        "name": "Khởi nghiệp",
+        "lead_unit_id": "PKT",
+        "kind": "thematic",
+        "purpose": "Khuyến khích thanh niên khởi nghiệp sáng tạo tại địa phương",
+        "requirements": "Có đề án, có người hướng dẫn và có đánh giá cuối kỳ",
+        "content": "Hỗ trợ ý tưởng, kết nối vốn, đào tạo kỹ năng kinh doanh",
+        "targets": [{"indicator": "Dự án được hỗ trợ", "target_value": 10, "unit_of_measure": "dự án"}],
+        "start_date": "2025-01-01",
+        "end_date": "2025-06-30",
+        "directive": {"number": "07/CT-UBND", "issued_on": "2025-01-02", "signer": "Chủ tịch UBND huyện"},
+        "plan": {"number": "51/KH-UBND", "issued_on": "2025-01-05", "signer": "Chủ tịch UBND huyện"},
+    }
+    campaign = api("POST", f"{system.campaigns.url}/campaigns", 201, json=draft, headers=lead)
+    path = f"/phong-trao/{campaign['id']}"
+
+    s.login("cv.pnv")
+    s.goto(path)
+    click(page, "link", "Trả lại hồ sơ đăng ký")
+    fill(page, {"reasons": "Tên phong trào chưa nêu rõ đối tượng\nThiếu chỉ tiêu về việc làm"})
+    click(page, "button", "Trả lại")
+    expect(page.locator(".lead")).to_contain_text("Bị trả lại hồ sơ đăng ký")
+
+    s.login("nv.phongkt")
+    s.goto(path)
+    click(page, "link", "Điều chỉnh nội dung")
+    expect(page.locator("[name='start_date']")).to_have_value("01/01/2025")
+    fill(page, {"name": "Thanh niên khởi nghiệp sáng tạo", "reason": "Theo ý kiến Phòng Nội vụ"})
+    click(page, "button", "Lưu điều chỉnh")
+    expect(page.locator("h1")).to_have_text("Thanh niên khởi nghiệp sáng tạo")
+    expect(page.locator(".lead")).to_contain_text("Dự thảo")
+
+    s.login("cv.pnv")
+    s.goto(path)
+    click(page, "link", "Đăng ký phong trào")
+    fill(page, {"registration_number": "21/ĐK-PNV", "registered_on": "15/01/2025"})
+    click(page, "button", "Đăng ký")
+
+    s.login("nv.phongkt")
+    s.goto(path)
+    click(page, "link", "Phát động phong trào")
+    fill(page, {"launched_on": "10/01/2025"})  # before the registration: the service refuses
+    click(page, "button", "Phát động")
+    expect(error_of(page, "launched_on")).to_contain_text("ngày đăng ký")
+    fill(page, {"launched_on": "20/01/2025"})
+    click(page, "button", "Phát động")
+    click(page, "link", "Báo cáo tổng kết")
+    fill(
+        page,
+        {
+            "report.number": "90/BC-PKT",
+            "report.issued_on": "15/07/2025",
+            "summary": "Tổng kết: 12 dự án được hỗ trợ",
+            "filed_on": "15/07/2025",
+            "results[0].achieved_value": "12",
+            "proposed_individuals": "3",
+        },
+    )
+    click(page, "button", "Gửi báo cáo tổng kết")
+    expect(page.locator(".lead")).to_contain_text("Đã tổng kết")
+    click(page, "link", "Đính chính báo cáo tổng kết")
+    expect(page.locator("[name='results[0].achieved_value']")).to_have_value("12")
+    fill(page, {"results[0].achieved_value": "11"})
+    click(page, "button", "Đính chính")
+    expect(error_of(page, "reason")).to_be_visible()
+    fill(page, {"reason": "Một dự án bị trùng"})
+    click(page, "button", "Đính chính")
+    expect(page.locator("table").filter(has_text="Dự án được hỗ trợ")).to_contain_text("11 dự án")
+    click(page, "link", "Kết thúc phong trào")
+    fill(page, {"closed_on": "31/07/2025"})
+    click(page, "button", "Kết thúc phong trào")
+    expect(page.locator(".lead")).to_contain_text("Đã kết thúc")
+    timeline = page.locator(".timeline")
+    for label in ("Trả lại hồ sơ đăng ký", "Điều chỉnh nội dung", "Đính chính báo cáo tổng kết", "Kết thúc phong trào"):
+        expect(timeline).to_contain_text(label)
+    expect(timeline).to_contain_text("Lý do: Một dự án bị trùng")
+    s.check("04-phong-trao-da-ket-thuc")
