@@ -67,6 +67,17 @@ def test_vote_decision_annulment_and_recovery_each_refused_then_done_on_its_scre
     for step in ("completeness-check", "appraisal"):
         api("POST", f"{system.dossiers.url}/dossiers/{dossier['id']}/{step}", 200, json={}, headers=SECRETARY)
 
+    s.login("cv.pnv")
+    s.goto(path)
+    click(page, "link", "Ý kiến hiệp y")
+    fill(page, {"department": "PTP", "document_ref": "15/PTP-HY"})
+    click(page, "button", "Ghi nhận ý kiến hiệp y")
+    expect(error_of(page, "agrees")).to_be_visible()  # neither "đồng ý" nor "không đồng ý" was chosen
+    expect(page.locator("[name='document_ref']")).to_have_value("15/PTP-HY")
+    page.get_by_label("Đồng ý", exact=True).check()
+    click(page, "button", "Ghi nhận ý kiến hiệp y")
+    expect(page.locator("section[aria-labelledby='h-tai-lieu']")).to_contain_text("Phòng Tư pháp: đồng ý")
+
     s.login("tv.hoidong")
     s.goto(path)
     click(page, "link", "Kết quả bỏ phiếu của Hội đồng")
