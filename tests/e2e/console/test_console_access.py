@@ -42,7 +42,7 @@ def test_every_screen_works_at_phone_width(phone: Screen, system: System) -> Non
     phone.check("07-cong-khai")
 
 
-def tab_to(page: Page, text: str, limit: int = 60) -> None:
+def tab_to(page: Page, text: str, limit: int = 150) -> None:
     """Press Tab until the focused element's text (or label) is `text`."""
     for _ in range(limit):
         page.keyboard.press("Tab")
