@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.console.conftest import Screen, System, api
-from tests.e2e.console.helpers import click, error_of, fill
+from tests.e2e.console.conftest import DESKTOP, Screen, System, api
+from tests.e2e.console.helpers import click, error_of, fill, in_days, pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -135,3 +135,39 @@ def test_movement_search_finds_without_diacritics_as_one_types(screen: Screen, s
     expect(results).to_have_count(1)
     expect(results).to_contain_text("Xây dựng nông thôn mới nâng cao")
     screen.check("01-tim-phong-trao")
+
+
+def test_the_desk_takes_in_a_dossier_with_a_file_when_javascript_is_off(browser: Browser, system: System) -> None:
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False, locale="vi-VN")
+    try:
+        plain = Screen(context, system.url, "no-js-intake")
+        page = plain.page
+        plain.login("cb.motcua")
+        plain.goto("/ho-so/tiep-nhan")
+        fill(
+            page,
+            {
+                "kind": "AD_HOC",
+                "award_type": "AD_HOC",
+                "feat_date": in_days(-2),
+                "nominees[0].name": "Nguyễn Văn Hùng",
+                "nominees[0].award": "CERTIFICATE_OF_MERIT",
+                "nominees[0].position": "Dân quân thường trực",
+                "nominees[0].unit": "UBND xã Thanh Oai",
+                "nominees[0].gender": "MALE",
+                "upload_kind": "SUBMISSION_MEMO",
+            },
+        )
+        page.locator("#f-upload-files").set_input_files(
+            files=[{"name": "to-trinh.pdf", "mimeType": "application/pdf", "buffer": pdf("no-js to-trinh")}]
+        )
+        click(page, "button", "Tiếp nhận hồ sơ")  # no summary of achievements: refused, the file is kept
+        expect(error_of(page, "achievements")).to_be_visible()
+        expect(page.locator("#tep-da-tai")).to_contain_text("to-trinh.pdf")
+        fill(page, {"achievements": "Dũng cảm cứu người bị đuối nước tại sông Đáy."})
+        click(page, "button", "Tiếp nhận hồ sơ")
+        expect(page.locator(".flash")).to_contain_text("Đã tiếp nhận hồ sơ số")
+        expect(page.locator("section[aria-labelledby='h-tai-lieu']")).to_contain_text("to-trinh.pdf — Tờ trình")
+        plain.shot("01-tiep-nhan-khong-javascript")
+    finally:
+        context.close()
