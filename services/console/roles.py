@@ -93,6 +93,17 @@ DOSSIER_QUEUES: dict[str, tuple[str, ...]] = {
     "chairman": ("IN_APPRAISAL", "AWARDED"),
 }
 
+QUICK_ACTIONS: dict[str, tuple[MenuItem, ...]] = {
+    "desk_clerk": (MenuItem("/ho-so/tiep-nhan", "Tiếp nhận hồ sơ"),),
+    "lead_unit_officer": (MenuItem("/phong-trao/moi", "Soạn thảo phong trào"),),
+    "council_secretariat": (MenuItem("/ho-so", "Hàng việc hồ sơ"), MenuItem("/phong-trao", "Phong trào chờ đăng ký")),
+    "administrator": (
+        MenuItem("/thong-bao/webhook", "Đăng ký webhook"),
+        MenuItem("/bao-cao/dung-lai", "Dựng lại bảng báo cáo"),
+    ),
+}
+"""The first things a role does, offered at the top of its dashboard."""
+
 QUEUE_TITLES = {
     "desk_clerk": "Hồ sơ chờ bổ sung và kết quả chờ trả",
     "council_secretariat": "Hồ sơ cần kiểm tra, thẩm định",

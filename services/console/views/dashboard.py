@@ -88,6 +88,7 @@ async def dashboard(request: Request, user: UserDep, services: ServicesDep, page
             "overview": overview,
             "queue": queue,
             "queue_title": roles.QUEUE_TITLES.get(user.role),
+            "quick_actions": roles.QUICK_ACTIONS.get(user.role, ()),
             "overdue_campaigns": [c for c in campaigns if review_overdue(c, today)],
             "campaign_counts": _campaign_counts(campaigns),
             "status_chart": status_chart,
