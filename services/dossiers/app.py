@@ -39,7 +39,7 @@ from shared.http.service import (
 )
 from shared.messaging import idempotence
 from shared.messaging.relay import OutboxRelay
-from shared.reference.org_units import load_org_units
+from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
 
@@ -51,12 +51,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_dossiers(settings: DossiersSettings, campaign_lookup: CampaignLookup | None = None) -> Dossiers:
+def open_dossiers(
+    settings: DossiersSettings, campaign_lookup: CampaignLookup | None = None, units: OrgUnitDirectory | None = None
+) -> Dossiers:
     """The event-sourced application on the configured store (SQLite under var/ by default)."""
     return Dossiers(
         env=persistence_env("Dossiers", settings.var_dir),
         campaign_lookup=campaign_lookup,
         receipt_office=settings.dossiers_receipt_office,
+        units=units or load_org_units(settings.org_units_file),
+        receiving_unit=settings.dossiers_receiving_unit,
     )
 
 
@@ -68,7 +72,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     idempotence.create_tables(engine)
     campaign_readmodel.create_tables(engine)
     campaign_view = CampaignReadModel(engine)
-    dossiers = open_dossiers(settings, campaign_view.lookup)
+    dossiers = open_dossiers(settings, campaign_view.lookup, units)
     blobs = open_blob_store(settings)
 
     broker = make_broker(settings, SERVICE)

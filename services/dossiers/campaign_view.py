@@ -28,6 +28,8 @@ class CampaignView:
     eligible: bool
     eligibility_reasons: list[str] = field(default_factory=list)
     version: int = 0
+    launching_level: str = ""
+    """The level that launched the movement (district, commune, department); empty when not known."""
 
 
 CampaignLookup = Callable[[str], CampaignView | None]

@@ -149,6 +149,7 @@ async def test_dossiers_waiting_for_their_campaign_move_on_when_its_events_arriv
             "eligible": True,
             "eligibility_reasons": [],
             "version": 4,
+            "launching_level": "district",
         }
     )
 
