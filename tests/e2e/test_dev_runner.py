@@ -51,7 +51,7 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
     try:
         wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
         assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
-        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 9  # the 2023 demo movements
+        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 15  # the movements of dispatch 147
 
         def reported() -> int:
             return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())

@@ -28,9 +28,9 @@ SECRETARY = {"X-Actor-Id": "cc.vanphong", "X-Actor-Role": "council_secretariat",
 CHAIRMAN = {"X-Actor-Id": "ct.ubndxa", "X-Actor-Role": "chairman", "X-Actor-Unit": "XA-THANH-OAI-2025"}
 THEMATIC = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT_PLAN", "MOVEMENT_REVIEW_REPORT")
 FINAL_REVIEW = {
-    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-20", "signer": "Trưởng phòng Kinh tế"},
+    "report": {"number": "120/BC-UBND", "issued_on": "2024-01-05", "signer": "Trưởng phòng Kinh tế"},
     "summary": "Tổng kết năm 2023: 6 xã đạt chuẩn nông thôn mới nâng cao, vượt chỉ tiêu.",
-    "filed_on": "2023-12-20",
+    "filed_on": "2024-01-05",
     "results": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
 }
 

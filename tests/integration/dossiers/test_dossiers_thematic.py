@@ -51,7 +51,7 @@ class CampaignsService:
             campaign.id,
             report=REPORT,
             summary="Tổng kết phong trào",
-            filed_on=date(2023, 12, 20),
+            filed_on=date(2024, 1, 5),  # after the end date
             results=RESULTS,
             actor=LEAD,
         )
