@@ -970,15 +970,21 @@ class Dossier(Aggregate):
         return day
 
     def _thematic_escalation(
-        self, rules: RuleSet, authority: DecidingAuthority, launching_level: str | None
+        self, rules: RuleSet, powers: RuleSet, authority: DecidingAuthority, launching_level: str | None
     ) -> str | None:
         """Dispatch 147, point 4: the level that launched a thematic movement considers its
-        awards; the dossier goes above it only with a recorded reason. The message, or None."""
+        awards; the dossier goes above it only with a recorded reason. The message, or None.
+
+        A movement the district launched is considered, once the district level has ended, by
+        the commune that holds the district's powers (NĐ 129/2025 Art. 59)."""
         rule = rules.principles.thematic_decided_by_launching_level
         if not rule.applies or not rules.dossier_kinds[self.kind].requires_campaign:
             return None
         launched = (launching_level or "").strip().lower()
         if launched and launched == authority.org_level:
+            return None
+        district_ended = AuthorityLevel.DISTRICT not in powers.authority_levels
+        if launched == "district" and district_ended and authority.level is AuthorityLevel.COMMUNE:
             return None
         if self.escalation_reason:
             return None
@@ -1065,7 +1071,7 @@ class Dossier(Aggregate):
             errors["reject"] = "Vừa khen thưởng vừa không khen thưởng: " + ", ".join(sorted(both)) + "."
         _raise_if(errors)
 
-        if escalation := self._thematic_escalation(rules, authority, campaign_launching_level):
+        if escalation := self._thematic_escalation(rules, powers, authority, campaign_launching_level):
             raise DossierError("thematic_not_escalated", escalation)
         refusals = [f"{i}: " + "; ".join(b) for i in approved if (b := self._blockers(i, rules, powers, level))]
         if refusals:

@@ -56,7 +56,7 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
         def reported() -> int:
             return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())
 
-        wait_until(lambda: reported() == 9, timeout=60)
+        wait_until(lambda: reported() == 15, timeout=60)
         for offset in range(4):
             assert httpx.get(f"http://127.0.0.1:{first + offset}/readyz", timeout=5).status_code == 200
     finally:

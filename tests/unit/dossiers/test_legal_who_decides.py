@@ -361,6 +361,23 @@ def test_a_thematic_award_of_a_district_movement_is_considered_by_the_district()
     assert done.decision.authority == "UBND-THANH-OAI"
 
 
+def test_after_july_2025_the_commune_considers_a_district_movements_thematic_awards():
+    """Dispatch 147, point 4 read with NĐ 129/2025 Art. 59: the commune chairman holds the
+    district's former powers, so he is the level that considers a district movement's awards."""
+    app = thematic_app("district")
+    dossier = appraised(
+        app, date(2025, 9, 3), kind="THEMATIC", campaign_id="c-1", nominees=[collective()],
+        attachments=attachments(*THEMATIC), proposing_unit="XA-TAM-HUNG-2025",
+    )  # fmt: skip
+    app.record_council_check(
+        dossier.id, confirmed=["certificate_merit"], meeting_date=date(2025, 9, 3), minutes_ref="BB 02",
+        actor=SECRETARY, at=at(date(2025, 9, 4)),
+    )  # fmt: skip
+    app.appraise(dossier.id, actor=SECRETARY, at=at(date(2025, 9, 4), 10))
+    done = app.decide_award(dossier.id, approve=["n1"], actor=CHAIRMAN, at=at(date(2025, 9, 10)))
+    assert done.decision.authority == "XA-TAM-HUNG-2025"
+
+
 def test_the_receipt_records_whom_the_dossier_is_addressed_to(app):
     """Law Art. 80: the clerk at the district desk receives for the district chairman; from
     1/7/2025 for the commune that covers the proposing unit (NQ 1656 Art. 1 point 66)."""
