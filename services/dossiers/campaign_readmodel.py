@@ -3,7 +3,7 @@
 One row per campaign, holding the snapshot with the highest `aggregate_version` seen, so events
 that arrive late, twice or out of order leave the same row behind. It backs the application's
 `campaign_lookup`: the thematic-eligibility check reads this table, never the campaigns
-service (architecture.md: services talk only through events).
+service (services talk to each other only through events).
 """
 
 from __future__ import annotations

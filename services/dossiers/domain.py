@@ -415,7 +415,7 @@ class Dossier(Aggregate):
     ) -> None:
         """Add the requested documents; the clock restarts from zero.
 
-        The deadlines count "from a complete dossier" (domain.md rule 22), so the new
+        The deadlines count "from a complete dossier" (docs/domain.md T2, T4), so the new
         appointment is the supplement date plus the procedure's full working days, not the
         days that were left when the clock stopped.
         """
@@ -1286,7 +1286,7 @@ class Dossier(Aggregate):
         self.closing_reason = reason
         self.last_at = at
 
-    # --- annulment and recovery (Law Art. 93, domain rule 28) ----------------------------
+    # --- annulment and recovery (Law Art. 93; docs/domain.md W5, M5) ---------------------
 
     def annul_award(
         self,
@@ -1435,7 +1435,7 @@ def _criterion_checks(criterion: Criterion, rules: RuleSet, nominee: Nominee, se
     return []
 
 
-# --- stored events of earlier shapes (upcasting; tech-notes §1.6) ----------------------------
+# --- stored events of earlier shapes (upcasting: `class_version` and `upcast_v1_v2`) ---------
 
 
 def _submitted_v1_v2(state: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Enums and value objects of an award proposal dossier (names from domain.md §1).
+"""Enums and value objects of an award proposal dossier (names from docs/domain.md, part 1).
 
 Events store these as plain dicts and strings, because the transcoder knows only primitives,
 dicts, lists, UUID, Decimal, datetime, date and Actor; each value object therefore has
@@ -137,7 +137,7 @@ class AuthorityLevel(StrEnum):
 
 
 class AnnulmentGround(StrEnum):
-    """Grounds of Law Art. 93 (domain rule 28), valued by their letter."""
+    """Grounds of Law Art. 93 (docs/domain.md W5), valued by their letter."""
 
     FRAUDULENT_DECLARATION = "a"
     FALSE_INFORMATION_OR_FORGERY = "b"
