@@ -1104,8 +1104,9 @@ class Dossier(Aggregate):
         approvals = []
         for i in approved:
             nominee = self.nominee(i)
-            reward = rules.award(nominee.award).reward_for(nominee.kind, level)
-            multiplier = reward.multiplier if reward else None
+            award_rule = rules.award(nominee.award)
+            reward = award_rule.reward_for(nominee.kind, level)
+            multiplier = award_rule.multiplier_for(nominee.kind, level)
             approvals.append(
                 Approval(
                     i,
@@ -1320,7 +1321,7 @@ class Dossier(Aggregate):
         elif bad := [i for i in ids if i not in remaining]:
             errors["nominee_ids"] = "Không được khen thưởng hoặc đã bị hủy bỏ: " + ", ".join(bad) + "."
         _raise_if(errors)
-        decided_by = self.decision.authority
+        decided_by = self.decision.authority.strip().upper()  # stored before codes were canonical
         if authority.code != decided_by and decided_by not in authority.succeeds:
             raise DossierError(
                 "not_deciding_authority",

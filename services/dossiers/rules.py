@@ -175,11 +175,22 @@ class QuotaRule(_Sourced):
 
 class RewardRule(_Sourced):
     """Cash multiplier of the base salary for one kind of nominee, at the given deciding levels
-    (all levels when none are named). `multiplier: null` means the figure is not known."""
+    (all levels when none are named). `multiplier: null` means the figure is not known, unless
+    it is `times` the multiplier of another kind (a household's Giấy khen: 1.5 × an individual's)."""
 
     nominee_kind: NomineeKind
     levels: list[AuthorityLevel] = []
     multiplier: Decimal | None
+    times: Decimal | None = None
+    of_kind: NomineeKind | None = None
+
+    @model_validator(mode="after")
+    def _derived_or_given(self) -> RewardRule:
+        if (self.times is None) != (self.of_kind is None):
+            raise ValueError("`times` and `of_kind` go together")
+        if self.times is not None and self.multiplier is not None:
+            raise ValueError("a multiplier is either given or derived (`times` … `of_kind`), not both")
+        return self
 
 
 class AwardRule(_Sourced):
@@ -197,6 +208,16 @@ class AwardRule(_Sourced):
             if reward.nominee_kind is kind and (not reward.levels or level in reward.levels):
                 return reward
         return None
+
+    def multiplier_for(self, kind: NomineeKind, level: AuthorityLevel) -> Decimal | None:
+        """The multiplier for this kind at this level: given, derived from another kind's, or None."""
+        reward = self.reward_for(kind, level)
+        if reward is None:
+            return None
+        if reward.multiplier is not None or reward.of_kind is None or reward.times is None:
+            return reward.multiplier
+        base = self.reward_for(reward.of_kind, level)
+        return reward.times * base.multiplier if base and base.multiplier is not None else None
 
 
 class AuthorityRule(_Sourced):

@@ -98,7 +98,12 @@ def _rows(rules: RuleSet) -> Iterator[tuple[str, str, Any]]:
             )
         for reward in award.rewards:
             levels = f" ({', '.join(lv.value for lv in reward.levels)})" if reward.levels else ""
-            value = f"{reward.multiplier} × lương cơ sở" if reward.multiplier is not None else "chưa có mức"
+            if reward.multiplier is not None:
+                value = f"{reward.multiplier} × lương cơ sở"
+            elif reward.times is not None and reward.of_kind is not None:
+                value = f"{reward.times} × mức của {reward.of_kind.value}"
+            else:
+                value = "chưa có mức"
             yield f"{label(name)}: tiền thưởng {reward.nominee_kind.value}{levels}", value, reward
 
 

@@ -114,3 +114,24 @@ def test_the_rounded_amount_paid_is_recovered_in_full(app):
     recovered = app.record_recovery(done.id, nominee_ids=["n1"], artefacts_returned=[], amount_recovered_vnd=710_000,
                                     actor=SECRETARY, at=at(date(2024, 9, 20)))  # fmt: skip
     assert recovered.recovered_ids == {"n1"}
+
+
+def test_a_household_certificate_is_one_and_a_half_times_the_individual_amount():
+    """NĐ 152/2025 Art. 54: a household's Giấy khen carries 1.5 × the individual amount. The
+    individual figure was not read, so neither is known yet; set it, and the household's follows."""
+    from decimal import Decimal
+
+    from services.dossiers.model import AuthorityLevel, NomineeKind
+
+    from .helpers import rules
+
+    nd152 = rules("2025-nd152")
+    award = nd152.award("CERTIFICATE_OF_MERIT")
+    household, commune = NomineeKind.HOUSEHOLD, AuthorityLevel.COMMUNE
+    assert award.multiplier_for(household, commune) is None
+    with_individual = [
+        r.model_copy(update={"multiplier": Decimal("0.3")}) if r.nominee_kind is NomineeKind.INDIVIDUAL else r
+        for r in award.rewards
+    ]
+    assert award.model_copy(update={"rewards": with_individual}).multiplier_for(household, commune) == Decimal("0.45")
+    assert nd152.cash.amount(Decimal("0.45"), 2_340_000) == 1_060_000  # 1,053,000 rounded up
