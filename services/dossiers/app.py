@@ -29,6 +29,7 @@ from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapp
 from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
+from services.dossiers.succession_sweep import succession_sweep
 from shared.eventstore import persistence_env
 from shared.http.service import (
     ServiceRuntime,
@@ -113,7 +114,10 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         broker=broker,
         relays=[relay],
         broker_started=started,
-        background_jobs=[scheduler.run_forever],
+        background_jobs=[
+            scheduler.run_forever,
+            succession_sweep(dossiers, clock, settings.dossiers_succession_sweep_seconds),
+        ],
         readiness_checks={
             "event_store": event_store_check,
             "view_database": view_database_check,

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from services.dossiers.app import build_app
 from services.dossiers.settings import DossiersSettings
+from shared.testing.fixtures import wait_until
 from shared.workdays import VIETNAM_TZ
 
 from .payloads import (
@@ -110,3 +111,20 @@ def test_a_dossier_pending_at_the_ended_district_passes_to_its_successor(june_20
     assert [(r["id"], r["to"]) for r in swept.json()] == [(two["id"], "XA-BINH-MINH-2025")]
     types = [h["type"] for h in client.get(f"/dossiers/{two['id']}/history").json()]
     assert types[-1] == "PassedToSuccessor"
+
+
+def test_the_running_service_hands_pending_dossiers_over_by_itself(dossiers_settings: DossiersSettings) -> None:
+    """NĐ 129/2025 Art. 59: once the district has ended, the service's sweep passes its pending
+    dossiers to their successors, as the system, with the event that says so."""
+    clock = PinnedClock(datetime(2025, 6, 25, 9, 0, tzinfo=VIETNAM_TZ))
+    settings = dossiers_settings.model_copy(update={"dossiers_succession_sweep_seconds": 0.2})
+    with TestClient(build_app(settings, clock=clock)) as client:
+        dossier = submit(client, annual_body(client, nominees=[individual()]))
+        clock.advance(days=7)
+
+        def handed_over() -> bool:
+            return client.get(f"/dossiers/{dossier['id']}").json()["deciding_authority"] == "XA-BINH-MINH-2025"
+
+        wait_until(handed_over, timeout=15)
+        last = client.get(f"/dossiers/{dossier['id']}/history").json()[-1]
+        assert (last["type"], last["actor"]["role"]) == ("PassedToSuccessor", "system")
