@@ -31,7 +31,7 @@ def up(
 def seed_demo_command(
     var_dir: Path = typer.Option(Path("var"), help="The var folder of the campaigns store (SQLite default)"),
 ) -> None:
-    """Register the 2023 movements that dispatch 147 lists, under their lead units (skips existing ones)."""
+    """Register the movements dispatch 147 names, under their lead offices (skips existing ones)."""
     from services.campaigns.app import open_campaigns
     from services.campaigns.seed import seed_demo
     from services.campaigns.settings import CampaignsSettings
@@ -65,6 +65,15 @@ def schemas(out: Path = typer.Option(Path("docs/contracts"), help="Folder for th
 
     for path in write_schemas(out):
         typer.echo(path)
+
+
+@app.command("rule-sets")
+def rule_sets(out: Path = typer.Option(Path("docs/rule-sets.md"), help="Where to write the document")) -> None:
+    """Write the rule sets as a document: every entry, its article, and whether its text was read."""
+    from services.dossiers import ruleset_doc
+    from services.dossiers.rules import RuleBook
+
+    typer.echo(ruleset_doc.write(RuleBook.load(), out))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Who caused an event: every command records its actor (architecture.md, Audit)."""
+"""Who caused an event: every command records its actor, for the audit trail."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 `TdktApplication` registers the transcodings that domain events need beyond the library's
 built-ins (`date` and `Actor`), so that every follower decodes what a leader wrote
-(tech-notes §1.7.3). `configure_persistence` turns the service settings into the
+(a follower without them cannot read a `date`). `configure_persistence` turns the service settings into the
 `eventsourcing` environment: SQLite under `var/` by default, PostgreSQL when
 `PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variables are set.
 """

@@ -1,4 +1,4 @@
--- One database per service (architecture.md: each service owns its database).
+-- One database per service: each service owns its database.
 -- Run once as a superuser on the production PostgreSQL; the password comes from the secret.
 CREATE ROLE tdkt LOGIN PASSWORD :'tdkt_password';
 CREATE DATABASE tdkt_campaigns OWNER tdkt;          -- campaigns event store (eventsourcing)

@@ -30,6 +30,7 @@ from services.campaigns.domain import (
     Stage,
     Target,
     campaign_id_for,
+    default_calendar,
     is_review_overdue,
     review_due_date,
 )
@@ -39,12 +40,14 @@ from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.text import matches
+from shared.workdays import WorkingCalendar
 
 _PAGE = 500
 
 
 class Campaigns(TdktApplication):
-    """The campaigns application. `units` (org-unit directory) and `review_due_days` are injected."""
+    """The campaigns application. `units` (org-unit directory), `review_due_days` (working days)
+    and the working-day `calendar` are injected."""
 
     name = "Campaigns"
 
@@ -54,8 +57,10 @@ class Campaigns(TdktApplication):
         *,
         units: OrgUnitDirectory | None = None,
         review_due_days: int = DEFAULT_REVIEW_DUE_DAYS,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
-        review_due_date(date(2000, 1, 1), review_due_days)  # fail fast on a bad setting
+        self.calendar = calendar or default_calendar()
+        review_due_date(date(2000, 1, 1), review_due_days, self.calendar)  # fail fast on a bad setting
         super().__init__(env)
         self.units = units or load_org_units()
         self.review_due_days = review_due_days
@@ -256,7 +261,8 @@ class Campaigns(TdktApplication):
         """
         flagged = []
         for campaign in self._all():
-            if campaign.review_overdue_flagged_on is None and is_review_overdue(campaign, on, self.review_due_days):
+            overdue = is_review_overdue(campaign, on, self.review_due_days, self.calendar)
+            if campaign.review_overdue_flagged_on is None and overdue:
                 try:
                     _, changed = self._flag_once(campaign.id, on=on, actor=actor)
                 except CampaignError as error:
@@ -269,7 +275,9 @@ class Campaigns(TdktApplication):
 
     def _flag_once(self, campaign_id: UUID, *, on: date, actor: Actor) -> tuple[Campaign, bool]:
         campaign = self.get(campaign_id)
-        changed = campaign.flag_review_overdue(on=on, review_due_days=self.review_due_days, actor=actor)
+        changed = campaign.flag_review_overdue(
+            on=on, review_due_days=self.review_due_days, actor=actor, calendar=self.calendar
+        )
         if changed:
             self._save(campaign)
         return campaign, changed
@@ -330,7 +338,7 @@ class Campaigns(TdktApplication):
         return found
 
     def state_as_dict(self, campaign: Campaign) -> dict[str, Any]:
-        return state_as_dict(campaign, review_due_days=self.review_due_days)
+        return state_as_dict(campaign, review_due_days=self.review_due_days, calendar=self.calendar)
 
     # ----------------------------------------------------------------- plumbing
 
@@ -393,13 +401,15 @@ def _review_view(review: Review) -> dict[str, Any]:
     }
 
 
-def state_as_dict(campaign: Campaign, *, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS) -> dict[str, Any]:
+def state_as_dict(
+    campaign: Campaign, *, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS, calendar: WorkingCalendar | None = None
+) -> dict[str, Any]:
     """A JSON-friendly view of the campaign for the API: ISO dates, decimals as strings, eligibility."""
     status = CampaignStatus(campaign.status)
     registration = campaign.registration
     cancellation = campaign.cancellation
     final_review = campaign.final_review
-    due = review_due_date(campaign.end_date, review_due_days) if campaign.end_date else None
+    due = review_due_date(campaign.end_date, review_due_days, calendar) if campaign.end_date else None
     return {
         "id": str(campaign.id),
         "version": campaign.version,

@@ -1,8 +1,9 @@
-"""Demo data: the 2023 movements that dispatch 147 lists, for Thanh Oai, as plain data.
+"""Demo data: the movements dispatch 147/UBND-NV (2023) of Thanh Oai names, as plain data.
 
-Every document number here is invented and marked "(dữ liệu mẫu)". `demo_commands()` yields the
-use-case calls that bring each movement to a different point of its life (draft, returned,
-launched, reviewed, closed), so a fresh store shows every state. Run them with
+Exactly the dispatch's movements, by name and lead office, and nothing else. Every document
+number here is invented and marked "(dữ liệu mẫu)". `demo_commands()` yields the use-case calls
+that bring each movement to a different point of its life (draft, returned, registered, launched,
+reviewed, closed), so a fresh store shows every state. Run them with
 `getattr(app, command.method)(**command.kwargs)`; nothing here does I/O.
 """
 
@@ -38,195 +39,184 @@ def _target(indicator: str, value: int | str, unit: str) -> dict[str, Any]:
 
 _CHAIRMAN = "Chủ tịch UBND huyện"
 
+
+def _movement(
+    code: str,
+    name: str,
+    lead: str,
+    kind: str,
+    purpose: str,
+    requirements: str,
+    content: str,
+    targets: list[dict[str, Any]],
+    progress: str,
+    *,
+    number: int,
+    start: date = date(2023, 1, 1),
+    end: date = date(2023, 12, 31),
+    stages: list[dict[str, Any]] | None = None,
+    plan: bool = True,
+    directive: bool = True,
+) -> dict[str, Any]:
+    """One movement: its content and the point of its life the demo brings it to."""
+    return {
+        "code": code,
+        "name": name,
+        "lead_unit_id": lead,
+        "kind": kind,
+        "purpose": purpose,
+        "requirements": requirements,
+        "content": content,
+        "targets": targets,
+        "start_date": start,
+        "end_date": end,
+        **({"stages": stages} if stages else {}),
+        "directive": _doc(f"{number:02d}/CT-UBND", date(2023, 1, 5), _CHAIRMAN) if directive else None,
+        "plan": _doc(f"{number + 10:02d}/KH-UBND", date(2023, 1, 10)) if plan else None,
+        "progress": progress,
+    }
+
+
+# The movements dispatch 147/UBND-NV (2023) names, each with the office the dispatch makes its
+# lead, and nothing it does not name. Thirteen names are the dispatch's own words (as recorded in
+# the research notes); two are known only from a summary of it and are worded here in the usual
+# form of Hà Nội's movements, not verbatim: PT-2023-HTS (digital infrastructure, science and
+# technology) and PT-2023-VD4 (site clearance for Ring Road 4). Everything else (content, targets,
+# dates, document numbers) is sample data.
 CAMPAIGNS: list[dict[str, Any]] = [
-    {
-        "code": "PT-2023-NTVT",
-        "name": "Người tốt, việc tốt",
-        "lead_unit_id": "PNV",
-        "kind": "regular",
-        "purpose": ("Phát hiện, biểu dương, nhân rộng các gương người tốt, việc tốt trong mọi tầng lớp nhân dân."),
-        "requirements": (
-            "Việc phát hiện, lựa chọn gương điển hình phải chính xác, công khai, kịp thời và có sức lan tỏa."
-        ),
-        "content": (
-            "Tuyên truyền, phát hiện và khen thưởng kịp thời các tập thể, cá nhân có hành động đẹp, việc làm tốt."
-        ),
-        "targets": [
-            _target("Gương người tốt, việc tốt được biểu dương", 50, "gương"),
-            _target("Xã, thị trấn có mô hình tuyên truyền gương điển hình", 21, "xã, thị trấn"),
+    _movement(
+        "PT-2023-NTVT", "Người tốt, việc tốt", "PNV", "regular",
+        "Phát hiện, biểu dương, nhân rộng các gương người tốt, việc tốt trong mọi tầng lớp nhân dân.",
+        "Việc phát hiện, lựa chọn gương điển hình phải chính xác, công khai, kịp thời và có sức lan tỏa.",
+        "Tuyên truyền, phát hiện và khen thưởng kịp thời các tập thể, cá nhân có hành động đẹp, việc làm tốt.",
+        [_target("Gương người tốt, việc tốt được biểu dương", 50, "gương")],
+        "closed", number=2, end=date(2023, 11, 30),
+    ),
+    _movement(
+        "PT-2023-CCHC", "Đẩy mạnh cải cách hành chính", "PNV", "thematic",
+        "Nâng cao chất lượng giải quyết thủ tục hành chính và mức độ hài lòng của người dân, doanh nghiệp.",
+        "Các cơ quan, đơn vị đăng ký chỉ tiêu cụ thể, gắn trách nhiệm người đứng đầu với kết quả cải cách.",
+        "Rà soát, đơn giản hóa thủ tục hành chính; đẩy mạnh dịch vụ công trực tuyến và chuyển đổi số.",
+        [_target("Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", 98, "%"),
+         _target("Tỷ lệ hồ sơ nộp trực tuyến", 50, "%")],
+        "interim_reviewed", number=5, start=date(2023, 2, 1),
+    ),
+    _movement(
+        "PT-2023-NTM", "Toàn dân chung sức xây dựng Nông thôn mới", "PKT", "thematic",
+        "Huy động sức mạnh của cả hệ thống chính trị và nhân dân xây dựng nông thôn mới nâng cao, kiểu mẫu.",
+        "Bám sát bộ tiêu chí nông thôn mới nâng cao, kiểu mẫu giai đoạn 2021–2025 của thành phố.",
+        "Xây dựng hạ tầng giao thông nông thôn, chỉnh trang khu dân cư, phát triển sản xuất và nâng cao thu nhập.",
+        [_target("Xã đạt chuẩn nông thôn mới nâng cao", 5, "xã"),
+         _target("Xã đạt chuẩn nông thôn mới kiểu mẫu", 1, "xã")],
+        "interim_reviewed", number=3, start=date(2023, 1, 15),
+    ),
+    _movement(
+        "PT-2023-DNTD", "Doanh nghiệp Thủ đô hội nhập và phát triển", "PKT", "regular",
+        "Khuyến khích doanh nghiệp trên địa bàn đổi mới, nâng cao năng lực cạnh tranh và hội nhập.",
+        "Doanh nghiệp đăng ký thi đua, thực hiện đầy đủ nghĩa vụ thuế, bảo hiểm xã hội cho người lao động.",
+        "Đổi mới công nghệ, xây dựng thương hiệu sản phẩm làng nghề, mở rộng thị trường xuất khẩu.",
+        [_target("Doanh nghiệp đăng ký tham gia phong trào", 60, "doanh nghiệp")],
+        "launched", number=8,
+    ),
+    _movement(
+        "PT-2023-SKTD", "Sáng kiến, sáng tạo Thủ đô", "PKT", "regular",
+        "Khơi dậy tinh thần sáng tạo của cán bộ, công chức, người lao động và nhân dân trong huyện.",
+        "Sáng kiến phải được áp dụng thực tế, có xác nhận hiệu quả của cơ quan, đơn vị.",
+        "Phát động viết, đăng ký và công nhận sáng kiến trong quản lý, sản xuất, kinh doanh và đời sống.",
+        [_target("Sáng kiến được công nhận cấp cơ sở", 40, "sáng kiến")],
+        "registered", number=11,
+    ),
+    _movement(
+        "PT-2023-HTS", "Đẩy mạnh phát triển hạ tầng số, khoa học và công nghệ", "PKT", "thematic",
+        "Phát triển hạ tầng số, ứng dụng khoa học và công nghệ phục vụ chính quyền số và kinh tế số.",
+        "Các cơ quan, đơn vị và xã, thị trấn triển khai đồng bộ, có lộ trình và kiểm tra định kỳ.",
+        "Phủ sóng cáp quang đến thôn, số hóa dữ liệu hộ tịch, đất đai; ứng dụng tiến bộ kỹ thuật trong sản xuất.",
+        [_target("Thôn, tổ dân phố có cáp quang", 100, "%")],
+        "draft", number=12, start=date(2023, 3, 26), plan=False, directive=False,
+    ),
+    _movement(
+        "PT-2023-VD4", "Đẩy nhanh công tác giải phóng mặt bằng dự án đầu tư xây dựng đường Vành đai 4 – Vùng Thủ đô",
+        "PTNMT", "thematic",
+        "Hoàn thành bàn giao mặt bằng dự án đường Vành đai 4 – Vùng Thủ đô đúng tiến độ thành phố giao.",
+        "Công khai, minh bạch, đúng pháp luật; bảo đảm quyền lợi hợp pháp của người có đất bị thu hồi.",
+        "Kiểm đếm, lập, phê duyệt phương án bồi thường, hỗ trợ, tái định cư và bàn giao mặt bằng sạch.",
+        [_target("Diện tích mặt bằng bàn giao", 100, "%")],
+        "launched", number=14, start=date(2023, 3, 1),
+    ),
+    _movement(
+        "PT-2023-KCHT",
+        "Đẩy mạnh phát triển kết cấu hạ tầng đồng bộ, hiện đại; thực hành tiết kiệm, chống lãng phí",
+        "PTCKH", "regular",
+        "Huy động và sử dụng hiệu quả các nguồn lực đầu tư kết cấu hạ tầng; thực hành tiết kiệm, chống lãng phí.",
+        "Giải ngân vốn đầu tư công đúng kế hoạch; công khai tài chính, ngân sách theo quy định.",
+        "Đẩy nhanh tiến độ dự án hạ tầng, tiết kiệm chi thường xuyên, xử lý tài sản công dôi dư.",
+        [_target("Tỷ lệ giải ngân vốn đầu tư công", 95, "%")],
+        "launched", number=15,
+    ),
+    _movement(
+        "PT-2022-TCTC", "Thực hiện chuyển đơn vị sự nghiệp công lập sang tự chủ tài chính", "PTCKH", "periodic",
+        "Nâng mức tự chủ tài chính của các đơn vị sự nghiệp công lập giai đoạn 2022–2025.",
+        "Mỗi đơn vị xây dựng lộ trình tự chủ theo năm, sơ kết sau mỗi năm thực hiện.",
+        "Rà soát giá dịch vụ sự nghiệp công, sắp xếp bộ máy, giao quyền tự chủ theo lộ trình.",
+        [_target("Đơn vị sự nghiệp tự bảo đảm chi thường xuyên", 10, "đơn vị")],
+        "stage_reviewed", number=16, start=date(2022, 1, 1), end=date(2025, 12, 31),
+        stages=[
+            {"number": n + 1, "name": f"Năm {y}", "start_date": date(y, 1, 1), "end_date": date(y, 12, 31)}
+            for n, y in enumerate(range(2022, 2026))
         ],
-        "start_date": date(2023, 1, 1),
-        "end_date": date(2023, 11, 30),
-        "directive": _doc("02/CT-UBND", date(2023, 1, 5), _CHAIRMAN),
-        "plan": _doc("08/KH-UBND", date(2023, 1, 10)),
-        "progress": "closed",
-    },
-    {
-        "code": "PT-2023-CCHC",
-        "name": "Đẩy mạnh cải cách hành chính",
-        "lead_unit_id": "PNV",
-        "kind": "thematic",
-        "purpose": (
-            "Nâng cao chất lượng giải quyết thủ tục hành chính và mức độ hài lòng của người dân, doanh nghiệp."
-        ),
-        "requirements": (
-            "Các cơ quan, đơn vị đăng ký chỉ tiêu cụ thể, gắn trách nhiệm người đứng đầu với kết quả cải cách."
-        ),
-        "content": ("Rà soát, đơn giản hóa thủ tục hành chính; đẩy mạnh dịch vụ công trực tuyến và chuyển đổi số."),
-        "targets": [
-            _target("Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", 98, "%"),
-            _target("Tỷ lệ hồ sơ nộp trực tuyến", 50, "%"),
-        ],
-        "start_date": date(2023, 2, 1),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("05/CT-UBND", date(2023, 1, 20), _CHAIRMAN),
-        "plan": _doc("21/KH-UBND", date(2023, 1, 28)),
-        "progress": "interim_reviewed",
-    },
-    {
-        "code": "PT-2023-NTM",
-        "name": "Toàn dân chung sức xây dựng Nông thôn mới",
-        "lead_unit_id": "PKT",
-        "kind": "thematic",
-        "purpose": (
-            "Huy động sức mạnh của cả hệ thống chính trị và nhân dân xây dựng nông thôn mới nâng cao, kiểu mẫu."
-        ),
-        "requirements": ("Bám sát bộ tiêu chí nông thôn mới nâng cao, kiểu mẫu giai đoạn 2021–2025 của thành phố."),
-        "content": (
-            "Xây dựng hạ tầng giao thông nông thôn, chỉnh trang khu dân cư, phát triển sản xuất và nâng cao thu nhập."
-        ),
-        "targets": [
-            _target("Xã đạt chuẩn nông thôn mới nâng cao", 5, "xã"),
-            _target("Xã đạt chuẩn nông thôn mới kiểu mẫu", 1, "xã"),
-        ],
-        "start_date": date(2023, 1, 15),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("03/CT-UBND", date(2023, 1, 9), _CHAIRMAN),
-        "plan": _doc("15/KH-UBND", date(2023, 1, 12)),
-        "progress": "interim_reviewed",
-    },
-    {
-        "code": "PT-2023-DSVH",
-        "name": "Toàn dân đoàn kết xây dựng đời sống văn hóa",
-        "lead_unit_id": "PVHTT",
-        "kind": "regular",
-        "purpose": ("Xây dựng môi trường văn hóa lành mạnh, nâng cao đời sống tinh thần của nhân dân trong huyện."),
-        "requirements": (
-            "Gắn phong trào với xây dựng nông thôn mới và thực hiện nếp sống văn minh trong việc cưới, việc tang."
-        ),
-        "content": ("Bình xét gia đình văn hóa, thôn, tổ dân phố văn hóa; xây dựng thiết chế văn hóa cơ sở."),
-        "targets": [
-            _target("Tỷ lệ hộ gia đình đạt danh hiệu Gia đình văn hóa", 90, "%"),
-            _target("Tỷ lệ thôn, tổ dân phố đạt danh hiệu văn hóa", 85, "%"),
-        ],
-        "start_date": date(2023, 1, 1),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("04/CT-UBND", date(2023, 1, 12), _CHAIRMAN),
-        "plan": _doc("18/KH-UBND", date(2023, 1, 16)),
-        "progress": "launched",
-    },
-    {
-        "code": "PT-2023-VNN",
-        "name": "Chung tay vì người nghèo – Không để ai bị bỏ lại phía sau",
-        "lead_unit_id": "PLDTBXH",
-        "kind": "thematic",
-        "purpose": ("Huy động nguồn lực xã hội hỗ trợ hộ nghèo, hộ cận nghèo vươn lên thoát nghèo bền vững."),
-        "requirements": (
-            "Hỗ trợ đúng đối tượng, công khai, minh bạch; không để hộ nghèo tái nghèo sau khi được hỗ trợ."
-        ),
-        "content": ("Hỗ trợ sinh kế, xây mới và sửa chữa nhà Đại đoàn kết, trao học bổng cho con em hộ nghèo."),
-        "targets": [
-            _target("Hộ nghèo thoát nghèo", 120, "hộ"),
-            _target("Nhà Đại đoàn kết được xây mới, sửa chữa", 15, "nhà"),
-        ],
-        "start_date": date(2023, 3, 1),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("06/CT-UBND", date(2023, 2, 10), _CHAIRMAN),
-        "plan": None,  # added after the secretariat returns the registration
-        "progress": "returned_then_launched",
-    },
-    {
-        "code": "PT-2023-DTHT",
-        "name": "Thi đua dạy tốt, học tốt",
-        "lead_unit_id": "PGDDT",
-        "kind": "periodic",
-        "purpose": "Nâng cao chất lượng dạy và học, đổi mới phương pháp giảng dạy trong các nhà trường.",
-        "requirements": "Mỗi trường đăng ký chỉ tiêu thi đua theo học kỳ, sơ kết sau mỗi đợt thi đua.",
-        "content": ("Thi giáo viên dạy giỏi, phong trào học sinh giỏi, xây dựng trường đạt chuẩn quốc gia."),
-        "targets": [
-            _target("Tỷ lệ học sinh lên lớp", 99, "%"),
-            _target("Trường được công nhận đạt chuẩn quốc gia", 3, "trường"),
-        ],
-        "start_date": date(2023, 1, 3),
-        "end_date": date(2023, 12, 31),
-        "stages": [
-            {
-                "number": 1,
-                "name": "Học kỳ II năm học 2022–2023",
-                "start_date": date(2023, 1, 3),
-                "end_date": date(2023, 5, 31),
-            },
-            {
-                "number": 2,
-                "name": "Học kỳ I năm học 2023–2024",
-                "start_date": date(2023, 9, 5),
-                "end_date": date(2023, 12, 31),
-            },
-        ],
-        "directive": _doc("07/CT-UBND", date(2022, 12, 20), _CHAIRMAN),
-        "plan": _doc("02/KH-PGDĐT", date(2022, 12, 26)),
-        "progress": "stage_reviewed",
-    },
-    {
-        "code": "PT-2023-ANTQ",
-        "name": "Toàn dân bảo vệ an ninh Tổ quốc",
-        "lead_unit_id": "CAH",
-        "kind": "regular",
-        "purpose": ("Phát huy sức mạnh toàn dân giữ vững an ninh chính trị, bảo đảm trật tự, an toàn xã hội."),
-        "requirements": ("Xây dựng lực lượng nòng cốt ở cơ sở, gắn phong trào với các cuộc vận động của Mặt trận."),
-        "content": ("Xây dựng mô hình tự quản về an ninh, trật tự; tố giác tội phạm; phòng cháy, chữa cháy."),
-        "targets": [_target("Tỷ lệ thôn, tổ dân phố đạt tiêu chuẩn an toàn về an ninh, trật tự", 90, "%")],
-        "start_date": date(2023, 1, 1),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("09/CT-UBND", date(2023, 1, 6), _CHAIRMAN),
-        "plan": _doc("11/KH-CAH", date(2023, 1, 11)),
-        "progress": "launched",
-    },
-    {
-        "code": "PT-2023-QT",
-        "name": "Thi đua quyết thắng",
-        "lead_unit_id": "BCHQS",
-        "kind": "regular",
-        "purpose": (
-            "Xây dựng lực lượng vũ trang huyện vững mạnh toàn diện, hoàn thành tốt nhiệm vụ quân sự, quốc phòng."
-        ),
-        "requirements": ("Gắn thi đua với thực hiện nhiệm vụ huấn luyện, sẵn sàng chiến đấu và công tác tuyển quân."),
-        "content": (
-            "Huấn luyện dân quân tự vệ, diễn tập khu vực phòng thủ, giao quân đúng chỉ tiêu và đúng thời gian."
-        ),
-        "targets": [_target("Tỷ lệ hoàn thành chỉ tiêu giao quân", 100, "%")],
-        "start_date": date(2023, 1, 1),
-        "end_date": date(2023, 12, 31),
-        "directive": _doc("10/CT-UBND", date(2023, 1, 6), _CHAIRMAN),
-        "plan": _doc("05/KH-BCHQS", date(2023, 1, 13)),
-        "progress": "launched",
-    },
-    {
-        "code": "PT-2023-RLTT",
-        "name": "Toàn dân rèn luyện thân thể theo gương Bác Hồ vĩ đại",
-        "lead_unit_id": "TTVHTTTT",
-        "kind": "regular",
-        "purpose": "Phát triển phong trào thể dục thể thao quần chúng, nâng cao sức khỏe nhân dân.",
-        "requirements": ("Tổ chức hoạt động thể thao phù hợp từng lứa tuổi, huy động nguồn lực xã hội hóa."),
-        "content": "Tổ chức giải thể thao cấp huyện, xây dựng câu lạc bộ thể thao ở thôn, tổ dân phố.",
-        "targets": [_target("Tỷ lệ người dân tập luyện thể dục thể thao thường xuyên", 40, "%")],
-        "start_date": date(2023, 3, 26),
-        "end_date": date(2023, 12, 31),
-        "directive": None,
-        "plan": None,
-        "progress": "draft",
-    },
-]
+    ),
+    _movement(
+        "PT-2023-VNN", "Vì người nghèo - Không để ai bị bỏ lại phía sau", "PLDTBXH", "thematic",
+        "Huy động nguồn lực xã hội hỗ trợ hộ nghèo, hộ cận nghèo vươn lên thoát nghèo bền vững.",
+        "Hỗ trợ đúng đối tượng, công khai, minh bạch; không để hộ nghèo tái nghèo sau khi được hỗ trợ.",
+        "Hỗ trợ sinh kế, xây mới và sửa chữa nhà Đại đoàn kết, trao học bổng cho con em hộ nghèo.",
+        [_target("Hộ nghèo thoát nghèo", 120, "hộ"), _target("Nhà Đại đoàn kết được xây mới, sửa chữa", 15, "nhà")],
+        "returned_then_launched", number=6, start=date(2023, 3, 1), plan=False,  # added after the return
+    ),
+    _movement(
+        "PT-2023-VHCS",
+        "Cán bộ, công chức, viên chức, người lao động thi đua thực hiện văn hóa công sở và nơi công cộng",
+        "PVHTT", "regular",
+        "Xây dựng phong cách làm việc chuyên nghiệp, văn minh của cán bộ, công chức, viên chức.",
+        "Thực hiện nghiêm quy tắc ứng xử nơi công sở và nơi công cộng; người đứng đầu gương mẫu.",
+        "Chuẩn hóa giao tiếp với người dân, trang phục, giờ giấc làm việc; giữ gìn cảnh quan công sở.",
+        [_target("Cơ quan đạt chuẩn văn hóa công sở", 100, "%")],
+        "launched", number=17,
+    ),
+    _movement(
+        "PT-2023-DSVH", "Toàn dân đoàn kết xây dựng đời sống văn hóa", "PVHTT", "regular",
+        "Xây dựng môi trường văn hóa lành mạnh, nâng cao đời sống tinh thần của nhân dân trong huyện.",
+        "Gắn phong trào với xây dựng nông thôn mới và thực hiện nếp sống văn minh trong việc cưới, việc tang.",
+        "Bình xét gia đình văn hóa, thôn, tổ dân phố văn hóa; xây dựng thiết chế văn hóa cơ sở.",
+        [_target("Tỷ lệ hộ gia đình đạt danh hiệu Gia đình văn hóa", 90, "%"),
+         _target("Tỷ lệ thôn, tổ dân phố đạt danh hiệu văn hóa", 85, "%")],
+        "launched", number=4,
+    ),
+    _movement(
+        "PT-2023-ATTP", "An toàn thực phẩm", "PYT", "thematic",
+        "Bảo đảm an toàn thực phẩm, phòng ngừa ngộ độc thực phẩm trên địa bàn huyện.",
+        "Các cơ sở sản xuất, kinh doanh thực phẩm cam kết và chấp hành quy định an toàn thực phẩm.",
+        "Kiểm tra cơ sở kinh doanh thực phẩm, xây dựng chợ và bếp ăn tập thể an toàn, truy xuất nguồn gốc.",
+        [_target("Cơ sở kinh doanh thực phẩm được kiểm tra", 100, "%")],
+        "launched", number=18,
+    ),
+    _movement(
+        "PT-2023-ANTQ", "Vì an ninh Tổ quốc", "CAH", "regular",
+        "Phát huy sức mạnh toàn dân giữ vững an ninh chính trị, bảo đảm trật tự, an toàn xã hội.",
+        "Xây dựng lực lượng nòng cốt ở cơ sở, gắn phong trào với các cuộc vận động của Mặt trận.",
+        "Xây dựng mô hình tự quản về an ninh, trật tự; tố giác tội phạm; phòng cháy, chữa cháy.",
+        [_target("Tỷ lệ thôn, tổ dân phố đạt tiêu chuẩn an toàn về an ninh, trật tự", 90, "%")],
+        "launched", number=9,
+    ),
+    _movement(
+        "PT-2023-QT", "Thi đua quyết thắng", "BCHQS", "regular",
+        "Xây dựng lực lượng vũ trang huyện vững mạnh toàn diện, hoàn thành tốt nhiệm vụ quân sự, quốc phòng.",
+        "Gắn thi đua với thực hiện nhiệm vụ huấn luyện, sẵn sàng chiến đấu và công tác tuyển quân.",
+        "Huấn luyện dân quân tự vệ, diễn tập khu vực phòng thủ, giao quân đúng chỉ tiêu và đúng thời gian.",
+        [_target("Tỷ lệ hoàn thành chỉ tiêu giao quân", 100, "%")],
+        "launched", number=10,
+    ),
+]  # fmt: skip
 
 
 def _lead(unit: str) -> Actor:
@@ -283,6 +273,8 @@ def demo_commands() -> Iterator[DemoCommand]:
                 "actor": SECRETARIAT,
             },
         )
+        if progress == "registered":
+            continue
         launched_on = max(registered_on, campaign["start_date"])
         yield DemoCommand("launch", {"campaign_id": cid, "launched_on": launched_on, "actor": lead})
         if progress in ("interim_reviewed", "closed"):
@@ -302,12 +294,12 @@ def demo_commands() -> Iterator[DemoCommand]:
                 {
                     "campaign_id": cid,
                     "stage": 1,
-                    "report": _doc(f"{100 + number}/BC-SK", date(2023, 6, 15)),
-                    "summary": "Sơ kết học kỳ II năm học 2022–2023.",
-                    "filed_on": date(2023, 6, 15),
+                    "report": _doc(f"{100 + number}/BC-SK", date(2023, 1, 30)),
+                    "summary": "Sơ kết năm thứ nhất (2022) của lộ trình tự chủ tài chính.",
+                    "filed_on": date(2023, 1, 30),
                     "actor": lead,
-                    "proposed_collectives": 4,
-                    "proposed_individuals": 25,
+                    "proposed_collectives": 2,
+                    "proposed_individuals": 5,
                 },
             )
         if progress == "closed":

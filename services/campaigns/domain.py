@@ -17,10 +17,11 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -30,9 +31,17 @@ from eventsourcing.domain import Aggregate, event
 
 from services.campaigns.errors import CampaignError, CampaignValidationError
 from shared.actor import Actor
+from shared.workdays import WorkingCalendar
 
-DEFAULT_REVIEW_DUE_DAYS = 30
-"""Days after the end date within which the final review is due, unless configured otherwise."""
+DEFAULT_REVIEW_DUE_DAYS = 20
+"""Working days after the end date within which the final review is due, unless configured
+otherwise. No text gives the period; 20 working days is about the 30 calendar days used before."""
+
+
+@functools.cache
+def default_calendar() -> WorkingCalendar:
+    return WorkingCalendar.from_file()
+
 
 _ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:campaign")
 _CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{1,39}$")
@@ -503,18 +512,26 @@ def _not_before(errors: _FieldErrors, field: str, value: date | None, earlier: d
 # --------------------------------------------------------------------------- review deadline
 
 
-def review_due_date(end_date: date, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS) -> date:
-    """The day by which the final review is due: `review_due_days` calendar days after the end date."""
+def review_due_date(
+    end_date: date, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS, calendar: WorkingCalendar | None = None
+) -> date:
+    """The day by which the final review is due: `review_due_days` WORKING days after the end
+    date (weekends, public holidays and Tết skipped, as for every deadline the law counts)."""
     if isinstance(review_due_days, bool) or not isinstance(review_due_days, int) or review_due_days < 0:
         raise ValueError("review_due_days must be a non-negative integer")
-    return end_date + timedelta(days=review_due_days)
+    return (calendar or default_calendar()).add_working_days(end_date, review_due_days)
 
 
-def is_review_overdue(campaign: Campaign, on: date, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS) -> bool:
+def is_review_overdue(
+    campaign: Campaign,
+    on: date,
+    review_due_days: int = DEFAULT_REVIEW_DUE_DAYS,
+    calendar: WorkingCalendar | None = None,
+) -> bool:
     """Whether, on `on`, a launched campaign still lacks its final review after the due date."""
     if campaign.status != CampaignStatus.LAUNCHED or campaign.end_date is None:
         return False
-    return on > review_due_date(campaign.end_date, review_due_days)
+    return on > review_due_date(campaign.end_date, review_due_days, calendar)
 
 
 # --------------------------------------------------------------------------- aggregate
@@ -746,6 +763,8 @@ class Campaign(Aggregate):
         review = self._parse_review(
             errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=False
         )
+        stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
+        _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
         errors.raise_if_any()
         self._record_interim_review(stage=stage, actor=actor, **review)
 
@@ -869,6 +888,9 @@ class Campaign(Aggregate):
             errors.add("report", f"{label} không được để trống.")
         day = _date(errors, "filed_on", filed_on, "Ngày báo cáo", required=True)
         _not_before(errors, "filed_on", day, self.launched_on, "ngày phát động")
+        if final:
+            # The final review (tổng kết) reviews the whole movement: not before it has ended.
+            _not_before(errors, "filed_on", day, self.end_date, "ngày kết thúc phong trào")
         return {
             "report": _document(errors, "report", report, label, require_signer=False),
             "summary": _text(errors, "summary", summary, "Tóm tắt kết quả", required=True, max_len=_TEXT_MAX),
@@ -947,22 +969,25 @@ class Campaign(Aggregate):
         self._cancellation = {"reason": reason, "cancelled_on": cancelled_on.isoformat()}
         self._status = CampaignStatus.CANCELLED.value
 
-    def flag_review_overdue(self, *, on: date, review_due_days: int, actor: Actor) -> bool:
+    def flag_review_overdue(
+        self, *, on: date, review_due_days: int, actor: Actor, calendar: WorkingCalendar | None = None
+    ) -> bool:
         """Flags a missing final review once; returns False (and records nothing) if already flagged.
 
         A no-op rather than an error so that a scheduler may sweep every day and the event still
-        happens once. Flagging a campaign that is not overdue is a caller error.
+        happens once. Flagging a campaign that is not overdue is a caller error. The due date
+        counts working days (`calendar`, the packaged one by default).
         """
         if self.review_overdue_flagged_on is not None:
             return False
-        if not is_review_overdue(self, on, review_due_days):
-            due = review_due_date(self.end_date, review_due_days) if self.end_date else None
+        if not is_review_overdue(self, on, review_due_days, calendar):
+            due = review_due_date(self.end_date, review_due_days, calendar) if self.end_date else None
             raise CampaignError(
                 "review_not_overdue",
                 f"Phong trào chưa quá hạn tổng kết (trạng thái: {STATUS_LABELS[self.status]}; "
                 f"hạn tổng kết: {_vn(due)}).",
             )
-        due_on = review_due_date(self.end_date, review_due_days)  # type: ignore[arg-type]
+        due_on = review_due_date(self.end_date, review_due_days, calendar)  # type: ignore[arg-type]
         self._record_review_overdue(due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor)
         return True
 
@@ -987,8 +1012,7 @@ class Campaign(Aggregate):
                 "báo cáo bằng thao tác riêng.",
             )
 
-    def check_can_register(self) -> None:
-        self.check_not_finished("đăng ký")
+    def _check_not_registered(self) -> None:
         if self.registration is not None:
             raise CampaignError(
                 "already_registered",
@@ -996,9 +1020,18 @@ class Campaign(Aggregate):
                 f"{_vn(self.registration.registered_on)}), không thể đăng ký lại.",
             )
 
+    def check_can_register(self) -> None:
+        self.check_not_finished("đăng ký")
+        self._check_not_registered()
+        if self.status == CampaignStatus.REGISTRATION_RETURNED:
+            raise CampaignError(
+                "registration_returned",
+                "Hồ sơ đăng ký đã bị trả lại; đơn vị chủ trì phải sửa đổi theo lý do trả lại trước khi đăng ký lại.",
+            )
+
     def check_can_return_registration(self) -> None:
         self.check_not_finished("trả lại hồ sơ đăng ký")
-        self.check_can_register()
+        self._check_not_registered()
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             raise CampaignError("already_returned", "Hồ sơ đăng ký đã được trả lại và đơn vị chủ trì chưa sửa đổi.")
 
@@ -1035,6 +1068,10 @@ class Campaign(Aggregate):
     def check_can_correct_final_review(self) -> None:
         if self.status == CampaignStatus.CANCELLED:
             raise CampaignError("campaign_cancelled", "Phong trào đã bị hủy, không thể điều chỉnh báo cáo tổng kết.")
+        if self.status == CampaignStatus.CLOSED:
+            raise CampaignError(
+                "campaign_closed", "Phong trào đã kết thúc; báo cáo tổng kết đã dùng để kết thúc không được điều chỉnh."
+            )
         if self.final_review is None:
             raise CampaignError("final_review_missing", "Phong trào chưa có báo cáo tổng kết để điều chỉnh.")
 

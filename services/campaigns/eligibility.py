@@ -1,4 +1,4 @@
-"""Can a movement carry thematic awards? Dispatch 147, point 4 (domain.md rule 13).
+"""Can a movement carry thematic awards? Dispatch 147, point 4 (docs/domain.md W8).
 
 All conditions must hold; otherwise every failing one is reported, each with a stable code and a
 Vietnamese message, so a clerk sees the whole list at once. The rule reads only state, so it gives

@@ -57,7 +57,9 @@ def snapshot(app: Campaigns, campaign: Campaign) -> contracts.CampaignSnapshot:
         launched_on=campaign.launched_on,
         interim_reviews_filed=len(campaign.interim_reviews),
         final_review_filed=campaign.final_review is not None,
-        review_due_on=review_due_date(campaign.end_date, app.review_due_days) if campaign.end_date else None,
+        review_due_on=review_due_date(campaign.end_date, app.review_due_days, app.calendar)
+        if campaign.end_date
+        else None,
         eligibility=contracts.EligibilityInfo(
             eligible=eligibility.eligible,
             reasons=[contracts.EligibilityReasonInfo(code=r.code, message=r.message) for r in eligibility.reasons],

@@ -51,6 +51,12 @@ class SubmitIn(BaseModel):
     achievements: str | None = Field(None, description="Tóm tắt thành tích")
     nominees: list[dict[str, Any]] = Field([], description="Cá nhân, tập thể, hộ gia đình được đề nghị")
     attachments: list[AttachmentRefIn] = Field([], description="Tài liệu đã tải lên (POST /attachments)")
+    deciding_authority: str | None = Field(
+        None, description="Mã cơ quan có thẩm quyền giải quyết; mặc định: UBND nơi tiếp nhận (theo danh mục đơn vị)"
+    )
+    escalation_reason: str | None = Field(
+        None, description="Khen thưởng chuyên đề trình cấp trên cấp phát động: lý do (phạm vi ảnh hưởng)"
+    )
 
 
 def _summary(units: OrgUnitDirectory, d: Dossier, today: date) -> dict[str, Any]:
@@ -73,6 +79,7 @@ def _summary(units: OrgUnitDirectory, d: Dossier, today: date) -> dict[str, Any]
         "overdue": d.is_overdue(today),
         "nominees": [{"nominee_id": n.nominee_id, "name": n.name, "award": n.award} for n in d.nominees],
         "decision_number": d.decision.number if d.decision else None,
+        "deciding_authority": d.deciding_authority,
     }
 
 
@@ -96,7 +103,14 @@ def submit(
         raise DossierValidationError({**submission.domain_errors(app, fields, actor, now), **errors})
     dossier = app.submit(actor=actor, at=now, dossier_id=body.id, **fields)
     response.headers["Location"] = f"/dossiers/{dossier.id}"
-    return respond(response, units, dossier, now)
+    return respond(response, units, dossier, now, app)
+
+
+@router.post("/successions", summary="Chuyển mọi hồ sơ đang giải quyết ở đơn vị đã chấm dứt cho đơn vị kế thừa")
+def pass_pending_to_successors(app: DossiersDep, actor: ActorDep, now: NowDep) -> list[dict[str, Any]]:
+    """For each open dossier whose deciding authority has ended: passed to its successor, or the
+    reason a clerk must choose (several successors)."""
+    return app.pass_pending_to_successors(actor=actor, at=now)
 
 
 @router.get("", summary="Danh sách, tìm kiếm hồ sơ (tên người được đề nghị có dấu hoặc không dấu)")
@@ -149,7 +163,7 @@ def get_one(
         dossier = app.get(dossier_id, version=version)
         if version is not None and dossier.version != version:
             raise DossierNotFound(f"{dossier_id} (phiên bản {version})")
-    return respond(response, units, dossier, now)
+    return respond(response, units, dossier, now, app)
 
 
 @router.get("/{dossier_id}/history", summary="Toàn bộ lịch sử sự kiện: ai, khi nào, vì sao, thay đổi gì")

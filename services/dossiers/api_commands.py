@@ -68,21 +68,43 @@ class CouncilVoteIn(VersionedIn):
     votes_against: int | None = Field(None, description="Số phiếu không đồng ý")
     absent_in_writing: int | None = Field(None, description="Thành viên vắng mặt bỏ phiếu bằng văn bản")
     meeting_date: str | None = Field(None, description="Ngày họp, YYYY-MM-DD")
+    reason: str | None = Field(None, description="Lý do bỏ phiếu lại (bắt buộc từ lần bỏ phiếu thứ hai)")
+
+
+class CouncilCheckIn(VersionedIn):
+    nominee_ids: list[str] | None = Field(None, description="Để trống: tất cả đối tượng")
+    confirmed: list[str] = Field(
+        [], description="Mã các tiêu chuẩn Hội đồng xác nhận đạt (xem required_council_checks)"
+    )
+    not_confirmed: list[str] = Field([], description="Mã các tiêu chuẩn Hội đồng xác nhận chưa đạt")
+    meeting_date: str | None = Field(None, description="Ngày họp xét, YYYY-MM-DD")
+    minutes_ref: str | None = Field(None, description="Số, ngày biên bản họp")
+    reason: str | None = Field(None, description="Lý do ghi nhận lại (bắt buộc từ lần thứ hai)")
 
 
 class DecisionIn(VersionedIn):
     approve: list[str] = Field([], description="Đối tượng được khen thưởng (nominee_id)")
-    authority: str | None = Field(None, description="Người có thẩm quyền (mã đơn vị), ví dụ UBND-THANH-OAI")
-    authority_level: str | None = Field(None, description="DISTRICT | COMMUNE | DEPARTMENT | ENTERPRISE")
+    authority: str | None = Field(
+        None, description="Mã đơn vị ký quyết định; mặc định: cơ quan đang giải quyết hồ sơ (deciding_authority)"
+    )
+    authority_level: str | None = Field(
+        None,
+        description="Không bắt buộc: cấp thẩm quyền lấy theo danh mục đơn vị; nếu gửi mà khác danh mục thì bị từ chối",
+    )
     reject: dict[str, list[str] | str] | None = Field(None, description="Đối tượng không khen thưởng và lý do")
     decision_date: str | None = Field(None, description="Ngày quyết định, YYYY-MM-DD; mặc định hôm nay")
     reason: str | None = None
 
 
 class RejectionIn(ReasonsIn):
-    authority: str | None = None
-    authority_level: str | None = None
+    authority: str | None = Field(None, description="Mặc định: cơ quan đang giải quyết hồ sơ")
+    authority_level: str | None = Field(None, description="Không bắt buộc; phải khớp danh mục đơn vị")
     decision_date: str | None = Field(None, description="YYYY-MM-DD; mặc định hôm nay")
+
+
+class SuccessorIn(VersionedIn):
+    successor: str | None = Field(None, description="Mã đơn vị kế thừa; để trống: theo danh mục đơn vị")
+    reason: str | None = None
 
 
 class ResultReturnIn(VersionedIn):
@@ -102,7 +124,9 @@ class ReasonIn(VersionedIn):
 class AnnulmentIn(VersionedIn):
     ground: str | None = Field(None, description="a | b | c | d (Điều 93 Luật Thi đua, khen thưởng 2022)")
     act_reference: str | None = Field(None, description="Kết luận, bản án… của cơ quan có thẩm quyền")
-    authority: str | None = Field(None, description="Người có thẩm quyền đã quyết định khen thưởng")
+    authority: str | None = Field(
+        None, description="Mã đơn vị đã quyết định khen thưởng, hoặc đơn vị kế thừa; để trống: theo danh mục đơn vị"
+    )
     reason: str | None = None
     nominee_ids: list[str] | None = Field(None, description="Để trống: tất cả người còn được khen thưởng")
 
@@ -175,6 +199,16 @@ def record_council_vote(dossier_id: str, body: CouncilVoteIn, cmd: CommandDep) -
     if not (body.nominee_id or "").strip():
         raise DossierValidationError({"nominee_id": "Bắt buộc nhập."})
     return cmd.run(body, lambda kw: cmd.app.record_council_vote(dossier_id, **_without(body), **kw))
+
+
+@router.post("/council-checks", summary="Ghi nhận kết quả Hội đồng xét các tiêu chuẩn không có số liệu")
+def record_council_check(dossier_id: str, body: CouncilCheckIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.record_council_check(dossier_id, **_without(body), **kw))
+
+
+@router.post("/successor", summary="Chuyển hồ sơ cho đơn vị kế thừa khi cơ quan giải quyết chấm dứt hoạt động")
+def pass_to_successor(dossier_id: str, body: SuccessorIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.pass_to_successor(dossier_id, **_without(body), **kw))
 
 
 @router.post("/decision", summary="Quyết định khen thưởng (cấp số quyết định liên tục theo năm)")

@@ -80,16 +80,25 @@ def unit_name(units: OrgUnitDirectory, code: str) -> str:
         return code
 
 
-def dossier_view(units: OrgUnitDirectory, dossier: Dossier, today: date) -> dict[str, Any]:
+def dossier_view(units: OrgUnitDirectory, dossier: Dossier, today: date, app: Dossiers | None = None) -> dict[str, Any]:
+    """The dossier as JSON, with the unit names and, given the application, the standards only
+    the council can confirm (`required_council_checks`, per nominee: key and wording)."""
     view = state_as_dict(dossier, on=today)
     view["proposing_unit_name"] = unit_name(units, dossier.proposing_unit)
+    view["deciding_authority_name"] = (
+        unit_name(units, dossier.deciding_authority) if dossier.deciding_authority else None
+    )
+    if app is not None:
+        view["required_council_checks"] = dossier.required_council_checks(app.rules_of(dossier))
     return view
 
 
-def respond(response: Response, units: OrgUnitDirectory, dossier: Dossier, now: datetime) -> dict[str, Any]:
+def respond(
+    response: Response, units: OrgUnitDirectory, dossier: Dossier, now: datetime, app: Dossiers | None = None
+) -> dict[str, Any]:
     """The dossier as JSON, with its version as the ETag for the next If-Match."""
     response.headers["ETag"] = f'"{dossier.version}"'
-    return dossier_view(units, dossier, local_date(now))
+    return dossier_view(units, dossier, local_date(now), app)
 
 
 class AttachmentRefIn(BaseModel):
@@ -163,7 +172,7 @@ class CommandContext:
                 if set(exc.field_errors) != {"at"}:
                     raise
                 continue
-            return respond(self.response, self.units, dossier, now)
+            return respond(self.response, self.units, dossier, now, self.app)
         raise DossierConcurrencyError()
 
 

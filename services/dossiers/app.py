@@ -30,6 +30,7 @@ from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapp
 from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
+from services.dossiers.succession_sweep import succession_sweep
 from shared.eventstore import persistence_env
 from shared.http.service import (
     ServiceRuntime,
@@ -40,7 +41,7 @@ from shared.http.service import (
 )
 from shared.messaging import idempotence
 from shared.messaging.relay import OutboxRelay
-from shared.reference.org_units import load_org_units
+from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
 
@@ -52,12 +53,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_dossiers(settings: DossiersSettings, campaign_lookup: CampaignLookup | None = None) -> Dossiers:
+def open_dossiers(
+    settings: DossiersSettings, campaign_lookup: CampaignLookup | None = None, units: OrgUnitDirectory | None = None
+) -> Dossiers:
     """The event-sourced application on the configured store (SQLite under var/ by default)."""
     return Dossiers(
         env=persistence_env("Dossiers", settings.var_dir),
         campaign_lookup=campaign_lookup,
         receipt_office=settings.dossiers_receipt_office,
+        units=units or load_org_units(settings.org_units_file),
+        receiving_unit=settings.dossiers_receiving_unit,
     )
 
 
@@ -69,7 +74,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     idempotence.create_tables(engine)
     campaign_readmodel.create_tables(engine)
     campaign_view = CampaignReadModel(engine)
-    dossiers = open_dossiers(settings, campaign_view.lookup)
+    dossiers = open_dossiers(settings, campaign_view.lookup, units)
     blobs = open_blob_store(settings)
 
     broker = make_broker(settings, SERVICE)
@@ -110,7 +115,10 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         broker=broker,
         relays=[relay],
         broker_started=started,
-        background_jobs=[scheduler.run_forever],
+        background_jobs=[
+            scheduler.run_forever,
+            succession_sweep(dossiers, clock, settings.dossiers_succession_sweep_seconds),
+        ],
         readiness_checks={
             "event_store": event_store_check,
             "view_database": view_database_check,

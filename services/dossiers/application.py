@@ -28,16 +28,19 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from services.dossiers.campaign_view import CampaignCheck, CampaignLookup, check_thematic_campaign
-from services.dossiers.domain import Dossier, check_at, state_as_dict, to_json_types
-from services.dossiers.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
+from services.dossiers.domain import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
+from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierNotFound, DossierValidationError
 from services.dossiers.model import (
     AnnulmentGround,
     Attachment,
     AuthorityLevel,
     AwardType,
     Channel,
+    DecidingAuthority,
     DossierKind,
+    DossierStatus,
     Nominee,
+    label,
 )
 from services.dossiers.numbering import (
     DecisionNumberSequence,
@@ -49,6 +52,7 @@ from services.dossiers.rules import RuleBook, RuleSet
 from shared.actor import Actor
 from shared.eventstore import TdktApplication
 from shared.history import event_history
+from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError, load_org_units
 from shared.text import matches
 from shared.workdays import WorkingCalendar, local_date
 
@@ -63,6 +67,32 @@ def default_rule_book() -> RuleBook:
 @cache
 def default_calendar() -> WorkingCalendar:
     return WorkingCalendar.from_file()
+
+
+@cache
+def default_units() -> OrgUnitDirectory:
+    return load_org_units()
+
+
+AWARDED_STATUSES = frozenset({DossierStatus.AWARDED, DossierStatus.RESULT_RETURNED, DossierStatus.ANNULLED})
+
+
+def deciding_authority(units: OrgUnitDirectory, code: str) -> DecidingAuthority:
+    """The unit `code` as a signer, from the org-unit data alone: its canonical code and name,
+    its own award power (Law Art. 80; None when it has none), its dates, and every unit whose
+    work passed to it. Raises `UnknownUnitError`."""
+    unit = units.get(code)
+    level = units.award_level(unit.code)
+    return DecidingAuthority(
+        code=unit.code,
+        name=unit.name,
+        level=AuthorityLevel(level.code) if level else None,
+        article=level.article if level else "",
+        succeeds=units.predecessors(unit.code),
+        org_level=unit.authority_level,
+        valid_from=unit.valid_from,
+        valid_to=unit.valid_to,
+    )
 
 
 class Dossiers(TdktApplication):
@@ -84,12 +114,17 @@ class Dossiers(TdktApplication):
         calendar: WorkingCalendar | None = None,
         campaign_lookup: CampaignLookup | None = None,
         receipt_office: str = "TN",
+        units: OrgUnitDirectory | None = None,
+        receiving_unit: str = "UBND-THANH-OAI",
     ) -> None:
         super().__init__(env)
         self.rule_book = rule_book or default_rule_book()
         self.calendar = calendar or default_calendar()
         self.campaign_lookup = campaign_lookup
         self.receipt_office = receipt_office
+        self.units = units or default_units()
+        self.receiving_unit = receiving_unit
+        """The people's committee whose desk this is: the default deciding authority of a dossier."""
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -143,8 +178,11 @@ class Dossiers(TdktApplication):
         at: datetime,
         sequence_for: Callable[[Dossier], NumberSequence],
         act: Callable[[Dossier, int], object],
+        issue: Callable[[NumberSequence, Dossier], object] | None = None,
     ) -> Dossier:
-        """Run `act` with the next number and save sequence and dossier together.
+        """Run `act` with the next number and save sequence and dossier together; `issue` takes
+        the number (default `sequence.issue`), and may refuse it (a decision dated before the
+        register's last one) before anything is stored.
 
         On `IntegrityError` both are read again: if the dossier moved, someone else changed it
         and that surfaces as a concurrency error; if only the sequence moved, try again.
@@ -158,13 +196,126 @@ class Dossiers(TdktApplication):
                 raise DossierConcurrencyError()
             sequence = sequence_for(dossier)
             act(dossier, sequence.peek())
-            sequence.issue(dossier.id, at)
+            if issue is None:
+                sequence.issue(dossier.id, at)
+            else:
+                issue(sequence, dossier)
             try:
                 self.save(sequence, dossier)
                 return dossier
             except IntegrityError:
                 self._backoff(attempt)
         raise DossierConcurrencyError("Đang cấp số cho nhiều văn bản cùng lúc; vui lòng thử lại.")
+
+    # --- who decides (org-unit data, never the caller's word) ----------------------------
+
+    def authority(self, code: str | None, field: str = "authority") -> DecidingAuthority:
+        """The unit `code` as a signer (see `deciding_authority`); 422 when the code is unknown."""
+        if not isinstance(code, str) or not code.strip():
+            raise DossierValidationError({field: "Bắt buộc nhập mã đơn vị có thẩm quyền."})
+        try:
+            return deciding_authority(self.units, code)
+        except UnknownUnitError as exc:
+            raise DossierValidationError({field: str(exc)}) from None
+
+    def _check_claimed_level(self, signer: DecidingAuthority, claimed: AuthorityLevel | str | None) -> None:
+        """A caller may still send `authority_level`: it must be what the org-unit data says."""
+        if claimed is None or (isinstance(claimed, str) and not claimed.strip()):
+            return
+        value = claimed.value if isinstance(claimed, AuthorityLevel) else str(claimed).strip().upper()
+        if signer.level is None or value != signer.level.value:
+            held = (
+                f"cấp {signer.level.value} ({label(signer.level)})"
+                if signer.level
+                else "không có thẩm quyền khen thưởng"
+            )
+            raise DossierValidationError(
+                {
+                    "authority_level": f"Cấp thẩm quyền lấy theo danh mục đơn vị, không theo khai báo: {signer.name} "
+                    f"là {held}; không nhận giá trị «{value}»."
+                }
+            )
+
+    def _receiving_authority(self, received_on: date, proposing_unit: str, explicit: str | None) -> str | None:
+        """The authority a new dossier is addressed to: the one named, else this desk's people's
+        committee, or (once it has ended) the successor the proposing unit belongs to."""
+        if explicit and explicit.strip():
+            signer = self.authority(explicit, "deciding_authority")
+            problem = None
+            if not signer.is_active_on(received_on):
+                problem = f"{signer.name} không hoạt động vào ngày tiếp nhận {received_on:%d/%m/%Y}."
+            elif signer.level is None:
+                problem = (
+                    f"{signer.name} không có thẩm quyền quyết định khen thưởng (Điều 80 Luật Thi đua, khen thưởng "
+                    "2022); hồ sơ gửi người có thẩm quyền."
+                )
+            if problem:
+                raise DossierValidationError({"deciding_authority": problem})
+            return signer.code
+        if self.receiving_unit not in self.units:
+            return None
+        unit = self.units.successor_for(self.receiving_unit, received_on, via=proposing_unit)
+        if unit is None:
+            names = ", ".join(u.code for u in self.units.successors_on(self.receiving_unit, received_on))
+            raise DossierValidationError(
+                {
+                    "deciding_authority": "Phải nêu cơ quan có thẩm quyền giải quyết hồ sơ"
+                    + (f" (một trong: {names})." if names else ".")
+                }
+            )
+        return unit.code
+
+    def _ended_on(self, code: str) -> date | None:
+        return self.units.get(code).valid_to if code in self.units else None
+
+    def _hand_over_if_ended(self, dossier: Dossier, signer: DecidingAuthority, actor: Actor, at: datetime) -> None:
+        """Before a successor signs for a dossier pending at a unit that has ended, record that the
+        dossier passed to it (the event says so)."""
+        current = dossier.deciding_authority
+        if current is None or current == signer.code or current not in signer.succeeds:
+            return
+        ended_on = self._ended_on(current)
+        if ended_on is not None and local_date(at) > ended_on:
+            self._check_is_the_successor(dossier, signer, local_date(at))
+            dossier.pass_to_successor(successor=signer, ended_on=ended_on, actor=actor, at=at)
+
+    def _check_is_the_successor(self, dossier: Dossier, candidate: DecidingAuthority, day: date) -> None:
+        """Where the org-unit data names one successor for this dossier (the one covering its
+        proposing unit), no other may take it; where it names several, any of them may."""
+        current = dossier.deciding_authority
+        assert current is not None
+        expected = self.units.successor_for(current, day, via=dossier.proposing_unit)
+        if expected is not None and expected.code != candidate.code:
+            raise DossierError(
+                "not_deciding_authority",
+                f"Hồ sơ của đơn vị mã «{dossier.proposing_unit}» chuyển cho {expected.name} (đơn vị kế thừa theo "
+                f"danh mục), không phải {candidate.name}.",
+            )
+
+    def _earlier_awards(self, dossier: Dossier, rules: RuleSet) -> dict[str, int]:
+        """Holders of each quota-counted award that the proposing unit already has in the year:
+        approvals of its other decisions, not annulled, in the same emulation year."""
+        counted = {a for award in rules.awards.values() if award.quota for a in award.quota.of_awards}
+        if not counted:
+            return {}
+        year = dossier.emulation_year
+        counts: dict[str, int] = {}
+        for other in self.list_dossiers(proposing_unit=dossier.proposing_unit):
+            if other.id == dossier.id or other.status not in AWARDED_STATUSES or other.decision is None:
+                continue
+            other_year = other.emulation_year or other.decision.decision_date.year
+            if year is not None and other_year != year:
+                continue
+            for approval in other.decision.approvals:
+                if approval.award in counted and approval.nominee_id not in other.annulled_ids:
+                    counts[approval.award] = counts.get(approval.award, 0) + 1
+        return counts
+
+    def _launching_level(self, dossier: Dossier, rules: RuleSet) -> str | None:
+        if not rules.dossier_kinds[dossier.kind].requires_campaign or dossier.campaign_id is None:
+            return None
+        view = self.campaign_lookup(dossier.campaign_id) if self.campaign_lookup else None
+        return view.launching_level if view else None
 
     def _campaign_check(self, dossier: Dossier, rules: RuleSet) -> CampaignCheck | None:
         if not rules.dossier_kinds[dossier.kind].requires_campaign or dossier.campaign_id is None:
@@ -191,15 +342,20 @@ class Dossiers(TdktApplication):
         postmark_date: date | None = None,
         emulation_year: int | None = None,
         dossier_id: UUID | None = None,
+        deciding_authority: str | None = None,
+        escalation_reason: str | None = None,
     ) -> Dossier:
         """Receive a dossier under the rule set in force on its receipt date, with a receipt
-        number from this office's yearly sequence and an appointment date."""
+        number from this office's yearly sequence, the authority it is addressed to (named, or
+        this desk's people's committee as the org-unit data has it on that day) and, when it is
+        complete, an appointment date."""
         check_at(at)
         received_on = local_date(at)
         try:
             rules = self.rule_book.for_date(received_on)
         except LookupError:
             raise DossierValidationError({"at": "Không có bộ quy tắc áp dụng cho ngày tiếp nhận này."}) from None
+        authority = self._receiving_authority(received_on, str(proposing_unit or ""), deciding_authority)
         new_id = dossier_id or uuid4()
         year = received_on.year
         for attempt in range(self.number_attempts):
@@ -222,6 +378,8 @@ class Dossiers(TdktApplication):
                 postmark_date=postmark_date,
                 emulation_year=emulation_year,
                 dossier_id=new_id,
+                deciding_authority=authority,
+                escalation_reason=escalation_reason,
             )
             sequence.issue(dossier.id, at)
             try:
@@ -387,6 +545,7 @@ class Dossiers(TdktApplication):
         actor: Actor,
         at: datetime,
         meeting_date: date | None = None,
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
         return self._command(
@@ -402,56 +561,133 @@ class Dossiers(TdktApplication):
                 actor=actor,
                 at=at,
                 meeting_date=meeting_date,
+                reason=reason,
             ),
         )
 
+    def record_council_check(
+        self,
+        dossier_id: UUID | str,
+        *,
+        confirmed: Sequence[str],
+        meeting_date: date,
+        minutes_ref: str,
+        actor: Actor,
+        at: datetime,
+        nominee_ids: Sequence[str] | None = None,
+        not_confirmed: Sequence[str] = (),
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Dossier:
+        """Record the council's finding on the standards only it can judge (all nominees by
+        default)."""
+
+        def act(d: Dossier) -> None:
+            d.record_council_check(
+                rules=self.rules_of(d),
+                nominee_ids=list(nominee_ids) if nominee_ids else list(d.nominee_ids),
+                confirmed=confirmed,
+                not_confirmed=not_confirmed,
+                meeting_date=meeting_date,
+                minutes_ref=minutes_ref,
+                actor=actor,
+                at=at,
+                reason=reason,
+            )
+
+        return self._command(dossier_id, expected_version, act)
+
     # --- decision ------------------------------------------------------------------------
+
+    @staticmethod
+    def _day(value: date | str | None, field: str) -> date | None:
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise DossierValidationError({field: "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}) from None
+        return value
+
+    def _signer(
+        self, dossier: Dossier, authority: str | None, authority_level: AuthorityLevel | str | None
+    ) -> DecidingAuthority:
+        """The signer of a decision on `dossier`: the unit named, else the one the dossier is
+        pending at; its level comes from the org-unit data, and a level the caller claims must
+        agree with it."""
+        code = authority if isinstance(authority, str) and authority.strip() else dossier.deciding_authority
+        signer = self.authority(code)
+        self._check_claimed_level(signer, authority_level)
+        return signer
+
+    def _powers(self, day: date, field: str = "decision_date") -> RuleSet:
+        """The rule set in force on the decision date: who may sign what."""
+        try:
+            return self.rule_book.for_date(day)
+        except LookupError:
+            raise DossierValidationError({field: "Không có quy định về thẩm quyền cho ngày này."}) from None
 
     def decide_award(
         self,
         dossier_id: UUID | str,
         *,
         approve: Sequence[str],
-        authority: str,
-        authority_level: AuthorityLevel | str,
         actor: Actor,
         at: datetime,
+        authority: str | None = None,
+        authority_level: AuthorityLevel | str | None = None,
         reject: Mapping[str, Sequence[str] | str] | None = None,
-        decision_date: date | None = None,
+        decision_date: date | str | None = None,
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
-        """Award the approved nominees under the next number of the authority's yearly sequence;
-        the cash reward uses the base salary in force on the decision date."""
+        """Award the approved nominees under the next number of the signer's register.
+
+        The signer is the authority the dossier is pending at unless another is named; who it is,
+        its level, and whether it exists on the decision date come from the org-unit data. A
+        successor signing for a unit that has ended first takes the dossier over (event
+        `PassedToSuccessor`). The cash reward uses the base salary in force on the decision date.
+        """
         check_at(at)
-        if isinstance(decision_date, str):
-            try:
-                decision_date = date.fromisoformat(decision_date)
-            except ValueError:
-                raise DossierValidationError({"decision_date": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}) from None
-        day = decision_date or local_date(at)
+        day = self._day(decision_date, "decision_date") or local_date(at)
         try:
             base_salary = self.rule_book.base_salary_on(day)
         except LookupError:
             raise DossierValidationError({"decision_date": "Không có mức lương cơ sở cho ngày này."}) from None
+        powers = self._powers(day)
+        signers: dict[str, DecidingAuthority] = {}
+
+        def signer_of(d: Dossier) -> DecidingAuthority:
+            if "s" not in signers:
+                signers["s"] = self._signer(d, authority, authority_level)
+            return signers["s"]
+
+        def act(d: Dossier, number: int) -> None:
+            rules = self.rules_of(d)
+            signer = signer_of(d)
+            self._hand_over_if_ended(d, signer, actor, at)
+            d.decide_award(
+                rules=rules,
+                powers=powers,
+                authority=signer,
+                base_salary_vnd=base_salary,
+                number=number,
+                approve=approve,
+                actor=actor,
+                at=at,
+                reject=reject,
+                decision_date=day,
+                reason=reason,
+                earlier_awards=self._earlier_awards(d, rules),
+                campaign_launching_level=self._launching_level(d, rules),
+            )
+
         return self._numbered(
             dossier_id,
             expected_version,
             at,
-            lambda d: self._sequence(DecisionNumberSequence, authority=str(authority).strip(), year=day.year),
-            lambda d, number: d.decide_award(
-                rules=self.rules_of(d),
-                base_salary_vnd=base_salary,
-                number=number,
-                approve=approve,
-                authority=authority,
-                authority_level=authority_level,
-                actor=actor,
-                at=at,
-                reject=reject,
-                decision_date=decision_date,
-                reason=reason,
-            ),
+            lambda d: self._sequence(DecisionNumberSequence, authority=signer_of(d).code, year=day.year),
+            act,
+            lambda seq, d: seq.issue_decision(d.id, at, day),  # type: ignore[attr-defined]
         )
 
     def reject_award(
@@ -459,27 +695,102 @@ class Dossiers(TdktApplication):
         dossier_id: UUID | str,
         *,
         reasons: Sequence[str],
-        authority: str,
-        authority_level: AuthorityLevel | str,
         actor: Actor,
         at: datetime,
-        decision_date: date | None = None,
+        authority: str | None = None,
+        authority_level: AuthorityLevel | str | None = None,
+        decision_date: date | str | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
-        """Award no one: a written notice, not a numbered decision."""
-        return self._command(
-            dossier_id,
-            expected_version,
-            lambda d: d.reject_award(
+        """Award no one: a written notice by the authority the dossier is pending at, not a
+        numbered decision."""
+        check_at(at)
+        day = self._day(decision_date, "decision_date") or local_date(at)
+        powers = self._powers(day)
+
+        def act(d: Dossier) -> None:
+            signer = self._signer(d, authority, authority_level)
+            self._hand_over_if_ended(d, signer, actor, at)
+            d.reject_award(
                 rules=self.rules_of(d),
+                powers=powers,
+                authority=signer,
                 reasons=reasons,
-                authority=authority,
-                authority_level=authority_level,
                 actor=actor,
                 at=at,
-                decision_date=decision_date,
-            ),
-        )
+                decision_date=day,
+            )
+
+        return self._command(dossier_id, expected_version, act)
+
+    # --- succession ----------------------------------------------------------------------
+
+    def _successor_for(self, dossier: Dossier, day: date, named: str | None) -> DecidingAuthority:
+        current = dossier.deciding_authority
+        if current is None or current not in self.units:
+            raise DossierError("no_deciding_authority", "Hồ sơ không ghi cơ quan có thẩm quyền trong danh mục đơn vị.")
+        unit = self.units.get(current)
+        if unit.is_active_on(day):
+            raise DossierError(
+                "authority_still_in_office", f"{unit.name} còn hoạt động ngày {day:%d/%m/%Y}; không chuyển hồ sơ."
+            )
+        if named and named.strip():
+            chosen = self.authority(named, "successor")
+            self._check_is_the_successor(dossier, chosen, day)
+            return chosen
+        found = self.units.successor_for(current, day, via=dossier.proposing_unit)
+        if found is None:
+            options = ", ".join(f"{u.code} ({u.display_name})" for u in self.units.successors_on(current, day))
+            raise DossierValidationError(
+                {
+                    "successor": f"{unit.name} có nhiều đơn vị kế thừa; phải chọn một"
+                    + (f": {options}." if options else " (danh mục không ghi đơn vị kế thừa).")
+                }
+            )
+        return self.authority(found.code, "successor")
+
+    def pass_to_successor(
+        self,
+        dossier_id: UUID | str,
+        *,
+        actor: Actor,
+        at: datetime,
+        successor: str | None = None,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> Dossier:
+        """Pass a dossier pending at a unit that has ended to the unit that took over its work
+        (named, or the one the org-unit data gives for the proposing unit)."""
+        check_at(at)
+
+        def act(d: Dossier) -> None:
+            current = d.deciding_authority
+            target = self._successor_for(d, local_date(at), successor)
+            ended = self._ended_on(current) if current else None
+            assert ended is not None
+            d.pass_to_successor(successor=target, ended_on=ended, actor=actor, at=at, reason=reason)
+
+        return self._command(dossier_id, expected_version, act)
+
+    def pass_pending_to_successors(self, *, actor: Actor, at: datetime) -> list[dict[str, Any]]:
+        """Every open dossier pending at a unit that has ended passes to its successor; where the
+        successor is ambiguous, the dossier is listed for a clerk to choose."""
+        check_at(at)
+        today = local_date(at)
+        results: list[dict[str, Any]] = []
+        for dossier_id in self.dossier_ids():
+            d = self.get(dossier_id)
+            current = d.deciding_authority
+            if d.status not in OPEN_STATUSES or current is None or current not in self.units:
+                continue
+            if self.units.get(current).is_active_on(today):
+                continue
+            try:
+                done = self.pass_to_successor(d.id, actor=actor, at=at, expected_version=d.version)
+                results.append({"id": str(d.id), "from": current, "to": done.deciding_authority, "problem": None})
+            except (DossierError, DossierValidationError) as exc:
+                results.append({"id": str(d.id), "from": current, "to": None, "problem": str(exc)})
+        return results
 
     def return_result(
         self,
@@ -524,34 +835,49 @@ class Dossiers(TdktApplication):
         *,
         ground: AnnulmentGround | str,
         act_reference: str,
-        authority: str,
         actor: Actor,
         at: datetime,
         reason: str,
+        authority: str | None = None,
         nominee_ids: Sequence[str] | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
-        """Annul (Law Art. 93) by a decision numbered from the deciding authority's sequence."""
+        """Annul (Law Art. 93) by a decision numbered from the annulling authority's register:
+        the authority that decided, or the unit that took over its work once it ended."""
         check_at(at)
-        year = local_date(at).year
+        today = local_date(at)
+        powers = self._powers(today, "at")
+        signers: dict[str, DecidingAuthority] = {}
+
+        def signer_of(d: Dossier) -> DecidingAuthority:
+            if "s" in signers:
+                return signers["s"]
+            code = authority
+            decided_by = d.decision.authority if d.decision else None
+            if not (isinstance(code, str) and code.strip()) and decided_by in self.units:
+                found = self.units.successor_for(decided_by, today, via=d.proposing_unit)
+                code = found.code if found else None
+            signers["s"] = self.authority(code)
+            return signers["s"]
+
         return self._numbered(
             dossier_id,
             expected_version,
             at,
-            lambda d: self._sequence(
-                DecisionNumberSequence, authority=d.decision.authority if d.decision else "", year=year
-            ),
+            lambda d: self._sequence(DecisionNumberSequence, authority=signer_of(d).code, year=today.year),
             lambda d, number: d.annul_award(
                 rules=self.rules_of(d),
+                powers=powers,
                 number=number,
                 ground=ground,
                 act_reference=act_reference,
-                authority=authority,
+                authority=signer_of(d),
                 actor=actor,
                 at=at,
                 reason=reason,
                 nominee_ids=nominee_ids,
             ),
+            lambda seq, d: seq.issue_decision(d.id, at, today),  # type: ignore[attr-defined]
         )
 
     def record_recovery(

@@ -3,7 +3,7 @@
 One row per campaign, holding the snapshot with the highest `aggregate_version` seen, so events
 that arrive late, twice or out of order leave the same row behind. It backs the application's
 `campaign_lookup`: the thematic-eligibility check reads this table, never the campaigns
-service (architecture.md: services talk only through events).
+service (services talk to each other only through events).
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
+    text,
 )
 
 from services.dossiers.campaign_view import CampaignView
@@ -44,11 +46,20 @@ campaigns = Table(
     Column("eligibility_reasons", Text, nullable=False),  # JSON list of Vietnamese messages
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Who considers a thematic movement's awards (dispatch 147, point 4); empty until the next
+    # event of a campaign stored before this column existed.
+    Column("launching_level", String(40), nullable=False, server_default=""),
 )
 
 
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns(campaigns.name)}
+    if "launching_level" not in columns:  # a view created before the column existed
+        with engine.begin() as conn:
+            conn.execute(
+                text(f"ALTER TABLE {campaigns.name} ADD COLUMN launching_level VARCHAR(40) NOT NULL DEFAULT ''")
+            )
 
 
 def canonical_campaign_id(value: str) -> str:
@@ -79,6 +90,7 @@ def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
         "eligibility_reasons": json.dumps([r["message"] for r in eligibility.get("reasons") or []], ensure_ascii=False),
         "version": version,
         "updated_at": datetime.now(UTC),
+        "launching_level": str(snapshot.get("launching_level") or "").strip().lower(),
     }
     current = conn.execute(
         select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
@@ -101,6 +113,7 @@ def _view(row: Any) -> CampaignView:
         eligible=bool(row.eligible),
         eligibility_reasons=list(json.loads(row.eligibility_reasons)),
         version=int(row.version),
+        launching_level=row.launching_level or "",
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 DISPATCH_147 = "Công văn số 147 (2023)"
-"""How refusals cite the dispatch; its full symbol and date are unconfirmed (domain.md rule 13)."""
+"""How refusals cite the dispatch; its full symbol and date are unconfirmed (docs/domain.md W8)."""
 
 THEMATIC_KIND = "THEMATIC"
 
@@ -28,6 +28,8 @@ class CampaignView:
     eligible: bool
     eligibility_reasons: list[str] = field(default_factory=list)
     version: int = 0
+    launching_level: str = ""
+    """The level that launched the movement (district, commune, department); empty when not known."""
 
 
 CampaignLookup = Callable[[str], CampaignView | None]
@@ -46,7 +48,7 @@ class CampaignCheck:
 
 
 def check_thematic_campaign(campaign_id: str, view: CampaignView | None) -> CampaignCheck:
-    """Whether a thematic award may be considered under this campaign (dispatch 147, rule 13).
+    """Whether a thematic award may be considered under this campaign (dispatch 147; docs/domain.md W8).
 
     Not eligible when the campaign is not thematic or the campaigns service says it is not
     eligible (unregistered, no directive, no plan, no review, ill-defined plan); each reason is

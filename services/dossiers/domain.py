@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from services.dossiers.appraisal import NomineeFinding, appraise_nominee, cash_reward, quota_breach, vote_passes
+from services.dossiers.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
 from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
 from services.dossiers.errors import DossierError, DossierValidationError
 from services.dossiers.model import (
@@ -32,7 +32,9 @@ from services.dossiers.model import (
     AwardType,
     Channel,
     Concurrence,
+    CouncilCheck,
     CouncilVote,
+    DecidingAuthority,
     Decision,
     Disclosure,
     DossierKind,
@@ -45,7 +47,8 @@ from services.dossiers.model import (
     parse_nominee,
 )
 from services.dossiers.numbering import format_decision_number
-from services.dossiers.rules import RuleSet
+from services.dossiers.rules import AnyOf, BySector, Criterion, KindRule, RuleSet, StandardOf
+from services.dossiers.rules import CouncilCheck as CouncilCheckRule
 from shared.actor import Actor
 from shared.workdays import WorkingCalendar, local_date
 
@@ -88,6 +91,22 @@ def _reason(reason: str | None, errors: dict[str, str], *, required: bool = True
     return str(reason).strip()
 
 
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def missing_kinds(
+    rules: RuleSet, kind_rule: KindRule, nominees: Sequence[Nominee], attachments: Sequence[Attachment]
+) -> list[AttachmentKind]:
+    """Required attachment kinds (for the dossier kind and each award asked) not among `attachments`."""
+    required = list(kind_rule.required_attachments)
+    for n in nominees:
+        if n.award in rules.awards:
+            required += rules.award(n.award).required_attachments
+    present = {a.kind for a in attachments}
+    return list(dict.fromkeys(k for k in required if k not in present))
+
+
 class Dossier(Aggregate):
     """Hồ sơ đề nghị khen thưởng (award proposal dossier)."""
 
@@ -114,9 +133,18 @@ class Dossier(Aggregate):
         postmark_date: date | None = None,
         emulation_year: int | None = None,
         dossier_id: UUID | None = None,
+        deciding_authority: str | None = None,
+        escalation_reason: str | None = None,
     ) -> Dossier:
         """Receive a dossier: validate it against `rules` (in force on the receipt date), date
-        the appointment and flag a late ad-hoc proposal."""
+        the appointment and flag a late ad-hoc proposal.
+
+        `deciding_authority` is the org-unit code of the authority the dossier is addressed to
+        (checked against the directory by the application). A receipt outside working time counts
+        from the next working day; the appointment date is set only when the dossier is complete
+        (its deadline runs from a complete dossier), else once a supplement completes it.
+        `escalation_reason` is why a thematic award goes above the level that launched the
+        movement (dispatch 147, point 4)."""
         check_at(at)
         received_on = local_date(at)
         if not rules.in_force_on(received_on):
@@ -133,6 +161,8 @@ class Dossier(Aggregate):
                 "feat_date": feat_date,
                 "postmark_date": postmark_date,
                 "emulation_year": emulation_year,
+                "deciding_authority": deciding_authority,
+                "escalation_reason": escalation_reason,
             },
             "",
             errors,
@@ -148,6 +178,8 @@ class Dossier(Aggregate):
         feat = r.day("feat_date", required=type_ is AwardType.AD_HOC)
         postmark = r.day("postmark_date", required=channel_ is Channel.POST)
         year = r.integer("emulation_year", required=False, minimum=1945)
+        authority = r.text("deciding_authority", required=False).upper() or None
+        escalation = r.text("escalation_reason", required=False) or None
         if feat and feat > received_on:
             r.fail("feat_date", "Ngày lập thành tích không được sau ngày tiếp nhận.")
         if postmark and postmark > received_on:
@@ -185,7 +217,11 @@ class Dossier(Aggregate):
             proposed_on = postmark or received_on
             days_after_feat = (proposed_on - feat).days
             late = days_after_feat > rules.ad_hoc.late_after_days
-        appointment = calendar.add_working_days(received_on, rules.working_days(kind_rule.procedure))
+        counted_from = calendar.counting_start(at)
+        complete = not missing_kinds(rules, kind_rule, parsed, [a for a in files if a])
+        appointment = (
+            calendar.add_working_days(counted_from, rules.working_days(kind_rule.procedure)) if complete else None
+        )
         return cls(
             id=dossier_id or uuid4(),
             receipt_number=receipt_number,
@@ -208,6 +244,9 @@ class Dossier(Aggregate):
             days_after_feat=days_after_feat,
             actor=actor,
             at=at,
+            deciding_authority=authority,
+            counted_from=counted_from,
+            escalation_reason=escalation,
         )
 
     @event("Submitted")
@@ -228,12 +267,15 @@ class Dossier(Aggregate):
         feat_date: date | None,
         postmark_date: date | None,
         received_on: date,
-        appointment_date: date,
+        appointment_date: date | None,
         rule_set_id: str,
         late_proposal: bool,
         days_after_feat: int | None,
         actor: Actor,
         at: datetime,
+        deciding_authority: str | None,
+        counted_from: date,
+        escalation_reason: str | None,
     ) -> None:
         self.receipt_number = receipt_number
         self.channel = Channel(channel)
@@ -268,6 +310,12 @@ class Dossier(Aggregate):
         self.deadline_extensions = 0
         self.result_returned_on: date | None = None
         self.closing_reason: str | None = None
+        self.deciding_authority = deciding_authority
+        self.counted_from = counted_from
+        self.escalation_reason = escalation_reason
+        self.vote_history: dict[str, tuple[CouncilVote, ...]] = {}
+        self.council_checks: dict[str, CouncilCheck] = {}
+        self.successions: tuple[tuple[str, str, date], ...] = ()
 
     # --- queries -------------------------------------------------------------------------
 
@@ -300,11 +348,19 @@ class Dossier(Aggregate):
     def missing_attachments(self, rules: RuleSet) -> list[AttachmentKind]:
         """Required kinds (for the dossier kind and for each award asked) not yet attached."""
         self._check_rules(rules)
-        required = list(rules.dossier_kinds[self.kind].required_attachments)
+        return missing_kinds(rules, rules.dossier_kinds[self.kind], self.nominees, self.attachments)
+
+    def required_council_checks(self, rules: RuleSet) -> dict[str, list[dict[str, str]]]:
+        """Per nominee, the standards only the council can confirm (key and wording)."""
+        self._check_rules(rules)
+        found: dict[str, list[dict[str, str]]] = {}
         for n in self.nominees:
-            required += rules.award(n.award).required_attachments
-        present = {a.kind for a in self.attachments}
-        return list(dict.fromkeys(k for k in required if k not in present))
+            if n.award not in rules.awards:
+                continue
+            checks = _checks_for(rules, n.award, n, set())
+            if checks:
+                found[n.nominee_id] = [{"key": c.council_check, "text": c.text} for c in checks]
+        return found
 
     # --- guards --------------------------------------------------------------------------
 
@@ -359,7 +415,7 @@ class Dossier(Aggregate):
     ) -> None:
         """Add the requested documents; the clock restarts from zero.
 
-        The deadlines count "from a complete dossier" (domain.md rule 22), so the new
+        The deadlines count "from a complete dossier" (docs/domain.md T2, T4), so the new
         appointment is the supplement date plus the procedure's full working days, not the
         days that were left when the clock stopped.
         """
@@ -372,13 +428,19 @@ class Dossier(Aggregate):
         files = [parse_attachment(a, f"attachments[{i}]", errors) for i, a in enumerate(attachments or [])]
         _raise_if(errors)
         day = local_date(at)
+        added = [a for a in files if a]
+        counted_from = calendar.counting_start(at)
+        complete = not missing_kinds(rules, rules.dossier_kinds[self.kind], self.nominees, [*self.attachments, *added])
         self._supplemented(
-            attachments=[a.as_dict() for a in files if a],
+            attachments=[a.as_dict() for a in added],
             supplemented_on=day,
-            appointment_date=calendar.add_working_days(day, rules.working_days(self.procedure)),
+            appointment_date=(
+                calendar.add_working_days(counted_from, rules.working_days(self.procedure)) if complete else None
+            ),
             actor=actor,
             at=at,
             note=note,
+            counted_from=counted_from,
         )
 
     @event("Supplemented")
@@ -386,13 +448,15 @@ class Dossier(Aggregate):
         self,
         attachments: list[dict[str, Any]],
         supplemented_on: date,
-        appointment_date: date,
+        appointment_date: date | None,
         actor: Actor,
         at: datetime,
         note: str | None,
+        counted_from: date,
     ) -> None:
         self.attachments = self.attachments + tuple(Attachment.from_dict(a) for a in attachments)
         self.appointment_date = appointment_date
+        self.counted_from = counted_from
         self.missing = ()
         self.status = S.RECEIVED
         self.last_at = at
@@ -564,7 +628,10 @@ class Dossier(Aggregate):
         """Appraise nominees (all by default) against the rule set, one `NomineeAppraised` each.
 
         `objections` are the officer's own findings per nominee, for facts the rules cannot see;
-        any objection fails the nominee. Appraising again replaces the finding (history keeps both).
+        any objection fails the nominee. Standards only the council can judge count as met only
+        where the council recorded them (`record_council_check`). A finding notes the priority to
+        women when achievements are equal. Appraising again replaces the finding (history keeps
+        both).
         """
         self._require("thẩm định", S.IN_APPRAISAL)
         self._check_rules(rules)
@@ -579,6 +646,7 @@ class Dossier(Aggregate):
             appraise_nominee(
                 self.nominee(i),
                 rules,
+                council_checks=self._confirmed_checks(i),
                 concurrence_departments=departments,
                 concurrences=self.concurrences,
                 objections=list(objections.get(i, ())),
@@ -593,14 +661,118 @@ class Dossier(Aggregate):
                 actor=actor,
                 at=at,
                 reason=_reason(reason, {}, required=False),
+                notes=list(f.notes),
             )
         return findings
 
     @event("NomineeAppraised")
     def _nominee_appraised(
-        self, nominee_id: str, passed: bool, failures: list[str], actor: Actor, at: datetime, reason: str | None
+        self,
+        nominee_id: str,
+        passed: bool,
+        failures: list[str],
+        actor: Actor,
+        at: datetime,
+        reason: str | None,
+        notes: list[str],
     ) -> None:
-        self.appraisals = {**self.appraisals, nominee_id: Appraisal(nominee_id, passed, tuple(failures))}
+        self.appraisals = {
+            **self.appraisals,
+            nominee_id: Appraisal(nominee_id, passed, tuple(failures), tuple(notes)),
+        }
+        self.last_at = at
+
+    def _confirmed_checks(self, nominee_id: str) -> frozenset[str]:
+        check = self.council_checks.get(nominee_id)
+        return frozenset(check.confirmed) if check else frozenset()
+
+    def record_council_check(
+        self,
+        *,
+        rules: RuleSet,
+        nominee_ids: Sequence[str],
+        confirmed: Sequence[str],
+        meeting_date: date,
+        minutes_ref: str,
+        actor: Actor,
+        at: datetime,
+        not_confirmed: Sequence[str] = (),
+        reason: str | None = None,
+    ) -> list[CouncilCheck]:
+        """Record what the council's review (bình xét) found on the standards that no record
+        shows (the rule set's `council_check` criteria): which it confirmed for these nominees,
+        which not, from which meeting and minutes. Only keys the nominee's award asks for are
+        accepted. Recording again for a nominee is a new round and needs a reason; the earlier
+        round stays in the history."""
+        self._require("ghi nhận kết quả xét của Hội đồng", S.IN_APPRAISAL)
+        self._check_rules(rules)
+        self._check_at(at)
+        errors: dict[str, str] = {}
+        ids = list(dict.fromkeys(nominee_ids or ()))
+        if not ids:
+            errors["nominee_ids"] = REQUIRED
+        self._check_nominee_ids(ids, "nominee_ids", errors)
+        r = FieldReader({"meeting_date": meeting_date, "minutes_ref": minutes_ref}, "", errors)
+        meeting, minutes = r.day("meeting_date"), r.text("minutes_ref")
+        if meeting and meeting > local_date(at):
+            errors["meeting_date"] = "Ngày họp không được sau ngày ghi nhận."
+        yes = [k.strip() for k in confirmed or () if isinstance(k, str) and k.strip()]
+        no = [k.strip() for k in not_confirmed or () if isinstance(k, str) and k.strip()]
+        if not yes and not no:
+            errors["confirmed"] = "Phải nêu tiêu chuẩn Hội đồng đã xác nhận (hoặc chưa xác nhận)."
+        if both := set(yes) & set(no):
+            errors["not_confirmed"] = "Vừa xác nhận vừa không xác nhận: " + ", ".join(sorted(both)) + "."
+        _raise_if(errors)
+        required = self.required_council_checks(rules)
+        for i in ids:
+            asked = {c["key"] for c in required.get(i, [])}
+            if unknown := [k for k in [*yes, *no] if k not in asked]:
+                award = label(self.nominee(i).award)
+                allowed = ", ".join(sorted(asked)) or "không có"
+                errors[f"confirmed.{i}"] = (
+                    f"Tiêu chuẩn không thuộc '{award}': {', '.join(unknown)} (các tiêu chuẩn: {allowed})."
+                )
+        reason_ = _reason(reason, {}, required=False)
+        if not reason_ and (again := [i for i in ids if i in self.council_checks]):
+            errors["reason"] = "Hội đồng đã ghi nhận cho " + ", ".join(again) + "; ghi nhận lại phải nêu lý do."
+        _raise_if(errors)
+        assert meeting is not None
+        for i in ids:
+            self._council_check_recorded(
+                nominee_id=i,
+                confirmed=yes,
+                not_confirmed=no,
+                meeting_date=meeting,
+                minutes_ref=minutes,
+                actor=actor,
+                at=at,
+                reason=reason_,
+            )
+        return [self.council_checks[i] for i in ids]
+
+    @event("CouncilCheckRecorded")
+    def _council_check_recorded(
+        self,
+        nominee_id: str,
+        confirmed: list[str],
+        not_confirmed: list[str],
+        meeting_date: date,
+        minutes_ref: str,
+        actor: Actor,
+        at: datetime,
+        reason: str | None,
+    ) -> None:
+        earlier = self.council_checks.get(nominee_id)
+        check = CouncilCheck(
+            nominee_id,
+            tuple(confirmed),
+            tuple(not_confirmed),
+            meeting_date,
+            minutes_ref,
+            earlier.round + 1 if earlier else 1,
+            reason,
+        )
+        self.council_checks = {**self.council_checks, nominee_id: check}
         self.last_at = at
 
     def record_council_vote(
@@ -615,10 +787,14 @@ class Dossier(Aggregate):
         actor: Actor,
         at: datetime,
         meeting_date: date | None = None,
+        reason: str | None = None,
     ) -> CouncilVote:
         """Record the council's ballot on a nominee whose award needs one; it passes only when
         the votes for reach the rule set's share of the whole membership (absent members vote
-        in writing and are counted among the votes for or against)."""
+        in writing and are counted among the votes for or against).
+
+        A second ballot on the same nominee is a revote: it needs a reason, and the earlier
+        ballot stays in the record (`vote_history`); the latest one governs the decision."""
         self._require("ghi nhận kết quả bỏ phiếu", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
@@ -649,6 +825,13 @@ class Dossier(Aggregate):
             errors["votes_for"] = "Tổng số phiếu đồng ý và không đồng ý vượt quá tổng số thành viên Hội đồng."
         if absent is not None and yes is not None and no is not None and absent > yes + no:
             errors["absent_in_writing"] = "Số thành viên vắng mặt bỏ phiếu bằng văn bản vượt quá số phiếu đã bỏ."
+        reason_ = _reason(reason, {}, required=False)
+        if nominee_id in self.votes and not reason_:
+            earlier = self.votes[nominee_id]
+            errors["reason"] = (
+                f"Đã có kết quả bỏ phiếu lần {earlier.ballot_round} ({earlier.votes_for}/{earlier.members_total}); "
+                "bỏ phiếu lại phải nêu lý do."
+            )
         _raise_if(errors)
         assert total is not None and yes is not None and no is not None and absent is not None
         passed = vote_passes(yes, total, vote_rule.threshold_percent)
@@ -663,6 +846,7 @@ class Dossier(Aggregate):
             meeting_date=meeting,
             actor=actor,
             at=at,
+            reason=reason_,
         )
         return self.votes[nominee_id]
 
@@ -679,7 +863,9 @@ class Dossier(Aggregate):
         meeting_date: date | None,
         actor: Actor,
         at: datetime,
+        reason: str | None,
     ) -> None:
+        rounds = self.vote_history.get(nominee_id, ())
         vote = CouncilVote(
             nominee_id,
             members_total,
@@ -689,36 +875,131 @@ class Dossier(Aggregate):
             threshold_percent,
             passed,
             meeting_date,
+            len(rounds) + 1,
+            reason,
         )
         self.votes = {**self.votes, nominee_id: vote}
+        self.vote_history = {**self.vote_history, nominee_id: (*rounds, vote)}
         self.last_at = at
+
+    # --- who decides ---------------------------------------------------------------------
+
+    def pass_to_successor(
+        self, *, successor: DecidingAuthority, ended_on: date, actor: Actor, at: datetime, reason: str | None = None
+    ) -> None:
+        """The unit this dossier is pending at ended (`ended_on`, its last day): the dossier passes
+        to `successor`, which took over its work, with an event that says so. Only while the
+        dossier is open; the successor must exist the day after the end and succeed that unit."""
+        self._require("chuyển hồ sơ cho đơn vị kế thừa", *OPEN_STATUSES)
+        self._check_at(at)
+        current = self.deciding_authority
+        if current is None:
+            raise DossierError("no_deciding_authority", "Hồ sơ chưa ghi cơ quan có thẩm quyền giải quyết.")
+        if successor.code == current:
+            raise DossierError("same_authority", f"Hồ sơ đã thuộc thẩm quyền của {successor.name}.")
+        if current not in successor.succeeds:
+            raise DossierError(
+                "not_successor", f"{successor.name} không phải đơn vị kế thừa của đơn vị mã «{current}»."
+            )
+        if local_date(at) <= ended_on:
+            raise DossierError(
+                "authority_still_in_office",
+                f"Đơn vị mã «{current}» còn hoạt động đến hết ngày {_vn(ended_on)}; chưa chuyển hồ sơ.",
+            )
+        if not successor.is_active_on(local_date(at)):
+            raise DossierError("authority_not_in_office", f"{successor.name} không hoạt động vào ngày chuyển hồ sơ.")
+        why = _reason(reason, {}, required=False) or (
+            f"Đơn vị mã «{current}» chấm dứt hoạt động sau ngày {_vn(ended_on)}; hồ sơ đang giải quyết chuyển "
+            f"cho {successor.name} là đơn vị kế thừa."
+        )
+        self._passed_to_successor(
+            from_authority=current,
+            to_authority=successor.code,
+            ended_on=ended_on,
+            actor=actor,
+            at=at,
+            reason=why,
+        )
+
+    @event("PassedToSuccessor")
+    def _passed_to_successor(
+        self, from_authority: str, to_authority: str, ended_on: date, actor: Actor, at: datetime, reason: str
+    ) -> None:
+        self.deciding_authority = to_authority
+        self.successions = (*self.successions, (from_authority, to_authority, ended_on))
+        self.last_at = at
+
+    def _check_signer(self, authority: DecidingAuthority, powers: RuleSet, day: date, *, for_dossier: bool) -> None:
+        """The signer must exist on `day`, hold award power of its own under the rules in force
+        that day, and be the authority the dossier is pending at (`for_dossier`)."""
+        if not isinstance(authority, DecidingAuthority):
+            raise DossierValidationError({"authority": REQUIRED})
+        if not authority.is_active_on(day):
+            ended = f" (chấm dứt hoạt động sau ngày {_vn(authority.valid_to)})" if authority.valid_to else ""
+            raise DossierError(
+                "authority_not_in_office",
+                f"{authority.name} không còn tồn tại vào ngày {_vn(day)}{ended}: không được ký quyết định; "
+                "hồ sơ đang giải quyết chuyển cho đơn vị kế thừa.",
+            )
+        if authority.level is None:
+            raise DossierError(
+                "no_award_power",
+                f"{authority.name} không có thẩm quyền quyết định khen thưởng (Điều 80 Luật Thi đua, khen thưởng "
+                "2022): đơn vị đề nghị người có thẩm quyền quyết định.",
+            )
+        if authority.level not in powers.authority_levels:
+            raise DossierError(
+                "no_award_power",
+                f"Cấp {label(authority.level)} không có thẩm quyền khen thưởng theo quy định có hiệu lực ngày "
+                f"{_vn(day)} ({powers.id}).",
+            )
+        if for_dossier and self.deciding_authority is not None and authority.code != self.deciding_authority:
+            raise DossierError(
+                "not_deciding_authority",
+                f"Hồ sơ đang thuộc thẩm quyền giải quyết của đơn vị mã «{self.deciding_authority}», "
+                f"không phải của {authority.name}.",
+            )
+
+    def _decision_date(self, decision_date: date | None, at: datetime) -> date:
+        errors: dict[str, str] = {}
+        day = FieldReader({"decision_date": decision_date}, "", errors).day("decision_date", required=False)
+        _raise_if(errors)
+        day = day or local_date(at)
+        if day > local_date(at) or day < self.received_on:
+            raise DossierValidationError({"decision_date": "Ngày quyết định phải từ ngày tiếp nhận đến ngày ghi nhận."})
+        return day
+
+    def _thematic_escalation(
+        self, rules: RuleSet, powers: RuleSet, authority: DecidingAuthority, launching_level: str | None
+    ) -> str | None:
+        """Dispatch 147, point 4: the level that launched a thematic movement considers its
+        awards; the dossier goes above it only with a recorded reason. The message, or None.
+
+        A movement the district launched is considered, once the district level has ended, by
+        the commune that holds the district's powers (NĐ 129/2025 Art. 59)."""
+        rule = rules.principles.thematic_decided_by_launching_level
+        if not rule.applies or not rules.dossier_kinds[self.kind].requires_campaign:
+            return None
+        launched = (launching_level or "").strip().lower()
+        if launched and launched == authority.org_level:
+            return None
+        district_ended = AuthorityLevel.DISTRICT not in powers.authority_levels
+        if launched == "district" and district_ended and authority.level is AuthorityLevel.COMMUNE:
+            return None
+        if self.escalation_reason:
+            return None
+        where = f"cấp «{launched}»" if launched else "cấp chưa xác định"
+        return (
+            f"Phong trào do {where} phát động: cấp phát động xét khen thưởng chuyên đề; chỉ trình "
+            f"{authority.name} khi thành tích có phạm vi ảnh hưởng rộng, và lý do phải được ghi trong hồ sơ "
+            f"({rule.article})."
+        )
 
     # --- decision ------------------------------------------------------------------------
 
-    def _decision_inputs(
-        self,
-        rules: RuleSet,
-        authority: str,
-        authority_level: AuthorityLevel | str,
-        decision_date: date | None,
-        at: datetime,
-    ) -> tuple[str, AuthorityLevel, date]:
-        errors: dict[str, str] = {}
-        r = FieldReader(
-            {"authority": authority, "authority_level": authority_level, "decision_date": decision_date}, "", errors
-        )
-        authority_, level = r.text("authority"), r.choice("authority_level", AuthorityLevel)
-        day = r.day("decision_date", required=False) or local_date(at)
-        if level and level not in rules.authority_levels:
-            errors["authority_level"] = f"Cấp này không có thẩm quyền khen thưởng theo bộ quy tắc {rules.id}."
-        if day > local_date(at) or day < self.received_on:
-            errors["decision_date"] = "Ngày quyết định phải từ ngày tiếp nhận đến ngày ghi nhận."
-        _raise_if(errors)
-        assert level is not None
-        return authority_, level, day
-
-    def _blockers(self, nominee_id: str, rules: RuleSet, level: AuthorityLevel) -> list[str]:
-        """Why this nominee may not be approved by an authority of `level`; empty when it may."""
+    def _blockers(self, nominee_id: str, rules: RuleSet, powers: RuleSet, level: AuthorityLevel) -> list[str]:
+        """Why this nominee may not be approved by an authority of `level`; empty when it may.
+        Criteria and votes follow the dossier's rule set; the level's powers the decision date's."""
         nominee = self.nominee(nominee_id)
         award = rules.award(nominee.award)
         appraisal = self.appraisals.get(nominee_id)
@@ -736,7 +1017,8 @@ class Dossier(Aggregate):
                     f"không đạt tỷ lệ phiếu bầu ({vote.votes_for}/{vote.members_total} < "
                     f"{vote.threshold_percent}% tổng số thành viên Hội đồng)"
                 )
-        if level not in award.deciding_levels:
+        power = powers.awards.get(nominee.award)
+        if power is None or level not in power.deciding_levels:
             blockers.append(f"'{label(nominee.award)}' không thuộc thẩm quyền của cấp {level.value}")
         if rules.public_disclosure.required_before_decision and not any(d.covers(nominee_id) for d in self.disclosures):
             blockers.append("chưa công khai danh sách đề nghị khen thưởng")
@@ -746,29 +1028,36 @@ class Dossier(Aggregate):
         self,
         *,
         rules: RuleSet,
+        powers: RuleSet,
+        authority: DecidingAuthority,
         base_salary_vnd: int,
         number: int,
         approve: Sequence[str],
-        authority: str,
-        authority_level: AuthorityLevel | str,
         actor: Actor,
         at: datetime,
         reject: Mapping[str, Sequence[str] | str] | None = None,
         decision_date: date | None = None,
         reason: str | None = None,
+        earlier_awards: Mapping[str, int] | None = None,
+        campaign_launching_level: str | None = None,
     ) -> Decision:
         """Award the `approve` nominees under decision `number` (taken from the authority's
-        sequence); the others are rejected with reasons.
+        register); the others are rejected with reasons.
 
-        Only nominees who passed appraisal (and the council vote where the award needs one) may
-        be approved, by an authority of a level the rule set empowers. A nominee neither approved
-        nor rejected is rejected automatically when it failed appraisal or vote (with those
-        reasons); otherwise the decision must say why it is rejected.
+        `rules` is the dossier's rule set (criteria, votes, quotas, cash multipliers); `powers`
+        the rule set in force on the decision date (who may sign what). `authority` is the signer
+        as the org-unit data describes it on that date: it must exist, hold award power, and be
+        the authority the dossier is pending at. `earlier_awards` counts, by award, the holders
+        the proposing unit already has in the year (for quotas); `campaign_launching_level` is
+        the level that launched a thematic movement (dispatch 147, point 4).
         """
         self._require("quyết định khen thưởng", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
-        authority_, level, day = self._decision_inputs(rules, authority, authority_level, decision_date, at)
+        day = self._decision_date(decision_date, at)
+        self._check_signer(authority, powers, day, for_dossier=True)
+        assert authority.level is not None
+        level = authority.level
         errors: dict[str, str] = {}
         approved = list(dict.fromkeys(approve))
         if not approved:
@@ -782,13 +1071,15 @@ class Dossier(Aggregate):
             errors["reject"] = "Vừa khen thưởng vừa không khen thưởng: " + ", ".join(sorted(both)) + "."
         _raise_if(errors)
 
-        refusals = [f"{i}: " + "; ".join(b) for i in approved if (b := self._blockers(i, rules, level))]
+        if escalation := self._thematic_escalation(rules, powers, authority, campaign_launching_level):
+            raise DossierError("thematic_not_escalated", escalation)
+        refusals = [f"{i}: " + "; ".join(b) for i in approved if (b := self._blockers(i, rules, powers, level))]
         if refusals:
             raise DossierError("not_approvable", "Không thể khen thưởng — " + " | ".join(refusals) + ".")
         awards = [self.nominee(i).award for i in approved]
         for award_name in dict.fromkeys(awards):
             quota = rules.award(award_name).quota
-            if quota and (breach := quota_breach(award_name, quota, awards)):
+            if quota and (breach := quota_breach(award_name, quota, awards, earlier_awards)):
                 errors["approve"] = breach
         rejections: dict[str, list[str]] = {}
         for i, why in reject.items():
@@ -813,20 +1104,24 @@ class Dossier(Aggregate):
         approvals = []
         for i in approved:
             nominee = self.nominee(i)
-            multiplier = rules.award(nominee.award).reward_multipliers.get(nominee.kind)
+            award_rule = rules.award(nominee.award)
+            reward = award_rule.reward_for(nominee.kind, level)
+            multiplier = award_rule.multiplier_for(nominee.kind, level)
             approvals.append(
                 Approval(
                     i,
                     nominee.award,
                     str(multiplier) if multiplier is not None else None,
                     base_salary_vnd,
-                    cash_reward(multiplier, base_salary_vnd, rules.reward_rounding_vnd),
+                    rules.cash.amount(multiplier, base_salary_vnd) if multiplier is not None else None,
+                    reward.article if reward else "",
+                    reward.confirmed if reward else None,
                 ).as_dict()
             )
         self._award_decided(
-            decision_number=format_decision_number(number, rules.authority_levels[level].number_suffix),
+            decision_number=format_decision_number(number, powers.authority_levels[level].number_suffix),
             decision_date=day,
-            authority=authority_,
+            authority=authority.code,
             authority_level=level.value,
             approvals=approvals,
             rejections=rejections,
@@ -876,25 +1171,27 @@ class Dossier(Aggregate):
         self,
         *,
         rules: RuleSet,
+        powers: RuleSet,
+        authority: DecidingAuthority,
         reasons: Sequence[str],
-        authority: str,
-        authority_level: AuthorityLevel | str,
         actor: Actor,
         at: datetime,
         decision_date: date | None = None,
     ) -> Decision:
-        """The authority awards no one; the proposing unit is notified in writing (rule 26)."""
+        """The authority awards no one; the proposing unit is notified in writing."""
         self._require("quyết định không khen thưởng", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
-        authority_, level, day = self._decision_inputs(rules, authority, authority_level, decision_date, at)
+        day = self._decision_date(decision_date, at)
+        self._check_signer(authority, powers, day, for_dossier=True)
+        assert authority.level is not None
         errors: dict[str, str] = {}
         items = _texts(reasons, "reasons", errors)
         _raise_if(errors)
         self._award_rejected(
             decision_date=day,
-            authority=authority_,
-            authority_level=level.value,
+            authority=authority.code,
+            authority_level=authority.level.value,
             rejections={i: items + self._failures(i, rules) for i in self.nominee_ids},
             actor=actor,
             at=at,
@@ -990,35 +1287,32 @@ class Dossier(Aggregate):
         self.closing_reason = reason
         self.last_at = at
 
-    # --- annulment and recovery (Law Art. 93, domain rule 28) ----------------------------
+    # --- annulment and recovery (Law Art. 93; docs/domain.md W5, M5) ---------------------
 
     def annul_award(
         self,
         *,
         rules: RuleSet,
+        powers: RuleSet,
         number: int,
         ground: AnnulmentGround | str,
         act_reference: str,
-        authority: str,
+        authority: DecidingAuthority,
         actor: Actor,
         at: datetime,
         reason: str,
         nominee_ids: Sequence[str] | None = None,
     ) -> Annulment:
-        """Annul the award of some or all awardees by a decision numbered from the same
-        authority's sequence. Only the authority that decided may annul; the original
-        `AwardDecided` stays in the history."""
+        """Annul the award of some or all awardees by a decision numbered from the annulling
+        authority's register. The authority that decided annuls (Law Art. 93), or, once it has
+        ended, the unit that took over its work; the original `AwardDecided` stays in the history."""
         self._require("hủy bỏ quyết định khen thưởng", S.AWARDED, S.RESULT_RETURNED)
         self._check_rules(rules)
         self._check_at(at)
         assert self.decision is not None
         errors: dict[str, str] = {}
-        r = FieldReader({"ground": ground, "act_reference": act_reference, "authority": authority}, "", errors)
-        ground_, reference, authority_ = (
-            r.choice("ground", AnnulmentGround),
-            r.text("act_reference"),
-            r.text("authority"),
-        )
+        r = FieldReader({"ground": ground, "act_reference": act_reference}, "", errors)
+        ground_, reference = r.choice("ground", AnnulmentGround), r.text("act_reference")
         reason_ = _reason(reason, errors)
         remaining = [i for i in self.approved_ids if i not in self.annulled_ids]
         ids = list(dict.fromkeys(nominee_ids)) if nominee_ids is not None else remaining
@@ -1027,20 +1321,22 @@ class Dossier(Aggregate):
         elif bad := [i for i in ids if i not in remaining]:
             errors["nominee_ids"] = "Không được khen thưởng hoặc đã bị hủy bỏ: " + ", ".join(bad) + "."
         _raise_if(errors)
-        if authority_ != self.decision.authority:
+        decided_by = self.decision.authority.strip().upper()  # stored before codes were canonical
+        if authority.code != decided_by and decided_by not in authority.succeeds:
             raise DossierError(
                 "not_deciding_authority",
-                f"Chỉ người có thẩm quyền đã quyết định khen thưởng ({self.decision.authority}) "
+                f"Chỉ người có thẩm quyền đã quyết định khen thưởng ({decided_by}) hoặc đơn vị kế thừa "
                 "mới được hủy bỏ quyết định.",
             )
-        assert ground_ is not None
-        suffix = rules.authority_levels[self.decision.authority_level].number_suffix
+        self._check_signer(authority, powers, local_date(at), for_dossier=False)
+        assert ground_ is not None and authority.level is not None
+        suffix = powers.authority_levels[authority.level].number_suffix
         self._award_annulled(
             nominee_ids=ids,
             ground=ground_.value,
             act_reference=reference,
             decision_number=format_decision_number(number, suffix),
-            authority=authority_,
+            authority=authority.code,
             actor=actor,
             at=at,
             reason=reason_,
@@ -1089,9 +1385,13 @@ class Dossier(Aggregate):
         artefacts = [a.strip() for a in artefacts_returned if isinstance(a, str) and a.strip()]
         amount = FieldReader({"amount_recovered_vnd": amount_recovered_vnd}, "", errors).integer("amount_recovered_vnd")
         assert self.decision is not None
-        paid = sum(a.cash_reward_vnd or 0 for a in self.decision.approvals if a.nominee_id in ids)
-        if amount is not None and not errors and amount > paid:
-            errors["amount_recovered_vnd"] = f"Số tiền thu hồi vượt số tiền thưởng đã chi ({paid:,} đồng)."
+        approvals = [a for a in self.decision.approvals if a.nominee_id in ids]
+        # Where the decision recorded no cash figure (the rule set knew no multiplier), the unit
+        # still paid what it paid: the amount actually recovered is recorded as stated.
+        if amount is not None and not errors and all(a.cash_reward_vnd is not None for a in approvals):
+            paid = sum(a.cash_reward_vnd or 0 for a in approvals)
+            if amount > paid:
+                errors["amount_recovered_vnd"] = f"Số tiền thu hồi vượt số tiền thưởng đã chi ({paid:,} đồng)."
         _raise_if(errors)
         self._award_recovered(
             nominee_ids=ids, artefacts_returned=artefacts, amount_recovered_vnd=amount, actor=actor, at=at, note=note
@@ -1111,6 +1411,70 @@ class Dossier(Aggregate):
         self.last_at = at
 
 
+def _checks_for(rules: RuleSet, award: str, nominee: Nominee, seen: set[str]) -> list[CouncilCheckRule]:
+    """The council checks `award` asks of this nominee: through `standard_of`, the nominee's own
+    sector branch, and every alternative of an `any_of` (any one may be the one met)."""
+    if award in seen:
+        return []
+    seen.add(award)
+    found: list[CouncilCheckRule] = []
+    for criterion in rules.award(award).criteria:
+        found += _criterion_checks(criterion, rules, nominee, seen)
+    return found
+
+
+def _criterion_checks(criterion: Criterion, rules: RuleSet, nominee: Nominee, seen: set[str]) -> list[CouncilCheckRule]:
+    if isinstance(criterion, CouncilCheckRule):
+        return [criterion]
+    if isinstance(criterion, StandardOf):
+        return _checks_for(rules, criterion.standard_of, nominee, seen)
+    if isinstance(criterion, AnyOf):
+        return [c for alt in criterion.any_of for c in _criterion_checks(alt, rules, nominee, seen)]
+    if isinstance(criterion, BySector):
+        branch = criterion.by_sector.get(nominee.sector, [])
+        return [c for alt in branch for c in _criterion_checks(alt, rules, nominee, seen)]
+    return []
+
+
+# --- stored events of earlier shapes (upcasting: `class_version` and `upcast_v1_v2`) ---------
+
+
+def _submitted_v1_v2(state: dict[str, Any]) -> None:
+    """v1 had no deciding authority, no counting start and no escalation reason; its cited
+    awards were, by the meaning of the time, the grounds of the proposal."""
+    state["deciding_authority"] = None
+    state["counted_from"] = state["received_on"]
+    state["escalation_reason"] = None
+    for nominee in state.get("nominees") or []:
+        for cited in nominee.get("cited_awards") or []:
+            cited.setdefault("as_basis", True)
+
+
+def _supplemented_v1_v2(state: dict[str, Any]) -> None:
+    state["counted_from"] = state["supplemented_on"]
+
+
+def _appraised_v1_v2(state: dict[str, Any]) -> None:
+    state["notes"] = []
+
+
+def _vote_v1_v2(state: dict[str, Any]) -> None:
+    state["reason"] = None
+
+
+def _versioned(event_cls: Any, *upcasters: Any) -> None:
+    """Give an event class generated by `@event` its version and upcasters (v1→v2, …)."""
+    event_cls.class_version = len(upcasters) + 1
+    for n, upcast in enumerate(upcasters, start=1):
+        setattr(event_cls, f"upcast_v{n}_v{n + 1}", staticmethod(upcast))
+
+
+_versioned(Dossier.Submitted, _submitted_v1_v2)
+_versioned(Dossier.Supplemented, _supplemented_v1_v2)
+_versioned(Dossier.NomineeAppraised, _appraised_v1_v2)
+_versioned(Dossier.CouncilVoteRecorded, _vote_v1_v2)
+
+
 # --- a JSON-friendly view ------------------------------------------------------------------
 
 
@@ -1128,6 +1492,20 @@ def to_json_types(value: Any) -> Any:
         items = [to_json_types(v) for v in value]
         return sorted(items) if isinstance(value, set | frozenset) else items
     return value
+
+
+def _vote_dict(v: CouncilVote) -> dict[str, Any]:
+    return {
+        "members_total": v.members_total,
+        "votes_for": v.votes_for,
+        "votes_against": v.votes_against,
+        "absent_in_writing": v.absent_in_writing,
+        "threshold_percent": v.threshold_percent,
+        "passed": v.passed,
+        "meeting_date": v.meeting_date,
+        "ballot_round": v.ballot_round,
+        "reason": v.reason,
+    }
 
 
 def state_as_dict(dossier: Dossier, *, on: date | None = None) -> dict[str, Any]:
@@ -1155,22 +1533,30 @@ def state_as_dict(dossier: Dossier, *, on: date | None = None) -> dict[str, Any]
         "late_proposal": dossier.late_proposal,
         "days_after_feat": dossier.days_after_feat,
         "received_on": dossier.received_on,
+        "counted_from": dossier.counted_from,
         "appointment_date": dossier.appointment_date,
+        "deciding_authority": dossier.deciding_authority,
+        "escalation_reason": dossier.escalation_reason,
+        "successions": [{"from": a, "to": b, "ended_on": on} for a, b, on in dossier.successions],
         "deadline_extensions": dossier.deadline_extensions,
         "missing": list(dossier.missing),
         "refusal_reasons": list(dossier.refusal_reasons),
-        "appraisals": {k: {"passed": a.passed, "failures": list(a.failures)} for k, a in dossier.appraisals.items()},
-        "votes": {
+        "appraisals": {
+            k: {"passed": a.passed, "failures": list(a.failures), "notes": list(a.notes)}
+            for k, a in dossier.appraisals.items()
+        },
+        "votes": {k: _vote_dict(v) for k, v in dossier.votes.items()},
+        "vote_history": {k: [_vote_dict(v) for v in rounds] for k, rounds in dossier.vote_history.items()},
+        "council_checks": {
             k: {
-                "members_total": v.members_total,
-                "votes_for": v.votes_for,
-                "votes_against": v.votes_against,
-                "absent_in_writing": v.absent_in_writing,
-                "threshold_percent": v.threshold_percent,
-                "passed": v.passed,
-                "meeting_date": v.meeting_date,
+                "confirmed": list(c.confirmed),
+                "not_confirmed": list(c.not_confirmed),
+                "meeting_date": c.meeting_date,
+                "minutes_ref": c.minutes_ref,
+                "round": c.round,
+                "reason": c.reason,
             }
-            for k, v in dossier.votes.items()
+            for k, c in dossier.council_checks.items()
         },
         "concurrences": [
             {

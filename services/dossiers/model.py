@@ -1,4 +1,4 @@
-"""Enums and value objects of an award proposal dossier (names from domain.md §1).
+"""Enums and value objects of an award proposal dossier (names from docs/domain.md, part 1).
 
 Events store these as plain dicts and strings, because the transcoder knows only primitives,
 dicts, lists, UUID, Decimal, datetime, date and Actor; each value object therefore has
@@ -61,6 +61,15 @@ class Gender(StrEnum):
     FEMALE = "FEMALE"
 
 
+class Sector(StrEnum):
+    """Whom Law Art. 24 speaks of: officials, employees and the armed forces (Art. 24.1–24.2,
+    judged with a performance rating), or workers, farmers and others outside the public sector
+    (Art. 24.3, who have no rating)."""
+
+    PUBLIC = "PUBLIC"
+    OTHER = "OTHER"
+
+
 class PerformanceRating(StrEnum):
     """Annual rating of officials and employees; `rank` orders them."""
 
@@ -113,16 +122,22 @@ class AttachmentKind(StrEnum):
 
 
 class AuthorityLevel(StrEnum):
-    """Level of the deciding authority; which level decides what is rule-set data (rules 11–12)."""
+    """Award power of the deciding authority (Law Art. 80); which level decides what is rule-set
+    data, and which unit holds which level is org-unit data (`award_level`), never the caller's.
+
+    DEPARTMENT is the head of a legal-entity unit under a ministry or central body, or of a
+    provincial specialised agency (sở) (Art. 80.1), not a district office (phòng), which has none.
+    """
 
     DISTRICT = "DISTRICT"
     COMMUNE = "COMMUNE"
     DEPARTMENT = "DEPARTMENT"
     ENTERPRISE = "ENTERPRISE"
+    ENTERPRISE_BOARD = "ENTERPRISE_BOARD"
 
 
 class AnnulmentGround(StrEnum):
-    """Grounds of Law Art. 93 (domain rule 28), valued by their letter."""
+    """Grounds of Law Art. 93 (docs/domain.md W5), valued by their letter."""
 
     FRAUDULENT_DECLARATION = "a"
     FALSE_INFORMATION_OR_FORGERY = "b"
@@ -181,6 +196,12 @@ LABELS: dict[str, str] = {
     AttachmentKind.MOVEMENT_PLAN: "Kế hoạch phong trào thi đua",
     AttachmentKind.MOVEMENT_REVIEW_REPORT: "Báo cáo sơ kết/tổng kết phong trào",
     AttachmentKind.OTHER: "Tài liệu khác",
+    # levels
+    AuthorityLevel.DISTRICT: "Chủ tịch UBND cấp huyện",
+    AuthorityLevel.COMMUNE: "Chủ tịch UBND cấp xã",
+    AuthorityLevel.DEPARTMENT: "Thủ trưởng cơ quan, đơn vị có tư cách pháp nhân",
+    AuthorityLevel.ENTERPRISE: "Giám đốc doanh nghiệp, hợp tác xã",
+    AuthorityLevel.ENTERPRISE_BOARD: "Chủ tịch Hội đồng quản trị, Hội đồng thành viên",
 }
 
 
@@ -218,13 +239,16 @@ class Initiative:
 
 @dataclass(frozen=True)
 class CitedAward:
-    """An earlier award the proposal relies on as a ground (checked against rule 3(3))."""
+    """An earlier award the proposal mentions; `as_basis` when the proposal rests on it, which an
+    ad hoc or thematic award may not be (NĐ 152/2025 Art. 4(3)). Stored events written before
+    the flag existed are read as `as_basis` (their meaning then; see `Dossier.Submitted`)."""
 
     award: str
     award_type: AwardType
     thematic: bool = False
     year: int | None = None
     decision_ref: str = ""
+    as_basis: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -233,12 +257,18 @@ class CitedAward:
             "thematic": self.thematic,
             "year": self.year,
             "decision_ref": self.decision_ref,
+            "as_basis": self.as_basis,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CitedAward:
         return cls(
-            d["award"], AwardType(d["award_type"]), d.get("thematic", False), d.get("year"), d.get("decision_ref", "")
+            d["award"],
+            AwardType(d["award_type"]),
+            d.get("thematic", False),
+            d.get("year"),
+            d.get("decision_ref", ""),
+            d.get("as_basis", False),
         )
 
 
@@ -265,10 +295,29 @@ class Nominee:
     address: str = ""
     under_discipline_or_inspection: bool = False
     cited_awards: tuple[CitedAward, ...] = ()
+    sector: Sector = Sector.PUBLIC
+    scientific_works: tuple[Initiative, ...] = ()
+    """Scientific projects, schemes or works; `recognised_by` is who accepted them (nghiệm thu)."""
+    combat_ingenuity: tuple[Initiative, ...] = ()
+    """Feats of ingenuity in combat or combat support; `recognised_by` is the recognising unit."""
 
     @property
     def recognised_initiatives(self) -> int:
         return sum(1 for i in self.initiatives if i.recognised)
+
+    @property
+    def accepted_scientific_works(self) -> int:
+        return sum(1 for w in self.scientific_works if w.recognised)
+
+    @property
+    def recognised_combat_ingenuity(self) -> bool:
+        return any(c.recognised for c in self.combat_ingenuity)
+
+    def is_women_priority(self, min_share_of_women: float) -> bool:
+        """A woman, or a collective with at least this share of women (NĐ 152/2025 Art. 4(6))."""
+        if self.kind is NomineeKind.INDIVIDUAL:
+            return self.gender is Gender.FEMALE
+        return self.share_of_women is not None and self.share_of_women >= min_share_of_women
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -287,6 +336,9 @@ class Nominee:
             "address": self.address,
             "under_discipline_or_inspection": self.under_discipline_or_inspection,
             "cited_awards": [c.as_dict() for c in self.cited_awards],
+            "sector": self.sector.value,
+            "scientific_works": [w.as_dict() for w in self.scientific_works],
+            "combat_ingenuity": [c.as_dict() for c in self.combat_ingenuity],
         }
 
     @classmethod
@@ -307,6 +359,9 @@ class Nominee:
             address=d.get("address", ""),
             under_discipline_or_inspection=d.get("under_discipline_or_inspection", False),
             cited_awards=tuple(CitedAward.from_dict(c) for c in d.get("cited_awards", [])),
+            sector=Sector(d.get("sector") or Sector.PUBLIC),
+            scientific_works=tuple(Initiative.from_dict(w) for w in d.get("scientific_works", [])),
+            combat_ingenuity=tuple(Initiative.from_dict(c) for c in d.get("combat_ingenuity", [])),
         )
 
 
@@ -329,16 +384,19 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Appraisal:
-    """The secretariat's latest finding on one nominee."""
+    """The secretariat's latest finding on one nominee; `notes` say what the decision should weigh
+    without failing anyone (the priority to women when achievements are equal)."""
 
     nominee_id: str
     passed: bool
     failures: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CouncilVote:
-    """A council ballot on one nominee; `passed` was computed against the dossier's rule set."""
+    """A council ballot on one nominee; `passed` was computed against the dossier's rule set.
+    `ballot_round` counts the ballots on this nominee; a later one carries its `reason`."""
 
     nominee_id: str
     members_total: int
@@ -348,6 +406,43 @@ class CouncilVote:
     threshold_percent: int
     passed: bool
     meeting_date: date | None = None
+    ballot_round: int = 1
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CouncilCheck:
+    """The council's recorded finding on criteria that no record shows (a `council_check` of the
+    rule set): which it confirmed, which it did not, from which meeting."""
+
+    nominee_id: str
+    confirmed: tuple[str, ...]
+    not_confirmed: tuple[str, ...]
+    meeting_date: date
+    minutes_ref: str
+    round: int = 1
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DecidingAuthority:
+    """Who signs, as the org-unit data says on the signing date: the unit's code and name, its
+    own award power (None: it has none), the article giving it, and the units whose work passed
+    to it (so it may decide their pending dossiers and annul their awards)."""
+
+    code: str
+    name: str
+    level: AuthorityLevel | None
+    article: str = ""
+    succeeds: frozenset[str] = frozenset()
+    org_level: str = ""
+    """The org unit's own `authority_level` (district, commune, department): compared with the
+    level that launched a thematic movement (dispatch 147, point 4)."""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def is_active_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 @dataclass(frozen=True)
@@ -379,13 +474,16 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class Approval:
-    """One nominee's award in a decision, with its cash reward (None where the multiplier is unconfirmed)."""
+    """One nominee's award in a decision, with its cash reward (None where the rule set knows no
+    multiplier), and where the multiplier comes from (absent in decisions stored before)."""
 
     nominee_id: str
     award: str
     multiplier: str | None
     base_salary_vnd: int
     cash_reward_vnd: int | None
+    multiplier_article: str = ""
+    multiplier_confirmed: bool | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -394,11 +492,21 @@ class Approval:
             "multiplier": self.multiplier,
             "base_salary_vnd": self.base_salary_vnd,
             "cash_reward_vnd": self.cash_reward_vnd,
+            "multiplier_article": self.multiplier_article,
+            "multiplier_confirmed": self.multiplier_confirmed,
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Approval:
-        return cls(d["nominee_id"], d["award"], d["multiplier"], d["base_salary_vnd"], d["cash_reward_vnd"])
+        return cls(
+            d["nominee_id"],
+            d["award"],
+            d["multiplier"],
+            d["base_salary_vnd"],
+            d["cash_reward_vnd"],
+            d.get("multiplier_article", ""),
+            d.get("multiplier_confirmed"),
+        )
 
 
 @dataclass(frozen=True)
@@ -549,14 +657,9 @@ def parse_nominee(
     award = r.text("award")
     if award and award not in AWARD_VALUES:
         r.fail("award", "Danh hiệu hoặc hình thức khen thưởng không hợp lệ.")
-    initiatives = []
-    for ipath, item in r.items("initiatives"):
-        ir = FieldReader(item, ipath, errors)
-        initiatives.append(
-            Initiative(
-                ir.text("title"), ir.text("recognised_by", required=False), ir.day("recognised_on", required=False)
-            )
-        )
+    initiatives = _recognitions(r, "initiatives")
+    works = _recognitions(r, "scientific_works")
+    ingenuity = _recognitions(r, "combat_ingenuity")
     cited = []
     for cpath, item in r.items("cited_awards"):
         cr = FieldReader(item, cpath, errors)
@@ -564,7 +667,14 @@ def parse_nominee(
         year = cr.integer("year", required=False, minimum=1945)
         if c_type is not None:
             cited.append(
-                CitedAward(c_award, c_type, cr.flag("thematic"), year, cr.text("decision_ref", required=False))
+                CitedAward(
+                    c_award,
+                    c_type,
+                    cr.flag("thematic"),
+                    year,
+                    cr.text("decision_ref", required=False),
+                    cr.flag("as_basis"),
+                )
             )
     nominee = Nominee(
         nominee_id=nominee_id,
@@ -582,5 +692,21 @@ def parse_nominee(
         address=r.text("address", required=False),
         under_discipline_or_inspection=r.flag("under_discipline_or_inspection"),
         cited_awards=tuple(cited),
+        sector=r.choice("sector", Sector, required=False) or Sector.PUBLIC,
+        scientific_works=tuple(works),
+        combat_ingenuity=tuple(ingenuity),
     )
     return nominee if len(errors) == before else None
+
+
+def _recognitions(r: FieldReader, key: str) -> list[Initiative]:
+    """Initiatives, scientific works or feats, each with who recognised (accepted) it and when."""
+    found = []
+    for path, item in r.items(key):
+        ir = FieldReader(item, path, r.errors)
+        found.append(
+            Initiative(
+                ir.text("title"), ir.text("recognised_by", required=False), ir.day("recognised_on", required=False)
+            )
+        )
+    return found

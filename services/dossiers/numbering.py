@@ -1,6 +1,9 @@
 """Gapless number sequences as tiny event-sourced aggregates.
 
-A decision number (`N/QĐ-UBND`) is unique and gapless per authority and year; a receipt number
+A decision number (`N/QĐ-UBND`) is unique and gapless per authority and year, the authority
+named by its canonical org-unit code (one register per people's committee, however a caller
+spells the code), and its dates never go backwards: number N+1 is not dated before number N.
+A receipt number
 (`000123/2026/TN`) per receiving office and year. Each sequence is an aggregate with a
 deterministic id (uuid5 of its key), so every writer finds the same one. A number is taken by
 triggering `NumberIssued` and saving the sequence in the SAME `app.save(sequence, dossier)` as
@@ -12,10 +15,12 @@ with its use, which is what keeps the sequence gapless.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+from services.dossiers.errors import DossierValidationError
 
 NUMBERING_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:dossiers:numbering")
 
@@ -38,7 +43,7 @@ class NumberSequence(Aggregate):
 
 
 class DecisionNumberSequence(NumberSequence):
-    """Award decisions of one deciding authority in one calendar year."""
+    """Award decisions of one deciding authority (its canonical unit code) in one calendar year."""
 
     @staticmethod
     def create_id(authority: str, year: int) -> UUID:
@@ -49,6 +54,27 @@ class DecisionNumberSequence(NumberSequence):
         self.authority = authority
         self.year = year
         self.last_number = 0
+        self.last_decision_date: date | None = None
+
+    def issue_decision(self, dossier_id: UUID, at: datetime, decision_date: date) -> int:
+        """The next number, for a decision dated `decision_date`: never before the last one's date."""
+        last = getattr(self, "last_decision_date", None)
+        if last is not None and decision_date < last:
+            raise DossierValidationError(
+                {
+                    "decision_date": f"Ngày quyết định {decision_date:%d/%m/%Y} trước ngày của quyết định số "
+                    f"{self.last_number} đã cấp ({last:%d/%m/%Y}) trong sổ quyết định của {self.authority}: "
+                    "số sau không được mang ngày trước số trước."
+                }
+            )
+        number = self.peek()
+        self._decision_issued(number=number, dossier_id=dossier_id, at=at, decision_date=decision_date)
+        return number
+
+    @event("DecisionNumberIssued")
+    def _decision_issued(self, number: int, dossier_id: UUID, at: datetime, decision_date: date) -> None:
+        self.last_number = number
+        self.last_decision_date = decision_date
 
 
 class ReceiptNumberSequence(NumberSequence):

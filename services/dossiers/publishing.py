@@ -29,6 +29,8 @@ CONTRACT_BY_EVENT: dict[str, type[contracts.DossierEvent]] = {
     "Dossier.ConcurrenceRecorded": contracts.DossierConcurrenceRecorded,
     "Dossier.PubliclyDisclosed": contracts.DossierPubliclyDisclosed,
     "Dossier.NomineeAppraised": contracts.DossierNomineeAppraised,
+    "Dossier.CouncilCheckRecorded": contracts.DossierCouncilCheckRecorded,
+    "Dossier.PassedToSuccessor": contracts.DossierPassedToSuccessor,
     "Dossier.CouncilVoteRecorded": contracts.DossierCouncilVoteRecorded,
     "Dossier.AwardDecided": contracts.AwardDecided,
     "Dossier.AwardRejected": contracts.AwardRejected,
@@ -64,6 +66,8 @@ def snapshot(units: OrgUnitDirectory, dossier: Dossier) -> contracts.DossierSnap
         rule_set_id=dossier.rule_set_id,
         received_on=dossier.received_on,
         appointment_date=dossier.appointment_date,
+        counted_from=dossier.counted_from,
+        deciding_authority=unit_info(units, dossier.deciding_authority) if dossier.deciding_authority else None,
         feat_date=dossier.feat_date,
         late_proposal=dossier.late_proposal,
         days_after_feat=dossier.days_after_feat,
@@ -88,7 +92,7 @@ def snapshot(units: OrgUnitDirectory, dossier: Dossier) -> contracts.DossierSnap
     )
 
 
-def _event_fields(name: str, e: Any) -> dict[str, Any]:
+def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier) -> dict[str, Any]:
     """The event-specific payload, from the domain event's own attributes."""
     match name:
         case "Dossier.Submitted":
@@ -112,7 +116,29 @@ def _event_fields(name: str, e: Any) -> dict[str, Any]:
         case "Dossier.PubliclyDisclosed":
             return {"where": e.where, "from_date": e.from_date, "to_date": e.to_date, "nominee_ids": e.nominee_ids}
         case "Dossier.NomineeAppraised":
-            return {"nominee_id": e.nominee_id, "passed": e.passed, "failures": e.failures, "reason": e.reason}
+            return {
+                "nominee_id": e.nominee_id,
+                "passed": e.passed,
+                "failures": e.failures,
+                "reason": e.reason,
+                "notes": e.notes,
+            }
+        case "Dossier.CouncilCheckRecorded":
+            return {
+                "nominee_id": e.nominee_id,
+                "confirmed": e.confirmed,
+                "not_confirmed": e.not_confirmed,
+                "meeting_date": e.meeting_date,
+                "minutes_ref": e.minutes_ref,
+                "reason": e.reason,
+            }
+        case "Dossier.PassedToSuccessor":
+            return {
+                "from_authority": unit_info(units, e.from_authority),
+                "to_authority": unit_info(units, e.to_authority),
+                "ended_on": e.ended_on,
+                "reason": e.reason,
+            }
         case "Dossier.CouncilVoteRecorded":
             return {
                 "nominee_id": e.nominee_id,
@@ -123,6 +149,8 @@ def _event_fields(name: str, e: Any) -> dict[str, Any]:
                 "threshold_percent": e.threshold_percent,
                 "passed": e.passed,
                 "meeting_date": e.meeting_date,
+                "reason": e.reason,
+                "ballot_round": dossier.votes[e.nominee_id].ballot_round if e.nominee_id in dossier.votes else None,
             }
         case "Dossier.AwardDecided":
             return {
@@ -177,6 +205,7 @@ def dossier_event_mapper(units: OrgUnitDirectory) -> Callable[[Dossiers, Any, En
         if contract is None:
             return None  # number sequences and anything else internal
         dossier = app.get(domain_event.originator_id, version=domain_event.originator_version)
-        return contract(**envelope.fields(), dossier=snapshot(units, dossier), **_event_fields(name, domain_event))
+        fields = _event_fields(name, domain_event, units, dossier)
+        return contract(**envelope.fields(), dossier=snapshot(units, dossier), **fields)
 
     return map_dossier_event

@@ -48,5 +48,10 @@ class DossiersSettings(TdktSettings):
     """Safety-net sweep of dossiers awaiting their campaign, run only while the campaign
     consumer is caught up; 0 disables it (the event-driven re-check still runs)."""
 
+    # --- succession (services.dossiers.succession_sweep) ----------------------------------
+    dossiers_succession_sweep_seconds: float = 3600.0
+    """How often open dossiers pending at a unit that ended are passed to its successor; 0
+    disables the sweep (`POST /dossiers/successions` still does it on demand)."""
+
     def blob_dir(self) -> Path:
         return self.dossiers_blob_dir or self.var_dir / "dossiers-blobs"

@@ -1,6 +1,6 @@
 """Printable one-stop slips (HTML with print CSS), in Vietnamese.
 
-The four forms of the one-stop mechanism that a dossier meets (domain.md rule 25): the receipt
+The four forms of the one-stop mechanism that a dossier meets (docs/domain.md T3, T4): the receipt
 with the appointment date (*Giấy tiếp nhận hồ sơ và hẹn trả kết quả*), the request to complete
 the dossier (*Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ*), the refusal (*Phiếu từ chối giải quyết
 hồ sơ*) and the apology with a new appointment (*Phiếu xin lỗi và hẹn lại ngày trả kết quả*).

@@ -1,6 +1,6 @@
 """What the dossiers service accepts as an attachment file: the type and size rules.
 
-Only the formats a dossier is forwarded in (domain.md rule 19: word + pdf) and the usual scans
+Only the formats a dossier is forwarded in (word + pdf, for dossiers forwarded upward) and the usual scans
 and tables: PDF, DOC/DOCX, JPG/PNG, XLSX. The type is judged by the file's extension AND its
 first bytes (or, for the Office formats, the parts inside the zip), so a renamed executable is
 refused; the declared Content-Type of the upload is not trusted. Messages are in Vietnamese,

@@ -4,8 +4,8 @@ What is known, and from where: the form's number, title ("Số lượng khen th�
 due date (15 December of the reporting year), its rows (codes 1–3 and 6–21) and its columns
 (state-level orders, medals, prizes, honorary titles, the Government's emulation flag, the Prime
 Minister's certificate of commendation, "Chiến sĩ thi đua toàn quốc", others) come from the
-template `Mau0602.blade.php` of the lifephongphanmem "Thi đua khen thưởng" software (domain.md
-rule 29), not from the Circular's own text, which nobody here has read.
+template `Mau0602.blade.php` of the lifephongphanmem "Thi đua khen thưởng" software (docs/domain.md
+R3), not from the Circular's own text, which nobody here has read.
 
 What this system can fill: it records the awards decided at the local level (Giấy khen, annual
 titles), not state-level awards, so the form's own columns are reported as "no data" (null) and

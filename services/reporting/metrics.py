@@ -181,7 +181,8 @@ METRICS: tuple[Metric, ...] = (
         "Thời gian giải quyết: trung vị",
         "ngày làm việc",
         "Số ngày làm việc từ ngày tiếp nhận (không tính) đến ngày có kết quả (có tính), trừ thứ Bảy, "
-        "Chủ nhật, ngày lễ, Tết; trung vị của các hồ sơ có kết quả trong kỳ.",
+        "Chủ nhật, ngày lễ, Tết và trừ thời gian đơn vị bổ sung, hoàn thiện hồ sơ (từ ngày yêu cầu bổ sung "
+        "đến ngày bổ sung); trung vị của các hồ sơ có kết quả trong kỳ.",
         "median",
     ),
     Metric(
@@ -299,9 +300,10 @@ METRICS: tuple[Metric, ...] = (
         S_DISPATCH,
         "Số xã, thị trấn chưa có cá nhân đạt danh hiệu Lao động tiên tiến trong năm",
         "xã",
-        "Xã, thị trấn trong danh mục đơn vị (còn hoạt động trong năm của ngày cuối kỳ) không có cá nhân nào "
-        "được tặng danh hiệu Lao động tiên tiến cho năm đó (theo năm thi đua của hồ sơ, nếu không có thì theo "
-        "năm ký quyết định; không tính khen thưởng đã bị hủy bỏ). Danh sách xã kèm theo báo cáo.",
+        "Xã, phường, thị trấn trong danh mục đơn vị còn hoạt động vào ngày cuối kỳ (sau sắp xếp đơn vị hành "
+        "chính là các xã mới, không tính các xã đã sáp nhập) không có cá nhân nào được tặng danh hiệu Lao động "
+        "tiên tiến cho năm đó (theo năm thi đua của hồ sơ, nếu không có thì theo năm ký quyết định; không tính "
+        "khen thưởng đã bị hủy bỏ; khen thưởng của xã cũ tính cho xã kế thừa). Danh sách xã kèm theo báo cáo.",
         "count",
         NO_DIMS,
     ),

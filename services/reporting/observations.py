@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from services.reporting import labels as L
 from services.reporting.dataset import Dataset, Row
@@ -19,7 +20,7 @@ from shared.reference.org_units import OrgUnitDirectory
 NO_CAMPAIGN_KEY = ""
 UNKNOWN_KEY = "?"
 REGISTERED_STATES = frozenset({"registered", "launched", "final_reviewed", "closed"})
-COMMUNE_KINDS = frozenset({"commune", "township"})
+COMMUNE_KINDS = frozenset({"commune", "township", "ward"})
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,21 @@ def due_date(history: Iterable[Row]) -> Row | None:
     return max(setting, key=lambda e: e.version) if setting else None
 
 
+def waiting_for_supplement(history: Iterable[Row], until: date, workdays: WorkingDayCounter) -> int:
+    """Working days the dossier spent with the proposing unit, supplementing: from each request to
+    the supplement that answered it (or to `until`, the result, when none did)."""
+    waited, requested = 0, None
+    for e in sorted(history, key=lambda e: e.version):
+        if e.event_type == "dossier.supplement_requested" and requested is None:
+            requested = e.event_date
+        elif e.event_type == "dossier.supplemented" and requested is not None:
+            waited += workdays.between(requested, min(e.event_date, until))
+            requested = None
+    if requested is not None:
+        waited += workdays.between(requested, until)
+    return waited
+
+
 def _processing(ds: Dataset, workdays: WorkingDayCounter, out: Observed) -> None:
     for dossier_id, d in ds.dossiers.items():
         history = ds.dossier_events.get(dossier_id, [])
@@ -171,7 +187,10 @@ def _processing(ds: Dataset, workdays: WorkingDayCounter, out: Observed) -> None
         if result is None or not ds.period.contains(result.event_date):
             continue
         dims = dossier_dims(d, ds)
-        days = workdays.between(d.received_on, result.event_date)
+        # The administration's time: the clock stops while the proposing unit supplements.
+        days = workdays.between(d.received_on, result.event_date) - waiting_for_supplement(
+            history, result.event_date, workdays
+        )
         out.add("results_returned", dossier_id, dims)
         out.add("processing_days_median", dossier_id, dims, days)
         out.add("processing_days_p90", dossier_id, dims, days)
@@ -218,14 +237,18 @@ def _awards(ds: Dataset, out: Observed, small_max: int) -> None:
 
 
 def _communes(ds: Dataset, units: OrgUnitDirectory, out: Observed) -> None:
-    year = ds.period.end.year
-    covered = {r.proposing_unit_code for r in ds.advanced_worker_awards} | {
+    """The communes that exist at the end of the period (the 2025 ones for 2025, not the merged
+    former communes as well) without an LĐTT for the year; an award to a commune that has since
+    been merged counts for the commune that took it over."""
+    end = ds.period.end
+    awarded = {r.proposing_unit_code for r in ds.advanced_worker_awards} | {
         r.unit for r in ds.advanced_worker_awards if r.unit
     }
-    for unit in units.all():
-        active = (unit.valid_from is None or unit.valid_from.year <= year) and (
-            unit.valid_to is None or unit.valid_to.year >= year
-        )
-        if unit.kind in COMMUNE_KINDS and active and unit.code not in covered:
+    covered = set(awarded)
+    for code in awarded:
+        if code in units:
+            covered |= {u.code for u in units.successors_on(code, end)}
+    for unit in units.all(active_on=end):
+        if unit.kind in COMMUNE_KINDS and unit.code not in covered:
             out.add("communes_without_advanced_worker", unit.code, {})
             out.communes_without_advanced_worker.append({"code": unit.code, "name": capitalized(unit.display_name)})

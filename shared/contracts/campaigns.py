@@ -182,9 +182,11 @@ class CampaignCancelled(CampaignEvent):
 
 @published
 class CampaignReviewOverdue(CampaignEvent):
-    """The final review was not filed within the configured days after the end date (emitted once)."""
+    """The final review was not filed within the configured working days after the end date (emitted once)."""
 
     subject: ClassVar[str] = "tdkt.campaign.review_overdue"
     review_due_on: date
     flagged_on: date
-    review_due_days: int
+    review_due_days: int = Field(
+        description="Working days after the end date (events of earlier versions counted calendar days)"
+    )

@@ -60,7 +60,11 @@ class DossierSnapshot(BaseModel):
     emulation_year: int | None = None
     rule_set_id: str
     received_on: date
-    appointment_date: date | None = Field(None, description="None while the clock is stopped")
+    appointment_date: date | None = Field(None, description="None while the clock is stopped or the dossier incomplete")
+    counted_from: date | None = Field(
+        None, description="Working day the deadline counts from (the next one for a receipt outside working time)"
+    )
+    deciding_authority: UnitInfo | None = Field(None, description="The authority the dossier is pending at")
     feat_date: date | None = None
     late_proposal: bool = False
     days_after_feat: int | None = None
@@ -157,6 +161,31 @@ class DossierNomineeAppraised(DossierEvent):
     nominee_id: str
     passed: bool
     failures: list[str] = []
+    notes: list[str] = Field(
+        [], description="What the decision should weigh, e.g. priority to women (NĐ 152 Art. 4(6))"
+    )
+
+
+@published
+class DossierCouncilCheckRecorded(DossierEvent):
+    """The council recorded which standards no record shows it found met for one nominee."""
+
+    subject: ClassVar[str] = "tdkt.dossier.council_check_recorded"
+    nominee_id: str
+    confirmed: list[str] = []
+    not_confirmed: list[str] = []
+    meeting_date: date
+    minutes_ref: str
+
+
+@published
+class DossierPassedToSuccessor(DossierEvent):
+    """The authority the dossier was pending at ended; the unit that took over its work has it now."""
+
+    subject: ClassVar[str] = "tdkt.dossier.passed_to_successor"
+    from_authority: UnitInfo
+    to_authority: UnitInfo
+    ended_on: date = Field(description="Last day of the unit that ended")
 
 
 @published
@@ -172,6 +201,7 @@ class DossierCouncilVoteRecorded(DossierEvent):
     threshold_percent: float
     passed: bool
     meeting_date: date | None = None
+    ballot_round: int | None = Field(None, description="1 for the first ballot on the nominee; a revote has a reason")
 
 
 class ApprovalInfo(BaseModel):
@@ -182,6 +212,8 @@ class ApprovalInfo(BaseModel):
     multiplier: str | None = Field(None, description="Cash multiplier of the base salary; None where unconfirmed")
     base_salary_vnd: int
     cash_reward_vnd: int | None = None
+    multiplier_article: str = Field("", description="The article the multiplier comes from")
+    multiplier_confirmed: bool | None = Field(None, description="Whether that article's text was read")
 
 
 @published

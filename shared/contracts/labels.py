@@ -99,7 +99,7 @@ ANNULMENT_GROUNDS: dict[str, str] = {
     "c": "thẩm định, xét duyệt, đề nghị khen thưởng trái pháp luật",
     "d": "kết luận của cơ quan có thẩm quyền xác định không đủ tiêu chuẩn trong thời gian được tính khen thưởng",
 }
-"""Grounds of Art. 93, Law 06/2022/QH15 (domain rule 28), keyed by their letter."""
+"""Grounds of Art. 93, Law 06/2022/QH15 (docs/domain.md W5), keyed by their letter."""
 
 ALL_CODES: dict[str, str] = {
     **AWARD_TYPES,

@@ -54,19 +54,19 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
     try:
         wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
         assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
-        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 9  # the 2023 demo movements
+        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 15  # the movements of dispatch 147
         console = f"http://127.0.0.1:{console_port}"
         started = log.read_text(errors="replace").split("tdkt đang chạy", 1)[1].splitlines()
         assert console in started[1]  # the console's address comes first
         with httpx.Client(base_url=console, timeout=10) as browser:
             browser.post("/dang-nhap", data={"user_id": "cv.pnv", "next": "/phong-trao"})
             page = browser.get("/phong-trao")
-        assert page.status_code == 200 and "Tìm thấy 9 phong trào" in page.text
+        assert page.status_code == 200 and "Tìm thấy 15 phong trào" in page.text
 
         def reported() -> int:
             return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())
 
-        wait_until(lambda: reported() == 9, timeout=60)
+        wait_until(lambda: reported() == 15, timeout=60)
         for offset in range(4):
             assert httpx.get(f"http://127.0.0.1:{first + offset}/readyz", timeout=5).status_code == 200
     finally:

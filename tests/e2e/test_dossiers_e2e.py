@@ -28,9 +28,9 @@ SECRETARY = {"X-Actor-Id": "cc.vanphong", "X-Actor-Role": "council_secretariat",
 CHAIRMAN = {"X-Actor-Id": "ct.ubndxa", "X-Actor-Role": "chairman", "X-Actor-Unit": "XA-THANH-OAI-2025"}
 THEMATIC = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT_PLAN", "MOVEMENT_REVIEW_REPORT")
 FINAL_REVIEW = {
-    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-20", "signer": "Trưởng phòng Kinh tế"},
+    "report": {"number": "120/BC-UBND", "issued_on": "2024-01-05", "signer": "Trưởng phòng Kinh tế"},
     "summary": "Tổng kết năm 2023: 6 xã đạt chuẩn nông thôn mới nâng cao, vượt chỉ tiêu.",
-    "filed_on": "2023-12-20",
+    "filed_on": "2024-01-05",
     "results": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
 }
 
@@ -115,6 +115,14 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
     assert refused["status"] == "REFUSED"
     assert any("chưa được đăng ký với UBND" in r for r in refused["refusal_reasons"])
 
+    # Giấy khen's standard (Law Art. 75) shows in no record: the council's review confirms it first.
+    standards = accepted["required_council_checks"]["n1"]
+    check = {
+        "confirmed": [c["key"] for c in standards],
+        "meeting_date": accepted["received_on"],
+        "minutes_ref": "Biên bản họp Hội đồng Thi đua – Khen thưởng xã số 05/BB",
+    }
+    call("POST", f"{dossiers.url}/dossiers/{accepted_id}/council-checks", 200, json=check, headers=SECRETARY)
     call("POST", f"{dossiers.url}/dossiers/{accepted_id}/appraisal", 200, json={}, headers=SECRETARY)
     decision = {"approve": ["n1"], "authority": "XA-THANH-OAI-2025", "authority_level": "COMMUNE"}
     awarded = call("POST", f"{dossiers.url}/dossiers/{accepted_id}/decision", 200, json=decision, headers=CHAIRMAN)
@@ -132,7 +140,7 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
     assert payload["dossier"]["dossier_id"] == accepted_id
     assert payload["dossier"]["campaign_id"] == eligible
     assert payload["decision_number"] == "1/QĐ-UBND"
-    assert payload["approvals"][0]["cash_reward_vnd"] == 1_404_000  # 0.6 × 2,340,000 (collective Giấy khen)
+    assert payload["approvals"][0]["cash_reward_vnd"] == 1_410_000  # 0.6 × 2,340,000 = 1,404,000, rounded up
 
 
 async def _decided(js: JetStreamContext) -> list[Any]:

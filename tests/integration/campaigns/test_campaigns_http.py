@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 REVIEW = {
-    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-20", "signer": "Trưởng phòng Kinh tế"},
+    "report": {"number": "120/BC-UBND", "issued_on": "2024-01-05", "signer": "Trưởng phòng Kinh tế"},
     "summary": "Tổng kết năm 2023: 6 xã đạt chuẩn nông thôn mới nâng cao, vượt chỉ tiêu.",
-    "filed_on": "2023-12-20",
+    "filed_on": "2024-01-05",
     "results": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
     "proposed_collectives": 3,
     "proposed_individuals": 7,
@@ -136,7 +136,7 @@ def test_full_life_then_history_and_past_versions(campaigns_client: TestClient) 
     final = act(campaigns_client, campaign_id, "final-review", REVIEW, LEAD_UNIT)
     assert final.status_code == 200, final.text
     assert final.json()["eligibility"] == {"eligible": True, "reasons": []}
-    closed = act(campaigns_client, campaign_id, "close", {"closed_on": "2023-12-28"}, LEAD_UNIT)
+    closed = act(campaigns_client, campaign_id, "close", {"closed_on": "2024-01-10"}, LEAD_UNIT)
     assert closed.json()["status"] == "closed"
 
     history = campaigns_client.get(f"/campaigns/{campaign_id}/history").json()
@@ -172,7 +172,7 @@ def test_eligibility_endpoint_lists_every_reason(campaigns_client: TestClient) -
     [
         ("launch", {"launched_on": "2023-01-25"}, "not_registered"),
         ("final-review", REVIEW, "not_launched"),
-        ("close", {"closed_on": "2023-12-28"}, "final_review_missing"),
+        ("close", {"closed_on": "2024-01-10"}, "final_review_missing"),
     ],
 )
 def test_invalid_transition_is_409_with_the_reason_and_changes_nothing(

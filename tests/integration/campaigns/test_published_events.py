@@ -52,7 +52,7 @@ def every_event(app: Campaigns) -> None:
         first.id,
         report=REPORT,
         summary="Tổng kết năm 2023",
-        filed_on=date(2023, 12, 20),
+        filed_on=date(2024, 1, 5),
         results=RESULTS,
         proposed_collectives=2,
         proposed_individuals=5,
@@ -62,12 +62,12 @@ def every_event(app: Campaigns) -> None:
         first.id,
         report=REPORT,
         summary="Tổng kết năm 2023 (đính chính)",
-        filed_on=date(2023, 12, 21),
+        filed_on=date(2024, 1, 6),
         results=RESULTS,
         reason="Sửa số liệu",
         actor=LEAD,
     )
-    app.close_campaign(first.id, closed_on=date(2023, 12, 28), actor=LEAD)
+    app.close_campaign(first.id, closed_on=date(2024, 1, 10), actor=LEAD)
 
     second = app.draft(actor=LEAD, **campaign_kwargs("PT-2023-B"))
     app.cancel(second.id, reason="Gộp vào phong trào chung", cancelled_on=date(2023, 2, 1), actor=LEAD)
@@ -101,7 +101,7 @@ async def test_every_campaign_event_in_the_stream_matches_its_schema(
     assert seen == {s for s in schemas if s.startswith("tdkt.campaign.")}
     overdue = await jetstream.get_last_msg(CAMPAIGNS.name, "tdkt.campaign.review_overdue")
     body = json.loads(overdue.data)
-    assert body["review_due_on"] == "2024-01-30"
+    assert body["review_due_on"] == "2024-01-29"  # 20 working days after 31/12/2023
     assert body["campaign"]["code"] == "PT-2023-C"
     closed = json.loads((await jetstream.get_last_msg(CAMPAIGNS.name, "tdkt.campaign.closed")).data)
     assert closed["campaign"]["eligibility"] == {"eligible": True, "reasons": []}

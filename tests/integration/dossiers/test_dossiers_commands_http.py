@@ -60,7 +60,9 @@ def test_a_dossier_goes_through_every_step_to_its_returned_result(client: TestCl
         )
     )
     appraisal = ok(act(client, d, "appraisal"))
-    assert appraisal["appraisals"] == {"n1": {"passed": True, "failures": []}, "n2": {"passed": True, "failures": []}}
+    assert {k: v["passed"] for k, v in appraisal["appraisals"].items()} == {"n1": True, "n2": True}
+    assert "Ưu tiên" in appraisal["appraisals"]["n1"]["notes"][0]  # a woman: NĐ 152/2025 Art. 4(6)
+    assert appraisal["appraisals"]["n2"]["notes"] == []
     vote = ok(
         act(
             client,
@@ -201,8 +203,8 @@ INVALID: list[tuple[str, str, dict[str, Any], dict[str, str]]] = [
         "decision",
         {"approve": ["n1"], "authority": "", "authority_level": "PROVINCE"},
         {
-            "authority": "Bắt buộc nhập.",
-            "authority_level": "Giá trị không hợp lệ; chọn một trong: DISTRICT, COMMUNE, DEPARTMENT, ENTERPRISE.",
+            "authority_level": "Cấp thẩm quyền lấy theo danh mục đơn vị, không theo khai báo: Ủy ban nhân dân huyện "
+            "Thanh Oai là cấp DISTRICT (Chủ tịch UBND cấp huyện); không nhận giá trị «PROVINCE».",
         },
     ),
     (
@@ -290,9 +292,16 @@ def test_deciding_for_a_nominee_who_failed_the_vote_is_409(client: TestClient) -
 
 def test_annulment_by_another_authority_is_409(client: TestClient) -> None:
     d = awarded(client)["id"]
-    body = {"ground": "b", "act_reference": "Bản án 01/2024", "authority": "UBND-KHAC", "reason": "Giả mạo hồ sơ"}
+    body = {"ground": "b", "act_reference": "Bản án 01/2024", "authority": "XA-BICH-HOA", "reason": "Giả mạo hồ sơ"}
     response = act(client, d, "annulment", body, CHAIRMAN)
     assert response.status_code == 409 and response.json()["code"] == "not_deciding_authority"
+
+
+def test_annulment_by_an_unknown_unit_is_422(client: TestClient) -> None:
+    d = awarded(client)["id"]
+    body = {"ground": "b", "act_reference": "Bản án 01/2024", "authority": "UBND-KHAC", "reason": "Giả mạo hồ sơ"}
+    response = act(client, d, "annulment", body, CHAIRMAN)
+    assert response.status_code == 422 and "UBND-KHAC" in response.json()["errors"]["authority"]
 
 
 # --- 409: stale versions and lost races ---

@@ -147,6 +147,20 @@ def every_event(app: Dossiers) -> None:
     app.check_completeness(t.id, actor=SECRETARY, at=at(date(2024, 6, 4)))  # the campaign is unknown: it waits
     app.refuse(t.id, reasons=["Phong trào chưa đăng ký"], actor=SECRETARY, at=at(date(2024, 6, 5)))
 
+    g = app.submit(at=at(date(2024, 6, 3)), **submission(proposing_unit=UNIT, kind="YEAR_END", nominees=[collective()]))
+    app.check_completeness(g.id, actor=SECRETARY, at=at(date(2024, 6, 4)))
+    app.record_council_check(
+        g.id,
+        confirmed=["certificate_merit"],
+        meeting_date=date(2024, 6, 4),
+        minutes_ref="Biên bản 03/BB-HĐTĐKT",
+        actor=SECRETARY,
+        at=at(date(2024, 6, 4), 10),
+    )
+
+    s = app.submit(at=at(date(2025, 6, 25)), **submission(proposing_unit=UNIT))
+    app.pass_to_successor(s.id, actor=SECRETARY, at=at(date(2025, 7, 2)))  # xã Bích Hòa → xã Bình Minh
+
 
 async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequences_stay_inside(
     jetstream: JetStreamContext, tmp_path: Path
@@ -190,6 +204,10 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
     assert by_subject["tdkt.dossier.awaiting_campaign"]["campaign_id"] == "c-9"
     assert by_subject["tdkt.dossier.refused"]["reasons"] == ["Phong trào chưa đăng ký"]
     assert by_subject["tdkt.dossier.submitted"]["attachments"][0]["kind"] == "SUBMISSION_MEMO"
+    assert by_subject["tdkt.dossier.council_check_recorded"]["confirmed"] == ["certificate_merit"]
+    passed = by_subject["tdkt.dossier.passed_to_successor"]
+    assert (passed["from_authority"]["code"], passed["to_authority"]["code"]) == ("UBND-THANH-OAI", "XA-BINH-MINH-2025")
+    assert passed["dossier"]["deciding_authority"]["code"] == "XA-BINH-MINH-2025"
 
 
 async def test_the_running_service_publishes_what_it_stores(jetstream: JetStreamContext, client: TestClient) -> None:

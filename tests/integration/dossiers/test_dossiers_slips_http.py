@@ -68,10 +68,12 @@ def test_a_receipt_can_be_reprinted_after_a_supplement_with_the_new_appointment(
     d = dossier["id"]
     ok(act(client, d, "supplement-request", {"missing": ["Báo cáo thành tích"]}))
     clock.advance(days=2)  # Wednesday 05/06/2024
-    ok(act(client, d, "supplement", {"attachments": upload(client, "ACHIEVEMENT_REPORT")}, CLERK))
+    missing = upload(client, "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
+    ok(act(client, d, "supplement", {"attachments": missing}, CLERK))
     reprinted = html(client, f"/dossiers/{d}/receipt?version=3")
     assert_contains(reprinted, "Báo cáo thành tích: achievement_report.pdf", "ngày 19/06/2024")
-    assert "ngày 17/06/2024" in html(client, f"/dossiers/{d}/receipt")  # the original receipt
+    # The original receipt of an incomplete dossier promises no date: the deadline runs from completeness.
+    assert "ngày hẹn trả kết quả được tính từ khi hồ sơ được bổ sung đầy đủ" in html(client, f"/dossiers/{d}/receipt")
 
 
 def test_the_supplement_request_slip_lists_what_is_missing_and_why(client: TestClient) -> None:

@@ -51,7 +51,7 @@ class CampaignsService:
             campaign.id,
             report=REPORT,
             summary="Tổng kết phong trào",
-            filed_on=date(2023, 12, 20),
+            filed_on=date(2024, 1, 5),  # after the end date
             results=RESULTS,
             actor=LEAD,
         )
@@ -149,6 +149,7 @@ async def test_dossiers_waiting_for_their_campaign_move_on_when_its_events_arriv
             "eligible": True,
             "eligibility_reasons": [],
             "version": 4,
+            "launching_level": "district",
         }
     )
 

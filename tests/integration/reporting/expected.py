@@ -209,9 +209,23 @@ class Truth:
                     add("cash_recovered_vnd", e.event_id, dims, e.amount_recovered_vnd)
             if results and inside(min(results)):
                 result = min(results)
+                # Working days after receipt up to the result, not counting the days from a
+                # supplement request up to the supplement (or the result, if none came).
+                waiting: set[date] = set()
+                asked: date | None = None
+                for e in history:
+                    if isinstance(e, dc.DossierSupplementRequested) and asked is None:
+                        asked = local_date(e.occurred_at)
+                    elif isinstance(e, dc.DossierSupplemented) and asked is not None:
+                        came = min(local_date(e.occurred_at), result)
+                        waiting |= {asked + timedelta(days=i) for i in range(1, (came - asked).days + 1)}
+                        asked = None
+                if asked is not None:
+                    waiting |= {asked + timedelta(days=i) for i in range(1, (result - asked).days + 1)}
                 days = sum(
-                    self.calendar.is_working_day(d.received_on + timedelta(days=i))
+                    self.calendar.is_working_day(day)
                     for i in range(1, (result - d.received_on).days + 1)
+                    if (day := d.received_on + timedelta(days=i)) not in waiting
                 )
                 add("results_returned", did, dims)
                 add("processing_days_median", did, dims, days)
@@ -238,11 +252,12 @@ class Truth:
                         unit = next(n.unit for n in d.nominees if n.nominee_id == a.nominee_id)
                         if unit:
                             covered.add(unit)
+        for code in list(covered):  # an award to a merged commune counts for its successor
+            if code in self.units:
+                covered |= {u.code for u in self.units.successors_on(code, end)}
         for unit in self.units.all():
-            active = (unit.valid_from is None or unit.valid_from.year <= year) and (
-                unit.valid_to is None or unit.valid_to.year >= year
-            )
-            if unit.kind in ("commune", "township") and active and unit.code not in covered:
+            exists_at_end = unit.is_active_on(end)
+            if unit.kind in ("commune", "township", "ward") and exists_at_end and unit.code not in covered:
                 add("communes_without_advanced_worker", unit.code, {})
         return out
 

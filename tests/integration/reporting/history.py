@@ -40,7 +40,7 @@ COMMUNES = [
     ("TT-KIM-BAI", "Thị trấn Kim Bài"),
     ("XA-BICH-HOA", "Xã Bích Hòa"),
     ("XA-BINH-MINH", "Xã Bình Minh"),
-    ("XA-CAO-DUONG", "Xã Cao Dương"),
+    ("XA-CAO-XUAN-DUONG", "Xã Cao Xuân Dương"),
     ("XA-CAO-VIEN", "Xã Cao Viên"),
     ("XA-DAN-HOA", "Xã Dân Hòa"),
     ("XA-DO-DONG", "Xã Đỗ Động"),
@@ -56,7 +56,7 @@ COMMUNES = [
     ("XA-THANH-THUY", "Xã Thanh Thùy"),
     ("XA-THANH-VAN", "Xã Thanh Văn"),
 ]
-SILENT_COMMUNES = {"XA-CU-KHE", "XA-MY-HUNG", "XA-XUAN-DUONG"}  # in the directory, never propose
+SILENT_COMMUNES = {"XA-CU-KHE", "XA-MY-HUNG"}  # in the directory, never propose
 SECRETARIAT = ActorInfo(id="cv.pnv", role="council_secretariat", unit="PNV")
 CALENDAR = WorkingCalendar.from_file()
 

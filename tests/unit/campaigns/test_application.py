@@ -168,7 +168,7 @@ def test_state_as_dict_is_json_ready() -> None:
     json.dumps(view)
     assert view["status"] == "launched" and view["status_label"] == "đã phát động"
     assert view["targets"][0]["target_value"] == "5"
-    assert view["review_due_on"] == "2024-01-10"
+    assert view["review_due_on"] == "2024-01-15"  # 10 working days after 31/12/2023
     assert view["registration"] == {"number": "05/ĐK-PNV", "registered_on": "2023-01-18"}
 
 
@@ -176,10 +176,10 @@ def test_overdue_sweep_flags_each_campaign_once() -> None:
     app = campaign_app(review_due_days=15)
     campaign = launched(app)
     app.draft(**{**NTM, "code": "PT-2023-KHAC"})
-    assert app.flag_overdue_reviews(on=date(2024, 1, 15)) == []
-    assert app.flag_overdue_reviews(on=date(2024, 1, 16)) == [campaign.id]
-    assert app.flag_overdue_reviews(on=date(2024, 1, 17)) == []
-    assert app.flag_review_overdue(campaign.id, on=date(2024, 1, 18)).version == 4
+    assert app.flag_overdue_reviews(on=date(2024, 1, 22)) == []  # 15 working days after 31/12/2023
+    assert app.flag_overdue_reviews(on=date(2024, 1, 23)) == [campaign.id]
+    assert app.flag_overdue_reviews(on=date(2024, 1, 24)) == []
+    assert app.flag_review_overdue(campaign.id, on=date(2024, 1, 25)).version == 4
     flagged = app.notification_log.select(
         start=1, limit=100, topics=["services.campaigns.domain:Campaign.ReviewOverdueFlagged"]
     )
@@ -196,9 +196,9 @@ def test_search_by_lead_unit_kind_status_year_and_text() -> None:
 
     assert len(codes()) == len(CAMPAIGNS)
     assert codes(lead_unit_id="pnv") == ["PT-2023-NTVT", "PT-2023-CCHC"]
-    assert codes(kind="periodic") == ["PT-2023-DTHT"]
+    assert codes(kind="periodic") == ["PT-2022-TCTC"]
     assert codes(status="closed") == ["PT-2023-NTVT"]
-    assert codes(year=2024) == []
+    assert codes(year=2024) == ["PT-2022-TCTC"]  # 2022–2025
     assert len(codes(year=2023)) == len(CAMPAIGNS)
     assert codes(text="nong thon moi") == ["PT-2023-NTM", "PT-2023-DSVH"]  # DSVH mentions it in its requirements
     assert codes(text="chung suc nong thon moi") == ["PT-2023-NTM"]
@@ -212,7 +212,8 @@ def test_demo_data_reaches_every_state_it_intends() -> None:
         getattr(app, command.method)(**command.kwargs)
     status = {c.code: c.status for c in app.search()}
     assert status["PT-2023-NTVT"] == CampaignStatus.CLOSED
-    assert status["PT-2023-RLTT"] == CampaignStatus.DRAFT
+    assert status["PT-2023-HTS"] == CampaignStatus.DRAFT
+    assert status["PT-2023-SKTD"] == CampaignStatus.REGISTERED
     assert status["PT-2023-ANTQ"] == status["PT-2023-QT"] == CampaignStatus.LAUNCHED
     assert app.get_by_code("PT-2023-ANTQ").lead_unit_id == "CAH"
     assert app.get_by_code("PT-2023-QT").lead_unit_id == "BCHQS"

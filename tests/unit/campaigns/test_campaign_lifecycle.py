@@ -517,34 +517,35 @@ def test_cancelled_campaign_refuses_every_change() -> None:
 # --------------------------------------------------------------------------- review deadline
 
 
-def test_review_due_date_counts_days_after_the_end_date() -> None:
-    assert review_due_date(date(2023, 12, 31)) == date(2024, 1, 30)
-    assert review_due_date(date(2023, 12, 31), review_due_days=10) == date(2024, 1, 10)
+def test_review_due_date_counts_working_days_after_the_end_date() -> None:
+    # 1/1/2024 is a holiday: 20 working days from 2/1 end on 29/1; 10 on 15/1.
+    assert review_due_date(date(2023, 12, 31)) == date(2024, 1, 29)
+    assert review_due_date(date(2023, 12, 31), review_due_days=10) == date(2024, 1, 15)
 
 
 def test_overdue_only_after_the_due_date_while_launched_without_final_review() -> None:
     campaign = given_launched()
-    assert not is_review_overdue(campaign, date(2024, 1, 30))
-    assert is_review_overdue(campaign, date(2024, 1, 31))
-    assert is_review_overdue(campaign, date(2024, 1, 11), review_due_days=10)
+    assert not is_review_overdue(campaign, date(2024, 1, 29))
+    assert is_review_overdue(campaign, date(2024, 1, 30))
+    assert is_review_overdue(campaign, date(2024, 1, 16), review_due_days=10)
     assert not is_review_overdue(given_final_reviewed(), date(2024, 6, 1))
     assert not is_review_overdue(given_registered(), date(2024, 6, 1))
 
 
 def test_review_overdue_flagged_once() -> None:
     campaign = given_launched()
-    assert campaign.flag_review_overdue(on=date(2024, 2, 1), review_due_days=30, actor=SYSTEM) is True
+    assert campaign.flag_review_overdue(on=date(2024, 2, 1), review_due_days=20, actor=SYSTEM) is True
     [flagged] = then_events(campaign)
     assert isinstance(flagged, Campaign.ReviewOverdueFlagged)
-    assert (flagged.due_on, flagged.flagged_on, flagged.review_due_days) == (date(2024, 1, 30), date(2024, 2, 1), 30)
-    assert campaign.flag_review_overdue(on=date(2024, 2, 2), review_due_days=30, actor=SYSTEM) is False
+    assert (flagged.due_on, flagged.flagged_on, flagged.review_due_days) == (date(2024, 1, 29), date(2024, 2, 1), 20)
+    assert campaign.flag_review_overdue(on=date(2024, 2, 2), review_due_days=20, actor=SYSTEM) is False
     assert then_events(campaign) == []
 
 
 def test_review_overdue_flag_refused_when_not_overdue() -> None:
     then_refused(
         "review_not_overdue",
-        lambda: given_launched().flag_review_overdue(on=date(2024, 1, 30), review_due_days=30, actor=SYSTEM),
+        lambda: given_launched().flag_review_overdue(on=date(2024, 1, 29), review_due_days=20, actor=SYSTEM),
     )
 
 

@@ -10,23 +10,37 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from services.dossiers.application import default_calendar, default_rule_book
+from services.dossiers.application import deciding_authority, default_calendar, default_rule_book, default_units
 from services.dossiers.domain import Dossier
+from services.dossiers.model import DecidingAuthority
 from services.dossiers.rules import RuleBook, RuleSet
 from shared.actor import Actor
-from shared.workdays import VIETNAM_TZ, WorkingCalendar
+from shared.workdays import VIETNAM_TZ, WorkingCalendar, local_date
 
 CLERK = Actor("clerk-01", "desk_clerk", "BPMC-THANH-OAI")
 SECRETARY = Actor("nv-01", "secretariat", "PHONG-NOI-VU")
 UNIT_OFFICER = Actor("gv-01", "unit_officer", "THCS-KIM-BAI")
 AUTHORITY = "UBND-THANH-OAI"
+COMMUNE_2025 = "XA-THANH-OAI-2025"
 CHAIRMAN = Actor("ct-01", "chairman", AUTHORITY)
 
 RULE_SET_IDS = ("2023-nd91", "2024-nd98", "2025-nd152")
 RECEIPT_DAY = {"2023-nd91": date(2023, 6, 1), "2024-nd98": date(2024, 6, 3), "2025-nd152": date(2025, 9, 3)}
 """A working day inside each rule set's period."""
 LEVEL = {"2023-nd91": "DISTRICT", "2024-nd98": "DISTRICT", "2025-nd152": "COMMUNE"}
-"""The local level that decides annual titles under each rule set (rules 11–12)."""
+"""The local level that decides annual titles under each rule set (Law Art. 80; NĐ 129/2025 Art. 59)."""
+DECIDER = {"2023-nd91": AUTHORITY, "2024-nd98": AUTHORITY, "2025-nd152": COMMUNE_2025}
+"""The unit of that level in the packaged org-unit data, in each rule set's period."""
+
+
+def signer(code: str) -> DecidingAuthority:
+    """A unit as the org-unit data describes it as a signer."""
+    return deciding_authority(default_units(), code)
+
+
+def powers_on(moment: datetime) -> RuleSet:
+    """The rule set in force on that day: who may sign what."""
+    return book().for_date(local_date(moment))
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -131,7 +145,7 @@ def given_received(rule_set_id: str = "2024-nd98", *, when: datetime | None = No
         calendar=calendar(),
         receipt_number="000001/TEST/TN",
         at=moment,
-        **submission(**overrides),
+        **submission(**{"deciding_authority": DECIDER[rule_set_id], **overrides}),
     )
     dossier.collect_events()
     return dossier
@@ -144,11 +158,31 @@ def given_in_appraisal(rule_set_id: str = "2024-nd98", **overrides: Any) -> Doss
     return dossier
 
 
-def given_appraised(rule_set_id: str = "2024-nd98", *, votes_for: int | None = 9, **overrides: Any) -> Dossier:
-    """Appraised, and (when `votes_for` is given) voted on by a 10-member council for every
-    nominee whose award needs a vote."""
+def record_all_council_checks(dossier: Dossier, rule_set_id: str) -> None:
+    """The council confirms, for each nominee, every standard only it can judge."""
+    r = rules(rule_set_id)
+    for nominee_id, checks in dossier.required_council_checks(r).items():
+        dossier.record_council_check(
+            rules=r,
+            nominee_ids=[nominee_id],
+            confirmed=[c["key"] for c in checks],
+            meeting_date=local_date(dossier.last_at),
+            minutes_ref="Biên bản họp Hội đồng số 01/BB-HĐTĐKT",
+            actor=SECRETARY,
+            at=next_moment(dossier),
+        )
+
+
+def given_appraised(
+    rule_set_id: str = "2024-nd98", *, votes_for: int | None = 9, council_checks: bool = True, **overrides: Any
+) -> Dossier:
+    """Appraised (after the council confirmed the standards only it can judge, unless
+    `council_checks` is False), and (when `votes_for` is given) voted on by a 10-member council
+    for every nominee whose award needs a vote."""
     dossier = given_in_appraisal(rule_set_id, **overrides)
     r = rules(rule_set_id)
+    if council_checks:
+        record_all_council_checks(dossier, rule_set_id)
     dossier.appraise(rules=r, actor=SECRETARY, at=next_moment(dossier))
     if votes_for is not None:
         for n in dossier.nominees:
@@ -169,15 +203,16 @@ def given_appraised(rule_set_id: str = "2024-nd98", *, votes_for: int | None = 9
 
 def given_awarded(rule_set_id: str = "2024-nd98", **overrides: Any) -> Dossier:
     dossier = given_appraised(rule_set_id, **overrides)
+    moment = next_moment(dossier)
     dossier.decide_award(
         rules=rules(rule_set_id),
+        powers=powers_on(moment),
+        authority=signer(DECIDER[rule_set_id]),
         base_salary_vnd=2_340_000,
         number=1,
         approve=list(dossier.nominee_ids),
-        authority=AUTHORITY,
-        authority_level=LEVEL[rule_set_id],
         actor=CHAIRMAN,
-        at=next_moment(dossier),
+        at=moment,
     )
     dossier.collect_events()
     return dossier

@@ -21,7 +21,9 @@ from .helpers import (
     given_in_appraisal,
     given_received,
     next_moment,
+    powers_on,
     rules,
+    signer,
     then_events,
 )
 
@@ -133,14 +135,16 @@ def test_a_withdrawal_needs_a_reason():
 
 
 def annul(dossier, **overrides):
+    moment = overrides.pop("at", None) or next_moment(dossier)
     kwargs = {
         "rules": R,
+        "powers": powers_on(moment),
         "number": 40,
         "ground": "b",
         "act_reference": "Kết luận thanh tra số 05/KL-TTr",
-        "authority": AUTHORITY,
+        "authority": signer(AUTHORITY),
         "actor": SECRETARY,
-        "at": next_moment(dossier),
+        "at": moment,
         "reason": "Hồ sơ kê khai không trung thực",
     }
     kwargs.update(overrides)
@@ -165,11 +169,20 @@ def test_annulling_some_awardees_keeps_the_others():
 
 
 def test_only_the_authority_that_decided_may_annul():
+    """Law Art. 93: the authority that decided annuls (or, once it ended, its successor)."""
     dossier = given_awarded()
     with pytest.raises(DossierError) as raised:
-        annul(dossier, authority="UBND-HA-DONG")
+        annul(dossier, authority=signer("XA-BICH-HOA"))
     assert raised.value.code == "not_deciding_authority"
     then_events(dossier)
+
+
+def test_the_successor_annuls_once_the_deciding_authority_has_ended():
+    """Law Art. 93 with NĐ 129/2025 Art. 59: XA-BINH-MINH-2025 succeeds the district."""
+    dossier = given_awarded()
+    annul(dossier, authority=signer("XA-BINH-MINH-2025"), at=at(date(2025, 8, 1)))
+    (event,) = then_events(dossier, "AwardAnnulled")
+    assert event.authority == "XA-BINH-MINH-2025" and event.decision_number == "40/QĐ-UBND"
 
 
 @pytest.mark.parametrize(("field", "value"), [("ground", "e"), ("act_reference", ""), ("reason", "")])
@@ -213,7 +226,7 @@ def test_more_money_than_was_paid_cannot_be_recovered():
         dossier.record_recovery(
             nominee_ids=["n1"],
             artefacts_returned=[],
-            amount_recovered_vnd=702_001,
+            amount_recovered_vnd=710_001,  # paid: 710,000 (702,000 rounded up)
             actor=SECRETARY,
             at=next_moment(dossier),
         )

@@ -17,6 +17,7 @@ from .helpers import (
     CHAIRMAN,
     CLERK,
     SECRETARY,
+    THEMATIC,
     at,
     attachments,
     collective,
@@ -48,9 +49,7 @@ def decided(app: Dossiers, day: date = date(2024, 6, 3), authority: str = AUTHOR
     dossier = received(app, day)
     through_appraisal(app, dossier.id, day + timedelta(days=1))
     moment = at(decided_on or day + timedelta(days=2))
-    return app.decide_award(
-        dossier.id, approve=["n1", "n2"], authority=authority, authority_level="DISTRICT", actor=CHAIRMAN, at=moment
-    )
+    return app.decide_award(dossier.id, approve=["n1", "n2"], authority=authority, actor=CHAIRMAN, at=moment)
 
 
 # --- use cases end to end ---
@@ -70,7 +69,7 @@ def test_a_dossier_goes_from_receipt_to_returned_result(app):
     final = app.return_result(dossier.id, actor=CLERK, at=at(date(2024, 6, 12)))
     assert final.status is DossierStatus.RESULT_RETURNED
     assert final.decision.number == "1/QĐ-UBND"
-    assert [a.cash_reward_vnd for a in final.decision.approvals] == [540_000, 1_800_000]  # June 2024
+    assert [a.cash_reward_vnd for a in final.decision.approvals] == [540_000, 1_800_000]  # June 2024, already round
 
 
 def test_receipt_numbers_follow_each_other_within_a_year_and_restart_each_year(app):
@@ -81,10 +80,13 @@ def test_receipt_numbers_follow_each_other_within_a_year_and_restart_each_year(a
 
 
 def test_decision_numbers_are_per_authority_and_per_year(app):
+    commune = received(app, date(2024, 6, 3), nominees=[individual()], deciding_authority="XA-BICH-HOA")
+    app.check_completeness(commune.id, actor=SECRETARY, at=at(date(2024, 6, 4)))
+    app.appraise(commune.id, actor=SECRETARY, at=at(date(2024, 6, 4), 10))
     numbers = [
         decided(app, date(2024, 6, 3)).decision.number,
         decided(app, date(2024, 6, 3)).decision.number,
-        decided(app, date(2024, 6, 3), authority="UBND-CHUONG-MY").decision.number,
+        app.decide_award(commune.id, approve=["n1"], actor=CHAIRMAN, at=at(date(2024, 6, 5))).decision.number,
         decided(app, date(2024, 12, 20), decided_on=date(2025, 1, 3)).decision.number,
     ]
     assert numbers == ["1/QĐ-UBND", "2/QĐ-UBND", "1/QĐ-UBND", "1/QĐ-UBND"]
@@ -128,6 +130,8 @@ def test_the_cash_reward_uses_the_base_salary_on_the_decision_date(app):
 
 
 def test_a_dossier_keeps_the_rule_set_of_its_receipt_date(app):
+    """The receipt date keeps the criteria (NĐ 98); the decision date gives the power (NĐ 129/2025
+    Art. 59: from 1/7/2025 the commune chairman signs what the district chairman did)."""
     dossier = received(app, date(2025, 6, 30))  # NĐ 98, the district still exists
     app.check_completeness(dossier.id, actor=SECRETARY, at=at(date(2025, 7, 2)))
     dossier = app.appraise(dossier.id, actor=SECRETARY, at=at(date(2025, 7, 2), 10))
@@ -145,12 +149,12 @@ def test_a_dossier_keeps_the_rule_set_of_its_receipt_date(app):
     decided_ = app.decide_award(
         dossier.id,
         approve=["n1", "n2"],
-        authority=AUTHORITY,
-        authority_level="DISTRICT",
+        authority="XA-THANH-OAI-2025",
         actor=CHAIRMAN,
         at=at(date(2025, 7, 4)),
     )
-    assert decided_.decision.authority_level.value == "DISTRICT"
+    assert decided_.rule_set_id == "2024-nd98"
+    assert (decided_.decision.authority, decided_.decision.authority_level.value) == ("XA-THANH-OAI-2025", "COMMUNE")
 
 
 def test_a_dossier_received_before_any_rule_set_is_invalid(app):
@@ -294,7 +298,9 @@ def several(app):
         kind="THEMATIC",
         campaign_id="c-7",
         nominees=[collective(name="Hội Nông dân xã")],
+        attachments=attachments(*THEMATIC),
         emulation_year=2025,
+        deciding_authority="XA-THANH-OAI-2025",
     )
     app.check_completeness(b.id, actor=SECRETARY, at=at(date(2024, 6, 4)))  # asks for documents: clock stops
     return a, b, c

@@ -1,5 +1,5 @@
-"""Appraisal (thẩm định): each criterion of each rule set, the principles of rule 3, concurrence
-opinions and the officer's objections. One `NomineeAppraised` per nominee."""
+"""Appraisal (thẩm định): each criterion of each rule set, the principles of NĐ 152/2025 Art. 4,
+concurrence opinions and the officer's objections. One `NomineeAppraised` per nominee."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def appraise_one(rule_set_id: str, nominee: dict):
     return event
 
 
-# --- Lao động tiên tiến: rating "good" or better (rule 5) ---
+# --- Lao động tiên tiến: rating "good" or better (Law Art. 24.1) ---
 
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
@@ -58,7 +58,7 @@ def test_advanced_worker_refused_without_a_rating(rule_set_id):
     assert not event.passed and "Chưa có kết quả đánh giá" in event.failures[0]
 
 
-# --- Chiến sĩ thi đua cơ sở: LĐTT standard plus (excellent OR initiative) (rule 6) ---
+# --- Chiến sĩ thi đua cơ sở: LĐTT standard plus one alternative (Law Art. 23) ---
 
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
@@ -92,21 +92,28 @@ def test_grassroots_fighter_refused_below_the_advanced_worker_standard_even_with
     assert event.failures[0].startswith("Chưa đạt tiêu chuẩn 'Lao động tiên tiến': ")
 
 
-def test_grassroots_fighter_needed_an_initiative_before_the_2022_law():
+def test_grassroots_fighter_needed_an_initiative_work_or_feat_before_the_2022_law():
+    """NĐ 91/2017 Art. 9.3(b): no excellent-rating alternative."""
     event = appraise_one("2023-nd91", fighter(performance_rating="EXCELLENT", initiatives=[]))
     assert not event.passed
-    assert event.failures == ["Chưa có đủ 1 sáng kiến được cấp có thẩm quyền công nhận."]
-
-
-def test_the_either_or_failure_names_both_alternatives():
-    event = appraise_one("2024-nd98", fighter(performance_rating="GOOD", initiatives=[]))
     assert event.failures == [
-        "Chưa đáp ứng một trong các điều kiện: Kết quả đánh giá 'Hoàn thành tốt nhiệm vụ' chưa đạt mức "
-        "'Hoàn thành xuất sắc nhiệm vụ' trở lên. hoặc Chưa có đủ 1 sáng kiến được cấp có thẩm quyền công nhận."
+        "Chưa đáp ứng một trong các điều kiện: Chưa có đủ 1 sáng kiến được cơ quan, đơn vị công nhận. hoặc Chưa có "
+        "đủ 1 đề tài, đề án, công trình khoa học đã được nghiệm thu. hoặc Chưa có thành tích mưu trí, sáng tạo trong "
+        "chiến đấu, phục vụ chiến đấu được công nhận."
     ]
 
 
-# --- principles (rule 3) ---
+def test_the_either_or_failure_names_every_alternative():
+    event = appraise_one("2024-nd98", fighter(performance_rating="GOOD", initiatives=[]))
+    assert event.failures == [
+        "Chưa đáp ứng một trong các điều kiện: Kết quả đánh giá 'Hoàn thành tốt nhiệm vụ' chưa đạt mức "
+        "'Hoàn thành xuất sắc nhiệm vụ' trở lên. hoặc Chưa có đủ 1 sáng kiến được cơ quan, đơn vị công nhận. hoặc "
+        "Chưa có đủ 1 đề tài, đề án, công trình khoa học đã được nghiệm thu. hoặc Chưa có thành tích mưu trí, sáng "
+        "tạo trong chiến đấu, phục vụ chiến đấu được công nhận."
+    ]
+
+
+# --- principles (NĐ 152/2025 Art. 4) ---
 
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
@@ -114,13 +121,21 @@ def test_no_award_while_the_nominee_is_under_discipline_or_inspection(rule_set_i
     event = appraise_one(rule_set_id, individual(under_discipline_or_inspection=True))
     assert not event.passed
     assert (
-        "kỷ luật" in event.failures[0] and rules(rule_set_id).principles.hold_blocks_award.citation in event.failures[0]
+        "kỷ luật" in event.failures[0] and rules(rule_set_id).principles.hold_blocks_award.article in event.failures[0]
     )
 
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
 def test_an_ad_hoc_award_cannot_ground_a_higher_award(rule_set_id):
-    cited = [{"award": "CERTIFICATE_OF_MERIT", "award_type": "AD_HOC", "year": 2022, "decision_ref": "15/QĐ-UBND"}]
+    cited = [
+        {
+            "award": "CERTIFICATE_OF_MERIT",
+            "award_type": "AD_HOC",
+            "year": 2022,
+            "decision_ref": "15/QĐ-UBND",
+            "as_basis": True,
+        }
+    ]
     event = appraise_one(rule_set_id, individual(cited_awards=cited))
     assert not event.passed
     assert "Khen thưởng đột xuất 'Giấy khen' (15/QĐ-UBND) không được dùng làm căn cứ" in event.failures[0]
@@ -128,14 +143,16 @@ def test_an_ad_hoc_award_cannot_ground_a_higher_award(rule_set_id):
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
 def test_a_thematic_award_cannot_ground_a_higher_award(rule_set_id):
-    cited = [{"award": "CERTIFICATE_OF_MERIT", "award_type": "MOVEMENT", "thematic": True, "year": 2022}]
+    cited = [
+        {"award": "CERTIFICATE_OF_MERIT", "award_type": "MOVEMENT", "thematic": True, "year": 2022, "as_basis": True}
+    ]
     event = appraise_one(rule_set_id, individual(cited_awards=cited))
     assert not event.passed and "theo chuyên đề" in event.failures[0]
 
 
 @pytest.mark.parametrize("rule_set_id", RULE_SET_IDS)
 def test_a_regular_movement_award_may_ground_a_higher_award(rule_set_id):
-    cited = [{"award": "ADVANCED_WORKER", "award_type": "MOVEMENT", "year": 2022}]
+    cited = [{"award": "ADVANCED_WORKER", "award_type": "MOVEMENT", "year": 2022, "as_basis": True}]
     assert appraise_one(rule_set_id, individual(cited_awards=cited)).passed
 
 
@@ -159,26 +176,36 @@ def nominee():
     return n
 
 
+CHECKED = frozenset({"certificate_merit"})
+"""The council confirmed the Giấy khen standard (Law Art. 75), so only the concurrence decides."""
+
+
 def test_a_required_concurrence_that_is_missing_fails_the_nominee():
-    finding = appraise_nominee(nominee(), with_concurrence(), concurrence_departments=[TAX])
+    finding = appraise_nominee(nominee(), with_concurrence(), council_checks=CHECKED, concurrence_departments=[TAX])
     assert finding.failures == (f"Chưa có ý kiến hiệp y của {TAX}.",)
 
 
 def test_a_dissenting_concurrence_fails_the_nominee():
     opinion = Concurrence(TAX, agrees=False, opinion="Còn nợ thuế năm 2023")
-    finding = appraise_nominee(nominee(), with_concurrence(), concurrence_departments=[TAX], concurrences=[opinion])
+    finding = appraise_nominee(
+        nominee(), with_concurrence(), council_checks=CHECKED, concurrence_departments=[TAX], concurrences=[opinion]
+    )
     assert finding.failures == (f"{TAX} không thống nhất (hiệp y): Còn nợ thuế năm 2023",)
 
 
 def test_an_agreeing_concurrence_lets_the_nominee_pass():
     opinion = Concurrence(TAX, agrees=True, opinion="", nominee_ids=("n1",))
-    finding = appraise_nominee(nominee(), with_concurrence(), concurrence_departments=[TAX], concurrences=[opinion])
+    finding = appraise_nominee(
+        nominee(), with_concurrence(), council_checks=CHECKED, concurrence_departments=[TAX], concurrences=[opinion]
+    )
     assert finding.passed
 
 
 def test_a_concurrence_about_another_nominee_does_not_count():
     opinion = Concurrence(TAX, agrees=True, opinion="", nominee_ids=("n2",))
-    finding = appraise_nominee(nominee(), with_concurrence(), concurrence_departments=[TAX], concurrences=[opinion])
+    finding = appraise_nominee(
+        nominee(), with_concurrence(), council_checks=CHECKED, concurrence_departments=[TAX], concurrences=[opinion]
+    )
     assert not finding.passed
 
 

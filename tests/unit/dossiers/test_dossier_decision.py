@@ -1,5 +1,5 @@
 """Award decision: only nominees who passed appraisal (and the vote where required), by a
-competent level, within quotas; cash reward = multiplier × base salary."""
+competent level, within quotas; cash reward = multiplier × base salary, rounded up."""
 
 from __future__ import annotations
 
@@ -14,28 +14,34 @@ from services.dossiers.rules import DisclosureRule
 from .helpers import (
     AUTHORITY,
     CHAIRMAN,
+    COMMUNE_2025,
+    DECIDER,
     LEVEL,
     SECRETARY,
+    at,
     fighter,
     given_appraised,
     given_in_appraisal,
     individual,
     next_moment,
+    powers_on,
     rules,
+    signer,
     then_events,
 )
 
 
 def decide(dossier, rule_set_id="2024-nd98", *, approve=("n1", "n2"), rules_=None, **overrides):
+    moment = overrides.pop("at", None) or next_moment(dossier)
     kwargs = {
         "rules": rules_ or rules(rule_set_id),
+        "powers": powers_on(moment),
         "base_salary_vnd": 2_340_000,
         "number": 12,
         "approve": list(approve),
-        "authority": AUTHORITY,
-        "authority_level": LEVEL[rule_set_id],
+        "authority": signer(DECIDER[rule_set_id]),
         "actor": CHAIRMAN,
-        "at": next_moment(dossier),
+        "at": moment,
     }
     kwargs.update(overrides)
     return dossier.decide_award(**kwargs)
@@ -47,13 +53,14 @@ def test_an_award_decision_is_numbered_and_computes_the_cash_rewards(rule_set_id
     decide(dossier, rule_set_id, approve=[f"n{i}" for i in range(1, 9)], reason="Theo đề nghị của Hội đồng")
     (event,) = then_events(dossier, "AwardDecided")
     assert event.decision_number == "12/QĐ-UBND"
-    assert event.authority == AUTHORITY and event.authority_level == LEVEL[rule_set_id]
-    assert event.approvals[0] == {
+    assert event.authority == DECIDER[rule_set_id] and event.authority_level == LEVEL[rule_set_id]
+    assert {k: v for k, v in event.approvals[0].items() if k != "multiplier_article"} == {
         "nominee_id": "n1",
         "award": "ADVANCED_WORKER",
         "multiplier": "0.3",
         "base_salary_vnd": 2_340_000,
-        "cash_reward_vnd": 702_000,
+        "cash_reward_vnd": 710_000,  # 702,000 rounded up to tens of thousands
+        "multiplier_confirmed": True,
     }
     assert event.approvals[-1]["cash_reward_vnd"] == 2_340_000
     assert dossier.status is DossierStatus.AWARDED
@@ -63,7 +70,9 @@ def test_an_award_form_with_an_unconfirmed_amount_has_no_cash_figure():
     dossier = given_appraised(kind="YEAR_END", nominees=[individual(award="CERTIFICATE_OF_MERIT")])
     decide(dossier, approve=["n1"])
     (event,) = then_events(dossier, "AwardDecided")
-    assert event.approvals[0]["multiplier"] is None and event.approvals[0]["cash_reward_vnd"] is None
+    approval = event.approvals[0]
+    assert approval["multiplier"] is None and approval["cash_reward_vnd"] is None
+    assert approval["multiplier_confirmed"] is False
 
 
 def test_a_nominee_who_failed_appraisal_cannot_be_awarded():
@@ -115,23 +124,25 @@ def test_a_nominee_who_passed_but_is_not_awarded_needs_a_reason():
 
 
 def test_the_commune_cannot_give_grassroots_fighter_under_decree_98():
-    dossier = given_appraised("2024-nd98")
+    """Law Art. 80.3 (before 1/7/2025)."""
+    dossier = given_appraised("2024-nd98", deciding_authority="XA-KIM-AN")
     with pytest.raises(DossierError, match="không thuộc thẩm quyền của cấp COMMUNE"):
-        decide(dossier, authority_level="COMMUNE")
+        decide(dossier, authority=signer("XA-KIM-AN"))
     then_events(dossier)
 
 
 def test_the_district_no_longer_decides_under_decree_152():
-    dossier = given_appraised("2025-nd152")
-    with pytest.raises(DossierValidationError) as raised:
-        decide(dossier, "2025-nd152", authority_level="DISTRICT")
-    assert "authority_level" in raised.value.field_errors
+    """NĐ 129/2025 Art. 59: no district chairman after 30/6/2025."""
+    dossier = given_appraised("2024-nd98", when=at(date(2025, 6, 30)))
+    with pytest.raises(DossierError) as raised:
+        decide(dossier, authority=signer(AUTHORITY), at=at(date(2025, 7, 1)))
+    assert raised.value.code == "authority_not_in_office"
     then_events(dossier)
 
 
 def test_the_commune_gives_grassroots_fighter_under_decree_152():
     dossier = given_appraised("2025-nd152")
-    decide(dossier, "2025-nd152", authority_level="COMMUNE")
+    decide(dossier, "2025-nd152", authority=signer(COMMUNE_2025))
     then_events(dossier, "AwardDecided")
 
 
@@ -157,7 +168,8 @@ def test_no_quota_after_2023(rule_set_id):
 
 
 def test_where_the_rule_set_asks_for_it_nominees_are_disclosed_before_the_decision():
-    strict = rules("2024-nd98").model_copy(update={"public_disclosure": DisclosureRule(required_before_decision=True)})
+    disclosure = DisclosureRule(required_before_decision=True, article="khoản 5 Điều 84 Luật", confirmed=False)
+    strict = rules("2024-nd98").model_copy(update={"public_disclosure": disclosure})
     dossier = given_appraised()
     with pytest.raises(DossierError, match="chưa công khai"):
         decide(dossier, rules_=strict)
@@ -189,13 +201,14 @@ def test_a_decision_date_cannot_precede_the_receipt():
 
 def test_rejecting_all_nominees_is_an_unnumbered_notice_with_reasons():
     dossier = given_appraised(votes_for=7)
+    moment = next_moment(dossier)
     dossier.reject_award(
         rules=rules("2024-nd98"),
+        powers=powers_on(moment),
         reasons=["Thành tích chưa tiêu biểu"],
-        authority=AUTHORITY,
-        authority_level="DISTRICT",
+        authority=signer(AUTHORITY),
         actor=CHAIRMAN,
-        at=next_moment(dossier),
+        at=moment,
     )
     (event,) = then_events(dossier, "AwardRejected")
     assert event.rejections["n1"] == ["Thành tích chưa tiêu biểu"]

@@ -16,13 +16,21 @@ from typing import Any
 
 import pytest
 
-from services.dossiers.application import Dossiers
+from services.dossiers.application import Dossiers, default_units
 from services.dossiers.errors import DossierError
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence
+from shared.reference.org_units import OrgUnit, OrgUnitDirectory
 
 from .helpers import CHAIRMAN, SECRETARY, at, submission
 
 THREADS = 6
+
+
+def with_district(code: str) -> OrgUnitDirectory:
+    """The packaged units plus one more district people's committee (its own register)."""
+    base = default_units()
+    extra = OrgUnit(code, f"Ủy ban nhân dân huyện {code}", "people_committee", "district", award_level="DISTRICT")
+    return OrgUnitDirectory([*base.all(), extra], base.authority_levels(), "PNV", award_levels=base.award_levels())
 
 
 def in_threads(count: int, make_app: Callable[[], Dossiers], work: Callable[[Dossiers, int], Any]) -> list[Any]:
@@ -46,8 +54,8 @@ def in_threads(count: int, make_app: Callable[[], Dossiers], work: Callable[[Dos
     return results
 
 
-def ready_for_decision(app: Dossiers) -> uuid.UUID:
-    dossier = app.submit(at=at(date(2024, 6, 3)), **submission())
+def ready_for_decision(app: Dossiers, authority: str) -> uuid.UUID:
+    dossier = app.submit(at=at(date(2024, 6, 3)), **submission(deciding_authority=authority))
     app.check_completeness(dossier.id, actor=SECRETARY, at=at(date(2024, 6, 4), 9))
     app.appraise(dossier.id, actor=SECRETARY, at=at(date(2024, 6, 4), 10))
     app.record_council_vote(
@@ -68,7 +76,6 @@ def decide(app: Dossiers, dossier_id: uuid.UUID, authority: str) -> str:
         dossier_id,
         approve=["n1", "n2"],
         authority=authority,
-        authority_level="DISTRICT",
         actor=CHAIRMAN,
         at=at(date(2024, 6, 10)),
     )
@@ -78,13 +85,16 @@ def decide(app: Dossiers, dossier_id: uuid.UUID, authority: str) -> str:
 
 def concurrent_decisions(env: dict[str, str], app_class: type[Dossiers] = Dossiers) -> None:
     """Decide THREADS dossiers at once for one authority: numbers 1..THREADS, each used once."""
-    authority = f"UBND-TEST-{uuid.uuid4().hex[:8]}"
-    setup = app_class(env=env)
-    dossier_ids = [ready_for_decision(setup) for _ in range(THREADS)]
-    numbers = in_threads(THREADS, lambda: app_class(env=env), lambda app, i: decide(app, dossier_ids[i], authority))
+    authority = f"UBND-TEST-{uuid.uuid4().hex[:8]}".upper()
+    units = with_district(authority)
+    setup = app_class(env=env, units=units)
+    dossier_ids = [ready_for_decision(setup, authority) for _ in range(THREADS)]
+    numbers = in_threads(
+        THREADS, lambda: app_class(env=env, units=units), lambda app, i: decide(app, dossier_ids[i], authority)
+    )
     assert sorted(numbers, key=lambda n: int(n.split("/")[0])) == [f"{n}/QĐ-UBND" for n in range(1, THREADS + 1)]
     sequence_id = DecisionNumberSequence.create_id(authority=authority, year=2024)
-    issued = [e for e in setup.events.get(sequence_id) if type(e).__name__ == "NumberIssued"]
+    issued = [e for e in setup.events.get(sequence_id) if type(e).__name__ == "DecisionNumberIssued"]
     assert [e.number for e in issued] == list(range(1, THREADS + 1))
     assert {e.dossier_id for e in issued} == set(dossier_ids)
     for dossier_id, number in zip(dossier_ids, numbers, strict=True):
@@ -94,10 +104,13 @@ def concurrent_decisions(env: dict[str, str], app_class: type[Dossiers] = Dossie
 def concurrent_decisions_on_one_dossier(env: dict[str, str], app_class: type[Dossiers] = Dossiers) -> None:
     """Several people decide the SAME dossier at once: one wins, the others get a 409-type
     error, and only one number is used."""
-    authority = f"UBND-TEST-{uuid.uuid4().hex[:8]}"
-    setup = app_class(env=env)
-    dossier_id = ready_for_decision(setup)
-    results = in_threads(THREADS, lambda: app_class(env=env), lambda app, i: decide(app, dossier_id, authority))
+    authority = f"UBND-TEST-{uuid.uuid4().hex[:8]}".upper()
+    units = with_district(authority)
+    setup = app_class(env=env, units=units)
+    dossier_id = ready_for_decision(setup, authority)
+    results = in_threads(
+        THREADS, lambda: app_class(env=env, units=units), lambda app, i: decide(app, dossier_id, authority)
+    )
     assert [r for r in results if isinstance(r, str)] == ["1/QĐ-UBND"]
     assert all(isinstance(r, DossierError) for r in results if not isinstance(r, str)), results
     sequence = setup.repository.get(DecisionNumberSequence.create_id(authority=authority, year=2024))
