@@ -4,7 +4,21 @@
 handed to a synchronous handler in a worker thread (handlers write to a database, which is
 blocking); the handler is expected to use `apply_once` so redelivery changes nothing. A failing
 message is retried with back-off (`nak(delay)`), and after `max_deliver` attempts it is copied to
-`deadletter.<consumer>.<subject>` with the error and terminated, so it never blocks the stream.
+`deadletter.<consumer>.<subject>` with the error and terminated (`reject()`, JetStream's +TERM),
+so it never blocks the stream and never comes back.
+
+**The de-duplication key is the event's identity**, `Delivery.event_id`: the `ce-id` header,
+else the payload's `event_id`, else `Nats-Msg-Id`. Not the message id: a copy of an event
+re-published after JetStream's duplicate window (same `ce-id`, new `Nats-Msg-Id`) is the same
+event and must change nothing.
+
+**Order is not guaranteed to a handler.** FastStream starts every message of a fetched batch at
+once (one worker thread each), and a retried message comes back after later ones; several
+replicas share one durable consumer. Every handler therefore reaches the same state whatever the
+arrival order: state is kept per aggregate at the highest `aggregate_version` seen, and facts are
+keyed by event id (reporting's `tables.py`, dossiers' `campaign_readmodel.py`, notifications'
+deliveries keyed by event and recipient). The streams themselves hold each aggregate's events in
+version order (`shared.messaging.relay`), for subscribers that read them one at a time.
 """
 
 from __future__ import annotations
@@ -45,14 +59,24 @@ class Delivery:
 Handler = Callable[[dict[str, Any], Delivery], None]
 
 
+def event_identity(headers: dict[str, str], payload: dict[str, Any], stream: str, sequence: int) -> str:
+    """The event's identity for de-duplication: `ce-id`, else the payload's `event_id`, else
+    `Nats-Msg-Id`, else `<stream>-<sequence>` (a message that names no identity at all)."""
+    return (
+        headers.get("ce-id")
+        or str(payload.get("event_id") or "")
+        or headers.get("Nats-Msg-Id")
+        or f"{stream}-{sequence}"
+    )
+
+
 def delivery_of(msg: NatsMessage, payload: dict[str, Any]) -> Delivery:
     raw = msg.raw_message
     metadata = raw.metadata
     headers = dict(msg.headers or {})
-    event_id = headers.get("Nats-Msg-Id") or str(payload.get("event_id") or "")
     return Delivery(
         subject=raw.subject,
-        event_id=event_id or f"{metadata.stream}-{metadata.sequence.stream}",
+        event_id=event_identity(headers, payload, metadata.stream, metadata.sequence.stream),
         stream=metadata.stream,
         stream_sequence=metadata.sequence.stream,
         attempt=metadata.num_delivered,
@@ -130,7 +154,8 @@ async def _on_failure(
     headers = {k: v for k, v in delivery.headers.items() if k != "Nats-Msg-Id"}
     headers.update(
         {
-            "Nats-Msg-Id": f"dl-{consumer}-{delivery.event_id}",
+            # One dead letter per stream message and consumer (two copies of one event are two).
+            "Nats-Msg-Id": f"dl-{consumer}-{delivery.stream}-{delivery.stream_sequence}",
             "tdkt-dead-letter-consumer": consumer,
             "tdkt-dead-letter-error": error.encode("ascii", "backslashreplace").decode()[:1000],
             "tdkt-original-subject": delivery.subject,
@@ -143,4 +168,4 @@ async def _on_failure(
         msg.body, dead_letter_subject(consumer, delivery.subject), headers=headers, stream="TDKT_DEAD_LETTERS"
     )
     MESSAGES.labels(consumer, "dead_lettered").inc()
-    await msg.term()
+    await msg.reject()  # +TERM: FastStream's NatsMessage has no term() (tech-notes §6)
