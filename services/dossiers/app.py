@@ -30,18 +30,12 @@ from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
 from shared.eventstore import persistence_env
-from shared.http.service import (
-    ServiceRuntime,
-    create_service_app,
-    document_publications,
-    jetstream_publisher,
-    make_broker,
-)
+from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
 from shared.messaging import idempotence
-from shared.messaging.relay import OutboxRelay
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
+from shared.streams import DOSSIERS
 
 SERVICE = "dossiers"
 Clock = Callable[[], datetime]
@@ -73,15 +67,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
 
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
-    relay = OutboxRelay(
-        dossiers,
-        dossier_event_mapper(units),
-        jetstream_publisher(broker),
-        service=SERVICE,
-        batch_size=settings.relay_batch_size,
-        poll_seconds=settings.relay_poll_seconds,
-    )
-    dossiers.add_save_listener(relay.wake)
+    relay = make_relay(dossiers, dossier_event_mapper(units), broker, settings, service=SERVICE, stream=DOSSIERS)
     recheck = CampaignRecheck(dossiers, clock)
     started = asyncio.Event()
     scheduler = RecheckScheduler(
@@ -141,6 +127,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         },
     )
     app.state.dossiers = dossiers
+    app.state.relay = relay
     app.state.units = units
     app.state.blobs = blobs
     app.state.clock = clock

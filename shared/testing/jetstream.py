@@ -12,13 +12,12 @@ from nats.js.client import JetStreamContext
 from shared.streams import stream_for_subject
 
 
-def js_publisher(js: JetStreamContext) -> Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]:
+def js_publisher(js: JetStreamContext) -> Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]:
     """A relay's publish function over a plain nats-py JetStream context (awaits the ack)."""
 
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-        return await js.publish(
-            subject, json.dumps(payload).encode(), headers=headers, stream=stream_for_subject(subject).name
-        )
+    async def publish(subject: str, payload: dict[str, Any] | bytes, headers: dict[str, str]) -> Any:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        return await js.publish(subject, data, headers=headers, stream=stream_for_subject(subject).name)
 
     return publish
 
