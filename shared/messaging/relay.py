@@ -152,6 +152,11 @@ class _Item:
     journal: JournalEntry | None
 
 
+def relay_tracking_name(service: str) -> str:
+    """The name under which a service's relay records its position in the service's database."""
+    return f"{service}-relay"
+
+
 def envelope_for(service: str, notification: Notification, domain_event: Any) -> Envelope:
     actor = getattr(domain_event, "actor", None)
     actor = actor if isinstance(actor, Actor) else SYSTEM_ACTOR
@@ -224,7 +229,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.tracking = tracking or app.factory.tracking_recorder()
-        self.tracking_name = f"{service}-relay"
+        self.tracking_name = relay_tracking_name(service)
         self.reader = reader
         self.journal = journal
         self.store_check = store_check
