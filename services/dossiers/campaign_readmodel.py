@@ -80,16 +80,21 @@ def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
         "version": version,
         "updated_at": datetime.now(UTC),
     }
+    # One conditional statement, so two replicas applying two versions at once keep the newer.
+    updated = conn.execute(
+        campaigns.update()
+        .where(campaigns.c.campaign_id == row["campaign_id"], campaigns.c.version < version)
+        .values(**row)
+    )
+    if updated.rowcount:
+        return True
     current = conn.execute(
         select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
     ).scalar_one_or_none()
-    if current is None:
-        conn.execute(campaigns.insert().values(**row))
-        return True
-    if current < version:
-        conn.execute(campaigns.update().where(campaigns.c.campaign_id == row["campaign_id"]).values(**row))
-        return True
-    return False
+    if current is not None:
+        return False
+    conn.execute(campaigns.insert().values(**row))  # a concurrent insert fails here; the message is retried
+    return True
 
 
 def _view(row: Any) -> CampaignView:
