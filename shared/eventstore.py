@@ -17,6 +17,7 @@ event through any backup, restore or migration, and a new event never takes an o
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -27,9 +28,11 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import Mapper, Recording, StoredEvent, Transcoder, Transcoding
+from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent, Transcoder, Transcoding
 
 from shared.actor import Actor
+
+log = logging.getLogger(__name__)
 
 EVENT_ID_KEY = "tdkt_event_id"
 """The key of the event identity in a domain event's stored state (and its `__dict__`). The
@@ -116,16 +119,37 @@ class TdktApplication(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         if self.write_gate is not None:
             self.write_gate()
-        recordings = super().save(*objs, **kwargs)
-        if recordings:
-            for listener in self._save_listeners:
-                listener()
+        pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+        try:
+            recordings = super().save(*objs, **kwargs)
+        except IntegrityError:
+            if not (pending and self._stored_already(pending)):
+                raise
+            # The library retries an insert whose connection broke after the commit: the retry
+            # then meets its own rows. They carry this save's identities, so the save succeeded.
+            log.warning("a save retried after a lost connection found its own events stored: it had succeeded")
+            recordings = []
+        for listener in self._save_listeners:
+            listener()
         return recordings
+
+    def _stored_already(self, events: list[Any]) -> bool:
+        for event in events:
+            ours = vars(event).get(EVENT_ID_KEY)
+            stored = self.recorder.select_events(
+                event.originator_id, gt=event.originator_version - 1, lte=event.originator_version, limit=1
+            )
+            if not ours or not stored or stored_event_id(self.mapper.to_domain_event(stored[0])) != ours:
+                return False
+        return True
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(ActorAsDict())
+
+
+POSTGRES_DEFAULTS = {"POSTGRES_CONNECT_TIMEOUT": "2", "POSTGRES_PRE_PING": "y"}
 
 
 def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -143,4 +167,9 @@ def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None
         env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
         if not (environ.get(prefix + "SQLITE_DBNAME") or environ.get("SQLITE_DBNAME")):
             env["SQLITE_DBNAME"] = str(var_dir / f"{app_name.lower()}.sqlite")
+    # PostgreSQL: a broken pooled connection is found before use, and a command waits for a
+    # connection seconds, not the library's 30 s (it retries ten times: see shared.http.circuit).
+    for key, default in POSTGRES_DEFAULTS.items():
+        if not (environ.get(prefix + key) or environ.get(key)):
+            env[key] = default
     return env

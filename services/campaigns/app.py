@@ -11,6 +11,7 @@ from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_even
 from services.campaigns.scheduler import overdue_sweep
 from services.campaigns.settings import CampaignsSettings
 from shared.eventstore import persistence_env
+from shared.http.circuit import event_store_probe
 from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
@@ -35,15 +36,12 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     document_publications(broker, PUBLISHED_CONTRACTS)
     relay = make_relay(campaigns, map_campaign_event, broker, settings, service=SERVICE, stream=CAMPAIGNS)
 
-    def event_store_check() -> None:
-        campaigns.recorder.max_notification_id()
-
     runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,
         broker=broker,
         relays=[relay],
-        readiness_checks={"event_store": event_store_check},
+        database_checks={"event_store": event_store_probe(campaigns)},
         background_jobs=[overdue_sweep(campaigns, settings.campaigns_overdue_check_seconds)],
         on_shutdown=[campaigns.close],
     )

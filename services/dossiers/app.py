@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from services.dossiers import (
     api,
@@ -30,6 +29,7 @@ from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
 from shared.eventstore import persistence_env
+from shared.http.circuit import engine_probe, event_store_probe
 from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
 from shared.messaging import idempotence
 from shared.reference.org_units import load_org_units
@@ -78,13 +78,6 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     handlers.register(broker, engine, scheduler, settings)
 
-    def event_store_check() -> None:
-        dossiers.recorder.max_notification_id()
-
-    def view_database_check() -> None:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     def org_units_check() -> None:
         if not units.all():
             raise RuntimeError("danh mục đơn vị trống")
@@ -96,9 +89,8 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         relays=[relay],
         broker_started=started,
         background_jobs=[scheduler.run_forever],
+        database_checks={"event_store": event_store_probe(dossiers), "view_database": engine_probe(engine)},
         readiness_checks={
-            "event_store": event_store_check,
-            "view_database": view_database_check,
             "org_units": org_units_check,
             "blob_store": blobs.check,
         },

@@ -127,10 +127,13 @@ def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], 
             503, str(exc), code=f"event_store_{exc.status.state}", headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
 
-    async def _database(_: Request, exc: Exception) -> JSONResponse:
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
         # A database that is down is a 503 the client may retry, not a 500; anything else is a bug.
         if not is_database_unavailable(exc):
             raise exc
+        circuit = getattr(request.app.state, "database_circuit", None)
+        if circuit is not None:
+            circuit.trip(f"{type(exc).__name__}: {exc}")
         return problem(
             503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
         )

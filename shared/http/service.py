@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
@@ -32,7 +32,8 @@ from prometheus_client import make_asgi_app
 
 from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
-from shared.http.problems import install_problem_handlers
+from shared.http.circuit import DatabaseCircuit
+from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, install_problem_handlers, problem
 from shared.logs import faststream_logger
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
@@ -123,9 +124,16 @@ class ServiceRuntime:
     broker: NatsBroker
     relays: list[OutboxRelay] = field(default_factory=list)
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    database_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    """One cheap, non-retrying query per database: part of readiness, and the probes of the
+    circuit that answers commands 503 at once while a database is down (`shared.http.circuit`)."""
     background_jobs: list[BackgroundJob] = field(default_factory=list)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
     broker_started: asyncio.Event = field(default_factory=asyncio.Event)
+    circuit: DatabaseCircuit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.circuit = DatabaseCircuit(self.database_checks)
 
     async def connect_broker(self) -> None:
         """Connect (retrying until NATS answers), create the streams, then start the subscribers."""
@@ -185,7 +193,7 @@ class ServiceRuntime:
             nats_ok = False
         checks["nats"] = "ok" if nats_ok else "unreachable"
         ok &= bool(nats_ok)
-        for name, check in self.readiness_checks.items():
+        for name, check in {**self.database_checks, **self.readiness_checks}.items():
             try:
                 await asyncio.to_thread(check)
                 checks[name] = "ok"
@@ -219,6 +227,8 @@ def create_service_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(runtime.connect_broker(), name=f"{runtime.name}-broker")]
         relay_tasks = [asyncio.create_task(runtime.run_relay(r), name=f"{r.service}-relay") for r in runtime.relays]
+        if runtime.database_checks:
+            tasks.append(asyncio.create_task(runtime.circuit.run(), name=f"{runtime.name}-database-circuit"))
         for job in runtime.background_jobs:
             tasks.append(asyncio.create_task(job()))
         await runtime.wait_for_store_checks(runtime.settings.startup_check_wait_seconds)
@@ -230,7 +240,17 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.settings = runtime.settings
     app.state.runtime = runtime
+    app.state.database_circuit = runtime.circuit
     install_problem_handlers(app, domain_errors)
+
+    @app.middleware("http")
+    async def fail_fast_while_a_database_is_down(request: Request, call_next: Any) -> Response:
+        if runtime.circuit.is_open and request.method not in ("GET", "HEAD"):
+            return problem(
+                503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
+        return await call_next(request)  # type: ignore[no-any-return]
+
     for router in routers:
         app.include_router(router)
     asyncapi = AsyncAPI(runtime.broker, title=f"tdkt {runtime.name}", version=version, description=description)

@@ -7,6 +7,13 @@ message is retried with back-off (`nak(delay)`), and after `max_deliver` attempt
 `deadletter.<consumer>.<subject>` with the error and terminated (`reject()`, JetStream's +TERM),
 so it never blocks the stream and never comes back.
 
+**A database that is down is not a poison message.** When the handler fails because its database
+cannot be reached (`shared.dberrors.is_database_unavailable`), the message is retried with the
+longest back-off for as long as it takes, and never dead-lettered: an outage longer than the
+tries would otherwise send perfectly good events to the dead letters, and the projections would
+silently miss them. The server therefore redelivers without a bound (`max_deliver=-1`); this
+code decides when a message is given up on.
+
 **The de-duplication key is the event's identity**, `Delivery.event_id`: the `ce-id` header,
 else the payload's `event_id`, else `Nats-Msg-Id`. Not the message id: a copy of an event
 re-published after JetStream's duplicate window (same `ce-id`, new `Nats-Msg-Id`) is the same
@@ -34,6 +41,7 @@ from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker, NatsMessage, PullSub
 from prometheus_client import Counter
 
+from shared.dberrors import is_database_unavailable
 from shared.streams import StreamSpec, dead_letter_subject, jstream
 
 log = logging.getLogger(__name__)
@@ -119,8 +127,9 @@ def subscribe_events(
         stream=jstream(stream),
         durable=f"{consumer}-{stream.name.lower()}",
         pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
-        # The server must keep redelivering past our own bound, so that we decide the dead letter.
-        config=ConsumerConfig(ack_wait=60, max_deliver=max_deliver + 5, max_ack_pending=1000),
+        # The server keeps redelivering without a bound: this code decides the dead letter (and
+        # never gives up on a message only because the database is down).
+        config=ConsumerConfig(ack_wait=60, max_deliver=-1, max_ack_pending=1000),
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=AckPolicy.MANUAL,
         description=description or f"{consumer} reads {subject_filter}",
@@ -137,6 +146,13 @@ async def _on_failure(
     backoff_seconds: tuple[float, ...],
 ) -> None:
     error = f"{type(exc).__name__}: {exc}"
+    if is_database_unavailable(exc):
+        delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 1.0
+        level = logging.WARNING if delivery.attempt == 1 else logging.DEBUG
+        log.log(level, "%s: database unavailable on %s, retry in %ss: %s", consumer, delivery.event_id, delay, error)
+        MESSAGES.labels(consumer, "retried_database").inc()
+        await msg.nack(delay=delay)
+        return
     if delivery.attempt < max_deliver:
         delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 0
         log.warning(

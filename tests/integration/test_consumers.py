@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,34 @@ async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream_and_is_
         [json.dumps(campaign_event("campaigns-poison")).encode(), b'{"event_id": "not json']
     )
     assert sorted(attempts) == [1, 1, 2, 2, 3, 3]
+
+
+async def test_a_database_outage_longer_than_the_tries_sends_nothing_to_the_dead_letters(
+    nats_url: str, jetstream: JetStreamContext
+) -> None:
+    attempts: list[int] = []
+
+    def handler(payload: dict[str, Any], delivery: Delivery) -> None:
+        attempts.append(delivery.attempt)
+        if len(attempts) <= 5:  # the database is down for five tries, more than max_deliver
+            raise sqlite3.OperationalError("unable to open database file")
+
+    broker = NatsBroker(nats_url)
+    subscribe_events(
+        broker,
+        consumer="test-outage",
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=handler,
+        max_deliver=3,
+        backoff_seconds=(0.05, 0.1),
+    )
+    async with broker:
+        await broker.start()
+        await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-during-outage"))
+        await eventually(lambda: len(attempts) == 6)
+        await asyncio.sleep(0.2)
+
+    assert attempts == [1, 2, 3, 4, 5, 6]
+    info = await jetstream.stream_info(DEAD_LETTERS.name)
+    assert info.state.messages == 0

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from shared.actor import Actor
 from shared.eventstore import EVENT_ID_KEY, event_id_of, stored_event_id
 from shared.history import event_history
 from tests.integration.relay_fixtures import Tallies, ids_in_log
+
+ACTOR = Actor("u1", "clerk", "PNV")
 
 
 def sqlite_tallies(path: Path) -> Tallies:
@@ -60,3 +65,29 @@ def test_an_event_stored_before_identities_keeps_loading_under_its_old_published
     assert stored_event_id(event) is None
     assert event_id_of(event, "tallies", 1) == "tallies-1"
     assert legacy.repository.get(tally.id).label == "Nông thôn mới"
+
+
+def test_a_save_whose_commit_was_not_acknowledged_is_recognised_by_its_identities(tmp_path: Path) -> None:
+    # PostgreSQL: the connection breaks after COMMIT, the library retries the insert and meets
+    # its own rows. Without identities that is indistinguishable from a lost race (HTTP 409).
+    app = sqlite_tallies(tmp_path / "t.sqlite")
+    tally = app.start("Người tốt, việc tốt")
+    insert = app.recorder.insert_events
+
+    def committed_then_connection_lost(stored_events: Any, **kwargs: Any) -> Any:
+        insert(stored_events, **kwargs)
+        raise IntegrityError("duplicate key value violates unique constraint (the retry met its own rows)")
+
+    app.recorder.insert_events = committed_then_connection_lost  # type: ignore[method-assign]
+    mine = app.repository.get(tally.id)
+    mine.count_one(actor=ACTOR)
+    app.save(mine)  # not a conflict: these are this save's events
+    app.recorder.insert_events = insert  # type: ignore[method-assign]
+    assert app.repository.get(tally.id).count == 1
+
+    stale, fresh = app.repository.get(tally.id), app.repository.get(tally.id)
+    fresh.count_one(actor=ACTOR)
+    app.save(fresh)
+    stale.count_one(actor=ACTOR)
+    with pytest.raises(IntegrityError):  # a real lost race still is one
+        app.save(stale)
