@@ -128,6 +128,9 @@ class Databases:
             "POSTGRES_PORT": str(self.server.port if direct else self.proxy.port),
             "POSTGRES_USER": self.server.user,
             "POSTGRES_PASSWORD": self.server.password,
+            # Eight processes share one server (maybe with other users): small pools.
+            "POSTGRES_POOL_SIZE": "2",
+            "POSTGRES_MAX_OVERFLOW": "6",
         }
 
 

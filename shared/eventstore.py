@@ -19,16 +19,25 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    ProgrammingError,
+    Recording,
+    StoredEvent,
+    Transcoder,
+    Transcoding,
+)
 
 from shared.actor import Actor
 
@@ -59,6 +68,24 @@ def stored_event_id(domain_event: Any) -> str | None:
 def event_id_of(domain_event: Any, service: str, notification_id: int) -> str:
     """The event's identity for all time: its stored UUID, else (older events) the legacy id."""
     return stored_event_id(domain_event) or legacy_event_id(service, notification_id)
+
+
+T = TypeVar("T")
+
+
+def created_together(create: Callable[[], T], attempts: int = 5) -> T:
+    """Run something that creates tables, again if another replica created them at the same
+    moment: two replicas starting on a fresh PostgreSQL database race in `CREATE TABLE IF NOT
+    EXISTS` and in the library's tracking-table migration row."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return create()
+        except (IntegrityError, ProgrammingError) as exc:  # the loser of the race sees the winner's rows
+            if attempt == attempts:
+                raise
+            log.info("tables created by another process meanwhile (%s); again", exc)
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
 
 
 class IdentifiedMapper(Mapper[UUID]):
@@ -104,7 +131,7 @@ class TdktApplication(Application[UUID]):
     log_section_size = 1000  # the relay reads the notification log in batches up to this size
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(env)
+        created_together(lambda: super(TdktApplication, self).__init__(env))
         self._save_listeners: list[Callable[[], None]] = []
         self.write_gate: Callable[[], None] | None = None
         """Called before every save; raises to refuse the write (see `shared.messaging.storecheck`:

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 from services.dossiers.campaign_view import CampaignView
+from shared.sqlstore import create_all
 
 metadata = MetaData()
 
@@ -48,7 +49,7 @@ campaigns = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_all(metadata, engine)
 
 
 def canonical_campaign_id(value: str) -> str:
@@ -81,20 +82,23 @@ def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
         "updated_at": datetime.now(UTC),
     }
     # One conditional statement, so two replicas applying two versions at once keep the newer.
-    updated = conn.execute(
-        campaigns.update()
-        .where(campaigns.c.campaign_id == row["campaign_id"], campaigns.c.version < version)
-        .values(**row)
-    )
-    if updated.rowcount:
-        return True
-    current = conn.execute(
-        select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
-    ).scalar_one_or_none()
-    if current is not None:
-        return False
-    conn.execute(campaigns.insert().values(**row))  # a concurrent insert fails here; the message is retried
-    return True
+    while True:
+        updated = conn.execute(
+            campaigns.update()
+            .where(campaigns.c.campaign_id == row["campaign_id"], campaigns.c.version < version)
+            .values(**row)
+        )
+        if updated.rowcount:
+            return True
+        current = conn.execute(
+            select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
+        ).scalar_one_or_none()
+        if current is None:
+            conn.execute(campaigns.insert().values(**row))  # a concurrent insert fails here; the message is retried
+            return True
+        if current >= version:
+            return False
+        # An older version was committed between the two statements: update again.
 
 
 def _view(row: Any) -> CampaignView:

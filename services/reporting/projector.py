@@ -149,17 +149,20 @@ def _keep_latest(conn: Connection, table: Table, key: dict[str, Any], version: i
     """Store `row` unless a snapshot with a version at least as high is stored; True if stored."""
     names = tuple(key)
     bound = {f"key_{k}": v for k, v in key.items()}
-    updated = conn.execute(
-        _update_if_older(table, names), {**bound, "newer_version": version, "version": version, **row}
-    )
-    if updated.rowcount:
-        return True
-    if conn.execute(_version_of(table, names), bound).scalar_one_or_none() is not None:
-        return False  # a version at least as high is stored
-    # New aggregate. Another replica inserting it at the same moment makes this transaction fail
-    # on the primary key; the consumer retries the message, which then takes the update path.
-    conn.execute(_insert(table), {**key, "version": version, **row})
-    return True
+    params = {**bound, "newer_version": version, "version": version, **row}
+    while True:
+        if conn.execute(_update_if_older(table, names), params).rowcount:
+            return True
+        current = conn.execute(_version_of(table, names), bound).scalar_one_or_none()
+        if current is None:
+            # New aggregate. Another replica inserting it at the same moment makes this
+            # transaction fail on the primary key; the consumer retries the message.
+            conn.execute(_insert(table), {**key, "version": version, **row})
+            return True
+        if current >= version:
+            return False  # a version at least as high is stored
+        # An older version was committed between the two statements (the update could not see
+        # it yet): update again.
 
 
 # --- campaigns ---------------------------------------------------------------------------------

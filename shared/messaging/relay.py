@@ -57,7 +57,7 @@ from shared.actor import SYSTEM_ACTOR, Actor
 from shared.aio import wait_for_event
 from shared.contracts.base import ActorInfo, EventContract
 from shared.dberrors import is_database_unavailable
-from shared.eventstore import TdktApplication, event_id_of
+from shared.eventstore import TdktApplication, created_together, event_id_of
 from shared.messaging.journal import JournalEntry
 from shared.messaging.storecheck import UNCHECKED, StoreNotWritable, StoreState, StoreStatus, check_store
 from shared.messaging.streamreads import RawMessage, StreamReader
@@ -228,7 +228,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
-        self.tracking = tracking or app.factory.tracking_recorder()
+        self.tracking = tracking or created_together(app.factory.tracking_recorder)
         self.tracking_name = relay_tracking_name(service)
         self.reader = reader
         self.journal = journal
