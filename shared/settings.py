@@ -47,6 +47,9 @@ class TdktSettings(BaseSettings):
     """How long start-up waits for NATS to compare the store before answering HTTP anyway."""
     consumer_max_deliver: int = 6
     consumer_backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0)
+    consumer_ack_wait_seconds: float = 60.0
+    """How long a delivered message may go unacknowledged before it is delivered again (what a
+    message in flight waits after its consumer was killed); longer than any handler takes."""
     org_units_file: Path | None = None  # default: the packaged Thanh Oai 2023 set
     log_json: bool = False
     log_level: str = "INFO"

@@ -53,6 +53,7 @@ def register(broker: NatsBroker, engine: Engine, scheduler: RecheckScheduler, se
         handler=lambda payload, delivery: handle_campaign_event(engine, scheduler, payload, delivery),
         max_deliver=settings.consumer_max_deliver,
         backoff_seconds=settings.consumer_backoff_seconds,
+        ack_wait_seconds=settings.consumer_ack_wait_seconds,
         description="Cập nhật thông tin phong trào thi đua để xét khen thưởng chuyên đề",
     )
 

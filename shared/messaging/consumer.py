@@ -104,8 +104,13 @@ def subscribe_events(
     backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0),
     batch_size: int = 50,
     description: str | None = None,
+    ack_wait_seconds: float = 60.0,
 ) -> None:
-    """Register a durable pull consumer `consumer` on `stream`, filtered by `subject_filter`."""
+    """Register a durable pull consumer `consumer` on `stream`, filtered by `subject_filter`.
+
+    `ack_wait_seconds` is how long the server waits for an ack before redelivering: what a
+    message in flight when its consumer's process was killed waits before another replica (or
+    the restarted process) gets it."""
 
     async def consume(msg: NatsMessage) -> None:
         try:
@@ -129,7 +134,7 @@ def subscribe_events(
         pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
         # The server keeps redelivering without a bound: this code decides the dead letter (and
         # never gives up on a message only because the database is down).
-        config=ConsumerConfig(ack_wait=60, max_deliver=-1, max_ack_pending=1000),
+        config=ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=1000),
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=AckPolicy.MANUAL,
         description=description or f"{consumer} reads {subject_filter}",
