@@ -312,7 +312,7 @@ def conflicting_commands(ctx: Context) -> None:
         with lock:
             statuses.append(response.status_code)
         if response.status_code == 200:
-            ctx.load._ack("dossiers", "completeness_check", response.json())
+            ctx.load.record_ack("dossiers", "completeness_check", response.json())
 
     threads = [threading.Thread(target=check) for _ in range(6)]
     for t in threads:

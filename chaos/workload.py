@@ -137,7 +137,8 @@ class Workload:
             self.outcomes.append(outcome)
         return response if response is not None and response.is_success else None
 
-    def _ack(self, service: str, command: str, body: dict[str, Any]) -> None:
+    def record_ack(self, service: str, command: str, body: dict[str, Any]) -> None:
+        """Record a 2xx answer (the audit demands its event everywhere)."""
         ack = Ack(service, command, str(body["id"]), int(body["version"]), body.get("receipt_number"))
         with self._lock:
             self.acks.append(ack)
@@ -153,7 +154,7 @@ class Workload:
         if created is None:
             return None
         body = created.json()
-        self._ack("campaigns", "draft", body)
+        self.record_ack("campaigns", "draft", body)
         steps: list[tuple[str, str, dict[str, Any], dict[str, str]]] = [
             (
                 "register",
@@ -173,7 +174,7 @@ class Workload:
             )
             if done is None:
                 return None
-            self._ack("campaigns", command, done.json())
+            self.record_ack("campaigns", command, done.json())
         return str(body["id"])
 
     def new_dossier(self, *, check: bool = True) -> dict[str, Any] | None:
@@ -199,7 +200,7 @@ class Workload:
         if submitted is None:
             return None
         body = submitted.json()
-        self._ack("dossiers", "submit", body)
+        self.record_ack("dossiers", "submit", body)
         if check:
             checked = self.call(
                 "dossiers",
@@ -210,7 +211,7 @@ class Workload:
                 headers=SECRETARY,
             )
             if checked is not None:
-                self._ack("dossiers", "completeness_check", checked.json())
+                self.record_ack("dossiers", "completeness_check", checked.json())
                 return dict(checked.json())
         return dict(body)
 
