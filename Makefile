@@ -33,8 +33,9 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # Every fault scenario against the real services as processes; prints one row each (docs/reliability.md).
+# `make chaos ARGS=--quick` runs the fast subset; `ARGS="\"store restored\" --size 40"` one scenario.
 chaos: $(STAMP)
-	$(BIN)/python -m chaos
+	$(BIN)/python -m chaos $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
