@@ -77,16 +77,18 @@ async def test_a_store_restored_from_last_nights_copy_is_refused_then_reconciled
     assert 'tdkt_event_store_in_sync{service="dossiers"} 0.0' in metrics
     assert 'tdkt_relay_lag_events{service="dossiers"}' in metrics
 
+    env = {"TDKT_VAR_DIR": str(tmp_path), "TDKT_NATS_URL": nats_url}
+    checked = await asyncio.to_thread(CliRunner().invoke, cli, ["store", "check", "dossiers"], env=env)
+    assert checked.exit_code == 1 and "[THIẾU]" in checked.output
     result = await asyncio.to_thread(  # as the operator runs it, beside the running service
-        CliRunner().invoke,
-        cli,
-        ["store", "reconcile", "dossiers"],
-        env={"TDKT_VAR_DIR": str(tmp_path), "TDKT_NATS_URL": nats_url},
+        CliRunner().invoke, cli, ["store", "reconcile", "dossiers"], env=env
     )
     assert result.exit_code == 0, result.output
     assert "Đã nạp lại" in result.output and "[KHỚP]" in result.output
 
     wait_until(lambda: restarted.get("/readyz").status_code == 200, timeout=10)
+    checked = await asyncio.to_thread(CliRunner().invoke, cli, ["store", "check", "dossiers"], env=env)
+    assert checked.exit_code == 0 and "[KHỚP]" in checked.output
     for dossier in lost:
         assert restarted.get(f"/dossiers/{dossier['id']}").json()["receipt_number"] == dossier["receipt_number"]
     after = submit(restarted)["receipt_number"]
