@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: up test lint format bench clean
+.PHONY: up test lint format bench chaos clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tdkt needs Python 3.11+")'
@@ -31,6 +31,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Every fault scenario against the real services as processes; prints one row each (docs/reliability.md).
+# `make chaos ARGS=--quick` runs the fast subset; `ARGS="\"store restored\" --size 40"` one scenario.
+chaos: $(STAMP)
+	$(BIN)/python -m chaos $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

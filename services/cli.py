@@ -8,9 +8,11 @@ import typer
 
 from services.devrunner import run_system
 from services.reporting.cli import app as reporting_app
+from services.storecli import app as store_app
 
 app = typer.Typer(help="tdkt: thi đua – khen thưởng", no_args_is_help=True, add_completion=False)
 app.add_typer(reporting_app, name="reporting")
+app.add_typer(store_app, name="store")
 
 
 @app.command()

@@ -1,25 +1,102 @@
 """Event-store plumbing shared by every event-sourced service.
 
 `TdktApplication` registers the transcodings that domain events need beyond the library's
-built-ins (`date` and `Actor`), so that every follower decodes what a leader wrote
-(a follower without them cannot read a `date`). `configure_persistence` turns the service settings into the
-`eventsourcing` environment: SQLite under `var/` by default, PostgreSQL when
-`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variables are set.
+built-ins (`date` and `Actor`), so that every follower decodes what a leader wrote, and stamps
+every stored domain event with an identity that is unique for all time (`event_id_of`).
+`persistence_env` turns the service settings into the `eventsourcing` environment: SQLite under
+`var/` by default, PostgreSQL when `PERSISTENCE_MODULE=eventsourcing.postgres` and the
+`POSTGRES_*` variables are set.
+
+Why a stored identity, not one derived from the store's position: a notification id (or an
+aggregate version) is only unique within one copy of a store. Restore last night's backup, or
+start from an empty file while NATS keeps its streams, and the next events take positions that
+were already published, so `<service>-<notification id>` would name two different events.
+A random UUID written into the event's stored state when it is first saved travels with the
+event through any backup, restore or migration, and a new event never takes an old one's id.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import time
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Recording, Transcoder, Transcoding
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    ProgrammingError,
+    Recording,
+    StoredEvent,
+    Transcoder,
+    Transcoding,
+)
 
 from shared.actor import Actor
+
+log = logging.getLogger(__name__)
+
+EVENT_ID_KEY = "tdkt_event_id"
+"""The key of the event identity in a domain event's stored state (and its `__dict__`). The
+library hands domain methods only the attributes their signatures name, so an extra key never
+reaches an aggregate."""
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def legacy_event_id(service: str, notification_id: int) -> str:
+    """The id that events stored before identities existed were published under; kept for them
+    so that subscribers that already applied them recognise them again."""
+    return f"{service}-{notification_id}"
+
+
+def stored_event_id(domain_event: Any) -> str | None:
+    """The identity stored with a domain event, or None for an event stored before identities."""
+    value = vars(domain_event).get(EVENT_ID_KEY)
+    return str(value) if value else None
+
+
+def event_id_of(domain_event: Any, service: str, notification_id: int) -> str:
+    """The event's identity for all time: its stored UUID, else (older events) the legacy id."""
+    return stored_event_id(domain_event) or legacy_event_id(service, notification_id)
+
+
+T = TypeVar("T")
+
+
+def created_together(create: Callable[[], T], attempts: int = 5) -> T:
+    """Run something that creates tables, again if another replica created them at the same
+    moment: two replicas starting on a fresh PostgreSQL database race in `CREATE TABLE IF NOT
+    EXISTS` and in the library's tracking-table migration row."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return create()
+        except (IntegrityError, ProgrammingError) as exc:  # the loser of the race sees the winner's rows
+            if attempt == attempts:
+                raise
+            log.info("tables created by another process meanwhile (%s); again", exc)
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
+class IdentifiedMapper(Mapper[UUID]):
+    """The library's mapper, plus: a domain event stored for the first time gets a new UUID in
+    its state (snapshots do not; they are not events). The UUID is also set on the event object,
+    so a save retried with the same pending events keeps the same identity."""
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        if not isinstance(domain_event, Snapshot) and EVENT_ID_KEY not in vars(domain_event):
+            vars(domain_event)[EVENT_ID_KEY] = new_event_id()
+        return super().to_stored_event(domain_event)
 
 
 class DateAsISO(Transcoding):
@@ -54,23 +131,52 @@ class TdktApplication(Application[UUID]):
     log_section_size = 1000  # the relay reads the notification log in batches up to this size
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
-        super().__init__(env)
+        created_together(lambda: super(TdktApplication, self).__init__(env))
         self._save_listeners: list[Callable[[], None]] = []
+        self.write_gate: Callable[[], None] | None = None
+        """Called before every save; raises to refuse the write (see `shared.messaging.storecheck`:
+        a store that is behind its own stream must not issue new events)."""
 
     def add_save_listener(self, listener: Callable[[], None]) -> None:
         self._save_listeners.append(listener)
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=IdentifiedMapper)
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        recordings = super().save(*objs, **kwargs)
-        if recordings:
-            for listener in self._save_listeners:
-                listener()
+        if self.write_gate is not None:
+            self.write_gate()
+        pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+        try:
+            recordings = super().save(*objs, **kwargs)
+        except IntegrityError:
+            if not (pending and self._stored_already(pending)):
+                raise
+            # The library retries an insert whose connection broke after the commit: the retry
+            # then meets its own rows. They carry this save's identities, so the save succeeded.
+            log.warning("a save retried after a lost connection found its own events stored: it had succeeded")
+            recordings = []
+        for listener in self._save_listeners:
+            listener()
         return recordings
+
+    def _stored_already(self, events: list[Any]) -> bool:
+        for event in events:
+            ours = vars(event).get(EVENT_ID_KEY)
+            stored = self.recorder.select_events(
+                event.originator_id, gt=event.originator_version - 1, lte=event.originator_version, limit=1
+            )
+            if not ours or not stored or stored_event_id(self.mapper.to_domain_event(stored[0])) != ours:
+                return False
+        return True
 
     def register_transcodings(self, transcoder: Transcoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(ActorAsDict())
+
+
+POSTGRES_DEFAULTS = {"POSTGRES_CONNECT_TIMEOUT": "2", "POSTGRES_PRE_PING": "y"}
 
 
 def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -88,4 +194,9 @@ def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None
         env["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
         if not (environ.get(prefix + "SQLITE_DBNAME") or environ.get("SQLITE_DBNAME")):
             env["SQLITE_DBNAME"] = str(var_dir / f"{app_name.lower()}.sqlite")
+    # PostgreSQL: a broken pooled connection is found before use, and a command waits for a
+    # connection seconds, not the library's 30 s (it retries ten times: see shared.http.circuit).
+    for key, default in POSTGRES_DEFAULTS.items():
+        if not (environ.get(prefix + key) or environ.get(key)):
+            env[key] = default
     return env

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from eventsourcing.application import Application
 
 from shared.actor import Actor
+from shared.eventstore import EVENT_ID_KEY, stored_event_id
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", EVENT_ID_KEY}
 
 
 def jsonable(value: Any) -> Any:
@@ -35,7 +36,8 @@ def jsonable(value: Any) -> Any:
 
 
 def event_history(app: Application[Any], aggregate_id: UUID) -> list[dict[str, Any]]:
-    """Every stored event of one aggregate: type, version, when (UTC and Vietnam time), who, why, what."""
+    """Every stored event of one aggregate: type, version, when (UTC and Vietnam time), who, why, what,
+    and its `event_id` (the published `ce-id`; None for events stored before identities)."""
     entries = []
     for event in app.repository.event_store.get(aggregate_id):
         timestamp: datetime = event.timestamp
@@ -45,6 +47,7 @@ def event_history(app: Application[Any], aggregate_id: UUID) -> list[dict[str, A
             {
                 "version": event.originator_version,
                 "type": type(event).__name__,
+                "event_id": stored_event_id(event),
                 "recorded_at": timestamp.isoformat(),
                 "recorded_at_local": timestamp.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y"),
                 "actor": actor.as_dict() if isinstance(actor, Actor) else None,

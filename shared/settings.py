@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.streams import DEFAULT_DUPLICATE_WINDOW_SECONDS
+
 DEV_NATS_PORT = 4223
 SERVICE_PORTS: dict[str, int] = {
     "campaigns": 8001,
@@ -27,11 +29,27 @@ class TdktSettings(BaseSettings):
     # Until authentication lands, the actor comes from X-Actor-* headers, and only in dev mode.
     dev_mode: bool = False
     stream_replicas: int = 1
-    duplicate_window_seconds: int = 120
+    duplicate_window_seconds: int = DEFAULT_DUPLICATE_WINDOW_SECONDS
+    """JetStream's de-duplication window on every stream: a relay re-sending after an outage
+    shorter than this adds no copy. Longer costs server memory (one id per message)."""
     relay_batch_size: int = 200
     relay_poll_seconds: float = 1.0
+    relay_max_lag_events: int = 1000
+    """Readiness fails when more events than this are stored but not yet published…"""
+    relay_max_stall_seconds: float = 120.0
+    """… or when events have waited this long without the relay making progress."""
+    store_check: bool = True
+    """Compare the event store with its journal stream before accepting writes (see
+    `shared.messaging.storecheck`); off only for a deliberate, documented reason."""
+    store_recheck_seconds: float = 5.0
+    """How often a store found behind its stream is compared again (after `tdkt store reconcile`)."""
+    startup_check_wait_seconds: float = 5.0
+    """How long start-up waits for NATS to compare the store before answering HTTP anyway."""
     consumer_max_deliver: int = 6
     consumer_backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0)
+    consumer_ack_wait_seconds: float = 60.0
+    """How long a delivered message may go unacknowledged before it is delivered again (what a
+    message in flight waits after its consumer was killed); longer than any handler takes."""
     org_units_file: Path | None = None  # default: the packaged Thanh Oai 2023 set
     log_json: bool = False
     log_level: str = "INFO"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+import zlib
+
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 
 
 def make_engine(url: str) -> Engine:
@@ -21,4 +23,23 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database that does not answer fails a connection in seconds, not the OS's minutes.
+    return create_engine(url, pool_pre_ping=True, pool_timeout=5, connect_args={"connect_timeout": 5})
+
+
+def create_all(metadata: MetaData, engine: Engine) -> None:
+    """`metadata.create_all`, safe when several replicas start together on a fresh PostgreSQL
+    database (concurrent `CREATE TABLE IF NOT EXISTS` collide in the catalogue): the creation is
+    serialised by an advisory lock named after the tables."""
+    if engine.dialect.name != "postgresql":
+        metadata.create_all(engine)
+        return
+    key = zlib.crc32(",".join(sorted(metadata.tables)).encode())
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            metadata.create_all(conn)
+            conn.commit()
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            conn.commit()

@@ -11,16 +11,11 @@ from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_even
 from services.campaigns.scheduler import overdue_sweep
 from services.campaigns.settings import CampaignsSettings
 from shared.eventstore import persistence_env
-from shared.http.service import (
-    ServiceRuntime,
-    create_service_app,
-    document_publications,
-    jetstream_publisher,
-    make_broker,
-)
-from shared.messaging.relay import OutboxRelay
+from shared.http.circuit import event_store_probe
+from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
+from shared.streams import CAMPAIGNS
 
 SERVICE = "campaigns"
 
@@ -39,25 +34,14 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     campaigns = open_campaigns(settings)
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
-    relay = OutboxRelay(
-        campaigns,
-        map_campaign_event,
-        jetstream_publisher(broker),
-        service=SERVICE,
-        batch_size=settings.relay_batch_size,
-        poll_seconds=settings.relay_poll_seconds,
-    )
-    campaigns.add_save_listener(relay.wake)
-
-    def event_store_check() -> None:
-        campaigns.recorder.max_notification_id()
+    relay = make_relay(campaigns, map_campaign_event, broker, settings, service=SERVICE, stream=CAMPAIGNS)
 
     runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,
         broker=broker,
         relays=[relay],
-        readiness_checks={"event_store": event_store_check},
+        database_checks={"event_store": event_store_probe(campaigns)},
         background_jobs=[overdue_sweep(campaigns, settings.campaigns_overdue_check_seconds)],
         on_shutdown=[campaigns.close],
     )
@@ -72,4 +56,5 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         domain_errors={CampaignValidationError: 422, CampaignError: 409, CampaignNotFound: 404},
     )
     app.state.campaigns = campaigns
+    app.state.relay = relay
     return app

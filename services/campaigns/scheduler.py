@@ -7,6 +7,7 @@ import logging
 
 from services.campaigns.application import Campaigns
 from shared.history import today_in_vietnam
+from shared.messaging.storecheck import StoreNotWritable
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ def overdue_sweep(app: Campaigns, interval_seconds: float):  # type: ignore[no-u
                 flagged = await asyncio.to_thread(app.flag_overdue_reviews, on=today_in_vietnam())
                 if flagged:
                     log.info("flagged %d campaign(s) with an overdue final review", len(flagged))
+            except StoreNotWritable as exc:  # not yet compared with its stream: the next round
+                log.info("overdue-review sweep waits: %s", exc.status.detail)
             except Exception:
                 log.exception("overdue-review sweep failed; will try again")
             await asyncio.sleep(interval_seconds)

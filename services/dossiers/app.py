@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from services.dossiers import (
     api,
@@ -32,18 +31,13 @@ from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
 from services.dossiers.succession_sweep import succession_sweep
 from shared.eventstore import persistence_env
-from shared.http.service import (
-    ServiceRuntime,
-    create_service_app,
-    document_publications,
-    jetstream_publisher,
-    make_broker,
-)
+from shared.http.circuit import engine_probe, event_store_probe
+from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
 from shared.messaging import idempotence
-from shared.messaging.relay import OutboxRelay
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
+from shared.streams import DOSSIERS
 
 SERVICE = "dossiers"
 Clock = Callable[[], datetime]
@@ -79,15 +73,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
 
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
-    relay = OutboxRelay(
-        dossiers,
-        dossier_event_mapper(units),
-        jetstream_publisher(broker),
-        service=SERVICE,
-        batch_size=settings.relay_batch_size,
-        poll_seconds=settings.relay_poll_seconds,
-    )
-    dossiers.add_save_listener(relay.wake)
+    relay = make_relay(dossiers, dossier_event_mapper(units), broker, settings, service=SERVICE, stream=DOSSIERS)
     recheck = CampaignRecheck(dossiers, clock)
     started = asyncio.Event()
     scheduler = RecheckScheduler(
@@ -97,13 +83,6 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         consumer_caught_up=handlers.consumer_caught_up(broker, started),
     )
     handlers.register(broker, engine, scheduler, settings)
-
-    def event_store_check() -> None:
-        dossiers.recorder.max_notification_id()
-
-    def view_database_check() -> None:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
 
     def org_units_check() -> None:
         if not units.all():
@@ -119,9 +98,8 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             scheduler.run_forever,
             succession_sweep(dossiers, clock, settings.dossiers_succession_sweep_seconds),
         ],
+        database_checks={"event_store": event_store_probe(dossiers), "view_database": engine_probe(engine)},
         readiness_checks={
-            "event_store": event_store_check,
-            "view_database": view_database_check,
             "org_units": org_units_check,
             "blob_store": blobs.check,
         },
@@ -152,6 +130,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         },
     )
     app.state.dossiers = dossiers
+    app.state.relay = relay
     app.state.units = units
     app.state.blobs = blobs
     app.state.clock = clock

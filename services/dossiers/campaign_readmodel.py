@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from services.dossiers.campaign_view import CampaignView
+from shared.sqlstore import create_all
 
 metadata = MetaData()
 
@@ -53,7 +54,7 @@ campaigns = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_all(metadata, engine)
     columns = {c["name"] for c in inspect(engine).get_columns(campaigns.name)}
     if "launching_level" not in columns:  # a view created before the column existed
         with engine.begin() as conn:
@@ -92,16 +93,24 @@ def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
         "updated_at": datetime.now(UTC),
         "launching_level": str(snapshot.get("launching_level") or "").strip().lower(),
     }
-    current = conn.execute(
-        select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
-    ).scalar_one_or_none()
-    if current is None:
-        conn.execute(campaigns.insert().values(**row))
-        return True
-    if current < version:
-        conn.execute(campaigns.update().where(campaigns.c.campaign_id == row["campaign_id"]).values(**row))
-        return True
-    return False
+    # One conditional statement, so two replicas applying two versions at once keep the newer.
+    while True:
+        updated = conn.execute(
+            campaigns.update()
+            .where(campaigns.c.campaign_id == row["campaign_id"], campaigns.c.version < version)
+            .values(**row)
+        )
+        if updated.rowcount:
+            return True
+        current = conn.execute(
+            select(campaigns.c.version).where(campaigns.c.campaign_id == row["campaign_id"])
+        ).scalar_one_or_none()
+        if current is None:
+            conn.execute(campaigns.insert().values(**row))  # a concurrent insert fails here; the message is retried
+            return True
+        if current >= version:
+            return False
+        # An older version was committed between the two statements: update again.
 
 
 def _view(row: Any) -> CampaignView:

@@ -2,9 +2,9 @@
 
 `handle_campaign_event` records the campaign snapshot exactly once in effect (`apply_once`) and
 tells the re-check scheduler a message was processed, asking for a re-check of the dossiers
-awaiting their campaign when the consumer has caught up (`recheck_schedule.RecheckScheduler`).
-It asks on every caught-up delivery, applied now or skipped as a duplicate: the re-check is
-idempotent, and a redelivery must not be the one case that forgets to ask.
+awaiting their campaign; the scheduler runs it once the consumer has caught up
+(`recheck_schedule.RecheckScheduler`). It asks on every delivery, applied now or skipped as a
+duplicate: the re-check is idempotent, and a redelivery must not be the one case that forgets.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def handle_campaign_event(
         stream_sequence=delivery.stream_sequence,
         effect=lambda conn: apply_campaign_event(conn, payload),
     )
-    scheduler.message_processed(caught_up=not delivery.pending)  # 0 pending, or unknown
+    scheduler.message_processed()
     return applied
 
 
@@ -53,6 +53,7 @@ def register(broker: NatsBroker, engine: Engine, scheduler: RecheckScheduler, se
         handler=lambda payload, delivery: handle_campaign_event(engine, scheduler, payload, delivery),
         max_deliver=settings.consumer_max_deliver,
         backoff_seconds=settings.consumer_backoff_seconds,
+        ack_wait_seconds=settings.consumer_ack_wait_seconds,
         description="Cập nhật thông tin phong trào thi đua để xét khen thưởng chuyên đề",
     )
 

@@ -1,17 +1,26 @@
-"""When to re-check dossiers awaiting their campaign: once the campaign stream has settled.
+"""When to re-check dossiers awaiting their campaign: once the campaign consumer is caught up.
 
 A refusal is final, and campaign events often come in bursts (a relay catching up after an
 outage, a consumer replaying the stream): a campaign that is eligible now was ineligible in its
-first snapshots (drafted, not registered). Judging on the first snapshot of a burst would refuse
-a dossier that the campaign's current state allows. So the consumer only *asks* for a re-check
-(when a delivery leaves nothing pending), and this scheduler runs it once no campaign message has
-been processed for `settle_seconds`: by then the view holds the last snapshot of the burst.
+first snapshots (drafted, not registered). Judging on any snapshot but the newest would refuse a
+dossier that the campaign's current state allows. So the consumer only *asks* for a re-check
+(after every campaign message it processes), and this scheduler runs it when both hold:
 
-The scheduler also runs a periodic sweep, only while the campaign consumer reports nothing
-pending. The sweep covers what the requests cannot: a re-check requested in memory and lost in a
-crash, and a completeness check that read the view just before the campaign arrived but saved
-its deferral just after the re-check ran. The re-check itself is idempotent, so running it more
-often than needed is harmless.
+- no campaign message has been processed for `settle_seconds` (a burst is over), and
+- the durable consumer has nothing pending *and nothing unacknowledged* on the server.
+
+The second condition is the one that matters. Messages of a fetched batch are handled
+concurrently, so the message that leaves nothing pending is not the last one to finish; and a
+message that failed waits out its retry delay unacknowledged while later ones are processed. In
+both cases the view is stale although the newest message has been seen; only the server's count
+of unacknowledged messages says so (a message waiting for redelivery counts as one, a message
+sent to the dead letters stops counting). While that count cannot be read (NATS away), nothing
+runs: an unknown lag is not a caught-up view.
+
+The scheduler also runs a periodic sweep, under the same condition. The sweep covers what the
+requests cannot: a re-check requested in memory and lost in a crash, and a completeness check
+that read the view just before the campaign arrived but saved its deferral just after the
+re-check ran. The re-check itself is idempotent, so running it more often than needed is harmless.
 """
 
 from __future__ import annotations
@@ -47,32 +56,39 @@ class RecheckScheduler:
         self._requested = 0  # a counter, not a flag: a request during a run is not lost
         self._handled = 0
 
-    def message_processed(self, *, caught_up: bool) -> None:
+    def message_processed(self) -> None:
         """Called by the consumer (any thread) after each campaign message it applied or skipped."""
         self._last_message = self.monotonic()
-        if caught_up:
-            self._requested += 1
+        self._requested += 1
 
     def _settled(self, now: float) -> bool:
         return now - self._last_message >= self.settle_seconds
+
+    async def _caught_up(self) -> bool:
+        try:
+            return await self.consumer_caught_up()
+        except Exception as exc:  # NATS away, consumer not created yet: not known to be caught up
+            log.debug("campaign consumer progress unknown: %s", exc)
+            return False
 
     async def tick(self) -> bool:
         """Decide once; True when the re-check ran."""
         now = self.monotonic()
         if not self._settled(now):
             return False
-        if self._requested != self._handled:
-            generation = self._requested
-            await asyncio.to_thread(self.recheck.run)
-            self._handled = generation
+        requested = self._requested != self._handled
+        sweep_due = self.sweep_seconds > 0 and now - self._last_sweep >= self.sweep_seconds
+        if not (requested or sweep_due):
+            return False
+        if sweep_due and not requested:
             self._last_sweep = now
-            return True
-        if self.sweep_seconds > 0 and now - self._last_sweep >= self.sweep_seconds:
-            self._last_sweep = now
-            if await self.consumer_caught_up():
-                await asyncio.to_thread(self.recheck.run)
-                return True
-        return False
+        if not await self._caught_up():
+            return False  # a request stays open until the consumer has caught up
+        generation = self._requested
+        await asyncio.to_thread(self.recheck.run)
+        self._handled = generation
+        self._last_sweep = now
+        return True
 
     async def run_forever(self) -> None:
         """The background job: tick a few times per settle period, forever."""

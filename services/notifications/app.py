@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from services.notifications import api, catalogue, handlers, tables
 from services.notifications.channels import Sender
@@ -39,6 +39,7 @@ from services.notifications.subscriptions import subscription_secret
 from services.notifications.templates import NoticeTemplates
 from services.notifications.worker import DeliveryWorker, RetryPolicy
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
+from shared.http.circuit import engine_probe
 from shared.http.service import (
     ServiceRuntime,
     create_service_app,
@@ -144,15 +145,11 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
 
     handlers.register(broker, engine, planner, settings, on_recorded=recorded)
 
-    def database_check() -> None:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,
         broker=broker,
-        readiness_checks={"database": database_check},
+        database_checks={"database": engine_probe(engine)},
         on_shutdown=[engine.dispose],
     )
     scheduler = ReminderScheduler(

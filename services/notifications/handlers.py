@@ -3,8 +3,9 @@
 The handler updates the read models, plans the deliveries and records them together with the
 processed-message record (`apply_once`), then the message is acked. It sends nothing: the
 delivery worker does, so a broken channel never holds the stream. The idempotence key is the
-event's own `event_id` (also its `Nats-Msg-Id`), so even a re-publication of the same event
-under another message id, past JetStream's duplicate window, changes nothing.
+event's identity (its `event_id`, also its `ce-id`), never the message id, so even a
+re-publication of the same event under another `Nats-Msg-Id`, past JetStream's duplicate window,
+changes nothing.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def register(
             handler=handler,
             max_deliver=settings.consumer_max_deliver,
             backoff_seconds=settings.consumer_backoff_seconds,
+            ack_wait_seconds=settings.consumer_ack_wait_seconds,
             description="Ghi nhận thông báo cần gửi theo sự kiện",
         )
 

@@ -3,6 +3,8 @@
 A delivery's outcome and its event are written in one transaction (table
 `notification_outbox`); `OutcomePublisher` then publishes unpublished rows in order with
 `Nats-Msg-Id` = the event id, awaits each JetStream ack, and only then marks them published.
+The event id is a UUID given when the outcome is staged: the same delivery and attempt number
+can recur after this database is restored from a copy, and must not reuse an id already out.
 A crash between the two re-publishes, and JetStream's duplicate window drops the copy; two
 replicas publishing the same row do the same. NATS being down delays the events, never a
 delivery.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -36,7 +39,7 @@ Publish = Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]
 def outcome_event(record: DeliveryRecord, *, attempts: int, at: datetime, error: str | None = None) -> EventContract:
     """`NotificationDelivered` (no error) or `NotificationFailed` for a delivery after `attempts`."""
     fields: dict[str, Any] = {
-        "event_id": f"notifications-{record.delivery_id}-{attempts}",
+        "event_id": str(uuid.uuid4()),
         "source": SOURCE,
         "occurred_at": at,
         "actor": SYSTEM,

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from shared.messaging import idempotence
+from shared.sqlstore import create_all
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -176,4 +177,4 @@ campaign_views = Table(
 def create_tables(engine: Engine) -> None:
     """Create every table this service uses (idempotent: existing tables are left as they are)."""
     idempotence.create_tables(engine)
-    metadata.create_all(engine)
+    create_all(metadata, engine)

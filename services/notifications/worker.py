@@ -11,6 +11,9 @@ claim's lease expires and another attempt sends again. The copy is recognisable:
 receiver's idempotency key). The opposite choice (at most once) would silently lose a notice
 whenever a crash hit before the send, which for a deadline or a refusal is worse than a
 duplicate. On a graceful shutdown the worker lets in-flight sends finish and records them.
+When the database is unreachable at the moment of recording, the worker keeps the outcome in
+memory and tries again until shortly before its lease ends, so a database outage shorter than
+the lease does not turn one sent notice into two.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from services.notifications.channels import PermanentDeliveryError, Sender
 from services.notifications.claims import Claim, ClaimStore, Outcome
 from services.notifications.deliveries import DELIVERED, FAILED, PENDING
 from shared.aio import wait_for_event
+from shared.dberrors import is_database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +112,24 @@ class DeliveryWorker:
         await asyncio.gather(*(self.deliver(claim) for claim in claims))
         return len(claims)
 
+    async def _record(self, claim: Claim, outcome: Outcome) -> bool | None:
+        """Record the outcome; None when it could not be recorded before the lease ends."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 0.8 * self.lease_seconds
+        delay = 0.5
+        while True:
+            try:
+                return await asyncio.to_thread(self.store.finish, claim, outcome, self.clock())
+            except Exception as exc:
+                if not is_database_unavailable(exc) or loop.time() + delay > deadline:
+                    # The lease will expire and the delivery be tried again: at least once, never lost.
+                    log.exception(
+                        "không ghi được kết quả gửi %s; sẽ gửi lại khi hết hạn giữ quyền", claim.record.delivery_id
+                    )
+                    return None
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
     async def _claim(self, limit: int) -> list[Claim]:
         try:
             return await asyncio.to_thread(
@@ -133,11 +155,8 @@ class DeliveryWorker:
                 next_at = self.clock() + timedelta(seconds=self.policy.delay(claim.attempt))
                 outcome = Outcome(PENDING, error, next_attempt_at=next_at)
         SENT.labels(record.channel, outcome.status).inc()
-        try:
-            kept = await asyncio.to_thread(self.store.finish, claim, outcome, self.clock())
-        except Exception:
-            # The lease will expire and the delivery be tried again: at least once, never lost.
-            log.exception("không ghi được kết quả gửi %s; sẽ gửi lại khi hết hạn giữ quyền", record.delivery_id)
+        kept = await self._record(claim, outcome)
+        if kept is None:
             return
         if not kept:
             log.warning("mất quyền gửi %s (đã quá hạn giữ quyền); kết quả của lần khác được giữ", record.delivery_id)

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from services.reporting import admin_api, api, handlers
 from services.reporting.context import ReportingContext
@@ -16,6 +15,7 @@ from services.reporting.live import LiveProjection
 from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
+from shared.http.circuit import engine_probe
 from shared.http.service import ServiceRuntime, create_service_app, make_broker
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
@@ -77,16 +77,12 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     broker = make_broker(settings, SERVICE)
     handlers.register(broker, ctx.live, settings)
 
-    def database_check() -> None:
-        with ctx.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     jobs = [initial_fill(ctx.rebuilder)] if is_new and settings.reporting_initial_rebuild else []
     runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,
         broker=broker,
-        readiness_checks={"database": database_check},
+        database_checks={"database": engine_probe(ctx.engine)},
         background_jobs=jobs,
         on_shutdown=[ctx.rebuilder.cancel, ctx.engine.dispose],
     )

@@ -10,9 +10,11 @@ process (`tdkt reporting rebuild --offline`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from services.reporting.tables import (
     consumer_name,
@@ -25,6 +27,7 @@ from shared.messaging import idempotence
 from shared.messaging.idempotence import processed_messages
 
 POINTER_ID = 1
+SETUP_LOCK_KEY = 0x74646B74_72707431  # "tdktrpt1"
 
 
 class GenerationChanged(Exception):
@@ -110,34 +113,64 @@ def drop_generation(engine: Engine, generation: int) -> None:
         conn.execute(update(generations).where(generations.c.generation == generation).values(state="dropped"))
 
 
+ABANDONED_AFTER = timedelta(hours=1)
+"""A generation still "building" after this long was left by a crashed rebuild; younger ones may
+belong to another replica's rebuild that is running now, and are left alone."""
+
+
 def drop_all_but_live(engine: Engine) -> list[int]:
-    """Drop retired, failed and half-built generations (a crash mid-rebuild leaves one)."""
+    """Drop retired, failed and abandoned half-built generations (a crash mid-rebuild leaves one)."""
+    abandoned = datetime.now(UTC) - ABANDONED_AFTER
     with engine.connect() as conn:
         live = live_generation(conn)
+        rows = conn.execute(
+            select(generations.c.generation, generations.c.state, generations.c.created_at).where(
+                generations.c.state.in_(("building", "retired", "failed"))
+            )
+        ).all()
         stale = [
-            g
-            for g in conn.execute(
-                select(generations.c.generation).where(generations.c.state.in_(("building", "retired", "failed")))
-            ).scalars()
-            if g != live
+            row.generation
+            for row in rows
+            if row.generation != live and (row.state != "building" or _aware(row.created_at) < abandoned)
         ]
     for generation in stale:
         drop_generation(engine, generation)
     return stale
 
 
-def ensure_live_generation(engine: Engine) -> tuple[int, bool]:
-    """The live generation, creating the first one when the database is new; True if created."""
-    create_registry(engine)
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite forgets the zone
+
+
+@contextmanager
+def setup_lock(engine: Engine) -> Iterator[None]:
+    """Serialise start-up across replicas on PostgreSQL (two replicas on a fresh database would
+    each create a first generation); SQLite has one process by design."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
     with engine.connect() as conn:
-        live = live_generation(conn)
-    if live is not None:
-        projection_tables(live).metadata.create_all(engine)  # idempotent: survives a lost table
-        return live, False
-    generation = create_generation(engine, "initial")
-    with engine.begin() as conn:
-        make_live(conn, generation, 0)
-    return generation, True
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK_KEY})
+
+
+def ensure_live_generation(engine: Engine) -> tuple[int, bool]:
+    """The live generation, creating the first one when the database is new; True if created
+    (by this process: of replicas starting together, one creates it and fills it)."""
+    with setup_lock(engine):
+        create_registry(engine)
+        with engine.connect() as conn:
+            live = live_generation(conn)
+        if live is not None:
+            projection_tables(live).metadata.create_all(engine)  # idempotent: survives a lost table
+            return live, False
+        generation = create_generation(engine, "initial")
+        with engine.begin() as conn:
+            make_live(conn, generation, 0)
+        return generation, True
 
 
 def list_generations(engine: Engine) -> list[dict[str, object]]:

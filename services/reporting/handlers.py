@@ -41,6 +41,7 @@ def register(broker: NatsBroker, live: LiveProjection, settings: TdktSettings) -
             handler=handle,
             max_deliver=settings.consumer_max_deliver,
             backoff_seconds=settings.consumer_backoff_seconds,
+            ack_wait_seconds=settings.consumer_ack_wait_seconds,
             description=f"Cập nhật bảng báo cáo từ luồng {stream.name}",
         )
 

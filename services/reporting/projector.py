@@ -132,8 +132,12 @@ def _version_of(table: Table, key: tuple[str, ...]) -> Select[Any]:
 
 
 @lru_cache(maxsize=128)
-def _update(table: Table, key: tuple[str, ...]) -> Update:
-    return update(table).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
+def _update_if_older(table: Table, key: tuple[str, ...]) -> Update:
+    """Replace the row only if it holds an older version: one statement, so two replicas writing
+    the same aggregate at once cannot leave the older snapshot behind (the row lock makes the
+    second writer re-read the version)."""
+    keys = [table.c[k] == bindparam(f"key_{k}") for k in key]
+    return update(table).where(*keys, table.c.version < bindparam("newer_version"))
 
 
 @lru_cache(maxsize=128)
@@ -145,14 +149,20 @@ def _keep_latest(conn: Connection, table: Table, key: dict[str, Any], version: i
     """Store `row` unless a snapshot with a version at least as high is stored; True if stored."""
     names = tuple(key)
     bound = {f"key_{k}": v for k, v in key.items()}
-    current = conn.execute(_version_of(table, names), bound).scalar_one_or_none()
-    if current is None:
-        conn.execute(_insert(table), {**key, "version": version, **row})
-        return True
-    if version > current:
-        conn.execute(_update(table, names), {**bound, "version": version, **row})
-        return True
-    return False
+    params = {**bound, "newer_version": version, "version": version, **row}
+    while True:
+        if conn.execute(_update_if_older(table, names), params).rowcount:
+            return True
+        current = conn.execute(_version_of(table, names), bound).scalar_one_or_none()
+        if current is None:
+            # New aggregate. Another replica inserting it at the same moment makes this
+            # transaction fail on the primary key; the consumer retries the message.
+            conn.execute(_insert(table), {**key, "version": version, **row})
+            return True
+        if current >= version:
+            return False  # a version at least as high is stored
+        # An older version was committed between the two statements (the update could not see
+        # it yet): update again.
 
 
 # --- campaigns ---------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from shared.messaging.consumer import event_identity
+
 
 @dataclass(frozen=True)
 class StreamMessage:
@@ -29,10 +31,10 @@ class StreamMessage:
 
 
 def event_id_of(headers: dict[str, str] | None, payload: dict[str, Any], stream: str, sequence: int) -> str:
-    """The idempotence key, by the same rule as `shared.messaging.consumer.delivery_of`
-    (`Nats-Msg-Id`, else the payload's `event_id`, else `<stream>-<sequence>`), so live and
-    rebuilt generations record the same ids."""
-    return (headers or {}).get("Nats-Msg-Id") or str(payload.get("event_id") or "") or f"{stream}-{sequence}"
+    """The idempotence key, by the same rule as the live consumers (`ce-id`, else the payload's
+    `event_id`, …: `shared.messaging.consumer.event_identity`), so live and rebuilt generations
+    record the same ids and a copy of an event under a new message id is applied once."""
+    return event_identity(headers or {}, payload, stream, sequence)
 
 
 def parse_payload(data: bytes) -> dict[str, Any]:

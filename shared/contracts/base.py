@@ -2,7 +2,9 @@
 
 A contract is a pydantic model with an explicit `schema_version`. It travels as the JSON payload
 of a JetStream message whose headers carry the CloudEvents attributes in binary mode (`ce-*`,
-ASCII only; Vietnamese text stays in the payload), plus `Nats-Msg-Id` for de-duplication.
+ASCII only; Vietnamese text stays in the payload), plus `Nats-Msg-Id` for JetStream's
+de-duplication. `ce-id` = `Nats-Msg-Id` = `event_id`, the event's identity for all time: a
+subscriber de-duplicates on it (JetStream only drops copies within its duplicate window).
 Adding an optional field is compatible; anything else is a new contract version, published
 side by side.
 """
@@ -35,7 +37,13 @@ class EventContract(BaseModel):
 
     subject: ClassVar[str]
     schema_version: int = 1
-    event_id: str = Field(description="Stable id: `<service>-<notification id>`; also Nats-Msg-Id and ce-id")
+    event_id: str = Field(
+        description=(
+            "The event's identity, unique for all time: a UUID stored with the event (events stored before "
+            "identities existed keep `<service>-<notification id>`); also its `ce-id` and `Nats-Msg-Id`. "
+            "De-duplicate on it for the stream's whole history."
+        )
+    )
     source: str = Field(description="CloudEvents source, e.g. /services/campaigns")
     occurred_at: datetime = Field(description="When the event happened, UTC")
     actor: ActorInfo

@@ -9,6 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.dberrors import DATABASE_ERROR_TYPES, is_database_unavailable
+from shared.messaging.storecheck import StoreNotWritable
+
 PROBLEM_JSON = "application/problem+json"
 
 TITLES = {
@@ -72,13 +75,26 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def problem(status: int, detail: str, *, errors: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+DATABASE_UNAVAILABLE = (
+    "Cơ sở dữ liệu tạm thời không truy cập được; thao tác chưa được ghi nhận. Vui lòng thử lại sau ít phút."
+)
+RETRY_AFTER_SECONDS = "5"
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": TITLES.get(status, "Lỗi"), "status": status}
     body["detail"] = detail
     if errors:
         body["errors"] = errors
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 class ProblemError(Exception):
@@ -104,6 +120,26 @@ def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], 
         for error in exc.errors():
             errors.setdefault(field_path(error.get("loc", ())), vietnamese_message(error))
         return problem(422, "Dữ liệu gửi lên chưa hợp lệ; xem chi tiết từng trường.", errors=errors)
+
+    @app.exception_handler(StoreNotWritable)
+    async def _store(_: Request, exc: StoreNotWritable) -> JSONResponse:
+        return problem(
+            503, str(exc), code=f"event_store_{exc.status.state}", headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
+
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        # A database that is down is a 503 the client may retry, not a 500; anything else is a bug.
+        if not is_database_unavailable(exc):
+            raise exc
+        circuit = getattr(request.app.state, "database_circuit", None)
+        if circuit is not None:
+            circuit.trip(f"{type(exc).__name__}: {exc}")
+        return problem(
+            503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
+
+    for error_type in DATABASE_ERROR_TYPES:
+        app.add_exception_handler(error_type, _database)
 
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> JSONResponse:

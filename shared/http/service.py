@@ -3,7 +3,14 @@
 `ServiceRuntime` holds what a service's wiring assembles (settings, broker, outbox relays,
 readiness checks, background jobs); `create_service_app` turns it into the FastAPI app with
 `/healthz`, `/readyz`, `/metrics`, `/asyncapi.json` and problem-details errors. The broker
-connects in the background and keeps retrying, so HTTP commands work while NATS is down.
+connects in the background and keeps retrying, so HTTP commands of a running service work while
+NATS is down. At start-up the app waits a few seconds (`TDKT_STARTUP_CHECK_WAIT_SECONDS`) for
+each relay to compare its event store with its journal stream: until that has happened once,
+writes are refused (see `shared.messaging.storecheck`).
+
+`/readyz` is 503 when a database or NATS cannot be reached, when an event store is not in sync
+with its stream, or when an outbox relay is stuck past its thresholds (`RelayHealth`); the body
+says which and why. How far each durable consumer is behind is shown, not judged.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
@@ -25,11 +32,13 @@ from prometheus_client import make_asgi_app
 
 from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
-from shared.http.problems import install_problem_handlers
+from shared.http.circuit import DatabaseCircuit
+from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, install_problem_handlers, problem
 from shared.logs import faststream_logger
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.relay import EventMapper, OutboxRelay
+from shared.messaging.streamreads import JetStreamReader
 from shared.settings import TdktSettings
-from shared.streams import ALL_STREAMS, EVENT_STREAMS, ensure_streams, stream_for_subject
+from shared.streams import ALL_STREAMS, EVENT_STREAMS, StreamSpec, ensure_streams, stream_for_subject
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +61,12 @@ def make_broker(settings: TdktSettings, service: str) -> NatsBroker:
     )
 
 
-def jetstream_publisher(broker: NatsBroker) -> Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]:
+def jetstream_publisher(
+    broker: NatsBroker,
+) -> Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]:
     """The relay's publish function: a JetStream publish that awaits the ack."""
 
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
+    async def publish(subject: str, payload: dict[str, Any] | bytes, headers: dict[str, str]) -> Any:
         ack = await broker.publish(
             payload, subject, headers=headers, stream=stream_for_subject(subject).name, timeout=5.0
         )
@@ -64,6 +75,35 @@ def jetstream_publisher(broker: NatsBroker) -> Callable[[str, dict[str, Any], di
         return ack
 
     return publish
+
+
+def broker_reader(broker: NatsBroker) -> JetStreamReader:
+    """Reads of the broker's JetStream (available once the broker has connected)."""
+    return JetStreamReader(lambda: broker.config.connection_state.stream)
+
+
+def make_relay(
+    app: Any, mapper: EventMapper, broker: NatsBroker, settings: TdktSettings, *, service: str, stream: StreamSpec
+) -> OutboxRelay:
+    """The outbox relay of an event-sourced service: journaled, its store checked before writes,
+    woken after every save."""
+    relay = OutboxRelay(
+        app,
+        mapper,
+        jetstream_publisher(broker),
+        service=service,
+        batch_size=settings.relay_batch_size,
+        poll_seconds=settings.relay_poll_seconds,
+        reader=broker_reader(broker),
+        journal=True,
+        store_check=settings.store_check,
+        public_stream=stream.name,
+        store_recheck_seconds=settings.store_recheck_seconds,
+        max_lag_events=settings.relay_max_lag_events,
+        max_stall_seconds=settings.relay_max_stall_seconds,
+    )
+    app.add_save_listener(relay.wake)
+    return relay
 
 
 def document_publications(broker: NatsBroker, contracts: Sequence[type[EventContract]]) -> None:
@@ -84,9 +124,16 @@ class ServiceRuntime:
     broker: NatsBroker
     relays: list[OutboxRelay] = field(default_factory=list)
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    database_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    """One cheap, non-retrying query per database: part of readiness, and the probes of the
+    circuit that answers commands 503 at once while a database is down (`shared.http.circuit`)."""
     background_jobs: list[BackgroundJob] = field(default_factory=list)
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
     broker_started: asyncio.Event = field(default_factory=asyncio.Event)
+    circuit: DatabaseCircuit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.circuit = DatabaseCircuit(self.database_checks)
 
     async def connect_broker(self) -> None:
         """Connect (retrying until NATS answers), create the streams, then start the subscribers."""
@@ -100,7 +147,26 @@ class ServiceRuntime:
         )
         await self.broker.start()
         self.broker_started.set()
+        for relay in self.relays:
+            relay.wake()  # compare the store with its stream now, not at the next timer
         log.info("%s connected to NATS at %s", self.name, self.settings.nats_url)
+
+    async def run_relay(self, relay: OutboxRelay) -> None:
+        """A relay needs NATS for everything it does (compare the store, publish): it starts once
+        the broker has connected, and keeps running through later outages."""
+        await self.broker_started.wait()
+        await relay.run()
+
+    async def wait_for_store_checks(self, timeout: float) -> None:
+        """Wait (at most `timeout`) until every relay has compared its store with its stream."""
+        waits = [asyncio.create_task(r.store_checked.wait()) for r in self.relays if r.store_check]
+        if not waits:
+            return
+        _, pending = await asyncio.wait(waits, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            log.warning("%s: event store not yet compared with its stream (NATS unreachable?); writes wait", self.name)
 
     async def consumer_progress(self) -> dict[str, Any]:
         """How far this service's durable consumers are behind (informational, never fails
@@ -127,7 +193,7 @@ class ServiceRuntime:
             nats_ok = False
         checks["nats"] = "ok" if nats_ok else "unreachable"
         ok &= bool(nats_ok)
-        for name, check in self.readiness_checks.items():
+        for name, check in {**self.database_checks, **self.readiness_checks}.items():
             try:
                 await asyncio.to_thread(check)
                 checks[name] = "ok"
@@ -137,11 +203,14 @@ class ServiceRuntime:
         if nats_ok:
             checks["consumers"] = await self.consumer_progress()
         for relay in self.relays:
-            status = await asyncio.to_thread(relay.status)
-            checks[f"relay:{relay.service}"] = {
-                "published_position": status.published_position,
-                "last_error": status.last_error,
-            }
+            try:
+                health = await asyncio.to_thread(relay.health)
+            except Exception as exc:  # the store itself is unreachable
+                checks[f"relay:{relay.service}"] = f"error: {type(exc).__name__}: {exc}"
+                ok = False
+                continue
+            checks[f"relay:{relay.service}"] = health.detail
+            ok &= health.ok
         return ok, checks
 
 
@@ -157,9 +226,12 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(runtime.connect_broker(), name=f"{runtime.name}-broker")]
-        relay_tasks = [asyncio.create_task(r.run(), name=f"{r.service}-relay") for r in runtime.relays]
+        relay_tasks = [asyncio.create_task(runtime.run_relay(r), name=f"{r.service}-relay") for r in runtime.relays]
+        if runtime.database_checks:
+            tasks.append(asyncio.create_task(runtime.circuit.run(), name=f"{runtime.name}-database-circuit"))
         for job in runtime.background_jobs:
             tasks.append(asyncio.create_task(job()))
+        await runtime.wait_for_store_checks(runtime.settings.startup_check_wait_seconds)
         try:
             yield
         finally:
@@ -168,7 +240,17 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.state.settings = runtime.settings
     app.state.runtime = runtime
+    app.state.database_circuit = runtime.circuit
     install_problem_handlers(app, domain_errors)
+
+    @app.middleware("http")
+    async def fail_fast_while_a_database_is_down(request: Request, call_next: Any) -> Response:
+        if runtime.circuit.is_open and request.method not in ("GET", "HEAD"):
+            return problem(
+                503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
+        return await call_next(request)  # type: ignore[no-any-return]
+
     for router in routers:
         app.include_router(router)
     asyncapi = AsyncAPI(runtime.broker, title=f"tdkt {runtime.name}", version=version, description=description)
@@ -203,11 +285,13 @@ async def _shut_down(
     for relay in runtime.relays:
         relay.request_stop()
     if relay_tasks:
-        _, still_running = await asyncio.wait(relay_tasks, timeout=10)
+        # Relays that never started (NATS never answered) have nothing to finish.
+        timeout = 10 if runtime.broker_started.is_set() else 0
+        _, still_running = await asyncio.wait(relay_tasks, timeout=timeout)
         await cancel_and_wait(still_running, timeout=10)
     for relay in runtime.relays:
         with contextlib.suppress(Exception):  # last chance to publish what was just stored
-            if runtime.broker_started.is_set():
+            if runtime.broker_started.is_set() and relay.store_status.writable:
                 await asyncio.wait_for(relay.publish_pending(), timeout=5)
     left = await cancel_and_wait([*tasks, *relay_tasks], timeout=30)
     if left:

@@ -4,7 +4,28 @@
 handed to a synchronous handler in a worker thread (handlers write to a database, which is
 blocking); the handler is expected to use `apply_once` so redelivery changes nothing. A failing
 message is retried with back-off (`nak(delay)`), and after `max_deliver` attempts it is copied to
-`deadletter.<consumer>.<subject>` with the error and terminated, so it never blocks the stream.
+`deadletter.<consumer>.<subject>` with the error and terminated (`reject()`, JetStream's +TERM),
+so it never blocks the stream and never comes back.
+
+**A database that is down is not a poison message.** When the handler fails because its database
+cannot be reached (`shared.dberrors.is_database_unavailable`), the message is retried with the
+longest back-off for as long as it takes, and never dead-lettered: an outage longer than the
+tries would otherwise send perfectly good events to the dead letters, and the projections would
+silently miss them. The server therefore redelivers without a bound (`max_deliver=-1`); this
+code decides when a message is given up on.
+
+**The de-duplication key is the event's identity**, `Delivery.event_id`: the `ce-id` header,
+else the payload's `event_id`, else `Nats-Msg-Id`. Not the message id: a copy of an event
+re-published after JetStream's duplicate window (same `ce-id`, new `Nats-Msg-Id`) is the same
+event and must change nothing.
+
+**Order is not guaranteed to a handler.** FastStream starts every message of a fetched batch at
+once (one worker thread each), and a retried message comes back after later ones; several
+replicas share one durable consumer. Every handler therefore reaches the same state whatever the
+arrival order: state is kept per aggregate at the highest `aggregate_version` seen, and facts are
+keyed by event id (reporting's `tables.py`, dossiers' `campaign_readmodel.py`, notifications'
+deliveries keyed by event and recipient). The streams themselves hold each aggregate's events in
+version order (`shared.messaging.relay`), for subscribers that read them one at a time.
 """
 
 from __future__ import annotations
@@ -20,6 +41,7 @@ from faststream import AckPolicy
 from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker, NatsMessage, PullSub
 from prometheus_client import Counter
 
+from shared.dberrors import is_database_unavailable
 from shared.streams import StreamSpec, dead_letter_subject, jstream
 
 log = logging.getLogger(__name__)
@@ -45,14 +67,24 @@ class Delivery:
 Handler = Callable[[dict[str, Any], Delivery], None]
 
 
+def event_identity(headers: dict[str, str], payload: dict[str, Any], stream: str, sequence: int) -> str:
+    """The event's identity for de-duplication: `ce-id`, else the payload's `event_id`, else
+    `Nats-Msg-Id`, else `<stream>-<sequence>` (a message that names no identity at all)."""
+    return (
+        headers.get("ce-id")
+        or str(payload.get("event_id") or "")
+        or headers.get("Nats-Msg-Id")
+        or f"{stream}-{sequence}"
+    )
+
+
 def delivery_of(msg: NatsMessage, payload: dict[str, Any]) -> Delivery:
     raw = msg.raw_message
     metadata = raw.metadata
     headers = dict(msg.headers or {})
-    event_id = headers.get("Nats-Msg-Id") or str(payload.get("event_id") or "")
     return Delivery(
         subject=raw.subject,
-        event_id=event_id or f"{metadata.stream}-{metadata.sequence.stream}",
+        event_id=event_identity(headers, payload, metadata.stream, metadata.sequence.stream),
         stream=metadata.stream,
         stream_sequence=metadata.sequence.stream,
         attempt=metadata.num_delivered,
@@ -72,8 +104,13 @@ def subscribe_events(
     backoff_seconds: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 30.0),
     batch_size: int = 50,
     description: str | None = None,
+    ack_wait_seconds: float = 60.0,
 ) -> None:
-    """Register a durable pull consumer `consumer` on `stream`, filtered by `subject_filter`."""
+    """Register a durable pull consumer `consumer` on `stream`, filtered by `subject_filter`.
+
+    `ack_wait_seconds` is how long the server waits for an ack before redelivering: what a
+    message in flight when its consumer's process was killed waits before another replica (or
+    the restarted process) gets it."""
 
     async def consume(msg: NatsMessage) -> None:
         try:
@@ -95,8 +132,9 @@ def subscribe_events(
         stream=jstream(stream),
         durable=f"{consumer}-{stream.name.lower()}",
         pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
-        # The server must keep redelivering past our own bound, so that we decide the dead letter.
-        config=ConsumerConfig(ack_wait=60, max_deliver=max_deliver + 5, max_ack_pending=1000),
+        # The server keeps redelivering without a bound: this code decides the dead letter (and
+        # never gives up on a message only because the database is down).
+        config=ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=1000),
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=AckPolicy.MANUAL,
         description=description or f"{consumer} reads {subject_filter}",
@@ -113,6 +151,13 @@ async def _on_failure(
     backoff_seconds: tuple[float, ...],
 ) -> None:
     error = f"{type(exc).__name__}: {exc}"
+    if is_database_unavailable(exc):
+        delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 1.0
+        level = logging.WARNING if delivery.attempt == 1 else logging.DEBUG
+        log.log(level, "%s: database unavailable on %s, retry in %ss: %s", consumer, delivery.event_id, delay, error)
+        MESSAGES.labels(consumer, "retried_database").inc()
+        await msg.nack(delay=delay)
+        return
     if delivery.attempt < max_deliver:
         delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 0
         log.warning(
@@ -130,7 +175,8 @@ async def _on_failure(
     headers = {k: v for k, v in delivery.headers.items() if k != "Nats-Msg-Id"}
     headers.update(
         {
-            "Nats-Msg-Id": f"dl-{consumer}-{delivery.event_id}",
+            # One dead letter per stream message and consumer (two copies of one event are two).
+            "Nats-Msg-Id": f"dl-{consumer}-{delivery.stream}-{delivery.stream_sequence}",
             "tdkt-dead-letter-consumer": consumer,
             "tdkt-dead-letter-error": error.encode("ascii", "backslashreplace").decode()[:1000],
             "tdkt-original-subject": delivery.subject,
@@ -143,4 +189,4 @@ async def _on_failure(
         msg.body, dead_letter_subject(consumer, delivery.subject), headers=headers, stream="TDKT_DEAD_LETTERS"
     )
     MESSAGES.labels(consumer, "dead_lettered").inc()
-    await msg.term()
+    await msg.reject()  # +TERM: FastStream's NatsMessage has no term() (tech-notes §6)

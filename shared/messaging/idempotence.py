@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from shared.sqlstore import create_all
+
 metadata = MetaData()
 
 processed_messages = Table(
@@ -38,7 +40,7 @@ processed_messages = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    metadata.create_all(engine)
+    create_all(metadata, engine)
 
 
 def already_processed(conn: Connection, consumer: str, event_id: str) -> bool:

@@ -1,19 +1,49 @@
-"""The outbox relay: stored first, then published (architecture.md, "Events: stored first").
+"""The outbox relay: stored first, then published (architecture: "Events: stored first").
 
 The relay follows an application's notification log from the last position it published,
-maps each domain event to its published contract, publishes the batch to JetStream with
-`Nats-Msg-Id = <service>-<notification id>`, awaits every ack, and only then records the new
-position (an `eventsourcing` tracking record in the service's own database). A crash between
-publishing and recording re-sends the batch; JetStream's duplicate window drops the copies.
-When NATS is down, commands still succeed and the relay catches up later. Several replicas
-may each run a relay over the same store: they publish the same ids (JetStream keeps one copy)
-and the slower one finds its position already recorded.
+maps each domain event to its published contract, publishes it to JetStream with
+`Nats-Msg-Id` = `ce-id` = the event's identity (a UUID stored with the event,
+`shared.eventstore.event_id_of`), appends the stored event to the service's journal
+(`shared.messaging.journal`), awaits every ack, and only then records the new position (an
+`eventsourcing` tracking record in the service's own database). A crash between publishing and
+recording re-sends; JetStream's duplicate window (a day by default) drops the copies, and past
+it every consumer de-duplicates on the event id. When NATS is down, commands still succeed and
+the relay catches up later. Several replicas may each run a relay over the same store: they
+publish the same ids (JetStream keeps one copy) and the slower one finds its position recorded.
+
+**Order.** Events of one aggregate reach the stream in the order of their versions: a batch is
+published as one chain per aggregate, each message awaiting its ack before the next of the same
+aggregate is sent, chains running concurrently. A chain stops at its first failure, and the
+position recorded is the end of the longest fully acknowledged prefix of the batch, so a retry
+re-sends the failed message before anything later of its aggregate (what other chains already
+sent comes back as duplicates). Consumers nevertheless do not rely on it: a pull consumer runs
+the messages of a fetched batch concurrently, so every consumer is written to reach the same
+state in any arrival order (by `aggregate_version`; see `shared.messaging.consumer`).
+
+**A duplicate ack is checked, not trusted.** JetStream answers "duplicate" when it already holds
+a message with the same id. For a re-send that is expected; for an event published for the
+first time it means two events share an identity, and the subscribers would silently skip one.
+So the relay reads the stored copy back and compares subject, aggregate and version; a mismatch
+is an identity collision: the relay stops, logs it at ERROR and readiness fails.
+
+**An event the mapper cannot turn into a contract** (a bug, or data the mapper does not
+expect) is not skipped: publishing later events without it would hand subscribers a history with
+a hole. The relay publishes everything before it, then stops at it: the cause is logged once at
+ERROR with the event's position, type and aggregate, `tdkt_relay_errors_total{reason=
+"unmappable"}` counts it, `tdkt_relay_blocked` is 1, the lag grows, and readiness fails past the
+thresholds. The fix is a code (or data) change; once deployed, the relay resumes at that event.
+
+**The store is compared with its stream first** (`shared.messaging.storecheck`): a relay with
+`store_check` on publishes nothing, and its application refuses writes, until its store is known
+to hold the newest event of its journal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,12 +51,36 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
+from prometheus_client import Counter, Gauge
 
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.aio import wait_for_event
 from shared.contracts.base import ActorInfo, EventContract
+from shared.dberrors import is_database_unavailable
+from shared.eventstore import TdktApplication, created_together, event_id_of
+from shared.messaging.journal import JournalEntry
+from shared.messaging.storecheck import UNCHECKED, StoreNotWritable, StoreState, StoreStatus, check_store
+from shared.messaging.streamreads import RawMessage, StreamReader
 
 log = logging.getLogger(__name__)
+
+PUBLISHED = Counter("tdkt_relay_published_total", "Events published and acknowledged by JetStream", ["service"])
+DUPLICATE_ACKS = Counter(
+    "tdkt_relay_duplicate_acks_total", "Re-sent events JetStream already held (checked: same event)", ["service"]
+)
+ERRORS = Counter(
+    "tdkt_relay_errors_total",
+    "Relay failures by reason (nats, database, unmappable, identity_collision)",
+    ["service", "reason"],
+)
+LAG = Gauge("tdkt_relay_lag_events", "Events stored but not yet published", ["service"])
+BLOCKED = Gauge("tdkt_relay_blocked", "1 while the relay is stopped at an event it cannot publish", ["service"])
+LAST_PUBLISHED = Gauge(
+    "tdkt_relay_last_progress_timestamp_seconds", "When the relay last caught up or moved forward", ["service"]
+)
+STORE_IN_SYNC = Gauge(
+    "tdkt_event_store_in_sync", "1 when the event store holds the newest event of its journal stream", ["service"]
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +111,25 @@ class EventMapper(Protocol):
     def __call__(self, app: Any, domain_event: Any, envelope: Envelope) -> EventContract | None: ...
 
 
-Publish = Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]
+Publish = Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]
+"""Publish to JetStream and return the `PubAck` (JSON for a dict, as-is for bytes)."""
+
+
+class UnmappableEvent(Exception):
+    """A stored event the mapper could not turn into its contract; the relay stops before it."""
+
+    def __init__(self, service: str, notification: Notification, cause: BaseException) -> None:
+        super().__init__(
+            f"{service}: stored event {notification.id} ({notification.topic}, aggregate "
+            f"{notification.originator_id} v{notification.originator_version}) cannot be published: "
+            f"{type(cause).__name__}: {cause}"
+        )
+        self.notification = notification
+        self.cause = cause
+
+
+class IdentityCollision(Exception):
+    """JetStream holds another event under this event's id: the id was issued twice."""
 
 
 @dataclass(frozen=True)
@@ -66,12 +138,31 @@ class RelayStatus:
     last_error: str | None
 
 
+@dataclass(frozen=True)
+class RelayHealth:
+    ok: bool
+    problems: list[str]
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Item:
+    notification: Notification
+    contract: EventContract | None
+    journal: JournalEntry | None
+
+
+def relay_tracking_name(service: str) -> str:
+    """The name under which a service's relay records its position in the service's database."""
+    return f"{service}-relay"
+
+
 def envelope_for(service: str, notification: Notification, domain_event: Any) -> Envelope:
     actor = getattr(domain_event, "actor", None)
     actor = actor if isinstance(actor, Actor) else SYSTEM_ACTOR
     occurred = getattr(domain_event, "timestamp", None) or datetime.now(UTC)
     return Envelope(
-        event_id=f"{service}-{notification.id}",
+        event_id=event_id_of(domain_event, service, notification.id),
         source=f"/services/{service}",
         occurred_at=occurred,
         actor=ActorInfo(**actor.as_dict()),
@@ -80,8 +171,33 @@ def envelope_for(service: str, notification: Notification, domain_event: Any) ->
     )
 
 
+def same_event(message: RawMessage, contract: EventContract) -> bool:
+    """Whether a stored message is this contract's event (subject, aggregate and version)."""
+    try:
+        payload = json.loads(message.data)
+        version = int(payload.get("aggregate_version"))
+        aggregate = str(payload.get("aggregate_id"))
+    except (ValueError, TypeError):
+        return False
+    return (
+        message.subject == contract.subject
+        and aggregate == contract.aggregate_id
+        and version == contract.aggregate_version
+    )
+
+
+def error_reason(exc: BaseException) -> str:
+    if isinstance(exc, UnmappableEvent):
+        return "unmappable"
+    if isinstance(exc, IdentityCollision):
+        return "identity_collision"
+    if is_database_unavailable(exc):
+        return "database"
+    return "nats"
+
+
 class OutboxRelay:
-    """Publishes an application's stored events to JetStream, at least once, in log order."""
+    """Publishes an application's stored events to JetStream, at least once, in order per aggregate."""
 
     def __init__(
         self,
@@ -94,7 +210,17 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         max_backoff_seconds: float = 10.0,
         tracking: TrackingRecorder | None = None,
+        reader: StreamReader | None = None,
+        journal: bool = False,
+        store_check: bool = False,
+        public_stream: str | None = None,
+        store_recheck_seconds: float = 5.0,
+        max_lag_events: int = 1000,
+        max_stall_seconds: float = 120.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if store_check and reader is None:
+            raise ValueError("the store check reads the journal: give the relay a reader")
         self.app = app
         self.mapper = mapper
         self.publish = publish
@@ -102,12 +228,32 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
-        self.tracking = tracking or app.factory.tracking_recorder()
-        self.tracking_name = f"{service}-relay"
+        self.tracking = tracking or created_together(app.factory.tracking_recorder)
+        self.tracking_name = relay_tracking_name(service)
+        self.reader = reader
+        self.journal = journal
+        self.store_check = store_check
+        self.public_stream = public_stream
+        self.store_recheck_seconds = store_recheck_seconds
+        self.max_lag_events = max_lag_events
+        self.max_stall_seconds = max_stall_seconds
+        self.monotonic = monotonic
+        self.store_status: StoreStatus = (
+            UNCHECKED if store_check else StoreStatus(StoreState.IN_SYNC, "store check off")
+        )
+        self.store_checked = asyncio.Event()
+        """Set once the store has been compared with its stream (whatever the answer)."""
         self.last_error: str | None = None
+        self.blocked: str | None = None
+        self._logged_cause: str | None = None
+        self._last_progress = monotonic()
         self._wakeup: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        if isinstance(app, TdktApplication) and store_check:
+            app.write_gate = self.require_writable
+        STORE_IN_SYNC.labels(service).set(1 if self.store_status.writable else 0)
+        BLOCKED.labels(service).set(0)
 
     # -- position -------------------------------------------------------------------------------
     def published_position(self) -> int:
@@ -116,10 +262,49 @@ class OutboxRelay:
     def status(self) -> RelayStatus:
         return RelayStatus(self.published_position(), self.last_error)
 
+    def lag(self) -> int:
+        """Events stored but not yet published (internal ones included)."""
+        stored = self.app.recorder.max_notification_id() or 0
+        lag = max(stored - self.published_position(), 0)
+        LAG.labels(self.service).set(lag)
+        return lag
+
     def request_stop(self) -> None:
         """Ask `run` to return after its current batch (no thread is left using the store)."""
         self._stopping = True
         self.wake()
+
+    # -- the write gate and readiness -----------------------------------------------------------
+    def require_writable(self) -> None:
+        """The application's write gate: raises unless the store is known to be in sync."""
+        if not self.store_status.writable:
+            raise StoreNotWritable(self.service, self.store_status)
+
+    def health(self) -> RelayHealth:
+        """Readiness of the relay (blocking: call in a thread)."""
+        lag = self.lag()
+        position = self.published_position()
+        stalled = self.monotonic() - self._last_progress if lag else 0.0
+        problems = []
+        if not self.store_status.writable:
+            problems.append(self.store_status.detail)
+        if self.blocked:
+            problems.append(f"relay stopped: {self.blocked}")
+        if lag > self.max_lag_events:
+            problems.append(f"{lag} events stored but not published (threshold {self.max_lag_events})")
+        if lag and stalled > self.max_stall_seconds:
+            problems.append(
+                f"{lag} events waiting and no progress for {stalled:.0f} s (threshold {self.max_stall_seconds:.0f} s)"
+            )
+        detail = {
+            "published_position": position,
+            "lag_events": lag,
+            "last_error": self.last_error,
+            "store": self.store_status.as_dict(),
+        }
+        if problems:
+            detail["problems"] = problems
+        return RelayHealth(not problems, problems, detail)
 
     # -- wake-up from any thread (the save listener runs in a worker thread) ----------------------
     def wake(self) -> None:
@@ -127,18 +312,43 @@ class OutboxRelay:
         if loop is not None and wakeup is not None and not loop.is_closed():
             loop.call_soon_threadsafe(wakeup.set)
 
+    # -- the store check ------------------------------------------------------------------------
+    async def verify_store(self) -> StoreStatus:
+        """Compare the store with its journal; raises when NATS cannot be read."""
+        assert self.reader is not None
+        status = await check_store(
+            self.app,  # type: ignore[arg-type]
+            self.reader,
+            self.service,
+            public_stream=self.public_stream,
+            window=2 * self.batch_size,
+        )
+        if status.state != self.store_status.state:
+            level = logging.INFO if status.writable else logging.ERROR
+            log.log(level, "event store of %s: %s", self.service, status.detail)
+        self.store_status = status
+        STORE_IN_SYNC.labels(self.service).set(1 if status.writable else 0)
+        self.store_checked.set()
+        return status
+
     # -- one batch --------------------------------------------------------------------------------
-    def _read_batch(self) -> tuple[list[Notification], list[EventContract]]:
+    def _read_batch(self) -> tuple[list[_Item], UnmappableEvent | None]:
+        """The next batch, mapped; stops before the first event that cannot be mapped."""
         start = self.published_position() + 1
         notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
-        contracts: list[EventContract] = []
+        items: list[_Item] = []
         for notification in notifications:
-            domain_event = self.app.mapper.to_domain_event(notification)
-            envelope = envelope_for(self.service, notification, domain_event)
-            contract = self.mapper(self.app, domain_event, envelope)
-            if contract is not None:
-                contracts.append(contract)
-        return list(notifications), contracts
+            try:
+                domain_event = self.app.mapper.to_domain_event(notification)
+                envelope = envelope_for(self.service, notification, domain_event)
+                contract = self.mapper(self.app, domain_event, envelope)
+            except Exception as exc:
+                if is_database_unavailable(exc):
+                    raise
+                return items, UnmappableEvent(self.service, notification, exc)
+            journal = JournalEntry.of(self.service, notification, envelope.event_id) if self.journal else None
+            items.append(_Item(notification, contract, journal))
+        return items, None
 
     def _record_position(self, notification_id: int) -> None:
         try:
@@ -150,43 +360,123 @@ class OutboxRelay:
             # messages carried the same Nats-Msg-Ids, so JetStream kept one copy of each.
             if self.published_position() < notification_id:
                 raise
+        self._progress()
+
+    def _progress(self) -> None:
+        self._last_progress = self.monotonic()
+        LAST_PUBLISHED.labels(self.service).set(time.time())
 
     async def publish_pending(self) -> int:
-        """Publish everything not yet published, batch by batch; returns the number of messages sent."""
+        """Publish everything not yet published, batch by batch; returns the number of public
+        messages sent. Raises at the first failure, after recording what was fully published."""
         sent = 0
         while True:
-            notifications, contracts = await asyncio.to_thread(self._read_batch)
-            if not notifications:
-                return sent
-            await self._publish_all(contracts)
-            await asyncio.to_thread(self._record_position, notifications[-1].id)
-            sent += len(contracts)
-            if len(notifications) < self.batch_size:
+            items, unmappable = await asyncio.to_thread(self._read_batch)
+            published, error = await self._publish_items(items)
+            if published:
+                await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
+                sent += sum(1 for item in items[:published] if item.contract is not None)
+            if error is not None:
+                raise error
+            if unmappable is not None:
+                raise unmappable
+            if len(items) < self.batch_size:
+                self._progress()
+                await asyncio.to_thread(self.lag)
                 return sent
 
-    async def _publish_all(self, contracts: Sequence[EventContract]) -> None:
-        # Concurrent publishes on one connection keep their order on the wire; a retry of a
-        # partly acknowledged batch is harmless because of Nats-Msg-Id de-duplication.
-        await asyncio.gather(*(self.publish(c.subject, c.payload(), c.headers()) for c in contracts))
+    async def _publish_items(self, items: Sequence[_Item]) -> tuple[int, BaseException | None]:
+        """Publish a batch as one sequential chain per aggregate; returns the length of the
+        fully acknowledged prefix and the failure of the earliest failed item, if any."""
+        chains: dict[str, list[int]] = {}
+        for index, item in enumerate(items):
+            chains.setdefault(str(item.notification.originator_id), []).append(index)
+        done = [False] * len(items)
+        failures: dict[int, BaseException] = {}
+
+        async def chain(indices: list[int]) -> None:
+            for index in indices:
+                try:
+                    await self._send(items[index])
+                except Exception as exc:
+                    failures[index] = exc
+                    return
+                done[index] = True
+
+        await asyncio.gather(*(chain(indices) for indices in chains.values()))
+        prefix = next((i for i, ok in enumerate(done) if not ok), len(items))
+        return prefix, failures[min(failures)] if failures else None
+
+    async def _send(self, item: _Item) -> None:
+        contract = item.contract
+        if contract is not None:
+            ack = await self.publish(contract.subject, contract.payload(), contract.headers())
+            if getattr(ack, "duplicate", False):
+                await self._check_duplicate(ack, contract)
+            else:
+                PUBLISHED.labels(self.service).inc()
+        if item.journal is not None:
+            await self.publish(item.journal.subject, item.journal.state, item.journal.headers())
+
+    async def _check_duplicate(self, ack: Any, contract: EventContract) -> None:
+        DUPLICATE_ACKS.labels(self.service).inc()
+        if self.reader is None:
+            return
+        stored = await self.reader.message(ack.stream, ack.seq)
+        if stored is not None and not same_event(stored, contract):
+            raise IdentityCollision(
+                f"{self.service}: JetStream already holds another event under id {contract.event_id} "
+                f"({stored.subject} at {ack.stream} #{ack.seq}, not {contract.subject} of aggregate "
+                f"{contract.aggregate_id} v{contract.aggregate_version}); the relay stops so that no "
+                "subscriber skips it as a duplicate"
+            )
 
     # -- the loop ---------------------------------------------------------------------------------
     async def run(self) -> None:
-        """Run until stopped: woken after each save and by a timer; backs off while NATS is down."""
+        """Run until stopped: check the store, then publish; woken after each save and by a
+        timer; backs off while NATS is down."""
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
         backoff = self.poll_seconds
         while not self._stopping:
+            wait = self.poll_seconds
             try:
-                await self.publish_pending()
-                if self.last_error:
-                    log.info("relay %s caught up after: %s", self.service, self.last_error)
-                self.last_error = None
+                if self.store_check and not self.store_status.writable:
+                    await self.verify_store()
+                if self.store_status.writable:
+                    await self.publish_pending()
+                    self._recovered()
+                else:
+                    wait = self.store_recheck_seconds
                 backoff = self.poll_seconds
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # NATS down, timeout, …: keep the position, try again later
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("relay %s could not publish: %s", self.service, self.last_error)
+            except Exception as exc:  # NATS down, database away, an unmappable event: keep the position
+                self._report(exc)
                 backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
-            await wait_for_event(self._wakeup, backoff)
+                wait = backoff
+            await wait_for_event(self._wakeup, wait)
             self._wakeup.clear()
+
+    def _report(self, exc: BaseException) -> None:
+        reason = error_reason(exc)
+        cause = f"{type(exc).__name__}: {exc}"
+        ERRORS.labels(self.service, reason).inc()
+        self.last_error = cause
+        if reason in ("unmappable", "identity_collision"):
+            self.blocked = cause
+            BLOCKED.labels(self.service).set(1)
+        if cause == self._logged_cause:
+            log.debug("relay %s still failing: %s", self.service, cause)
+            return
+        self._logged_cause = cause
+        level = logging.ERROR if reason in ("unmappable", "identity_collision") else logging.WARNING
+        log.log(level, "relay %s could not publish (%s): %s", self.service, reason, cause)
+
+    def _recovered(self) -> None:
+        if self.last_error:
+            log.info("relay %s caught up after: %s", self.service, self.last_error)
+        self.last_error = None
+        self.blocked = None
+        self._logged_cause = None
+        BLOCKED.labels(self.service).set(0)

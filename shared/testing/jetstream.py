@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nats.js.client import JetStreamContext
 
-from shared.streams import stream_for_subject
+from shared.messaging.streamreads import jetstream_publish
 
 
-def js_publisher(js: JetStreamContext) -> Callable[[str, dict[str, Any], dict[str, str]], Awaitable[Any]]:
+def js_publisher(js: JetStreamContext) -> Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]:
     """A relay's publish function over a plain nats-py JetStream context (awaits the ack)."""
-
-    async def publish(subject: str, payload: dict[str, Any], headers: dict[str, str]) -> Any:
-        return await js.publish(
-            subject, json.dumps(payload).encode(), headers=headers, stream=stream_for_subject(subject).name
-        )
-
-    return publish
+    return jetstream_publish(js)
 
 
 async def stream_messages(js: JetStreamContext, stream: str) -> list[Any]:

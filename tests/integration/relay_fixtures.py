@@ -8,7 +8,7 @@ from eventsourcing.domain import Aggregate, event
 
 from shared.actor import Actor
 from shared.contracts.base import EventContract
-from shared.eventstore import TdktApplication
+from shared.eventstore import TdktApplication, event_id_of
 from shared.messaging.relay import Envelope
 
 
@@ -45,3 +45,11 @@ class TallyNoted(EventContract):
 def tally_mapper(app: Tallies, domain_event: Any, envelope: Envelope) -> EventContract:
     tally: Tally = app.repository.get(domain_event.originator_id, version=domain_event.originator_version)
     return TallyNoted(**envelope.fields(), label=tally.label, count=tally.count)
+
+
+def ids_in_log(app: TdktApplication, service: str = "tallies") -> list[str]:
+    """The identities of the stored events, in log order."""
+    return [
+        event_id_of(app.mapper.to_domain_event(n), service, n.id)
+        for n in app.notification_log.select(start=1, limit=1000)
+    ]

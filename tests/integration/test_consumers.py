@@ -1,20 +1,24 @@
-"""Durable consumers on a real nats-server: redelivery changes nothing; poison messages go to dead letters."""
+"""Durable consumers on a real nats-server: redelivery changes nothing, a copy under a new message id
+changes nothing; poison and malformed messages go to the dead letters and are released."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
+from sqlalchemy import select
 
 from services.reporting.campaign_counts import campaigns_by_lead_unit
 from services.reporting.generations import ensure_live_generation
 from services.reporting.handlers import handler_for
 from services.reporting.live import LiveProjection
 from shared.messaging.consumer import Delivery, subscribe_events
+from shared.messaging.idempotence import processed_messages
 from shared.sqlstore import make_engine
 from shared.streams import CAMPAIGNS, DEAD_LETTERS
 from shared.testing.jetstream import eventually
@@ -45,10 +49,9 @@ def campaign_event(event_id: str, version: int = 1, lead_unit: str = "PKT") -> d
     }
 
 
-async def publish(js: JetStreamContext, subject: str, body: dict[str, Any]) -> None:
-    await js.publish(
-        subject, json.dumps(body).encode(), stream=CAMPAIGNS.name, headers={"Nats-Msg-Id": body["event_id"]}
-    )
+async def publish(js: JetStreamContext, subject: str, body: dict[str, Any], msg_id: str | None = None) -> None:
+    headers = {"Nats-Msg-Id": msg_id or body["event_id"], "ce-id": body["event_id"]}
+    await js.publish(subject, json.dumps(body).encode(), stream=CAMPAIGNS.name, headers=headers)
 
 
 def reporting_projection(tmp_path: Path) -> LiveProjection:
@@ -95,14 +98,44 @@ async def test_event_applied_once_even_when_republished_under_the_same_id(tmp_pa
     assert live.apply("tdkt.campaign.registered", event, event_id="campaigns-7", stream_sequence=9) is False
 
 
-async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream(
+async def test_a_copy_of_an_event_under_a_new_message_id_is_applied_once(
+    nats_url: str, jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    # What a relay re-sending after JetStream's duplicate window produces: same ce-id, new Nats-Msg-Id.
+    live = reporting_projection(tmp_path)
+    handle = handler_for(live)
+    seen: list[str] = []
+
+    def handler(payload: dict[str, Any], delivery: Delivery) -> None:
+        seen.append(delivery.event_id)
+        handle(payload, delivery)
+
+    broker = NatsBroker(nats_url)
+    subscribe_events(
+        broker, consumer="test-copies", stream=CAMPAIGNS, subject_filter="tdkt.campaign.>", handler=handler
+    )
+    event = campaign_event("9b1c3c1e-0d7e-4d0c-9a55-3f1f5d7c2a10")
+    async with broker:
+        await broker.start()
+        await publish(jetstream, "tdkt.campaign.registered", event)
+        await publish(jetstream, "tdkt.campaign.registered", event, msg_id="copy-after-the-window")
+        await eventually(lambda: len(seen) == 2)
+
+    assert seen == [event["event_id"]] * 2  # the key is the event's identity, not the message id
+    assert campaigns_by_lead_unit(live.engine)[0]["registered"] == 1
+    with live.engine.connect() as conn:
+        rows = conn.execute(select(processed_messages.c.event_id)).scalars().all()
+    assert rows == [event["event_id"]]
+
+
+async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream_and_is_released(
     nats_url: str, jetstream: JetStreamContext
 ) -> None:
     attempts: list[int] = []
     handled_after: list[str] = []
 
     def handler(payload: dict[str, Any], delivery: Delivery) -> None:
-        if payload["event_id"] == "campaigns-poison":
+        if payload.get("event_id") == "campaigns-poison" or "_raw" in payload:
             attempts.append(delivery.attempt)
             raise ValueError("không đọc được sự kiện")
         handled_after.append(payload["event_id"])
@@ -120,16 +153,59 @@ async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream(
     async with broker:
         await broker.start()
         await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-poison"))
+        await jetstream.publish("tdkt.campaign.drafted", b'{"event_id": "not json', stream=CAMPAIGNS.name)
         await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-fine"))
         await eventually(lambda: handled_after == ["campaigns-fine"])
-        await eventually(lambda: len(attempts) == 3)
+        await eventually(lambda: len(attempts) == 6)
+
+        # Released: nothing left unacknowledged, so it never comes back after the ack wait and
+        # every "caught up" check (the dossiers' re-check, the reminders) sees a caught-up consumer.
+        async def released() -> bool:
+            info = await jetstream.consumer_info(CAMPAIGNS.name, "test-dlq-tdkt_campaigns")
+            return info.num_ack_pending == 0 and info.num_pending == 0
+
+        assert await eventually(released)
+        info = await jetstream.consumer_info(CAMPAIGNS.name, "test-dlq-tdkt_campaigns")
+        assert info.num_redelivered == 0  # terminated messages are not waiting for redelivery
         await asyncio.sleep(0.3)
 
     info = await jetstream.stream_info(DEAD_LETTERS.name)
-    assert info.state.messages == 1
-    dead = await jetstream.get_msg(DEAD_LETTERS.name, info.state.last_seq)
-    assert dead.subject == "deadletter.test-dlq.tdkt.campaign.drafted"
-    assert dead.headers["tdkt-attempts"] == "3"
-    assert "ValueError" in dead.headers["tdkt-dead-letter-error"]
-    assert json.loads(dead.data)["event_id"] == "campaigns-poison"
-    assert attempts == [1, 2, 3]
+    assert info.state.messages == 2
+    dead = [await jetstream.get_msg(DEAD_LETTERS.name, s) for s in (info.state.first_seq, info.state.last_seq)]
+    assert {d.subject for d in dead} == {"deadletter.test-dlq.tdkt.campaign.drafted"}
+    assert all(d.headers["tdkt-attempts"] == "3" and "ValueError" in d.headers["tdkt-dead-letter-error"] for d in dead)
+    assert sorted(d.data for d in dead) == sorted(
+        [json.dumps(campaign_event("campaigns-poison")).encode(), b'{"event_id": "not json']
+    )
+    assert sorted(attempts) == [1, 1, 2, 2, 3, 3]
+
+
+async def test_a_database_outage_longer_than_the_tries_sends_nothing_to_the_dead_letters(
+    nats_url: str, jetstream: JetStreamContext
+) -> None:
+    attempts: list[int] = []
+
+    def handler(payload: dict[str, Any], delivery: Delivery) -> None:
+        attempts.append(delivery.attempt)
+        if len(attempts) <= 5:  # the database is down for five tries, more than max_deliver
+            raise sqlite3.OperationalError("unable to open database file")
+
+    broker = NatsBroker(nats_url)
+    subscribe_events(
+        broker,
+        consumer="test-outage",
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=handler,
+        max_deliver=3,
+        backoff_seconds=(0.05, 0.1),
+    )
+    async with broker:
+        await broker.start()
+        await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-during-outage"))
+        await eventually(lambda: len(attempts) == 6)
+        await asyncio.sleep(0.2)
+
+    assert attempts == [1, 2, 3, 4, 5, 6]
+    info = await jetstream.stream_info(DEAD_LETTERS.name)
+    assert info.state.messages == 0

@@ -1,9 +1,12 @@
-"""The outbox relay against a real nats-server: stored first, then published, exactly once in the stream."""
+"""The outbox relay against a real nats-server: stored first, then published, exactly once in the
+stream, in order per aggregate; a stall is visible; a duplicate ack is checked, not trusted."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,43 +14,66 @@ import nats
 import pytest
 from nats.js.client import JetStreamContext
 
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.journal import JournalEntry, parse_record
+from shared.messaging.relay import IdentityCollision, OutboxRelay
+from shared.messaging.streamreads import JetStreamReader
 from shared.natsserver import NatsServerProcess
-from shared.streams import CAMPAIGNS, ensure_streams
+from shared.streams import CAMPAIGNS, ensure_streams, journal_stream
 from shared.testing.jetstream import js_publisher, stream_messages
-from tests.integration.relay_fixtures import Tallies, tally_mapper
+from tests.integration.relay_fixtures import Tallies, TallyNoted, ids_in_log, tally_mapper
+
+TALLIES_JOURNAL = journal_stream("tallies")
 
 
 async def campaign_messages(js: JetStreamContext) -> list[Any]:
     return await stream_messages(js, CAMPAIGNS.name)
 
 
+async def fresh_journal(js: JetStreamContext) -> None:
+    with contextlib.suppress(nats.js.errors.NotFoundError):
+        await js.delete_stream(TALLIES_JOURNAL.name)
+    await ensure_streams(js, (TALLIES_JOURNAL,))
+
+
 def sqlite_app(tmp_path: Path) -> Tallies:
     return Tallies(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "t.sqlite")})
 
 
-async def test_relay_publishes_each_stored_event_once_with_stable_ids_and_cloudevents_headers(
+async def test_relay_publishes_each_stored_event_once_with_its_identity_and_cloudevents_headers(
     jetstream: JetStreamContext, tmp_path: Path
 ) -> None:
+    await fresh_journal(jetstream)
     app = sqlite_app(tmp_path)
     tally = app.start("Người tốt, việc tốt")
     app.count(tally.id, times=2)
-    relay = OutboxRelay(app, tally_mapper, js_publisher(jetstream), service="tallies")
+    relay = OutboxRelay(app, tally_mapper, js_publisher(jetstream), service="tallies", journal=True)
 
     assert await relay.publish_pending() == 3
     assert await relay.publish_pending() == 0
 
     messages = await campaign_messages(jetstream)
-    assert [m.headers["Nats-Msg-Id"] for m in messages] == ["tallies-1", "tallies-2", "tallies-3"]
+    ids = ids_in_log(app)
+    assert [m.headers["Nats-Msg-Id"] for m in messages] == [m.headers["ce-id"] for m in messages] == ids
     first = messages[0]
     assert first.headers["ce-type"] == "vn.gov.tdkt.campaign.test_tally_noted.v1"
     assert first.headers["ce-source"] == "/services/tallies"
     assert first.headers["ce-subject"] == str(tally.id)
     body = json.loads(first.data)
+    assert body["event_id"] == ids[0]
     assert body["label"] == "Người tốt, việc tốt"
     assert body["actor"] == {"id": "u1", "role": "clerk", "unit": "PNV"}
     assert [json.loads(m.data)["aggregate_version"] for m in messages] == [1, 2, 3]
     assert relay.published_position() == 3
+
+    journal = [
+        parse_record("tallies", m.seq, m.headers, m.data)
+        for m in await stream_messages(jetstream, TALLIES_JOURNAL.name)
+    ]
+    assert all(isinstance(e, JournalEntry) for e in journal)
+    stored = app.recorder.select_events(tally.id)
+    assert [(e.event_id, e.position, e.originator_version, e.state) for e in journal] == [  # type: ignore[union-attr]
+        (ids[n], n + 1, s.originator_version, s.state) for n, s in enumerate(stored)
+    ]
 
 
 async def test_relay_restarted_after_publishing_but_before_recording_adds_no_duplicate(
@@ -67,14 +93,52 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     assert len(await campaign_messages(jetstream)) == 3
 
     restarted = OutboxRelay(
-        sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies", batch_size=3
+        sqlite_app(tmp_path),
+        tally_mapper,
+        js_publisher(jetstream),
+        service="tallies",
+        batch_size=3,
+        reader=JetStreamReader(lambda: jetstream),
     )
     assert await restarted.publish_pending() == 5  # the whole log again; JetStream drops the three copies
 
-    messages = await campaign_messages(jetstream)
-    ids = [m.headers["Nats-Msg-Id"] for m in messages]
-    assert ids == [f"tallies-{n}" for n in range(1, 6)]
-    assert len(set(ids)) == len(ids)
+    ids = [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)]
+    assert ids == ids_in_log(app)
+    assert len(set(ids)) == len(ids) == 5
+
+
+async def test_after_a_partly_failed_batch_each_aggregate_stays_in_version_order(
+    jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    app = sqlite_app(tmp_path)
+    first, second = app.start("Phong trào A"), app.start("Phong trào B")
+    app.count(first.id, times=3)
+    app.count(second.id, times=3)
+    publish = js_publisher(jetstream)
+    failed: list[str] = []
+
+    async def flaky(subject: str, payload: Any, headers: dict[str, str]) -> Any:
+        # The second event of the first aggregate is lost on the way, once.
+        lost = isinstance(payload, dict) and (payload["aggregate_id"], payload["aggregate_version"]) == (
+            str(first.id),
+            2,
+        )
+        if lost and not failed:
+            failed.append(headers["Nats-Msg-Id"])
+            raise TimeoutError("nats: timeout")
+        return await publish(subject, payload, headers)
+
+    relay = OutboxRelay(app, tally_mapper, flaky, service="tallies", reader=JetStreamReader(lambda: jetstream))
+    with pytest.raises(TimeoutError):
+        await relay.publish_pending()
+    assert relay.published_position() == 2  # first v1, second v1: the acknowledged prefix of the log
+    await relay.publish_pending()
+
+    messages = [json.loads(m.data) for m in await campaign_messages(jetstream)]
+    for aggregate in (first, second):
+        versions = [m["aggregate_version"] for m in messages if m["aggregate_id"] == str(aggregate.id)]
+        assert versions == [1, 2, 3, 4]
+    assert len({m["event_id"] for m in messages}) == len(messages) == 8
 
 
 async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_restart(
@@ -97,11 +161,12 @@ async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_
         await asyncio.to_thread(app.count, tally.id, 3)  # the command succeeds: stored, not yet published
         await wait_for(lambda: relay.last_error is not None)
         assert relay.published_position() == 1
+        assert (await asyncio.to_thread(relay.health)).detail["lag_events"] == 3
 
         own_nats.start()
         await wait_for(lambda: relay.published_position() == 4, timeout=20)
         messages = await campaign_messages(js)
-        assert [m.headers["Nats-Msg-Id"] for m in messages] == [f"tallies-{n}" for n in range(1, 5)]
+        assert [m.headers["Nats-Msg-Id"] for m in messages] == ids_in_log(app)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -121,11 +186,82 @@ async def test_two_relays_over_one_store_publish_each_event_once(jetstream: JetS
     app = sqlite_app(tmp_path)
     tally = app.start("Thi đua dạy tốt, học tốt")
     app.count(tally.id, times=5)
-    first = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies")
-    second = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies")
+    reader = JetStreamReader(lambda: jetstream)
+    first = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies", reader=reader)
+    second = OutboxRelay(sqlite_app(tmp_path), tally_mapper, js_publisher(jetstream), service="tallies", reader=reader)
 
     await asyncio.gather(first.publish_pending(), second.publish_pending())
 
     ids = [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)]
-    assert ids == [f"tallies-{n}" for n in range(1, 7)]
+    assert ids == ids_in_log(app)
     assert first.published_position() == second.published_position() == 6
+
+
+async def test_an_event_the_mapper_cannot_publish_stops_the_relay_visibly_and_nothing_after_it_is_skipped(
+    jetstream: JetStreamContext, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = sqlite_app(tmp_path)
+    good, bad = app.start("Phong trào A"), app.start("nhãn hỏng")
+    app.count(good.id, times=2)
+    broken = True
+
+    def mapper(app_: Tallies, event: Any, envelope: Any) -> TallyNoted:
+        if broken and event.originator_id == bad.id:
+            raise KeyError("label")
+        return tally_mapper(app_, event, envelope)
+
+    relay = OutboxRelay(
+        app,
+        mapper,
+        js_publisher(jetstream),
+        service="tallies",
+        poll_seconds=0.05,
+        max_lag_events=1,
+        max_stall_seconds=60,
+    )
+    task = asyncio.create_task(relay.run())
+    try:
+        await wait_for(lambda: relay.blocked is not None)
+        await asyncio.sleep(0.3)  # several more attempts, one ERROR line
+        health = await asyncio.to_thread(relay.health)
+        assert not health.ok and health.detail["lag_events"] == 3
+        assert any("cannot be published" in p and f"aggregate {bad.id} v1" in p for p in health.problems)
+        assert relay.published_position() == 1  # the event before it; nothing after it skipped ahead
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR and "unmappable" in r.getMessage()]
+        assert len(errors) == 1
+
+        broken = False  # the fix is deployed
+        relay.wake()
+        await wait_for(lambda: relay.published_position() == 4)
+        assert relay.blocked is None and (await asyncio.to_thread(relay.health)).ok
+    finally:
+        relay.request_stop()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [json.loads(m.data)["aggregate_id"] for m in await campaign_messages(jetstream)] == [
+        str(good.id),
+        str(bad.id),
+        str(good.id),
+        str(good.id),
+    ]
+
+
+async def test_a_duplicate_ack_for_an_event_published_for_the_first_time_is_an_alarm(
+    jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    app = sqlite_app(tmp_path)
+    tally = app.start("Phong trào A")
+    event_id = ids_in_log(app)[0]
+    # Another event already in the stream under the same id (what a reused position id produced).
+    await jetstream.publish(
+        "tdkt.campaign.test_tally_noted",
+        json.dumps({"aggregate_id": "someone-else", "aggregate_version": 7}).encode(),
+        headers={"Nats-Msg-Id": event_id},
+        stream=CAMPAIGNS.name,
+    )
+    relay = OutboxRelay(
+        app, tally_mapper, js_publisher(jetstream), service="tallies", reader=JetStreamReader(lambda: jetstream)
+    )
+    with pytest.raises(IdentityCollision, match=event_id):
+        await relay.publish_pending()
+    assert relay.published_position() == 0
+    assert str(tally.id) not in [json.loads(m.data)["aggregate_id"] for m in await campaign_messages(jetstream)]

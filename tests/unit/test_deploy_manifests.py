@@ -66,7 +66,7 @@ def test_probes_ports_and_shutdown_match_the_service_app(name: str) -> None:
     assert sources == {"tdkt-config", "tdkt-secrets"}
 
 
-def test_reporting_is_one_ordered_reader_everywhere() -> None:
+def test_reporting_runs_one_replica_everywhere() -> None:
     reporting = deployments()["reporting"]["spec"]
     assert reporting["replicas"] == 1
     assert reporting["strategy"]["type"] == "Recreate"

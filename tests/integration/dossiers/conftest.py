@@ -1,5 +1,6 @@
 """Fixtures of the dossiers HTTP and messaging tests: the real app on a temporary var dir, a
-pinned clock, and the session's real nats-server."""
+pinned clock, and the session's real nats-server with fresh streams (a fresh store next to
+another test's journal would rightly be refused as behind its stream)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from nats.js.client import JetStreamContext
 
 from services.dossiers.app import build_app
 from services.dossiers.settings import DossiersSettings
@@ -22,7 +24,7 @@ def clock() -> PinnedClock:
 
 
 @pytest.fixture
-def dossiers_settings(tmp_path: Path, nats_url: str) -> DossiersSettings:
+def dossiers_settings(tmp_path: Path, nats_url: str, jetstream: JetStreamContext) -> DossiersSettings:
     return DossiersSettings(
         var_dir=tmp_path,
         dev_mode=True,

@@ -46,7 +46,9 @@ def delivery(version: int, pending: int | None = 0) -> Delivery:
     return Delivery("tdkt.campaign.registered", f"campaigns-{version}", "TDKT_CAMPAIGNS", version, 1, {}, pending)
 
 
-def setup(tmp_path: Path) -> tuple[Any, CampaignReadModel, Dossiers, RecheckScheduler]:
+def setup(
+    tmp_path: Path, *, consumer_caught_up: bool = True
+) -> tuple[Any, CampaignReadModel, Dossiers, RecheckScheduler]:
     engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
     idempotence.create_tables(engine)
     create_tables(engine)
@@ -56,11 +58,14 @@ def setup(tmp_path: Path) -> tuple[Any, CampaignReadModel, Dossiers, RecheckSche
         campaign_lookup=view.lookup,
     )
 
-    async def never() -> bool:
-        return False
+    async def caught_up() -> bool:  # what the server would say of the durable consumer
+        return consumer_caught_up
 
     scheduler = RecheckScheduler(
-        CampaignRecheck(app, PinnedClock(RECEIPT_MOMENT)), settle_seconds=0, sweep_seconds=0, consumer_caught_up=never
+        CampaignRecheck(app, PinnedClock(RECEIPT_MOMENT)),
+        settle_seconds=0,
+        sweep_seconds=0,
+        consumer_caught_up=caught_up,
     )
     return engine, view, app, scheduler
 
@@ -99,8 +104,8 @@ def test_a_redelivered_campaign_event_changes_nothing(tmp_path: Path) -> None:
     assert view.lookup(CAMPAIGN).version == 2  # type: ignore[union-attr]
 
 
-def test_a_delivery_with_more_campaign_messages_pending_does_not_trigger_the_recheck(tmp_path: Path) -> None:
-    engine, _, app, scheduler = setup(tmp_path)
+def test_no_recheck_runs_while_the_consumer_has_campaign_messages_pending(tmp_path: Path) -> None:
+    engine, _, app, scheduler = setup(tmp_path, consumer_caught_up=False)
     dossier = app.submit(
         at=at(RECEIPT_MOMENT.date()),
         **submission(

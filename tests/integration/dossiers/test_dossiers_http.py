@@ -9,6 +9,9 @@ from uuid import uuid4
 import pytest
 from fastapi.testclient import TestClient
 
+from shared.natsserver import NatsServerProcess
+from shared.testing.fixtures import wait_until
+
 from .payloads import (
     APPOINTMENT,
     CLERK,
@@ -258,10 +261,33 @@ def test_a_collective_nominee_needs_its_size(client: TestClient) -> None:
     assert response.json()["errors"]["nominees[0].size"] == "Bắt buộc nhập."
 
 
-def test_commands_succeed_while_nats_is_down_and_readiness_says_so(make_client: Callable[..., TestClient]) -> None:
-    offline = make_client(nats_url="nats://127.0.0.1:9")  # nothing listens there
-    dossier = submit(offline)
-    assert ok(act(offline, dossier["id"], "completeness-check"))["status"] == "IN_APPRAISAL"
+def test_commands_succeed_while_nats_is_down_and_readiness_says_so(
+    make_client: Callable[..., TestClient], own_nats: NatsServerProcess
+) -> None:
+    client = make_client(nats_url=own_nats.url)  # compared its store with its stream at start-up
+    dossier = submit(client)
+    own_nats.stop()
+    assert ok(act(client, dossier["id"], "completeness-check"))["status"] == "IN_APPRAISAL"
+    ready = client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["checks"]["nats"] == "unreachable"
+    relay = ready.json()["checks"]["relay:dossiers"]
+    assert relay["lag_events"] >= 1 and relay["store"]["state"] == "in_sync"  # waiting in the log
+
+    own_nats.start()
+    wait_until(lambda: client.get("/readyz").status_code == 200, timeout=30)
+    assert client.get("/readyz").json()["checks"]["relay:dossiers"]["lag_events"] == 0
+
+
+def test_a_service_started_while_nats_is_down_refuses_writes_until_it_has_seen_its_stream(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # A store restored from a backup looks healthy on its own; only its stream can tell.
+    offline = make_client(nats_url="nats://127.0.0.1:9", startup_check_wait_seconds=0.2)  # nothing listens there
+    refused = offline.post("/dossiers", json=annual_body(offline), headers=CLERK)
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+    assert refused.json()["code"] == "event_store_unchecked"
+    assert "chưa nhận thao tác ghi" in refused.json()["detail"]
     ready = offline.get("/readyz")
     assert ready.status_code == 503 and ready.json()["checks"]["nats"] == "unreachable"
-    assert ready.json()["checks"]["relay:dossiers"]["published_position"] == 0  # waiting in the log
+    assert ready.json()["checks"]["relay:dossiers"]["store"]["state"] == "unchecked"
+    assert offline.get("/dossiers").status_code == 200  # reads still answer

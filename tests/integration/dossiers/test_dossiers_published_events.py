@@ -16,6 +16,7 @@ from nats.js.client import JetStreamContext
 from services.dossiers.application import Dossiers
 from services.dossiers.publishing import dossier_event_mapper
 from shared.contracts.schemas import contract_schemas
+from shared.eventstore import event_id_of
 from shared.messaging.relay import OutboxRelay
 from shared.reference.org_units import load_org_units
 from shared.streams import DOSSIERS
@@ -172,8 +173,9 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
     sent = await relay.publish_pending()
 
     notifications = app.notification_log.select(start=1, limit=1000)
-    dossier_ids = {n.id for n in notifications if ":Dossier." in n.topic}
-    sequence_ids = {n.id for n in notifications if "NumberSequence" in n.topic}
+    ids = {n.id: event_id_of(app.mapper.to_domain_event(n), "dossiers", n.id) for n in notifications}
+    dossier_ids = {ids[n.id] for n in notifications if ":Dossier." in n.topic}
+    sequence_ids = {ids[n.id] for n in notifications if "NumberSequence" in n.topic}
     assert sequence_ids and relay.published_position() == notifications[-1].id
 
     schemas = contract_schemas()
@@ -187,8 +189,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
         assert message.headers["ce-type"] == schema["x-cloudevents-type"]
         assert message.headers["ce-id"] == payload["event_id"] == message.headers["Nats-Msg-Id"]
         assert message.headers["ce-source"] == "/services/dossiers"
-        number = int(payload["event_id"].removeprefix("dossiers-"))
-        assert number in dossier_ids and number not in sequence_ids
+        assert payload["event_id"] in dossier_ids and payload["event_id"] not in sequence_ids
         assert payload["dossier"]["proposing_unit"] == {"code": UNIT, "name": "Ủy ban nhân dân xã Bích Hòa"}
         seen.add(message.subject)
     assert seen == {s for s in schemas if s.startswith(("tdkt.dossier.", "tdkt.award."))}
@@ -222,7 +223,8 @@ async def test_the_running_service_publishes_what_it_stores(jetstream: JetStream
         await asyncio.sleep(0.05)
     (message,) = await submitted()
     payload = json.loads(message.data)
-    assert message.headers["Nats-Msg-Id"] == "dossiers-3"  # 1 and 2 are the receipt sequence's own events
+    submitted_event = client.get(f"/dossiers/{dossier['id']}/history").json()[0]["event_id"]
+    assert message.headers["Nats-Msg-Id"] == message.headers["ce-id"] == submitted_event
     assert payload["dossier"]["dossier_id"] == dossier["id"]
     assert payload["dossier"]["receipt_number"] == "000001/2024/TN"
     assert payload["actor"] == {"id": "cb.motcua", "role": "desk_clerk", "unit": "VP-HDND-UBND"}
@@ -230,4 +232,4 @@ async def test_the_running_service_publishes_what_it_stores(jetstream: JetStream
         if client.get("/readyz").json()["checks"]["relay:dossiers"]["published_position"] == 3:
             break
         await asyncio.sleep(0.05)
-    assert client.get("/readyz").json()["checks"]["relay:dossiers"]["published_position"] == 3
+    assert client.get("/readyz").json()["checks"]["relay:dossiers"]["published_position"] == 3  # 1, 2: sequence

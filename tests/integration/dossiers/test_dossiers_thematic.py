@@ -5,9 +5,11 @@ stream, and decides on the campaign's eligibility (dispatch 147)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from nats.js.client import JetStreamContext
 from services.campaigns.application import Campaigns
 from services.campaigns.eligibility import MESSAGES, EligibilityCode
 from services.campaigns.publishing import map_campaign_event
+from services.dossiers import handlers
 from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
 from services.dossiers.handlers import DURABLE
 from shared.actor import SYSTEM_ACTOR
@@ -172,3 +175,32 @@ async def test_the_sweep_moves_a_dossier_that_was_deferred_just_after_its_campai
     assert status_of(client, dossier["id"]) == "AWAITING_CAMPAIGN"
 
     assert await eventually(lambda: status_of(client, dossier["id"]) == "IN_APPRAISAL", timeout=5)
+
+
+async def test_a_waiting_dossier_is_judged_only_once_an_earlier_campaign_message_has_come_back_from_its_retry(
+    jetstream: JetStreamContext, campaigns: CampaignsService, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race: the campaign's last event (its final review, which makes it eligible) fails once
+    # and waits out its retry delay, while a later campaign message (another movement) is
+    # processed with nothing pending after it. A re-check run then would judge the dossier on
+    # the campaign without its final review and refuse it, for good.
+    good, other = campaigns.eligible("PT-2024-E"), campaigns.unregistered("PT-2024-F")
+    waiting = submit(client, thematic_body(client, good))["id"]
+    assert ok(act(client, waiting, "completeness-check"))["status"] == "AWAITING_CAMPAIGN"
+
+    failed: list[dict[str, Any]] = []
+    apply = handlers.apply_campaign_event
+
+    def busy_once_on_the_final_review(conn: Any, event: dict[str, Any]) -> bool:
+        if event["campaign"]["campaign_id"] == good and event["aggregate_version"] == 4 and not failed:
+            failed.append(event)
+            raise sqlite3.OperationalError("database is locked")
+        return apply(conn, event)
+
+    monkeypatch.setattr(handlers, "apply_campaign_event", busy_once_on_the_final_review)
+    assert await campaigns.publish() == 5
+    await eventually(lambda: failed)
+    await eventually(lambda: client.get(f"/campaigns/{other}").status_code == 200)
+
+    await eventually(lambda: status_of(client, waiting) != "AWAITING_CAMPAIGN", timeout=15)
+    assert status_of(client, waiting) == "IN_APPRAISAL", client.get(f"/dossiers/{waiting}").json()

@@ -1,5 +1,5 @@
-"""When waiting thematic dossiers are re-checked: once the campaign stream has settled, and by the
-safety-net sweep only while the consumer has nothing pending."""
+"""When waiting thematic dossiers are re-checked: once the campaign stream has settled and the
+consumer has nothing pending or unacknowledged, on every path (request or safety-net sweep)."""
 
 from __future__ import annotations
 
@@ -25,28 +25,40 @@ class Clock:
         return self.now
 
 
-def scheduler(sweep_seconds: float = 0, caught_up: bool = True) -> tuple[RecheckScheduler, FakeRecheck, Clock]:
-    recheck, clock = FakeRecheck(), Clock()
+class Progress:
+    """What the server says of the durable consumer: caught up, lagging, or unknown (raises)."""
 
-    async def consumer_caught_up() -> bool:
-        return caught_up
+    def __init__(self, caught_up: bool = True) -> None:
+        self.caught_up: bool | None = caught_up
+
+    async def __call__(self) -> bool:
+        if self.caught_up is None:
+            raise ConnectionError("NATS unreachable")
+        return self.caught_up
+
+
+def scheduler(
+    sweep_seconds: float = 0, caught_up: bool = True
+) -> tuple[RecheckScheduler, FakeRecheck, Clock, Progress]:
+    recheck, clock, progress = FakeRecheck(), Clock(), Progress(caught_up)
 
     return (
         RecheckScheduler(
             recheck,  # type: ignore[arg-type]
             settle_seconds=2,
             sweep_seconds=sweep_seconds,
-            consumer_caught_up=consumer_caught_up,
+            consumer_caught_up=progress,
             monotonic=clock,
         ),
         recheck,
         clock,
+        progress,
     )
 
 
-async def test_a_caught_up_delivery_is_rechecked_only_after_the_stream_settles() -> None:
-    s, recheck, clock = scheduler()
-    s.message_processed(caught_up=True)
+async def test_a_processed_message_is_rechecked_only_after_the_stream_settles() -> None:
+    s, recheck, clock, _ = scheduler()
+    s.message_processed()
     clock.now += 1
     assert await s.tick() is False
     clock.now += 1
@@ -55,38 +67,44 @@ async def test_a_caught_up_delivery_is_rechecked_only_after_the_stream_settles()
 
 
 async def test_each_message_of_a_burst_postpones_the_recheck_to_the_last_one() -> None:
-    s, recheck, clock = scheduler()
+    s, recheck, clock, _ = scheduler()
     for _ in range(5):
-        s.message_processed(caught_up=True)
+        s.message_processed()
         clock.now += 1.5
         assert await s.tick() is False
     clock.now += 0.5
     assert await s.tick() is True and recheck.runs == 1
 
 
-async def test_deliveries_with_messages_still_pending_ask_for_nothing() -> None:
-    s, recheck, clock = scheduler()
-    s.message_processed(caught_up=False)
+async def test_a_request_waits_while_the_consumer_has_messages_pending_or_unacknowledged() -> None:
+    # e.g. an earlier campaign message failed and waits out its retry delay: the view is stale.
+    s, recheck, clock, progress = scheduler(caught_up=False)
+    s.message_processed()
     clock.now += 10
     assert await s.tick() is False and recheck.runs == 0
+    progress.caught_up = None  # NATS away: still not known to be caught up
+    assert await s.tick() is False and recheck.runs == 0
+    progress.caught_up = True  # the retried message came back and was acked
+    assert await s.tick() is True and recheck.runs == 1
+    assert await s.tick() is False
 
 
 async def test_a_redelivered_event_asks_again_and_the_idempotent_recheck_runs_again() -> None:
-    s, recheck, clock = scheduler()
+    s, recheck, clock, _ = scheduler()
     for _ in range(2):
-        s.message_processed(caught_up=True)
+        s.message_processed()
         clock.now += 3
         assert await s.tick() is True
     assert recheck.runs == 2
 
 
 async def test_the_sweep_runs_periodically_only_while_the_consumer_is_caught_up() -> None:
-    s, recheck, clock = scheduler(sweep_seconds=60)
+    s, recheck, clock, _ = scheduler(sweep_seconds=60)
     assert await s.tick() is True  # first sweep right away
     clock.now += 30
     assert await s.tick() is False
     clock.now += 30
     assert await s.tick() is True and recheck.runs == 2
 
-    lagging, idle, clock = scheduler(sweep_seconds=60, caught_up=False)
+    lagging, idle, clock, _ = scheduler(sweep_seconds=60, caught_up=False)
     assert await lagging.tick() is False and idle.runs == 0
