@@ -8,7 +8,8 @@
   computed from the event stores themselves.
 - No notice was sent twice for one event and recipient (two Message-IDs), and every delivery
   ended delivered or failed.
-- Receipt numbers are unique; every `/readyz` answers 200 again.
+- Receipt numbers are unique, and so are decision numbers in each authority's register; every
+  `/readyz` answers 200 again.
 """
 
 from __future__ import annotations
@@ -86,13 +87,15 @@ def open_store(system: System, service: str) -> TdktApplication:
     return Dossiers(env=env)
 
 
-def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[str]], list[str]]:
-    """Every stored event that has a published contract; status totals; receipt numbers."""
+def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[str]], list[str], list[str]]:
+    """Every stored event that has a published contract; status totals; receipt numbers; decision
+    numbers (with their authority and year, one per decided dossier)."""
     units = load_org_units()
     mappers = {"campaigns": map_campaign_event, "dossiers": dossier_event_mapper(units)}
     events: list[StoredEvent] = []
     totals: dict[str, Counter[str]] = {}
     receipts: list[str] = []
+    decisions: list[str] = []
     for service in ("campaigns", "dossiers"):
         app = open_store(system, service)
         try:
@@ -122,9 +125,12 @@ def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[
                 totals[service][_value(aggregate.status)] += 1
                 if service == "dossiers":
                     receipts.append(aggregate.receipt_number)
+                    decision = aggregate.decision
+                    if decision is not None and decision.number:
+                        decisions.append(f"{decision.authority} {decision.decision_date.year} {decision.number}")
         finally:
             app.close()
-    return events, totals, receipts
+    return events, totals, receipts, decisions
 
 
 async def stream_contents(url: str, streams: tuple[str, ...]) -> list[tuple[str, dict[str, str], bytes]]:
@@ -195,7 +201,7 @@ def audit(system: System, load: Workload, row: Row, *, settle_timeout: float = 1
     row.failures.extend(f"did not settle: {p}" for p in unsettled)
     row.acknowledged = len(load.acks)
 
-    events, totals, receipts = stored_events(system)
+    events, totals, receipts, decisions = stored_events(system)
     stored_ids = {e.event_id for e in events}
     row.stored = len(events)
     by_version = {(e.aggregate_id, e.version) for e in events}
@@ -211,6 +217,10 @@ def audit(system: System, load: Workload, row: Row, *, settle_timeout: float = 1
     acked_receipts = [a.receipt_number for a in load.acks if a.command == "submit"]
     if len(set(acked_receipts)) != len(acked_receipts) or len(set(receipts)) != len(receipts):
         row.failures.append("a receipt number was issued twice")
+    if len(set(decisions)) != len(decisions):
+        row.failures.append(f"a decision number was issued twice: {sorted(decisions)}")
+    if decisions:
+        row.notes.append(f"{len(decisions)} award decisions, each number issued once in its register")
 
     messages = asyncio.run(stream_contents(system.nats.url, (CAMPAIGNS.name, DOSSIERS.name)))
     relayed = [m for m in messages if not m[1].get("Nats-Msg-Id", "").startswith(INJECTED)]

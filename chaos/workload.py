@@ -2,10 +2,15 @@
 
 Two kinds of work, picked at random by a few worker threads: a department drafts and registers a
 movement (campaigns), and a one-stop desk receives a thematic dossier under one of the eligible
-movements and checks it for completeness (dossiers). Every 2xx answer is recorded as an `Ack`
-(which aggregate, at which version): the audit later demands that each has its events stored,
-published once and applied by reporting. A refused or failed request (503 while a fault lasts,
-a connection refused while a process is down) is recorded too, with how long it took.
+movements and checks it for completeness (dossiers); some of those dossiers go on, as the law
+now encoded asks, through the council's recorded check of the standards no record shows, the
+appraisal and the decision of the commune chairman the dossier is pending at (the district level
+ended on 30/6/2025, so the commune holding its powers considers a district movement's awards).
+
+Every 2xx answer is recorded as an `Ack` (which aggregate, at which version): the audit later
+demands that each has its events stored, published once and applied by reporting. A refused or
+failed request (503 while a fault lasts, a connection refused while a process is down) is
+recorded too, with how long it took.
 """
 
 from __future__ import annotations
@@ -18,21 +23,27 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from chaos.system import System
+from shared.workdays import VIETNAM_TZ
 
 LEAD_UNIT = {"X-Actor-Id": "nv.phongkt", "X-Actor-Role": "lead_unit_clerk", "X-Actor-Unit": "PKT"}
 SECRETARIAT = {"X-Actor-Id": "cv.phongnoivu", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "PNV"}
 CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": "XA-THANH-OAI-2025"}
 SECRETARY = {"X-Actor-Id": "cc.vanphong", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "XA-THANH-OAI-2025"}
+CHAIRMAN = {"X-Actor-Id": "ct.ubnd", "X-Actor-Role": "chairman", "X-Actor-Unit": "XA-THANH-OAI-2025"}
+DECIDED_SHARE = 0.3
+"""Share of the received dossiers that the load carries on to a decision."""
 THEMATIC_FILES = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT_PLAN", "MOVEMENT_REVIEW_REPORT")
 FINAL_REVIEW = {
-    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-20", "signer": "Trưởng phòng Kinh tế"},
+    # A final review only from the movement's end date (31/12/2023), never before it.
+    "report": {"number": "05/BC-PKT", "issued_on": "2024-01-05", "signer": "Trưởng phòng Kinh tế"},
     "summary": "Tổng kết năm 2023: 6 xã đạt chuẩn nông thôn mới nâng cao, vượt chỉ tiêu.",
-    "filed_on": "2023-12-20",
+    "filed_on": "2024-01-05",
     "results": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
 }
 
@@ -215,6 +226,41 @@ class Workload:
                 return dict(checked.json())
         return dict(body)
 
+    def decide(self, dossier: dict[str, Any]) -> dict[str, Any] | None:
+        """Carry a dossier in appraisal to its decision: the council's check of the standards only
+        it can confirm (Giấy khen's, Law Art. 75), the appraisal, then the decision signed by the
+        authority the dossier is pending at, whose level the service reads from the org-unit data
+        (no `authority_level` sent). Each step names the version it saw."""
+        if dossier.get("status") != "IN_APPRAISAL":
+            return None
+        today = datetime.now(VIETNAM_TZ).date().isoformat()
+        keys = sorted({c["key"] for checks in (dossier.get("required_council_checks") or {}).values() for c in checks})
+        steps: list[tuple[str, str, dict[str, Any], dict[str, str]]] = []
+        if keys:
+            minutes = "Biên bản họp Hội đồng Thi đua – Khen thưởng xã số 05/BB"
+            check = {"confirmed": keys, "meeting_date": today, "minutes_ref": minutes}
+            steps.append(("council_check", "council-checks", check, SECRETARY))
+        approve = [n["nominee_id"] for n in dossier["nominees"]]
+        steps += [
+            ("appraise", "appraisal", {}, SECRETARY),
+            ("decide", "decision", {"approve": approve, "decision_date": today}, CHAIRMAN),
+        ]
+        body = dossier
+        for command, path, payload, actor in steps:
+            done = self.call(
+                "dossiers",
+                command,
+                "POST",
+                f"/dossiers/{dossier['id']}/{path}",
+                json={**payload, "expected_version": body["version"]},
+                headers=actor,
+            )
+            if done is None:
+                return None
+            body = done.json()
+            self.record_ack("dossiers", command, body)
+        return dict(body)
+
     # -- set-up and load ----------------------------------------------------------------------------
     def setup(self, campaigns: int = 2, timeout: float = 30.0) -> None:
         """Eligible movements, known to the dossiers service, for the dossiers to name."""
@@ -239,8 +285,8 @@ class Workload:
             draw = self._rng.random()
         if draw < 0.25:
             self.new_campaign()
-        else:
-            self.new_dossier()
+        elif (dossier := self.new_dossier()) is not None and draw > 1 - DECIDED_SHARE:
+            self.decide(dossier)
 
     @contextmanager
     def running(self) -> Iterator[Callable[[], int]]:
