@@ -239,7 +239,9 @@ def cancel(campaign_id: UUID, body: CancelIn, app: AppDep, actor: ActorDep) -> d
     return _view(app, app.cancel(campaign_id, reason=body.reason, cancelled_on=cancelled_on, actor=actor))
 
 
-@units_router.get("", summary="Danh mục đơn vị (phòng, ban, xã) và cấp thẩm quyền")
+@units_router.get(
+    "", summary="Danh mục đơn vị (phòng, ban, xã): cấp, thẩm quyền khen thưởng, thời gian hoạt động, đơn vị kế thừa"
+)
 def list_units(app: AppDep, active_on: date | None = None) -> list[dict[str, Any]]:
     return [
         {
@@ -250,6 +252,10 @@ def list_units(app: AppDep, active_on: date | None = None) -> list[dict[str, Any
             "parent": u.parent,
             "valid_from": u.valid_from,
             "valid_to": u.valid_to,
+            "award_level": u.award_level,
+            "award_power": power.name if (power := app.units.award_level(u.code)) else None,
+            "award_power_article": power.article if power else None,
+            "successors": list(u.successors),
         }
         for u in app.units.all(active_on=active_on)
     ]

@@ -275,3 +275,15 @@ def test_units_lists_the_reference_data_with_authority_levels(campaigns_client: 
     assert units["PKT"]["authority_level"] == "department"
     active_2026 = campaigns_client.get("/units", params={"active_on": "2026-01-01"}).json()
     assert "PKT" not in {u["code"] for u in active_2026}
+
+
+def test_units_say_who_holds_award_power_and_who_took_over_an_ended_unit(campaigns_client: TestClient) -> None:
+    """Law 06/2022 Art. 80: a district office proposes, it does not decide; the communes of 2025
+    took over the district (NQ 1656/NQ-UBTVQH15). The console shows who will sign from this."""
+    units = {u["code"]: u for u in campaigns_client.get("/units").json()}
+    assert units["PKT"]["award_level"] is None and units["PKT"]["award_power"] is None
+    commune = units["XA-THANH-OAI-2025"]
+    assert commune["award_level"] == "COMMUNE" and commune["award_power"] == "Chủ tịch Ủy ban nhân dân cấp xã"
+    assert "Điều 80" in commune["award_power_article"]
+    district = units["UBND-THANH-OAI"]
+    assert district["valid_to"] == "2025-06-30" and "XA-THANH-OAI-2025" in district["successors"]
