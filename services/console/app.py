@@ -19,7 +19,7 @@ from services.console.clients import ServiceError, Services
 from services.console.pages import Pages, login_url
 from services.console.settings import ConsoleSettings
 from services.console.units import UnitCatalogue
-from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports
+from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, successions
 from shared.settings import TdktSettings
 
 SERVICE = "console"
@@ -46,7 +46,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
                 },
             )
             app.state.services = services
-            app.state.units = UnitCatalogue(services.campaigns)
+            app.state.units = UnitCatalogue(services.campaigns, ttl=settings.console_units_ttl_seconds)
             yield
 
     app = FastAPI(title="tdkt – Bảng điều khiển", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -93,6 +93,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         auth.router,
         dashboard.router,
         campaigns.router,
+        successions.router,  # before /ho-so/{dossier_id}
         dossiers.router,
         reports.router,
         notifications.router,

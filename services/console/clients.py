@@ -31,6 +31,23 @@ def reword(message: str) -> str:
     return _DATE_FORMAT.sub("(định dạng ngày/tháng/năm, ví dụ 25/11/2026)", message).replace("  ", " ")
 
 
+OUTAGES = {
+    "event_store_behind": (
+        "Dịch vụ {service} đang thiếu dữ liệu so với lịch sử sự kiện đã phát hành (thường gặp sau khi "
+        "khôi phục từ bản sao lưu), nên tạm dừng nhận thao tác ghi để không cấp trùng số. Quản trị viên "
+        "cần đối chiếu lại kho dữ liệu; việc xem hồ sơ vẫn bình thường."
+    ),
+    "event_store_unchecked": (
+        "Dịch vụ {service} chưa đối chiếu được kho dữ liệu với luồng sự kiện (chưa kết nối được máy chủ "
+        "NATS), nên tạm chưa nhận thao tác ghi. Thường chỉ mất ít phút."
+    ),
+    "database_unavailable": (
+        "Cơ sở dữ liệu của dịch vụ {service} tạm thời không truy cập được; thao tác chưa được ghi nhận."
+    ),
+}
+"""What a person is told when a service refuses writes for a while (HTTP 503), by its `code`."""
+
+
 @dataclass
 class ServiceError(Exception):
     """A service refused (4xx) or could not be reached; `errors` are keyed by form field path."""
@@ -43,6 +60,21 @@ class ServiceError(Exception):
 
     def __str__(self) -> str:
         return self.detail
+
+    @property
+    def is_outage(self) -> bool:
+        """The service could not take the command now (503, or no answer): nothing was recorded,
+        and the same form sent again later will do."""
+        return self.status == 503
+
+    @property
+    def outage_text(self) -> str:
+        """Why the service refuses writes for now, in words a clerk understands."""
+        if self.code in OUTAGES:
+            return OUTAGES[self.code].format(service=self.service or "")
+        if isinstance(self, ServiceUnavailable):
+            return "Dịch vụ đang khởi động lại hoặc tạm ngừng; thao tác chưa được ghi nhận."
+        return "Dịch vụ tạm thời chưa nhận thao tác; thao tác chưa được ghi nhận."
 
     @classmethod
     def from_response(cls, service: str, response: httpx.Response) -> ServiceError:
@@ -87,7 +119,7 @@ class ServiceClient:
             raise ServiceUnavailable(
                 503,
                 f"Không kết nối được dịch vụ {self.label} ({self.base_url}); hãy thử lại sau ít phút.",
-                service=self.name,
+                service=self.label,
             ) from exc
         if response.status_code >= 400:
             raise ServiceError.from_response(self.label, response)

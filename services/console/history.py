@@ -33,6 +33,8 @@ EVENT_LABELS = {
     "PubliclyDisclosed": "Công khai danh sách đề nghị",
     "NomineeAppraised": "Thẩm định đối tượng",
     "CouncilVoteRecorded": "Ghi nhận kết quả bỏ phiếu của Hội đồng",
+    "CouncilCheckRecorded": "Hội đồng xét tiêu chuẩn",
+    "PassedToSuccessor": "Chuyển hồ sơ cho đơn vị kế thừa",
     "AwardDecided": "Quyết định khen thưởng",
     "AwardRejected": "Quyết định không khen thưởng",
     "ResultReturned": "Trả kết quả",
@@ -51,6 +53,9 @@ FIELD_LABELS = {
     "refusal_reasons": "Lý do từ chối",
     "appraisals": "Kết quả thẩm định",
     "votes": "Kết quả bỏ phiếu",
+    "council_checks": "Hội đồng xét tiêu chuẩn",
+    "deciding_authority": "Thẩm quyền giải quyết",
+    "counted_from": "Thời hạn tính từ",
     "concurrences": "Ý kiến hiệp y",
     "disclosures": "Công khai",
     "decision": "Quyết định",
@@ -86,7 +91,10 @@ def timeline(entries: list[dict[str, Any]], unit_name: Any) -> list[dict[str, An
         for key, change in (e.get("changes") or {}).items():
             if key in SKIPPED_FIELDS or key not in FIELD_LABELS:
                 continue
-            before, after = _short(change.get("before")), _short(change.get("after"))
+            if key == "deciding_authority":  # a unit: by its name
+                before, after = unit_name(change.get("before")) or "—", unit_name(change.get("after")) or "—"
+            else:
+                before, after = _short(change.get("before")), _short(change.get("after"))
             if before != after:
                 changes.append({"field": FIELD_LABELS[key], "before": before, "after": after})
         out.append(

@@ -94,5 +94,11 @@ def error_context(error: ServiceError | None) -> dict[str, Any]:
     return {"problem": error, "errors": dict(error.errors)}
 
 
+def form_status(error: ServiceError) -> int:
+    """The status of a form shown again after a refusal: 503 while a service cannot take commands
+    (nothing was recorded; the same form sent later will do), else 422."""
+    return 503 if error.is_outage else 422
+
+
 def login_url(next_url: str) -> str:
     return "/dang-nhap?next=" + quote(next_url)

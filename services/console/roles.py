@@ -56,16 +56,21 @@ DOSSIER_STEPS: dict[str, frozenset[str]] = {
             "refusal",
             "concurrences",
             "disclosures",
+            "council-checks",
             "appraisal",
             "council-votes",
             "deadline-extension",
             "result-return",
             "recovery",
+            "successor",
         }
     ),
-    "council_member": frozenset({"council-votes"}),
-    "chairman": frozenset({"decision", "rejection", "annulment", "recovery"}),
+    "council_member": frozenset({"council-checks", "council-votes"}),
+    "chairman": frozenset({"decision", "rejection", "annulment", "recovery", "successor"}),
 }
+
+# Who hands every dossier pending at a unit that ended to its successor at once.
+BULK_SUCCESSION_ROLES = frozenset({"council_secretariat", "administrator"})
 
 # Campaign actions (the campaigns API's command paths) each role is offered.
 CAMPAIGN_ACTIONS: dict[str, frozenset[str]] = {
@@ -96,10 +101,15 @@ DOSSIER_QUEUES: dict[str, tuple[str, ...]] = {
 QUICK_ACTIONS: dict[str, tuple[MenuItem, ...]] = {
     "desk_clerk": (MenuItem("/ho-so/tiep-nhan", "Tiếp nhận hồ sơ"),),
     "lead_unit_officer": (MenuItem("/phong-trao/moi", "Soạn thảo phong trào"),),
-    "council_secretariat": (MenuItem("/ho-so", "Hàng việc hồ sơ"), MenuItem("/phong-trao", "Phong trào chờ đăng ký")),
+    "council_secretariat": (
+        MenuItem("/ho-so", "Hàng việc hồ sơ"),
+        MenuItem("/phong-trao", "Phong trào chờ đăng ký"),
+        MenuItem("/ho-so/ke-thua", "Hồ sơ của đơn vị đã chấm dứt hoạt động"),
+    ),
     "administrator": (
         MenuItem("/thong-bao/webhook", "Đăng ký webhook"),
         MenuItem("/bao-cao/dung-lai", "Dựng lại bảng báo cáo"),
+        MenuItem("/ho-so/ke-thua", "Hồ sơ của đơn vị đã chấm dứt hoạt động"),
     ),
 }
 """The first things a role does, offered at the top of its dashboard."""
@@ -122,6 +132,10 @@ def menu_for(role: str) -> tuple[MenuItem, ...]:
 
 def may_step(role: str, step: str) -> bool:
     return step in DOSSIER_STEPS.get(role, frozenset())
+
+
+def may_pass_in_bulk(role: str) -> bool:
+    return role in BULK_SUCCESSION_ROLES
 
 
 def may_campaign(role: str, action: str) -> bool:

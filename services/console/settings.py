@@ -27,6 +27,8 @@ class ConsoleSettings(TdktSettings):
     console_secret: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
     console_service_timeout_seconds: float = 30.0
     console_secure_cookie: bool = False
+    console_units_ttl_seconds: float = 300.0
+    """How long the unit catalogue (`GET /units`: names, award power, successors) is kept."""
 
     def port_for(self, service: str) -> int:
         return self.port or CONSOLE_PORT

@@ -1,7 +1,10 @@
 """Organisation units as the campaigns service lists them (`GET /units`), kept for a few minutes.
 
 Screens name units ("Phòng Kinh tế", "xã Thanh Oai") and offer them in lists; the codes are what
-the services take. When the campaigns service does not answer, codes are shown as they are.
+the services take. The listing also says who holds award power of their own (Law Art. 80), when
+a unit ended and which units took over its work: the decision and succession screens show that
+to explain who signs, and the dossiers service checks it again on every command. When the
+campaigns service does not answer, codes are shown as they are.
 """
 
 from __future__ import annotations
@@ -50,6 +53,26 @@ class UnitCatalogue:
             and (not u.get("valid_to") or day <= str(u["valid_to"]))
             and (not kinds or u.get("kind") in kinds)
         ]
+
+    def get(self, code: str | None) -> dict[str, Any] | None:
+        return self._by_code.get(code) if code else None
+
+    def ended(self, code: str | None, on: date | None = None) -> date | None:
+        """The last day of a unit that no longer exists on `on` (today by default), else None."""
+        unit = self.get(code)
+        if not unit or not unit.get("valid_to"):
+            return None
+        last = date.fromisoformat(str(unit["valid_to"]))
+        return last if last < (on or datetime.now(VIETNAM_TZ).date()) else None
+
+    def successors(self, code: str | None) -> list[tuple[str, str]]:
+        """(code, name) of the units that took over an ended unit's work."""
+        unit = self.get(code)
+        return [(c, self.name(c)) for c in (unit or {}).get("successors") or []]
+
+    def deciding(self, on: date | None = None) -> list[tuple[str, str]]:
+        """(code, name) of the units existing on `on` whose head holds award power of their own."""
+        return [(u["code"], u["name"]) for u in self.active(on) if u.get("award_level")]
 
     def all(self, kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         return [u for u in self._units if not kinds or u.get("kind") in kinds]

@@ -17,7 +17,8 @@ from services.console.auth import UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.history import timeline
-from services.console.pages import error_context, redirect
+from services.console.lastseen import LastSeen
+from services.console.pages import error_context, form_status, redirect
 from services.console.views.common import PagesDep, ServicesDep, form_pairs
 from shared.contracts.labels import CAMPAIGN_KINDS, CAMPAIGN_STATUSES
 
@@ -242,9 +243,8 @@ async def draft(request: Request, user: UserDep, services: ServicesDep, pages: P
     try:
         created = await services.campaigns.post("/campaigns", user=user, json=body)
     except ServiceError as error:
-        return pages.render(
-            request, "campaigns/form.html", _form_context(F.flatten(raw), error, amend=None), status_code=422
-        )
+        context = _form_context(F.flatten(raw), error, amend=None)
+        return pages.render(request, "campaigns/form.html", context, status_code=form_status(error))
     return redirect(f"/phong-trao/{created['id']}", f"Đã soạn thảo phong trào «{created['name']}» ({created['code']}).")
 
 
@@ -256,8 +256,18 @@ async def extra_row(request: Request, target: str, index: int, pages: PagesDep, 
     return pages.fragment(request, "campaigns/_row.html", {"target": target, "i": index, "values": {}, "errors": {}})
 
 
+LAST_SEEN = LastSeen()
+
+
 async def _campaign(services: ServicesDep, user: Any, campaign_id: str) -> dict[str, Any]:
-    return await services.campaigns.get(f"/campaigns/{campaign_id}", user=user)  # type: ignore[no-any-return]
+    return LAST_SEEN.keep(await services.campaigns.get(f"/campaigns/{campaign_id}", user=user))
+
+
+async def _campaign_for_form(services: ServicesDep, user: Any, campaign_id: str, error: ServiceError) -> dict[str, Any]:
+    """The movement to show a refused form with; during an outage, the last copy read."""
+    return await LAST_SEEN.for_form(
+        lambda: services.campaigns.get(f"/campaigns/{campaign_id}", user=user), campaign_id, error
+    )
 
 
 @router.get("/{campaign_id}")
@@ -313,15 +323,14 @@ async def amend_form(
 
 @router.post("/{campaign_id}/sua")
 async def amend(request: Request, campaign_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    campaign = await _campaign(services, user, campaign_id)
     raw = F.nest(await form_pairs(request))
     body = F.convert(raw, DRAFT_CONVERTERS)
     try:
         await services.campaigns.patch(f"/campaigns/{campaign_id}", user=user, json=body)
     except ServiceError as error:
-        return pages.render(
-            request, "campaigns/form.html", _form_context(F.flatten(raw), error, amend=campaign), status_code=422
-        )
+        campaign = await _campaign_for_form(services, user, campaign_id, error)
+        context = _form_context(F.flatten(raw), error, amend=campaign)
+        return pages.render(request, "campaigns/form.html", context, status_code=form_status(error))
     return redirect(f"/phong-trao/{campaign_id}", "Đã điều chỉnh nội dung phong trào.")
 
 
@@ -379,7 +388,7 @@ async def act(
             action.method, f"/campaigns/{campaign_id}{action.api_path}", user=user, json=body
         )
     except ServiceError as error:
-        campaign = await _campaign(services, user, campaign_id)
+        campaign = await _campaign_for_form(services, user, campaign_id, error)
         context = {"c": campaign, "action": action, "values": F.flatten(raw), **error_context(error)}
-        return pages.render(request, "campaigns/action.html", context, status_code=422)
+        return pages.render(request, "campaigns/action.html", context, status_code=form_status(error))
     return redirect(f"/phong-trao/{campaign_id}", action.done)

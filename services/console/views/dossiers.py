@@ -1,6 +1,8 @@
-"""Hồ sơ: the one-stop intake (channel, nominees, uploads with progress) and its printable slip,
-the role's queue and the search, the dossier's page with its timeline, and one screen per step
-(completeness check, supplement, appraisal, concurrence, disclosure, council vote, decision,
+"""Hồ sơ: the one-stop intake (channel, nominees, uploads with progress, the deciding authority
+and a thematic dossier's reason to go above the launching level) and its printable slip, the
+role's queue and the search, the dossier's page with its timeline, and one screen per step
+(completeness check, supplement, appraisal, concurrence, disclosure, the council's check of the
+standards no record shows, council vote and revote, decision, passing to a successor unit,
 result, extension, withdrawal, annulment, recovery)."""
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from services.console import formdata as F
 from services.console import roles
 from services.console.auth import User, UserDep
+from services.console.authority import refusal_help, signer_view
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.history import EVENT_LABELS, timeline
-from services.console.pages import error_context, redirect
+from services.console.lastseen import LastSeen
+from services.console.pages import error_context, form_status, redirect
 from services.console.views.common import PagesDep, ServicesDep, form_files, form_pairs
 from shared.contracts import labels as L
 
@@ -43,12 +47,13 @@ RATINGS = {
     "NOT_COMPLETED": "Không hoàn thành nhiệm vụ",
 }
 GENDERS = {"MALE": "Nam", "FEMALE": "Nữ"}
-AUTHORITY_LEVELS = {
-    "COMMUNE": "Cấp xã",
-    "DISTRICT": "Cấp huyện",
-    "DEPARTMENT": "Cấp phòng, ban, ngành",
-    "ENTERPRISE": "Doanh nghiệp",
+SECTORS = {
+    "PUBLIC": "Cán bộ, công chức, viên chức, lực lượng vũ trang (xét theo xếp loại)",
+    "OTHER": "Công nhân, nông dân, người lao động ngoài khu vực công (không cần xếp loại)",
 }
+OPEN_STATUSES = ("RECEIVED", "AWAITING_SUPPLEMENT", "AWAITING_CAMPAIGN", "IN_APPRAISAL")
+SIGNED_STEPS = ("decision", "rejection", "annulment")
+"""Steps signed by the person logged in, for their own unit: the service checks that unit."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,18 @@ STEPS: dict[str, Step] = {
             ("nominee_ids",),
         ),
         Step(
+            "council-checks",
+            "Hội đồng xét tiêu chuẩn",
+            "Ghi nhận kết quả xét của Hội đồng",
+            "Đã ghi nhận kết quả Hội đồng xét tiêu chuẩn; thẩm định lại để áp dụng.",
+            {"meeting_date": F.day},
+            ("nominee_ids",),
+            hint="Những tiêu chuẩn không hồ sơ, số liệu nào chứng minh (ví dụ tiêu chuẩn Giấy khen, Điều 75 Luật "
+            "Thi đua, khen thưởng; Gia đình văn hóa; thôn, tổ dân phố văn hóa) do Hội đồng xét tại cuộc họp và ghi "
+            "vào biên bản. Chưa có kết quả này thì đối tượng không đạt thẩm định; ghi nhận lại phải nêu lý do và "
+            "lịch sử giữ lần trước.",
+        ),
+        Step(
             "council-votes",
             "Kết quả bỏ phiếu của Hội đồng",
             "Ghi nhận kết quả bỏ phiếu",
@@ -133,6 +150,8 @@ STEPS: dict[str, Step] = {
                 "absent_in_writing": F.integer,
                 "meeting_date": F.day,
             },
+            hint="Bỏ phiếu lại cho người đã có kết quả là một lần bỏ phiếu mới, phải nêu lý do; kết quả các lần "
+            "trước vẫn được giữ trong lịch sử bỏ phiếu.",
         ),
         Step(
             "decision",
@@ -141,6 +160,15 @@ STEPS: dict[str, Step] = {
             "Đã ban hành quyết định khen thưởng.",
             {"decision_date": F.day, "reject.*": F.lines},
             ("approve",),
+        ),
+        Step(
+            "successor",
+            "Chuyển hồ sơ cho đơn vị kế thừa",
+            "Chuyển hồ sơ",
+            "Đã chuyển hồ sơ cho đơn vị kế thừa.",
+            hint="Khi cơ quan đang giải quyết hồ sơ chấm dứt hoạt động (sáp nhập, giải thể, kết thúc cấp huyện), "
+            "hồ sơ chuyển cho đơn vị kế thừa theo danh mục đơn vị; lịch sử hồ sơ ghi lại việc chuyển. Đơn vị kế "
+            "thừa ký quyết định, và có thể hủy bỏ, thu hồi khen thưởng của đơn vị trước.",
         ),
         Step(
             "rejection",
@@ -179,6 +207,7 @@ STEPS: dict[str, Step] = {
 }
 OFFERED: dict[str, tuple[str, ...]] = {
     "RECEIVED": (
+        "successor",
         "completeness-check",
         "supplement-request",
         "acceptance",
@@ -186,11 +215,20 @@ OFFERED: dict[str, tuple[str, ...]] = {
         "deadline-extension",
         "withdrawal",
     ),
-    "AWAITING_SUPPLEMENT": ("supplement", "refusal", "withdrawal"),
-    "AWAITING_CAMPAIGN": ("completeness-check", "acceptance", "refusal", "deadline-extension", "withdrawal"),
+    "AWAITING_SUPPLEMENT": ("successor", "supplement", "refusal", "withdrawal"),
+    "AWAITING_CAMPAIGN": (
+        "successor",
+        "completeness-check",
+        "acceptance",
+        "refusal",
+        "deadline-extension",
+        "withdrawal",
+    ),
     "IN_APPRAISAL": (
+        "successor",
         "concurrences",
         "disclosures",
+        "council-checks",
         "appraisal",
         "council-votes",
         "decision",
@@ -241,6 +279,7 @@ async def list_dossiers(request: Request, user: UserDep, services: ServicesDep, 
             "kinds": L.DOSSIER_KINDS,
             "problem": problem,
             "may_receive": user.role == "desk_clerk",
+            "may_pass_in_bulk": roles.may_pass_in_bulk(user.role),
         },
     )
 
@@ -277,6 +316,7 @@ async def _intake_context(
         "nominee_rows": rows,
         "attachments": attachments,
         "campaigns": [c for c in campaigns if c["status"] not in ("draft", "cancelled", "registration_returned")],
+        "deciding_units": request.app.state.units.deciding(today_vn()),
         "channels": L.CHANNELS,
         "award_types": L.AWARD_TYPES,
         "dossier_kinds": L.DOSSIER_KINDS,
@@ -287,7 +327,13 @@ async def _intake_context(
 
 
 def _nominee_choices() -> dict[str, Any]:
-    return {"nominee_kinds": L.NOMINEE_KINDS, "awards": AWARD_CHOICES, "ratings": RATINGS, "genders": GENDERS}
+    return {
+        "nominee_kinds": L.NOMINEE_KINDS,
+        "awards": AWARD_CHOICES,
+        "ratings": RATINGS,
+        "genders": GENDERS,
+        "sectors": SECTORS,
+    }
 
 
 @router.get("/tiep-nhan")
@@ -365,19 +411,38 @@ async def receive(request: Request, user: UserDep, services: ServicesDep, pages:
             if created:
                 return redirect(f"/ho-so/{created['id']}", "Hồ sơ này đã được tiếp nhận trước đó.")
         context = await _intake_context(request, services, user, F.flatten(raw), error)
-        return pages.render(request, "dossiers/intake.html", context, status_code=422)
-    return redirect(
-        f"/ho-so/{created['id']}?moi=1",
-        f"Đã tiếp nhận hồ sơ số {created['receipt_number']}; hẹn trả kết quả ngày "
-        f"{F.day_text(created.get('appointment_date')) or '(chưa hẹn)'}.",
-    )
+        return pages.render(request, "dossiers/intake.html", context, status_code=form_status(error))
+    return redirect(f"/ho-so/{created['id']}?moi=1", received_message(created))
+
+
+def received_message(d: dict[str, Any]) -> str:
+    """What the desk tells the person who handed the dossier in: its number, from when the
+    deadline counts (a receipt outside working time counts from the next working day) and the
+    appointment (set once the dossier is complete)."""
+    text = f"Đã tiếp nhận hồ sơ số {d['receipt_number']}"
+    counted, received = d.get("counted_from"), d.get("received_on")
+    if counted and received and counted != received:
+        text += f"; tiếp nhận ngoài giờ làm việc, thời hạn tính từ ngày {F.day_text(counted)}"
+    if d.get("appointment_date"):
+        return text + f"; hẹn trả kết quả ngày {F.day_text(d['appointment_date'])}."
+    return text + "; chưa hẹn trả kết quả: hồ sơ còn thiếu, thời hạn tính từ khi hồ sơ đầy đủ."
 
 
 # --- one dossier ---------------------------------------------------------------------------------
 
 
+LAST_SEEN = LastSeen()
+
+
 async def _dossier(services: ServicesDep, user: User, dossier_id: str) -> dict[str, Any]:
-    return await services.dossiers.get(f"/dossiers/{dossier_id}", user=user)  # type: ignore[no-any-return]
+    return LAST_SEEN.keep(await services.dossiers.get(f"/dossiers/{dossier_id}", user=user))
+
+
+async def _dossier_for_form(services: ServicesDep, user: User, dossier_id: str, error: ServiceError) -> dict[str, Any]:
+    """The dossier to show a refused form with; during an outage, the last copy read."""
+    return await LAST_SEEN.for_form(
+        lambda: services.dossiers.get(f"/dossiers/{dossier_id}", user=user), dossier_id, error
+    )
 
 
 async def _campaign_name(services: ServicesDep, user: User, campaign_id: str | None) -> str | None:
@@ -390,24 +455,54 @@ async def _campaign_name(services: ServicesDep, user: User, campaign_id: str | N
     return f"{c['code']} – {c['name']}"
 
 
-def offered_steps(d: dict[str, Any], user: User) -> list[Step]:
-    return [STEPS[k] for k in OFFERED.get(d["status"], ()) if roles.may_step(user.role, k)]
+def offered_steps(d: dict[str, Any], user: User, units: Any) -> list[Step]:
+    """The steps the dossier's state allows and the role does; passing to a successor only while
+    the unit the dossier is pending at has ended."""
+    ended = units.ended(d.get("deciding_authority"))
+    return [
+        STEPS[k] for k in OFFERED.get(d["status"], ()) if roles.may_step(user.role, k) and (k != "successor" or ended)
+    ]
+
+
+def standards_of(d: dict[str, Any]) -> dict[str, str]:
+    """Every standard the council must confirm for some nominee: key → wording."""
+    found: dict[str, str] = {}
+    for checks in (d.get("required_council_checks") or {}).values():
+        for c in checks:
+            found.setdefault(c["key"], c["text"])
+    return found
 
 
 def nominee_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each nominee with what became of them: appraisal, vote, decision, annulment."""
+    """Each nominee with what became of them: the council's check of the standards no record
+    shows, appraisal (with the priority to women), every vote round, decision, annulment."""
     decision = d.get("decision") or {}
     approvals = {a["nominee_id"]: a for a in decision.get("approvals", [])}
     rejections = decision.get("rejections", {})
     annulled = {i for a in d.get("annulments", []) for i in a["nominee_ids"]}
+    wording = standards_of(d)
     rows = []
     for n in d["nominees"]:
         i = n["nominee_id"]
+        appraisal = d.get("appraisals", {}).get(i)
+        check = (d.get("council_checks") or {}).get(i)
         rows.append(
             {
                 **n,
-                "appraisal": d.get("appraisals", {}).get(i),
+                "appraisal": appraisal,
+                "priority": [x for x in (appraisal or {}).get("notes", []) if x.startswith("Ưu tiên")],
                 "vote": d.get("votes", {}).get(i),
+                "vote_rounds": (d.get("vote_history") or {}).get(i, []),
+                "standards": [
+                    {"key": c["key"], "text": c["text"]} for c in (d.get("required_council_checks") or {}).get(i, [])
+                ],
+                "council_check": None
+                if check is None
+                else {
+                    **check,
+                    "confirmed_text": [wording.get(k, k) for k in check["confirmed"]],
+                    "not_confirmed_text": [wording.get(k, k) for k in check["not_confirmed"]],
+                },
                 "approval": approvals.get(i),
                 "rejection": rejections.get(i),
                 "annulled": i in annulled,
@@ -448,7 +543,8 @@ async def detail(request: Request, dossier_id: str, user: UserDep, services: Ser
             "latest_version": history[-1]["version"],
             "campaign_name": await _campaign_name(services, user, d.get("campaign_id")),
             "nominees": nominee_rows(d),
-            "steps": [] if as_of else offered_steps(d, user),
+            "steps": [] if as_of else offered_steps(d, user, request.app.state.units),
+            "authority_ended": request.app.state.units.ended(d.get("deciding_authority")),
             "timeline": timeline(history, request.app.state.units.name),
             "slips": available_slips(d, history),
             "just_received": request.query_params.get("moi") == "1",
@@ -467,17 +563,17 @@ async def print_slip(dossier_id: str, slip: str, user: UserDep, services: Servic
     return page
 
 
-def _step_defaults(step: Step, d: dict[str, Any], user: User, units: Any) -> dict[str, Any]:
+def _step_defaults(step: Step, d: dict[str, Any], user: User) -> dict[str, Any]:
     today = today_vn().strftime("%d/%m/%Y")
     values: dict[str, Any] = {"expected_version": str(d["version"])}
-    if step.key in ("decision", "rejection", "annulment"):
-        authority = (d.get("decision") or {}).get("authority") or user.unit
-        values["authority"] = authority
-        level = next((u.get("authority_level") for u in units.all() if u["code"] == authority), "commune")
-        values["authority_level"] = str(level or "commune").upper()
+    if step.key in ("decision", "rejection"):
         values["decision_date"] = today
     if step.key == "decision":
         values["approve"] = [i for i, a in d.get("appraisals", {}).items() if a["passed"]]
+    if step.key == "council-checks":
+        values["meeting_date"] = today
+        values["nominee_ids"] = list(d.get("required_council_checks") or {})
+        values.update({f"standards.{key}": "skip" for key in standards_of(d)})
     if step.key == "disclosures":
         values.update({"where": "Bảng tin trụ sở UBND", "from_date": today})
     if step.key == "council-votes":
@@ -491,18 +587,35 @@ def _step_defaults(step: Step, d: dict[str, Any], user: User, units: Any) -> dic
     return values
 
 
-def _step_context(step: Step, d: dict[str, Any], values: dict[str, Any], error: ServiceError | None) -> dict[str, Any]:
+def _step_context(
+    step: Step, d: dict[str, Any], values: dict[str, Any], error: ServiceError | None, user: User, units: Any
+) -> dict[str, Any]:
+    help_ = refusal_help(error.code) if error is not None and not error.errors and not error.is_outage else None
     return {
         "step": step,
         "d": d,
         "nominees": nominee_rows(d),
         "values": values,
         "attachment_kinds": L.ATTACHMENT_KINDS,
-        "authority_levels": AUTHORITY_LEVELS,
         "grounds": L.ANNULMENT_GROUNDS,
         "annulled_pending": [n for n in nominee_rows(d) if n["annulled"] and not n["recovered"]],
+        "signer": signer_view(d, user.unit, units, today_vn(), annulment=step.key == "annulment")
+        if step.key in SIGNED_STEPS
+        else None,
+        "standards": standards_of(d),
+        "successor_options": units.successors(d.get("deciding_authority")) or units.deciding(),
+        "authority_ended": units.ended(d.get("deciding_authority")),
+        "refusal": {"help": help_[0], "step": STEPS.get(help_[1] or "")} if help_ else None,
         **error_context(error),
     }
+
+
+def _council_check_body(raw: dict[str, Any]) -> None:
+    """The form asks one question per standard (đạt / chưa đạt / not considered): the API takes
+    the keys the council confirmed and those it did not."""
+    answers = raw.pop("standards", None) or {}
+    raw["confirmed"] = [k for k, v in answers.items() if v == "confirmed"]
+    raw["not_confirmed"] = [k for k, v in answers.items() if v == "not_confirmed"]
 
 
 @router.get("/{dossier_id}/buoc/{step_key}")
@@ -513,8 +626,10 @@ async def step_form(
     if step is None:
         raise HTTPException(404)
     d = await _dossier(services, user, dossier_id)
-    values = _step_defaults(step, d, user, request.app.state.units)
-    return pages.render(request, "dossiers/step.html", _step_context(step, d, values, None))
+    values = _step_defaults(step, d, user)
+    return pages.render(
+        request, "dossiers/step.html", _step_context(step, d, values, None, user, request.app.state.units)
+    )
 
 
 @router.post("/{dossier_id}/buoc/{step_key}")
@@ -531,17 +646,28 @@ async def run_step(
         body = F.convert(raw, {"expected_version": F.integer, **step.converters})
         for name in step.multi:
             body.setdefault(name, [])
-        if step.key in ("appraisal", "annulment") and not body["nominee_ids"]:
+        if step.key == "council-checks":
+            _council_check_body(body)
+        if step.key in ("appraisal", "annulment", "council-checks") and not body["nominee_ids"]:
             body.pop("nominee_ids")  # none ticked: all of them (the service's default)
-        after = await services.dossiers.post(f"/dossiers/{dossier_id}/{step.key}", user=user, json=body)
+        if step.key in SIGNED_STEPS:
+            body["authority"] = user.unit  # the person signs for their own unit; the service checks it
+        after = LAST_SEEN.keep(await services.dossiers.post(f"/dossiers/{dossier_id}/{step.key}", user=user, json=body))
     except ServiceError as error:
-        d = await _dossier(services, user, dossier_id)
-        return pages.render(
-            request, "dossiers/step.html", _step_context(step, d, F.flatten(raw), error), status_code=422
-        )
-    message = step.done
+        d = await _dossier_for_form(services, user, dossier_id, error)
+        context = _step_context(step, d, F.flatten(raw), error, user, request.app.state.units)
+        return pages.render(request, "dossiers/step.html", context, status_code=form_status(error))
+    return redirect(f"/ho-so/{dossier_id}", done_message(step, after, request.app.state.units))
+
+
+def done_message(step: Step, after: dict[str, Any], units: Any) -> str:
     if step.key == "completeness-check":
         message = f"Đã kiểm tra tính đầy đủ: hồ sơ chuyển sang «{after['status_label']}»."
+        if after.get("appointment_date"):
+            message += f" Hẹn trả kết quả ngày {F.day_text(after['appointment_date'])}."
+        return message
     if step.key == "decision" and after.get("decision"):
-        message = f"Đã ban hành quyết định số {after['decision']['number']}."
-    return redirect(f"/ho-so/{dossier_id}", message)
+        return f"Đã ban hành quyết định số {after['decision']['number']}."
+    if step.key == "successor":
+        return f"Đã chuyển hồ sơ cho {units.name(after.get('deciding_authority'))} (đơn vị kế thừa)."
+    return step.done

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from services.console import formdata as F
 from services.console.auth import UserDep
 from services.console.clients import ServiceError
-from services.console.pages import error_context, redirect
+from services.console.pages import error_context, form_status, redirect
 from services.console.views.common import PagesDep, ServicesDep, form_pairs
 
 router = APIRouter(prefix="/thong-bao", tags=["thông báo"])
@@ -85,7 +85,7 @@ async def _webhooks_page(
             "is_admin": user.role == "administrator",
             **error_context(error),
         },
-        status_code=422 if error else 200,
+        status_code=form_status(error) if error else 200,
     )
 
 

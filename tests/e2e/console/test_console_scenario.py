@@ -1,9 +1,11 @@
 """The console end to end, as its users work: a lead office drafts a thematic movement, Phòng Nội
 vụ registers it, the office launches it and files an interim review, the one-stop desk takes in a
-thematic dossier with its files, Phòng Nội vụ checks, discloses and appraises it, the council's
-vote is refused by the rules (a Giấy khen needs none), the chairman decides, and the dashboard,
-the report (and its XLSX), the public page and the unit's inbox all show it. Every screen is
-photographed and checked with axe-core."""
+thematic dossier with its files, Phòng Nội vụ checks and discloses it; the appraisal fails until
+the council's check of Giấy khen's standard (which no record shows) is recorded, then passes with
+the priority to women shown; the council's vote is refused by the rules (a Giấy khen needs none);
+the chairman sees who signs and why (no authority level to choose) and decides; and the
+dashboard, the report (and its XLSX), the public page and the unit's inbox all show it. Every
+screen is photographed and checked with axe-core."""
 
 from __future__ import annotations
 
@@ -131,6 +133,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
             "nominees[0].name": COOPERATIVE,
             "nominees[0].award": "CERTIFICATE_OF_MERIT",
             "nominees[0].size": "40",
+            "nominees[0].share_of_women": "0,75",
         },
     )
     for kind, name in THEMATIC_FILES:
@@ -143,6 +146,7 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     fill(page, {"achievements": "Dẫn đầu phong trào chuyển đổi số trong sản xuất nông nghiệp của xã."})
     click(page, "button", "Tiếp nhận hồ sơ")
     expect(page.locator(".flash")).to_contain_text("Đã tiếp nhận hồ sơ số")
+    expect(page.locator(".flash")).to_contain_text(re.compile("hẹn trả kết quả ngày|thời hạn tính từ"))
     receipt_number = re.search(r"hồ sơ số (\S+);", flash(page)).group(1)  # type: ignore[union-attr]
     dossier_path = page.url.removeprefix(system.url).split("?")[0]
     s.check("08-ho-so-vua-tiep-nhan")
@@ -154,7 +158,8 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     s.shot("09-giay-tiep-nhan", page=slip)
     slip.close()
 
-    # 5. Phòng Nội vụ finds it in its queue, checks it, discloses the nominee and appraises.
+    # 5. Phòng Nội vụ finds it in its queue, checks it, discloses the nominee and appraises: Giấy khen's
+    #    standard shows in no record, so the appraisal fails until the council's check is recorded.
     s.login("cv.pnv")
     s.goto("/ho-so")
     expect(page.locator(".box")).to_contain_text(receipt_number)
@@ -169,7 +174,26 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     click(page, "button", "Ghi nhận công khai")
     click(page, "link", "Thẩm định")
     click(page, "button", "Thẩm định")
-    expect(page.locator("table").filter(has_text=COOPERATIVE)).to_contain_text("Đạt")
+    nominee = page.locator("table").filter(has_text=COOPERATIVE)
+    expect(nominee).to_contain_text("Không đạt")
+    expect(nominee).to_contain_text("Hội đồng chưa xác nhận")
+    expect(nominee).to_contain_text("Cần Hội đồng xét")
+    click(page, "link", "Hội đồng xét tiêu chuẩn")
+    fill(page, {"minutes_ref": "Biên bản số 05/BB-HĐTĐKT"})
+    click(page, "button", "Ghi nhận kết quả xét của Hội đồng")  # no standard answered yet
+    expect(error_of(page, "confirmed")).to_contain_text("tiêu chuẩn")
+    expect(page.locator("[name='minutes_ref']")).to_have_value("Biên bản số 05/BB-HĐTĐKT")
+    s.check("11b-hoi-dong-xet-loi")
+    page.locator("fieldset").filter(has_text="Kết quả Hội đồng xét").get_by_label("Đạt", exact=True).check()
+    click(page, "button", "Ghi nhận kết quả xét của Hội đồng")
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận kết quả Hội đồng xét tiêu chuẩn")
+    expect(nominee).to_contain_text("Hội đồng xét (lần 1")
+    click(page, "link", "Thẩm định")
+    click(page, "button", "Thẩm định")
+    expect(nominee.locator(".badge").first).to_have_text("Đạt")
+    expect(nominee).to_contain_text("Ưu tiên nữ")  # NĐ 152/2025 Art. 4(6): 75 % women
+    expect(page.locator(".timeline")).to_contain_text("Hội đồng xét tiêu chuẩn")
+    s.check("11c-tham-dinh-dat")
 
     # 6. The council's vote: the rules need none for a Giấy khen, and the service says so on the vote screen.
     s.login("tv.hoidong")
@@ -187,6 +211,11 @@ def test_a_thematic_award_from_movement_draft_to_the_public_page(screen: Screen,
     expect(page.locator(".box")).to_contain_text(receipt_number)
     s.goto(dossier_path)
     click(page, "link", "Quyết định khen thưởng")
+    signer = page.locator(".signer")
+    expect(signer).to_contain_text("Người ký: Chủ tịch Ủy ban nhân dân xã Thanh Oai")
+    expect(signer).to_contain_text("Hồ sơ đang thuộc thẩm quyền giải quyết của Ủy ban nhân dân xã Thanh Oai")
+    expect(signer).to_contain_text("Chủ tịch Ủy ban nhân dân cấp xã")
+    expect(page.locator("[name='authority_level'], [name='authority']")).to_have_count(0)
     s.check("13-quyet-dinh")
     click(page, "button", "Ký quyết định khen thưởng")
     expect(page.locator(".flash")).to_contain_text("Đã ban hành quyết định số 1/QĐ-UBND")
