@@ -988,7 +988,8 @@ class Dossier(Aggregate):
             return None
         if self.escalation_reason:
             return None
-        where = f"cấp «{launched}»" if launched else "cấp chưa xác định"
+        levels = {"district": "cấp huyện", "commune": "cấp xã", "department": "cấp phòng, ban, ngành"}
+        where = levels.get(launched, f"cấp «{launched}»") if launched else "cấp chưa xác định"
         return (
             f"Phong trào do {where} phát động: cấp phát động xét khen thưởng chuyên đề; chỉ trình "
             f"{authority.name} khi thành tích có phạm vi ảnh hưởng rộng, và lý do phải được ghi trong hồ sơ "

@@ -104,8 +104,12 @@ class ServiceProcess:
                 self.process.wait(timeout)
 
 
-def start_service(name: str, env: dict[str, str], log_path: Path, timeout: float = 30.0) -> ServiceProcess:
-    port = free_port()
+def start_service(
+    name: str, env: dict[str, str], log_path: Path, timeout: float = 30.0, *, port: int | None = None
+) -> ServiceProcess:
+    """`python -m services.<name>` on `port` (a free one by default; the same one to restart a
+    service where its clients expect it), once it answers /healthz."""
+    port = port or free_port()
     full_env = {**os.environ, **env, "TDKT_PORT": str(port), "TDKT_DEV_MODE": "1"}
     output = open(log_path, "ab")  # noqa: SIM115
     process = subprocess.Popen(

@@ -8,6 +8,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,16 +52,16 @@ class System:
         return self.console.url
 
 
-@pytest.fixture(scope="module")
-def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[System]:
-    """The whole system on fresh streams, as `tdkt up` runs it (dev mode, SQLite under a var dir)."""
+@contextmanager
+def running_system(nats_url: str, tmp: Path, module: str, env: dict[str, str] | None = None) -> Iterator[System]:
+    """The whole system on fresh streams, as `tdkt up` runs it (dev mode, SQLite under a var dir),
+    with `env` added to every process; logs copied to the artefacts at the end."""
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium; .ci/run does it)"
         if os.environ.get("TDKT_REQUIRE_BROWSER"):
             pytest.fail(message)
         pytest.skip(message)
     asyncio.run(_fresh_streams(nats_url))
-    tmp = tmp_path_factory.mktemp("console-system")
     var = tmp / "var"
     common = {
         "TDKT_NATS_URL": nats_url,
@@ -68,22 +69,43 @@ def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory, request: pyt
         "TDKT_RELAY_POLL_SECONDS": "0.3",
         "TDKT_DOSSIERS_CAMPAIGN_SETTLE_SECONDS": "0.3",
         "TDKT_NOTIFICATION_WORKER_POLL_SECONDS": "0.5",
+        **(env or {}),
     }
     started: list[ServiceProcess] = []
+    system: System | None = None
     try:
         for name in ("campaigns", "dossiers", "notifications", "reporting"):
             started.append(start_service(name, common, tmp / f"{name}.log"))
         urls = {f"TDKT_{s.name.upper()}_URL": s.url for s in started}
         started.append(start_service("console", {**common, **urls}, tmp / "console.log"))
-        by_name = {s.name: s for s in started}
-        yield System(**by_name)
+        system = System(**{s.name: s for s in started})
+        yield system
     finally:
+        if system is not None:  # a service restarted by a test is stopped, not its first process
+            started = [system.campaigns, system.dossiers, system.notifications, system.reporting, system.console]
         for service in reversed(started):
             service.stop()
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
-        module = request.module.__name__.rsplit(".", 1)[-1]
         for log in tmp.glob("*.log"):
             shutil.copy(log, ARTEFACTS / f"{module}-{log.name}")
+
+
+def restart(system: System, name: str, env: dict[str, str] | None = None) -> ServiceProcess:
+    """Stop one service and start it again on the same port (the console keeps its address),
+    with `env` changed; the system then holds the new process."""
+    old: ServiceProcess = getattr(system, name)
+    old.stop()
+    new = start_service(name, {**old.env, **(env or {})}, old.log_path, port=old.port)
+    setattr(system, name, new)
+    return new
+
+
+@pytest.fixture(scope="module")
+def system(nats_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[System]:
+    """The whole system on fresh streams, as `tdkt up` runs it."""
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    with running_system(nats_url, tmp_path_factory.mktemp("console-system"), module) as running:
+        yield running
 
 
 async def _fresh_streams(url: str) -> None:
@@ -144,8 +166,9 @@ class Screen:
 
 
 def _refusal(text: str) -> bool:
-    """A page answered 422 or 409 is a refusal the page shows, not a broken resource."""
-    return "status of 422" in text or "status of 409" in text
+    """A page answered 422 or 409 is a refusal the page shows, and 503 an outage it explains (the
+    form kept), not a broken resource."""
+    return any(f"status of {code}" in text for code in (422, 409, 503))
 
 
 def axe_violations(page: Page) -> list[str]:

@@ -1,8 +1,11 @@
 """The dossier steps besides the main road, each on its own screen: a council vote refused on its
-numbers then recorded, the decision, its annulment and the recovery of the reward; a dossier sent
-back for a supplement, supplemented with an upload, given a new appointment with an apology slip,
-and withdrawn. Every refusal comes from the dossiers service and stands next to its field, with
-what was typed still in the form."""
+numbers then recorded, a revote refused without its reason then recorded with the vote history,
+the decision, its annulment and the recovery of the reward; the council's check recorded again
+only with a reason; who may sign refused next to the action (a dossier of another commune, a
+thematic award above the launching level without the reason recorded at receipt) and signed
+once the reason is on record; a dossier sent back for a supplement, supplemented with an upload,
+given a new appointment with an apology slip, and withdrawn. Every refusal comes from the
+dossiers service and stands next to its field or action, with what was typed still in the form."""
 
 from __future__ import annotations
 
@@ -13,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.workdays import WorkingCalendar
+from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT
 from tests.e2e.console.conftest import Screen, System, api
-from tests.e2e.console.helpers import click, error_of, fill, pdf, upload, vn
+from tests.e2e.console.helpers import THEMATIC_FILES, click, error_of, fill, pdf, reload_until, today, upload, vn
 
 pytestmark = pytest.mark.e2e
 
@@ -87,10 +91,29 @@ def test_vote_decision_annulment_and_recovery_each_refused_then_done_on_its_scre
     expect(page.locator("[name='votes_for']")).to_have_value("10")
     expect(page.locator("[name='absent_in_writing']")).to_have_value("1")
     s.check("01-bo-phieu-loi")
-    fill(page, {"votes_for": "8", "votes_against": "1"})
+    fill(page, {"votes_for": "7", "votes_against": "2"})
     click(page, "button", "Ghi nhận kết quả bỏ phiếu")
     expect(page.locator(".flash")).to_contain_text("Đã ghi nhận kết quả bỏ phiếu")
-    expect(page.locator("table").filter(has_text="Trần Văn Đức")).to_contain_text("8/9 phiếu đồng ý (ngưỡng 80%)")
+    nominee = page.locator("table").filter(has_text="Trần Văn Đức")
+    expect(nominee).to_contain_text("7/9 phiếu đồng ý (ngưỡng 80%)")
+    expect(nominee).to_contain_text("không đạt")
+
+    # A second vote is a revote: refused without its reason, then recorded; both rounds stay.
+    click(page, "link", "Kết quả bỏ phiếu của Hội đồng")
+    fill(page, {"members_total": "9", "votes_for": "8", "votes_against": "1", "absent_in_writing": "0"})
+    click(page, "button", "Ghi nhận kết quả bỏ phiếu")
+    expect(error_of(page, "reason")).to_contain_text("lý do")
+    expect(page.locator("[name='votes_for']")).to_have_value("8")
+    fill(page, {"reason": "Hai thành viên vắng mặt đã gửi phiếu bằng văn bản sau cuộc họp"})
+    click(page, "button", "Ghi nhận kết quả bỏ phiếu")
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận kết quả bỏ phiếu")
+    expect(nominee).to_contain_text("8/9 phiếu đồng ý (ngưỡng 80%)")
+    history = nominee.get_by_role("list", name="Lịch sử bỏ phiếu")
+    expect(history.locator("li")).to_have_count(2)
+    expect(history.locator("li").nth(0)).to_contain_text("Lần 1")
+    expect(history.locator("li").nth(0)).to_contain_text("7/9, không đạt")
+    expect(history.locator("li").nth(1)).to_contain_text("lý do bỏ phiếu lại: Hai thành viên vắng mặt")
+    s.check("01b-bo-phieu-lai")
 
     s.login("ct.ubnd")
     s.goto(path)
@@ -128,6 +151,177 @@ def test_vote_decision_annulment_and_recovery_each_refused_then_done_on_its_scre
     for label in ("Thu hồi hiện vật, tiền thưởng", "Hủy bỏ quyết định khen thưởng", "Ghi nhận kết quả bỏ phiếu"):
         expect(timeline).to_contain_text(label)
     s.check("03-ho-so-da-thu-hoi")
+
+
+CHAIRMAN = {"X-Actor-Id": "ct.ubnd", "X-Actor-Role": "chairman", "X-Actor-Unit": "XA-THANH-OAI-2025"}
+MERIT_CHECK = {"minutes_ref": "Biên bản số 07/BB-HĐTĐKT"}
+
+
+def in_appraisal(system: System, dossier: dict[str, Any], *, council_check: bool = True) -> None:
+    """Checked, with the council's check of the standards no record shows, and appraised."""
+    base = f"{system.dossiers.url}/dossiers/{dossier['id']}"
+    checked = api("POST", f"{base}/completeness-check", 200, json={}, headers=SECRETARY)
+    assert checked["status"] == "IN_APPRAISAL", checked["status"]
+    if council_check:
+        keys = [c["key"] for c in checked["required_council_checks"]["n1"]]
+        body = {**MERIT_CHECK, "confirmed": keys, "meeting_date": today().isoformat()}
+        api("POST", f"{base}/council-checks", 200, json=body, headers=SECRETARY)
+    api("POST", f"{base}/appraisal", 200, json={}, headers=SECRETARY)
+
+
+def ad_hoc_merit(name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "award_type": "AD_HOC",
+        "kind": "AD_HOC",
+        "feat_date": (date.today() - timedelta(days=2)).isoformat(),
+        "achievements": f"{name}: dũng cảm cứu tài sản của Nhân dân trong vụ cháy chợ.",
+        "nominees": [
+            {
+                "kind": "INDIVIDUAL",
+                "name": name,
+                "award": "CERTIFICATE_OF_MERIT",
+                "position": "Công an viên",
+                "unit": "Công an xã",
+                "gender": "FEMALE",
+            }
+        ],
+        **extra,
+    }
+
+
+def test_the_councils_check_again_needs_a_reason_and_a_dossier_of_another_commune_is_not_signed_here(
+    screen: Screen, system: System
+) -> None:
+    s, page = screen, screen.page
+    # Addressed to xã Bình Minh's chairman: the chairman of xã Thanh Oai cannot sign it.
+    addressed = ad_hoc_merit("Lê Thị Hoa", deciding_authority="XA-BINH-MINH-2025")
+    other = submit(system, ("SUBMISSION_MEMO", "ACHIEVEMENT_SUMMARY"), addressed)
+    in_appraisal(system, other)
+    path = f"/ho-so/{other['id']}"
+
+    s.login("cv.pnv")
+    s.goto(path)
+    expect(page.locator("dl.facts")).to_contain_text("Thẩm quyền giải quyết")
+    expect(page.locator("dl.facts")).to_contain_text("Ủy ban nhân dân xã Bình Minh")
+    click(page, "link", "Hội đồng xét tiêu chuẩn")
+    expect(page.locator("[name='reason']")).to_have_attribute("aria-required", "true")
+    page.locator("fieldset").filter(has_text="Kết quả Hội đồng xét").get_by_label("Chưa đạt", exact=True).check()
+    fill(page, {"minutes_ref": "Biên bản số 09/BB-HĐTĐKT"})
+    click(page, "button", "Ghi nhận kết quả xét của Hội đồng")
+    expect(error_of(page, "reason")).to_contain_text("ghi nhận lại phải nêu lý do")
+    expect(page.locator("[name='minutes_ref']")).to_have_value("Biên bản số 09/BB-HĐTĐKT")
+    fill(page, {"reason": "Hội đồng họp lại sau khi có ý kiến của Công an xã"})
+    click(page, "button", "Ghi nhận kết quả xét của Hội đồng")
+    nominee = page.locator("table").filter(has_text="Lê Thị Hoa")
+    expect(nominee).to_contain_text("Hội đồng xét (lần 2")
+    expect(nominee).to_contain_text("lý do ghi nhận lại: Hội đồng họp lại")
+    # Back to "đạt" so that only who signs stands in the way.
+    click(page, "link", "Hội đồng xét tiêu chuẩn")
+    page.locator("fieldset").filter(has_text="Kết quả Hội đồng xét").get_by_label("Đạt", exact=True).check()
+    fill(page, {"minutes_ref": "Biên bản số 10/BB-HĐTĐKT", "reason": "Công an xã xác nhận thành tích"})
+    click(page, "button", "Ghi nhận kết quả xét của Hội đồng")
+    click(page, "link", "Thẩm định")
+    click(page, "button", "Thẩm định")
+    expect(nominee.locator(".badge").first).to_have_text("Đạt")
+
+    s.login("ct.ubnd")
+    s.goto(path)
+    click(page, "link", "Quyết định khen thưởng")
+    expect(page.locator(".signer")).to_contain_text("không phải của Ủy ban nhân dân xã Thanh Oai")
+    fill(page, {"reason": "Đề nghị khen thưởng đột xuất"})
+    click(page, "button", "Ký quyết định khen thưởng")
+    refusal = page.locator("#tu-choi")
+    expect(refusal).to_contain_text("Ủy ban nhân dân xã Thanh Oai")
+    expect(refusal).to_contain_text("Chỉ người đứng đầu đơn vị đang giải quyết hồ sơ")
+    expect(page.locator("[name='reason']")).to_have_value("Đề nghị khen thưởng đột xuất")
+    s.check("04-khong-dung-tham-quyen")
+    assert api("GET", f"{system.dossiers.url}/dossiers/{other['id']}", 200)["status"] == "IN_APPRAISAL"
+
+
+def department_movement(system: System) -> str:
+    """A thematic movement launched by a district office (launching level: department), eligible."""
+    body = {
+        "code": "PT-2025-VHCS",
+        "name": "Xây dựng văn hóa công sở",
+        "lead_unit_id": "PKT",
+        "kind": "thematic",
+        "launching_level": "department",
+        "purpose": "Xây dựng phong cách làm việc chuyên nghiệp, văn minh trong cơ quan",
+        "requirements": "Các cơ quan, đơn vị đăng ký thực hiện và tự đánh giá hằng quý",
+        "content": "Trang phục, giao tiếp, ứng xử và sắp xếp nơi làm việc",
+        "targets": [
+            {"indicator": "Cơ quan đạt chuẩn văn hóa công sở", "target_value": 10, "unit_of_measure": "cơ quan"}
+        ],
+        "start_date": "2025-01-01",
+        "end_date": "2025-06-30",
+        "directive": {"number": "03/CT-PKT", "issued_on": "2025-01-02", "signer": "Trưởng phòng Kinh tế"},
+        "plan": {"number": "04/KH-PKT", "issued_on": "2025-01-05", "signer": "Trưởng phòng Kinh tế"},
+    }
+    base = f"{system.campaigns.url}/campaigns"
+    campaign = api("POST", base, 201, json=body, headers=LEAD_UNIT)
+    steps = (
+        ("registration", {"registration_number": "30/ĐK-PNV", "registered_on": "2025-01-10"}, SECRETARIAT),
+        ("launch", {"launched_on": "2025-01-15"}, LEAD_UNIT),
+        (
+            "interim-reviews",
+            {
+                "report": {"number": "60/BC-PKT", "issued_on": "2025-03-31", "signer": "Trưởng phòng Kinh tế"},
+                "summary": "Sơ kết quý I: 7 cơ quan đạt chuẩn",
+                "filed_on": "2025-03-31",
+                "results": [{"indicator": "Cơ quan đạt chuẩn văn hóa công sở", "achieved_value": 7}],
+                "proposed_collectives": 1,
+            },
+            LEAD_UNIT,
+        ),
+    )
+    for path, payload, actor in steps:
+        api("POST", f"{base}/{campaign['id']}/{path}", 200, json=payload, headers=actor)
+    return str(campaign["id"])
+
+
+def thematic_merit(campaign_id: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "award_type": "MOVEMENT",
+        "kind": "THEMATIC",
+        "campaign_id": campaign_id,
+        "emulation_year": 2025,
+        "achievements": f"{name} dẫn đầu phong trào xây dựng văn hóa công sở.",
+        "nominees": [{"kind": "COLLECTIVE", "name": name, "award": "CERTIFICATE_OF_MERIT", "size": 12}],
+        **extra,
+    }
+
+
+def test_a_thematic_award_goes_above_the_launching_level_only_with_the_reason_recorded_at_receipt(
+    screen: Screen, system: System
+) -> None:
+    """Dispatch 147 point 4: a movement launched by a district office is considered at its level; the
+    commune chairman signs its awards only with the reason recorded when the dossier was received."""
+    s, page = screen, screen.page
+    campaign_id = department_movement(system)
+    s.login("cv.pnv")
+    s.goto("/ho-so")
+    reload_until(page, lambda: api("GET", f"{system.dossiers.url}/campaigns/{campaign_id}", 200)["eligible"])
+    files = tuple(kind for kind, _ in THEMATIC_FILES)
+    without = submit(system, files, thematic_merit(campaign_id, "Bộ phận Một cửa xã"))
+    reason = "Mô hình được UBND thành phố biểu dương, nhân rộng toàn thành phố"
+    escalated = submit(system, files, thematic_merit(campaign_id, "Văn phòng UBND xã", escalation_reason=reason))
+    for dossier in (without, escalated):
+        in_appraisal(system, dossier)
+
+    s.login("ct.ubnd")
+    s.goto(f"/ho-so/{without['id']}/buoc/decision")
+    click(page, "button", "Ký quyết định khen thưởng")
+    refusal = page.locator("#tu-choi")
+    expect(refusal).to_contain_text("cấp phát động")
+    expect(refusal).to_contain_text("Công văn 147/UBND-NV, điểm 4")
+    s.check("05-chuyen-de-chua-co-ly-do")
+
+    s.goto(f"/ho-so/{escalated['id']}")
+    expect(page.locator("dl.facts")).to_contain_text(reason)
+    click(page, "link", "Quyết định khen thưởng")
+    expect(page.locator(".signer")).to_contain_text(f"Trình cấp trên với lý do ghi khi tiếp nhận: «{reason}»")
+    click(page, "button", "Ký quyết định khen thưởng")
+    expect(page.locator(".flash")).to_contain_text("Đã ban hành quyết định số")
 
 
 def test_supplement_new_appointment_and_withdrawal(screen: Screen, system: System) -> None:
