@@ -23,6 +23,8 @@ class Audience(StrEnum):
     """The council's standing body (Phòng Nội vụ), from the unit directory."""
     LEAD_UNIT = "lead_unit"
     """A campaign's lead unit (đơn vị chủ trì)."""
+    DECIDING_AUTHORITY = "deciding_authority"
+    """The unit the dossier is now pending at: after a succession, the unit that took it over."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ REMINDER_APPOINTMENT_PASSED = "reminder.dossier_appointment_passed"
 REMINDER_CAMPAIGN_END = "reminder.campaign_end"
 
 P, N, S, L = Audience.PROPOSING_UNIT, Audience.NOMINEES, Audience.SECRETARIAT, Audience.LEAD_UNIT
+D = Audience.DECIDING_AUTHORITY
 
 RULES: tuple[Rule, ...] = (
     # to the proposing unit
@@ -53,6 +56,8 @@ RULES: tuple[Rule, ...] = (
     Rule("tdkt.dossier.supplement_requested", P, "dossier_supplement_requested"),
     Rule("tdkt.dossier.refused", P, "dossier_refused"),
     Rule("tdkt.dossier.council_vote_recorded", P, "council_vote_recorded"),
+    Rule("tdkt.dossier.council_check_recorded", P, "council_check_recorded"),
+    Rule("tdkt.dossier.passed_to_successor", P, "dossier_passed_to_successor"),
     Rule("tdkt.award.decided", P, "award_decided"),
     Rule("tdkt.award.decided", N, "award_decided"),
     Rule("tdkt.award.rejected", P, "award_rejected"),
@@ -63,6 +68,8 @@ RULES: tuple[Rule, ...] = (
     Rule("tdkt.dossier.submitted", S, "dossier_arrived"),
     Rule("tdkt.dossier.refused", S, "dossier_refused_thematic", when=_thematic),
     Rule("tdkt.dossier.awaiting_campaign", S, "dossier_awaiting_campaign"),
+    # to the unit that took over a dossier whose deciding authority ended
+    Rule("tdkt.dossier.passed_to_successor", D, "dossier_taken_over"),
     # campaigns: the lead unit first, then the secretariat
     Rule("tdkt.campaign.registration_returned", L, "campaign_registration_returned"),
     Rule("tdkt.campaign.review_overdue", L, "campaign_review_overdue"),

@@ -1,7 +1,9 @@
 """Vietnamese words for the codes that events carry, for the templates.
 
 The words of the published codes come from `shared.contracts.labels`; this module adds the
-words of this service's own delivery channels.
+words of this service's own delivery channels, and of the standards the council confirms when no
+record shows them (`tdkt.dossier.council_check_recorded` carries their keys; the wording is the
+dossiers' rule sets', checked against them by a test).
 """
 
 from __future__ import annotations
@@ -15,6 +17,37 @@ LABELS: dict[str, str] = {
     "webhook": "Webhook",
     "inbox": "Hộp thư trong ứng dụng",
 }
+
+
+COUNCIL_STANDARDS: dict[str, str] = {
+    "advanced_members_no_discipline": 'Có trên 50% cá nhân trong tập thể đạt danh hiệu "Lao động tiên tiến" và '
+    "không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
+    "all_advanced_some_fighters": "Có phong trào thi đua thường xuyên, thiết thực, hiệu quả; 100% cá nhân hoàn thành "
+    'nhiệm vụ, có cá nhân đạt danh hiệu "Chiến sĩ thi đua cơ sở"; không có cá nhân bị kỷ luật từ cảnh cáo trở lên',
+    "certificate_merit": "Gương mẫu chấp hành chủ trương của Đảng, chính sách, pháp luật của Nhà nước và có thành tích "
+    "được bình xét trong phong trào thi đua, hoặc lập được thành tích đột xuất, hoặc hoàn thành tốt nhiệm vụ",
+    "excellent_tasks": "Sáng tạo, vượt khó hoàn thành xuất sắc nhiệm vụ, thực hiện tốt các nghĩa vụ đối với Nhà nước",
+    "family_happy": "Gia đình hạnh phúc, tiến bộ, tương trợ giúp đỡ mọi người trong cộng đồng",
+    "family_law_and_movement": "Gương mẫu chấp hành chủ trương của Đảng, chính sách, pháp luật của Nhà nước; tích cực "
+    "tham gia phong trào thi đua của địa phương",
+    "family_work": "Tổ chức lao động, sản xuất, kinh doanh, công tác, học tập đạt năng suất, chất lượng, hiệu quả",
+    "law_and_ethics": "Gương mẫu chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước; có đạo đức, "
+    "lối sống lành mạnh, đoàn kết, tương trợ, giúp đỡ mọi người trong cộng đồng",
+    "movement_effective": "Có phong trào thi đua thường xuyên, thiết thực, hiệu quả",
+    "productive_work": "Lao động, sản xuất có hiệu quả, tích cực tham gia phong trào thi đua và hoạt động xã hội",
+    "tasks_done_well": "Hoàn thành tốt nhiệm vụ và kế hoạch được giao",
+    "unity_and_law": "Nội bộ đoàn kết, chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước",
+    "village_culture": "Đời sống văn hóa, tinh thần lành mạnh, phong phú",
+    "village_economy": "Đời sống kinh tế ổn định và từng bước phát triển",
+    "village_environment": "Môi trường, cảnh quan sạch đẹp",
+    "village_law": "Chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước",
+    "village_solidarity": "Có tinh thần đoàn kết, tương trợ, giúp đỡ lẫn nhau trong cộng đồng",
+}
+
+
+def council_standard(key: object) -> str:
+    """The wording of a standard the council confirms, or its key when unknown."""
+    return COUNCIL_STANDARDS.get(str(key), str(key))
 
 
 def label(code: object) -> str:

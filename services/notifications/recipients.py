@@ -70,6 +70,10 @@ class RecipientResolver:
             return self._proposing_unit(payload.get("dossier") or {})
         if audience is Audience.NOMINEES:
             return self._nominees(payload)
+        if audience is Audience.DECIDING_AUTHORITY:
+            dossier = payload.get("dossier") or {}
+            unit = payload.get("to_authority") or dossier.get("deciding_authority") or {}
+            return [unit_recipient(self.contacts.unit(unit["code"], unit.get("name", "")))] if unit.get("code") else []
         if audience is Audience.LEAD_UNIT:
             lead = (payload.get("campaign") or {}).get("lead_unit") or {}
             return [unit_recipient(self.contacts.unit(lead["code"], lead.get("name", "")))] if lead.get("code") else []

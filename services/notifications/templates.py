@@ -28,7 +28,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
-from services.notifications.labels import annulment_ground, label
+from services.notifications.labels import annulment_ground, council_standard, label
 from shared.workdays import VIETNAM_TZ
 
 PACKAGED_TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -120,6 +120,7 @@ def _environment(folder: Path, unit_name: Callable[[str], str]) -> Environment:
         can_cu_huy=annulment_ground,
         ten_doi_tuong=nominee_name,
         ten_don_vi=unit_name,
+        tieu_chuan=council_standard,
     )
     return env
 

@@ -3,7 +3,7 @@ docs/domain.md W4): the org-unit data is updated after a merger (two communes en
 one with a single successor, one split between two), the campaigns and dossiers services are
 restarted on it, and Phòng Nội vụ hands one dossier over by choosing among the successors (refused
 first without a choice) and all the others at once, on a phone; the successor's chairman then
-sees why the dossier is his and signs it.
+sees why the dossier is his and signs it, and finds a notice of each dossier his unit took over.
 
 The automatic hourly hand-over is switched off here (`TDKT_DOSSIERS_SUCCESSION_SWEEP_SECONDS=0`),
 as an operator may, so that the clerks' screens do the work."""
@@ -127,3 +127,10 @@ def test_dossiers_of_merged_communes_pass_to_their_successor_one_by_one_and_all_
     expect(page.locator(".signer")).to_contain_text("chuyển từ Ủy ban nhân dân xã Dân Hòa")
     click(page, "button", "Ký quyết định khen thưởng")
     expect(page.locator(".flash")).to_contain_text("Đã ban hành quyết định số 1/QĐ-UBND")
+
+    # The successor was told of each dossier it took over (tdkt.dossier.passed_to_successor).
+    s.goto("/thong-bao")
+    taken_over = page.locator("li.msg").filter(has_text="Tiếp nhận giải quyết hồ sơ số")
+    reload_until(page, lambda: taken_over.count() == 3)
+    expect(taken_over.filter(has_text=split["receipt_number"])).to_contain_text("Ủy ban nhân dân xã Tam Hưng")
+    s.check("05-thong-bao-tiep-nhan")

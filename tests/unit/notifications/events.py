@@ -162,6 +162,37 @@ def council_vote(event_id: str = "dossiers-5", passed: bool = True) -> d.Dossier
     )
 
 
+def council_check(event_id: str = "dossiers-10", not_confirmed: bool = False) -> d.DossierCouncilCheckRecorded:
+    return d.DossierCouncilCheckRecorded(
+        **envelope(event_id, DOSSIER_ID, 5),
+        dossier=dossier(status="IN_APPRAISAL"),
+        nominee_id="n2",
+        confirmed=[] if not_confirmed else ["movement_effective"],
+        not_confirmed=["movement_effective"] if not_confirmed else [],
+        meeting_date=date(2023, 6, 8),
+        minutes_ref="Biên bản số 05/BB-HĐTĐKT",
+        reason="Hội đồng họp lại sau ý kiến của Phòng Giáo dục" if not_confirmed else None,
+    )
+
+
+def passed_to_successor(event_id: str = "dossiers-11") -> d.DossierPassedToSuccessor:
+    """The district ended on 30/6/2025; xã Thanh Oai took over the dossier (NĐ 129/2025 Art. 59)."""
+    return d.DossierPassedToSuccessor(
+        **envelope(event_id, DOSSIER_ID, 4, actor=SYSTEM),
+        dossier=dossier(
+            status="IN_APPRAISAL",
+            unit="XA-BICH-HOA",
+            unit_name="Ủy ban nhân dân xã Bích Hòa",
+            appointment=date(2025, 7, 10),
+            deciding_authority=c.UnitInfo(code="XA-BINH-MINH-2025", name="Ủy ban nhân dân xã Bình Minh"),
+        ),
+        from_authority=c.UnitInfo(code="UBND-THANH-OAI", name="Ủy ban nhân dân huyện Thanh Oai"),
+        to_authority=c.UnitInfo(code="XA-BINH-MINH-2025", name="Ủy ban nhân dân xã Bình Minh"),
+        ended_on=date(2025, 6, 30),
+        reason="Nghị quyết 1656/NQ-UBTVQH15 về sắp xếp đơn vị hành chính cấp xã",
+    )
+
+
 def award_decided(event_id: str = "dossiers-6") -> d.AwardDecided:
     return d.AwardDecided(
         **envelope(event_id, DOSSIER_ID, 6),
@@ -252,6 +283,8 @@ ALL_HANDLED: dict[str, EventContract] = {
         refused(),
         awaiting_campaign(),
         council_vote(),
+        council_check(),
+        passed_to_successor(),
         award_decided(),
         award_rejected(),
         deadline_extended(),

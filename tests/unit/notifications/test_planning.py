@@ -100,3 +100,17 @@ def test_invalid_patterns_are_explained_in_vietnamese() -> None:
     problem = pattern_problem("tdkt.>.award")
     assert problem is not None and "không phải mẫu loại sự kiện hợp lệ" in problem
     assert pattern_problem("Tdkt Award") is not None
+
+
+def test_a_succession_reaches_the_proposing_unit_and_the_unit_that_took_the_dossier_over(planner: Planner) -> None:
+    planned = planner.plan(occurrence(events.passed_to_successor()))
+    assert sorted({(p.recipient, p.template) for p in planned}) == [
+        ("XA-BICH-HOA", "dossier_passed_to_successor"),
+        ("XA-BINH-MINH-2025", "dossier_taken_over"),
+    ]
+    assert {p.channel for p in planned if p.recipient == "XA-BINH-MINH-2025"} == {INBOX, EMAIL}
+
+
+def test_the_councils_check_is_told_to_the_proposing_unit_only(planner: Planner) -> None:
+    planned = planner.plan(occurrence(events.council_check()))
+    assert {(p.recipient, p.template) for p in planned} == {("PGDDT", "council_check_recorded")}

@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from services.notifications import catalogue
+from services.notifications.labels import COUNCIL_STANDARDS
 from services.notifications.planning import Occurrence, Planner
 from services.notifications.recipients import EMAIL
 from services.notifications.reminders import ReminderRules, due_reminders
@@ -187,3 +189,63 @@ def test_a_deciding_authority_given_by_unit_code_is_named_in_the_notice(contacts
     assert notice.body_text.splitlines()[2].startswith(
         "Ủy ban nhân dân huyện Thanh Oai đã ký Quyết định số 125/QĐ-UBND"
     )
+
+
+def test_council_check_names_each_standard_in_words_and_says_what_a_standard_not_met_means(planner: Planner) -> None:
+    """Where no record shows a standard, the council's check decides it (docs/domain.md); the
+    proposing unit is told which standards, in the rule set's words, and from which minutes."""
+    met = next(p for p in planner.plan(occurrence_of(events.council_check())) if p.channel == EMAIL)
+    assert met.subject == "Hội đồng Thi đua – Khen thưởng xét tiêu chuẩn: Tổ Khoa học tự nhiên – đạt"
+    assert "phiên họp ngày 08/06/2023 (Biên bản số 05/BB-HĐTĐKT)" in met.body_text
+    assert "- Hội đồng xác nhận đạt:\n  + Có phong trào thi đua thường xuyên, thiết thực, hiệu quả" in met.body_text
+    assert "không phải nộp thêm tài liệu" in met.body_text
+    not_met = next(
+        p for p in planner.plan(occurrence_of(events.council_check(not_confirmed=True))) if p.channel == EMAIL
+    )
+    assert not_met.subject.endswith("Tổ Khoa học tự nhiên – có tiêu chuẩn chưa đạt")
+    assert "- Hội đồng xác nhận chưa đạt:" in not_met.body_text
+    assert "- Lý do Hội đồng xét lại: Hội đồng họp lại sau ý kiến của Phòng Giáo dục" in not_met.body_text
+    assert "liên hệ Phòng Nội vụ để Hội đồng xét lại" in not_met.body_text
+
+
+def test_succession_tells_the_proposing_unit_who_decides_now_and_the_successor_what_it_took_over(
+    planner: Planner,
+) -> None:
+    """NĐ 129/2025 Art. 59: the district ended on 30/6/2025; its pending dossier passes to the commune."""
+    notices = {p.recipient: p for p in planner.plan(occurrence_of(events.passed_to_successor())) if p.channel == EMAIL}
+    unit, successor = notices["XA-BICH-HOA"], notices["XA-BINH-MINH-2025"]
+    assert unit.template == "dossier_passed_to_successor" and successor.template == "dossier_taken_over"
+    assert unit.subject == "Hồ sơ số 000.00.19.H26-230601-0007 chuyển cho Ủy ban nhân dân xã Bình Minh (đơn vị kế thừa)"
+    assert "Ủy ban nhân dân huyện Thanh Oai chấm dứt hoạt động sau ngày 30/06/2025" in unit.body_text
+    assert "Ngày hẹn trả kết quả vẫn là ngày 10/07/2025" in unit.body_text
+    assert "Lý do chuyển: Nghị quyết 1656/NQ-UBTVQH15" in unit.body_text
+    assert successor.subject == (
+        "Tiếp nhận giải quyết hồ sơ số 000.00.19.H26-230601-0007 từ Ủy ban nhân dân huyện Thanh Oai "
+        "(đơn vị đã chấm dứt hoạt động)"
+    )
+    assert "- Trạng thái hiện tại: Đang thẩm định" in successor.body_text
+    assert "- Đơn vị đề nghị: Ủy ban nhân dân xã Bích Hòa" in successor.body_text
+    assert "hủy bỏ, thu hồi khen thưởng do đơn vị trước quyết định" in successor.body_text
+
+
+def test_every_standard_the_council_checks_has_its_wording_as_the_rule_sets_give_it() -> None:
+    """The event carries keys; the notice must say the standard in the dossiers' own words."""
+    found: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "council_check" in node and "text" in node:
+                found[str(node["council_check"])] = str(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted((Path(__file__).parents[3] / "services" / "dossiers" / "rulesets").glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert found and found == COUNCIL_STANDARDS
+
+
+def occurrence_of(event) -> Occurrence:  # type: ignore[no-untyped-def]
+    return Occurrence(event.event_id, event.subject, events.payload(event))
