@@ -227,8 +227,9 @@ def list_table(doc: Document, columns: list[tuple[str, str, float]], *, total: b
     _run(table.cell(1, 0).paragraphs[0], "{%tr for r in rows %}", size=12)
     for i, (_, field, width) in enumerate(columns):
         cell = _cell(table.cell(2, i), width)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER if field in ("stt", "cash") else WD_ALIGN_PARAGRAPH.LEFT
-        _run(cell.paragraphs[0], "{{ r.%s }}" % field, size=12)
+        centred = field in ("stt", "cash")
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
+        _run(cell.paragraphs[0], "{{ r." + field + " }}", size=12)
     _run(table.cell(3, 0).paragraphs[0], "{%tr endfor %}", size=12)
     if total:
         row = table.rows[4]

@@ -205,3 +205,27 @@ def documents_state(dossier: Any) -> dict[str, Any]:
             "not_awarded": {k: list(v) for k, v in result.not_awarded.items()},
         },
     }
+
+
+def document_links(dossier: Any, base_url: str) -> list[dict[str, str]]:
+    """Where a person downloads a dossier's decision, its signed copy and each awardee's
+    certificate: links for notifications (never the files themselves)."""
+    base = f"{base_url.rstrip('/')}/dossiers/{dossier.id}"
+    links = []
+    decision = getattr(dossier, "decision", None)
+    if decision is not None and decision.number:
+        links.append(
+            {"kind": "decision", "title": f"Quyết định số {decision.number}", "url": f"{base}/documents/quyet-dinh.pdf"}
+        )
+    if getattr(dossier, "signed_documents", ()):
+        links.append({"kind": "signed_decision", "title": "Quyết định đã ký số", "url": f"{base}/signed-decision.pdf"})
+    for nominee_id in getattr(dossier, "awarded_ids", ()):
+        name = dossier.nominee(nominee_id).name
+        links.append(
+            {
+                "kind": "certificate",
+                "title": f"Giấy khen, giấy chứng nhận (bản điện tử): {name}",
+                "url": f"{base}/certificates/{nominee_id}.pdf",
+            }
+        )
+    return links

@@ -48,7 +48,7 @@ class DocumentRenderer:
         for folder in (self.templates_dir, PACKAGED_TEMPLATES):
             if folder is not None and (folder / f"{name}.docx").is_file():
                 return folder / f"{name}.docx"
-        raise TemplateMissing(name)
+        raise TemplateMissing(f"Không tìm thấy mẫu văn bản «{name}.docx».")
 
     def docx(self, name: str, context: Mapping[str, Any]) -> bytes:
         template = DocxTemplate(str(self.template_path(name)))
