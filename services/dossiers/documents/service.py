@@ -379,9 +379,9 @@ class DocumentService:
             files.append((a, data, file_format(a.name, data)))
         to_convert = []
         for a, data, fmt in files:
-            stem = slug(f"{label(a.kind)} {a.name.rsplit('.', 1)[0]}")
+            stem = slug(a.name.rsplit(".", 1)[0])
             title = f"{label(a.kind)}: {a.name}"
-            entries.append(PackageEntry("05-ho-so-cua-don-vi", stem, title, a.kind.value, fmt, data))
+            entries.append(PackageEntry("04-ho-so-cua-don-vi", stem, title, a.kind.value, fmt, data))
             base = (a.kind, a.name.rsplit(".", 1)[0].lower())
             if fmt in ("docx", "doc"):
                 has_pdf = any((x.kind, x.name.rsplit(".", 1)[0].lower()) == base and f == "pdf" for x, _, f in files)
@@ -397,7 +397,7 @@ class DocumentService:
         if to_convert:
             pdfs = self.renderer.pdfs([data for _, _, _, data in to_convert])
             for (stem, title, kind, _), pdf in zip(to_convert, pdfs, strict=True):
-                entries.append(PackageEntry("05-ho-so-cua-don-vi", stem, title + " (bản PDF)", kind, "pdf", pdf))
+                entries.append(PackageEntry("04-ho-so-cua-don-vi", stem, title + " (bản PDF)", kind, "pdf", pdf))
         return entries, warnings
 
     def forward(
