@@ -67,9 +67,12 @@ def _para(
     return p
 
 
-def _rule_under(p: Paragraph, left_mm: float, right_mm: float) -> None:
-    """A solid line under a paragraph, as long as the text above it (NĐ 30 cells 1 and 2)."""
-    p.paragraph_format.left_indent, p.paragraph_format.right_indent = Mm(left_mm), Mm(right_mm)
+def _rule_after(container, width_mm: float, available_mm: float) -> None:
+    """A short solid line, centred under the text above it (NĐ 30: under the issuer, the motto
+    and the abstract), drawn as the bottom border of an empty 2-pt paragraph."""
+    p = _para(container, "", size=2)
+    side = max((available_mm - width_mm) / 2, 0)
+    p.paragraph_format.left_indent, p.paragraph_format.right_indent = Mm(side), Mm(side)
     ppr = p._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -162,13 +165,13 @@ def header(doc: Document) -> None:
     _para(left, "{%p for line in issuer_lines %}", size=13)
     _para(left, "{{ line }}", size=13, bold=True)
     _para(left, "{%p endfor %}", size=13)
-    _rule_under(_para(left, "", size=6), 18, 18)
+    _rule_after(left, 24, 62)
     _para(left, "{{ number }}", size=13, before=6)
     top = right.paragraphs[0]
     top.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(top, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=13, bold=True)
-    motto = _para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
-    _rule_under(motto, 16, 16)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", size=14, bold=True)
+    _rule_after(right, 62, 103)
     _para(right, "{{ place_date }}", size=14, italic=True, before=8)
 
 
@@ -181,8 +184,8 @@ def draft_mark(doc: Document) -> None:
 def title(doc: Document) -> None:
     """Cell 5a: the kind of document and its abstract, with a short line under it."""
     _para(doc, "{{ title }}", size=14, bold=True, before=12)
-    subject = _para(doc, "{{ subject }}", size=14, bold=True)
-    _rule_under(subject, 55, 55)
+    _para(doc, "{{ subject }}", size=14, bold=True)
+    _rule_after(doc, 40, 165)
 
 
 def signature_block(doc: Document, *, recipients: bool = True) -> None:

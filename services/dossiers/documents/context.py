@@ -363,8 +363,7 @@ def submission_memo_context(
             name=options.signer_name,
         ),
         "annex_title": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
-        "annex_subtitle": f"(Kèm theo Tờ trình {w.number_line(options.number, symbol).removeprefix('Số: ')} "
-        f"của {who.name})",
+        "annex_subtitle": f"(Kèm theo Tờ trình số {options.number or w.BLANK + '/' + symbol} của {who.name})",
         "rows": rows,
         "awards_text": awards_text,
         "receipt_number": dossier.receipt_number,
@@ -503,7 +502,7 @@ def council_minutes_context(
     council = f"Hội đồng Thi đua – Khen thưởng {who.short}"
     return {
         "draft": True,
-        "governing": " ".join(who.lines),
+        "governing": who.short.upper(),
         "issuer_lines": ["HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"],
         "number": w.number_line(options.number or (minutes_refs[0] if minutes_refs else None), "BB-HĐTĐKT"),
         "place_date": w.date_line(office.place, meeting, (meeting or today).year),
