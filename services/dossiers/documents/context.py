@@ -503,7 +503,7 @@ def council_minutes_context(
     return {
         "draft": True,
         "governing": who.short.upper(),
-        "issuer_lines": ["HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"],
+        "issuer_lines": ["HỘI ĐỒNG THI ĐUA", "KHEN THƯỞNG"],
         "number": w.number_line(options.number or (minutes_refs[0] if minutes_refs else None), "BB-HĐTĐKT"),
         "place_date": w.date_line(office.place, meeting, (meeting or today).year),
         "title": "BIÊN BẢN",

@@ -37,6 +37,12 @@ def tiny_pdf(label: str) -> bytes:
 
 def ad_hoc_awarded(client: TestClient) -> dict[str, Any]:
     """Received, checked, the council's record, appraised and decided: decision N/QĐ-UBND."""
+    dossier = ad_hoc_appraised(client)
+    return ok(client.post(f"/dossiers/{dossier['id']}/decision", json={"approve": ["n1", "n2"]}, headers=CHAIR))
+
+
+def ad_hoc_appraised(client: TestClient) -> dict[str, Any]:
+    """Received, checked, the council's record and appraised: ready for the chairman."""
     attachments = _upload(
         client,
         [
@@ -76,8 +82,7 @@ def ad_hoc_awarded(client: TestClient) -> dict[str, Any]:
             headers=DESK,
         )
     )
-    ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=DESK))
-    return ok(client.post(f"/dossiers/{dossier_id}/decision", json={"approve": ["n1", "n2"]}, headers=CHAIR))
+    return ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=DESK))
 
 
 def higher_level_voted(client: TestClient, *, word_memo: bytes | None = None) -> dict[str, Any]:

@@ -55,4 +55,6 @@ def needs_libreoffice() -> pytest.MarkDecorator:
     missing = shutil.which("soffice") is None
     if missing and os.environ.get("TDKT_REQUIRE_LIBREOFFICE") == "1":
         raise RuntimeError("TDKT_REQUIRE_LIBREOFFICE=1 but soffice is not installed")
-    return pytest.mark.skipif(missing, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    return pytest.mark.skipif(
+        missing, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+    )
