@@ -18,7 +18,7 @@ PASSPHRASE = b"mat-khau-thu"
 
 
 @dataclass(frozen=True)
-class TestCA:
+class ThrowawayCA:
     root_pem: Path
     signer_p12: Path
     signer_name: str
@@ -34,7 +34,7 @@ def _name(common: str, org: str) -> x509.Name:
     )
 
 
-def make_ca(folder: Path, label: str = "Test CA", signer: str = "Trần Văn Bình") -> TestCA:
+def make_ca(folder: Path, label: str = "Test CA", signer: str = "Trần Văn Bình") -> ThrowawayCA:
     """A root CA and one signer certificate, written as `<label>-root.pem` and `<label>-signer.p12`."""
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC)
@@ -76,4 +76,4 @@ def make_ca(folder: Path, label: str = "Test CA", signer: str = "Trần Văn Bì
             b"signer", key, cert, [root], serialization.BestAvailableEncryption(PASSPHRASE)
         )
     )
-    return TestCA(root_pem, p12, signer)
+    return ThrowawayCA(root_pem, p12, signer)
