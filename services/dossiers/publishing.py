@@ -41,10 +41,10 @@ CONTRACT_BY_EVENT: dict[str, type[contracts.DossierEvent]] = {
     "Dossier.Withdrawn": contracts.DossierWithdrawn,
     "Dossier.AwardAnnulled": contracts.AwardAnnulled,
     "Dossier.AwardRecovered": contracts.AwardRecovered,
-    "Dossier.DecisionDocumentSigned": document_contracts.AwardDocumentSigned,
-    "Dossier.CertificatesPrinted": document_contracts.AwardCertificatesPrinted,
-    "Dossier.ForwardedUpward": document_contracts.DossierForwarded,
-    "Dossier.HigherLevelResultRecorded": document_contracts.DossierHigherLevelResultRecorded,
+    "DossierDocuments.DecisionDocumentSigned": document_contracts.AwardDocumentSigned,
+    "DossierDocuments.CertificatesPrinted": document_contracts.AwardCertificatesPrinted,
+    "DossierDocuments.ForwardedUpward": document_contracts.DossierForwarded,
+    "DossierDocuments.HigherLevelResultRecorded": document_contracts.DossierHigherLevelResultRecorded,
 }
 PUBLISHED_CONTRACTS = tuple(CONTRACT_BY_EVENT.values())
 
@@ -201,14 +201,14 @@ def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier, 
                 "amount_recovered_vnd": e.amount_recovered_vnd,
                 "note": e.note,
             }
-        case "Dossier.DecisionDocumentSigned":
+        case "DossierDocuments.DecisionDocumentSigned":
             return {
                 **{k: v for k, v in e.document.items() if k != "name"},
                 "document_url": f"{base}/signed-decision.pdf",
                 "links": document_links(dossier, public_url),
                 "reason": e.reason,
             }
-        case "Dossier.CertificatesPrinted":
+        case "DossierDocuments.CertificatesPrinted":
             return {
                 "batch_id": e.batch_id,
                 "blank_id": e.blank_id,
@@ -227,7 +227,7 @@ def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier, 
                 ],
                 "reason": e.reason,
             }
-        case "Dossier.ForwardedUpward":
+        case "DossierDocuments.ForwardedUpward":
             return {
                 "round": next((f.round for f in dossier.forwardings if f.package_sha256 == e.package_sha256), 1),
                 "by_authority": unit_info(units, e.by_authority),
@@ -242,7 +242,7 @@ def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier, 
                 "warnings": e.warnings,
                 "reason": e.reason,
             }
-        case "Dossier.HigherLevelResultRecorded":
+        case "DossierDocuments.HigherLevelResultRecorded":
             return {
                 "outcome": e.outcome,
                 "decided_by": e.decided_by,

@@ -176,7 +176,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
 
     notifications = app.notification_log.select(start=1, limit=1000)
     ids = {n.id: event_id_of(app.mapper.to_domain_event(n), "dossiers", n.id) for n in notifications}
-    dossier_ids = {ids[n.id] for n in notifications if ":Dossier." in n.topic}
+    dossier_ids = {ids[n.id] for n in notifications if ":Dossier." in n.topic or ":DossierDocuments." in n.topic}
     sequence_ids = {ids[n.id] for n in notifications if "NumberSequence" in n.topic}
     assert sequence_ids and relay.published_position() == notifications[-1].id
 
