@@ -94,6 +94,11 @@ class DecisionIn(VersionedIn):
     reject: dict[str, list[str] | str] | None = Field(None, description="Đối tượng không khen thưởng và lý do")
     decision_date: str | None = Field(None, description="Ngày quyết định, YYYY-MM-DD; mặc định hôm nay")
     reason: str | None = None
+    decision_number: str | None = Field(
+        None,
+        description="Số quyết định lấy ở sổ văn bản của văn thư (ví dụ 125/QĐ-UBND), chỉ với cơ quan tự cấp số; "
+        "các cơ quan khác do hệ thống cấp số",
+    )
 
 
 class RejectionIn(ReasonsIn):
@@ -129,6 +134,7 @@ class AnnulmentIn(VersionedIn):
     )
     reason: str | None = None
     nominee_ids: list[str] | None = Field(None, description="Để trống: tất cả người còn được khen thưởng")
+    decision_number: str | None = Field(None, description="Số quyết định hủy bỏ, với cơ quan tự cấp số")
 
 
 class RecoveryIn(VersionedIn):

@@ -14,6 +14,7 @@ from services.dossiers import (
     api_attachments,
     api_campaigns,
     api_commands,
+    api_documents,
     api_overview,
     api_slips,
     campaign_readmodel,
@@ -57,6 +58,7 @@ def open_dossiers(
         receipt_office=settings.dossiers_receipt_office,
         units=units or load_org_units(settings.org_units_file),
         receiving_unit=settings.dossiers_receiving_unit,
+        external_registers=settings.dossiers_external_decision_registers,
     )
 
 
@@ -73,7 +75,14 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
 
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
-    relay = make_relay(dossiers, dossier_event_mapper(units), broker, settings, service=SERVICE, stream=DOSSIERS)
+    relay = make_relay(
+        dossiers,
+        dossier_event_mapper(units, public_url=settings.dossiers_public_url),
+        broker,
+        settings,
+        service=SERVICE,
+        stream=DOSSIERS,
+    )
     recheck = CampaignRecheck(dossiers, clock)
     started = asyncio.Event()
     scheduler = RecheckScheduler(
@@ -121,12 +130,15 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             api_attachments.router,
             api_slips.router,
             api_campaigns.router,
+            api_documents.router,
+            api_documents.blanks_router,
         ],
         domain_errors={
             DossierValidationError: 422,
             DossierError: 409,
             DossierNotFound: 404,
             BlobNotFound: 404,
+            **api_documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
@@ -137,6 +149,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     app.state.campaign_view = campaign_view
     app.state.recheck = recheck
     app.state.recheck_scheduler = scheduler
+    app.state.documents = api_documents.document_service(settings, dossiers, units, blobs)
     app.state.slips = SlipPrinter(
         dossiers,
         units,

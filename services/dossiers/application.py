@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -47,6 +47,7 @@ from services.dossiers.numbering import (
     NumberSequence,
     ReceiptNumberSequence,
     format_receipt_number,
+    parse_decision_number,
 )
 from services.dossiers.rules import RuleBook, RuleSet
 from shared.actor import Actor
@@ -57,6 +58,13 @@ from shared.text import matches
 from shared.workdays import WorkingCalendar, local_date
 
 Q = TypeVar("Q", bound=NumberSequence)
+
+
+class _Register(NamedTuple):
+    """How a numbered act takes its number (see `Dossiers._register`)."""
+
+    issue: Callable[[NumberSequence, Dossier], object]
+    number_for: Callable[[NumberSequence], int] | None
 
 
 @cache
@@ -116,6 +124,7 @@ class Dossiers(TdktApplication):
         receipt_office: str = "TN",
         units: OrgUnitDirectory | None = None,
         receiving_unit: str = "UBND-THANH-OAI",
+        external_registers: Collection[str] = (),
     ) -> None:
         super().__init__(env)
         self.rule_book = rule_book or default_rule_book()
@@ -125,6 +134,9 @@ class Dossiers(TdktApplication):
         self.units = units or default_units()
         self.receiving_unit = receiving_unit
         """The people's committee whose desk this is: the default deciding authority of a dossier."""
+        self.external_registers = frozenset(c.strip().upper() for c in external_registers)
+        """Authorities whose decision numbers come from their own document register (entered when
+        a decision is issued) rather than from this system's sequence."""
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -179,10 +191,12 @@ class Dossiers(TdktApplication):
         sequence_for: Callable[[Dossier], NumberSequence],
         act: Callable[[Dossier, int], object],
         issue: Callable[[NumberSequence, Dossier], object] | None = None,
+        number_for: Callable[[NumberSequence], int] | None = None,
     ) -> Dossier:
         """Run `act` with the next number and save sequence and dossier together; `issue` takes
         the number (default `sequence.issue`), and may refuse it (a decision dated before the
-        register's last one) before anything is stored.
+        register's last one) before anything is stored; `number_for` gives a number other than
+        the sequence's next (one entered from the office's own register).
 
         On `IntegrityError` both are read again: if the dossier moved, someone else changed it
         and that surfaces as a concurrency error; if only the sequence moved, try again.
@@ -195,7 +209,7 @@ class Dossiers(TdktApplication):
             elif dossier.version != baseline:
                 raise DossierConcurrencyError()
             sequence = sequence_for(dossier)
-            act(dossier, sequence.peek())
+            act(dossier, number_for(sequence) if number_for else sequence.peek())
             if issue is None:
                 sequence.issue(dossier.id, at)
             else:
@@ -639,8 +653,10 @@ class Dossiers(TdktApplication):
         decision_date: date | str | None = None,
         reason: str | None = None,
         expected_version: int | None = None,
+        decision_number: str | None = None,
     ) -> Dossier:
-        """Award the approved nominees under the next number of the signer's register.
+        """Award the approved nominees under the next number of the signer's register, or under
+        `decision_number` where the signer keeps its own register (`external_registers`).
 
         The signer is the authority the dossier is pending at unless another is named; who it is,
         its level, and whether it exists on the decision date come from the org-unit data. A
@@ -681,13 +697,52 @@ class Dossiers(TdktApplication):
                 campaign_launching_level=self._launching_level(d, rules),
             )
 
+        register = self._register(decision_number, powers, signer_of, dossier_id, at, day)
         return self._numbered(
             dossier_id,
             expected_version,
             at,
             lambda d: self._sequence(DecisionNumberSequence, authority=signer_of(d).code, year=day.year),
             act,
-            lambda seq, d: seq.issue_decision(d.id, at, day),  # type: ignore[attr-defined]
+            register.issue,
+            register.number_for,
+        )
+
+    def _register(
+        self,
+        entered: str | None,
+        powers: RuleSet,
+        signer_of: Callable[[Dossier], DecidingAuthority],
+        dossier_id: UUID | str,
+        at: datetime,
+        day: date,
+    ) -> _Register:
+        """How a numbered decision takes its number: from this system's register, or, for an
+        authority that keeps its own (`external_registers`), the number the office entered,
+        checked for uniqueness and date order against the numbers this register knows."""
+        signer = signer_of(self._load(dossier_id))
+        given = entered.strip() if isinstance(entered, str) and entered.strip() else None
+        if signer.code not in self.external_registers:
+            if given:
+                raise DossierValidationError(
+                    {
+                        "decision_number": f"Sổ quyết định của {signer.name} do hệ thống cấp số; "
+                        "không nhập số từ bên ngoài."
+                    }
+                )
+            return _Register(lambda seq, d: seq.issue_decision(d.id, at, day), None)  # type: ignore[attr-defined]
+        if not given:
+            raise DossierValidationError(
+                {
+                    "decision_number": f"{signer.name} cấp số quyết định theo sổ văn bản của văn thư: "
+                    "nhập số quyết định khi ban hành."
+                }
+            )
+        suffix = powers.authority_levels[signer.level].number_suffix if signer.level in powers.authority_levels else ""
+        number = parse_decision_number(given, suffix or "QĐ")
+        return _Register(
+            lambda seq, d: seq.record_external(number, d.id, at, day),  # type: ignore[attr-defined]
+            lambda seq: number,
         )
 
     def reject_award(
@@ -841,9 +896,11 @@ class Dossiers(TdktApplication):
         authority: str | None = None,
         nominee_ids: Sequence[str] | None = None,
         expected_version: int | None = None,
+        decision_number: str | None = None,
     ) -> Dossier:
         """Annul (Law Art. 93) by a decision numbered from the annulling authority's register:
-        the authority that decided, or the unit that took over its work once it ended."""
+        the authority that decided, or the unit that took over its work once it ended (the
+        number entered from its own register where it keeps one, see `decide_award`)."""
         check_at(at)
         today = local_date(at)
         powers = self._powers(today, "at")
@@ -877,7 +934,7 @@ class Dossiers(TdktApplication):
                 reason=reason,
                 nominee_ids=nominee_ids,
             ),
-            lambda seq, d: seq.issue_decision(d.id, at, today),  # type: ignore[attr-defined]
+            *self._register(decision_number, powers, signer_of, dossier_id, at, today),
         )
 
     def record_recovery(

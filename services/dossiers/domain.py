@@ -15,10 +15,18 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from services.dossiers.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
 from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
+from services.dossiers.documents.records import (
+    Forwarding,
+    HigherLevelResult,
+    PrintBatch,
+    SignedDocument,
+    documents_state,
+)
+from services.dossiers.documents.steps import DossierDocuments
 from services.dossiers.errors import DossierError, DossierValidationError
 from services.dossiers.model import (
     REQUIRED,
@@ -107,7 +115,7 @@ def missing_kinds(
     return list(dict.fromkeys(k for k in required if k not in present))
 
 
-class Dossier(Aggregate):
+class Dossier(DossierDocuments):
     """Hồ sơ đề nghị khen thưởng (award proposal dossier)."""
 
     # --- receipt -------------------------------------------------------------------------
@@ -316,6 +324,10 @@ class Dossier(Aggregate):
         self.vote_history: dict[str, tuple[CouncilVote, ...]] = {}
         self.council_checks: dict[str, CouncilCheck] = {}
         self.successions: tuple[tuple[str, str, date], ...] = ()
+        self.signed_documents: tuple[SignedDocument, ...] = ()
+        self.print_batches: tuple[PrintBatch, ...] = ()
+        self.forwardings: tuple[Forwarding, ...] = ()
+        self.higher_level_result: HigherLevelResult | None = None
 
     # --- queries -------------------------------------------------------------------------
 
@@ -1600,6 +1612,7 @@ def state_as_dict(dossier: Dossier, *, on: date | None = None) -> dict[str, Any]
         "created_on": dossier.created_on,
         "modified_on": dossier.modified_on,
     }
+    state.update(documents_state(dossier))
     if on is not None:
         state["overdue"] = dossier.is_overdue(on)
     return to_json_types(state)

@@ -43,6 +43,7 @@ class DossierKind(StrEnum):
     AD_HOC = "AD_HOC"  # khen thưởng đột xuất (thủ tục đơn giản)
     ASSOCIATION = "ASSOCIATION"  # khen thưởng tổng kết năm cho các hội
     ENTERPRISE = "ENTERPRISE"  # khen thưởng tổng kết năm cho doanh nghiệp
+    HIGHER_LEVEL = "HIGHER_LEVEL"  # đề nghị cấp trên khen thưởng (khen cao): voted here, forwarded upward
 
 
 class Procedure(StrEnum):
@@ -102,11 +103,13 @@ class Title(StrEnum):
     CULTURAL_VILLAGE = "CULTURAL_VILLAGE"
     MODEL_COMMUNE = "MODEL_COMMUNE"
     CULTURAL_FAMILY = "CULTURAL_FAMILY"
+    PROVINCIAL_EMULATION_FIGHTER = "PROVINCIAL_EMULATION_FIGHTER"  # decided by the province: forwarded
 
 
 class AwardForm(StrEnum):
     CERTIFICATE_OF_MERIT = "CERTIFICATE_OF_MERIT"
-    COMMENDATION = "COMMENDATION"
+    COMMENDATION = "COMMENDATION"  # Bằng khen of the provincial chairman (khen cao: forwarded)
+    PRIME_MINISTER_COMMENDATION = "PRIME_MINISTER_COMMENDATION"  # national (khen cao: forwarded)
 
 
 class AttachmentKind(StrEnum):
@@ -156,6 +159,9 @@ class DossierStatus(StrEnum):
     RESULT_RETURNED = "RESULT_RETURNED"
     WITHDRAWN = "WITHDRAWN"
     ANNULLED = "ANNULLED"
+    FORWARDED = "FORWARDED"  # khen cao: with the higher level, which decides
+    HIGHER_LEVEL_AWARDED = "HIGHER_LEVEL_AWARDED"
+    HIGHER_LEVEL_RETURNED = "HIGHER_LEVEL_RETURNED"
 
 
 LABELS: dict[str, str] = {
@@ -170,6 +176,9 @@ LABELS: dict[str, str] = {
     DossierStatus.RESULT_RETURNED: "Đã trả kết quả",
     DossierStatus.WITHDRAWN: "Đã rút hồ sơ",
     DossierStatus.ANNULLED: "Đã hủy bỏ quyết định khen thưởng",
+    DossierStatus.FORWARDED: "Đã trình cấp trên khen thưởng",
+    DossierStatus.HIGHER_LEVEL_AWARDED: "Cấp trên đã quyết định khen thưởng",
+    DossierStatus.HIGHER_LEVEL_RETURNED: "Cấp trên trả lại hồ sơ",
     # titles and forms
     Title.ADVANCED_WORKER: "Lao động tiên tiến",
     Title.ADVANCED_SOLDIER: "Chiến sĩ tiên tiến",
@@ -179,8 +188,10 @@ LABELS: dict[str, str] = {
     Title.CULTURAL_VILLAGE: "Thôn, tổ dân phố văn hóa",
     Title.MODEL_COMMUNE: "Xã, phường, thị trấn tiêu biểu",
     Title.CULTURAL_FAMILY: "Gia đình văn hóa",
+    Title.PROVINCIAL_EMULATION_FIGHTER: "Chiến sĩ thi đua cấp tỉnh",
     AwardForm.CERTIFICATE_OF_MERIT: "Giấy khen",
     AwardForm.COMMENDATION: "Bằng khen",
+    AwardForm.PRIME_MINISTER_COMMENDATION: "Bằng khen của Thủ tướng Chính phủ",
     # ratings
     PerformanceRating.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
     PerformanceRating.GOOD: "Hoàn thành tốt nhiệm vụ",

@@ -55,6 +55,13 @@ class DecisionNumberSequence(NumberSequence):
         self.year = year
         self.last_number = 0
         self.last_decision_date: date | None = None
+        self.dated: dict[int, date] = {}
+        """The date of each number this register knows the date of (`last_number` counts only the
+        numbers this system issued; numbers from the office's own register are here)."""
+
+    def peek(self) -> int:
+        """The next number this system would issue: after every number it knows."""
+        return max([self.last_number, *getattr(self, "dated", {})]) + 1
 
     def issue_decision(self, dossier_id: UUID, at: datetime, decision_date: date) -> int:
         """The next number, for a decision dated `decision_date`: never before the last one's date."""
@@ -75,6 +82,37 @@ class DecisionNumberSequence(NumberSequence):
     def _decision_issued(self, number: int, dossier_id: UUID, at: datetime, decision_date: date) -> None:
         self.last_number = number
         self.last_decision_date = decision_date
+        self.dated = {**getattr(self, "dated", {}), number: decision_date}
+
+    def record_external(self, number: int, dossier_id: UUID, at: datetime, decision_date: date) -> int:
+        """Record a number the office took from its own document register (NĐ 30/2020 Art. 15: a
+        body numbers its documents from 01 each year, each number once). Refused when this
+        register already knows the number, or when it would put the dates out of order against
+        the numbers it knows (a smaller number dated later, or a larger one dated earlier)."""
+        known = set(range(1, self.last_number + 1)) | set(getattr(self, "dated", {}))
+        if number in known:
+            raise DossierValidationError(
+                {
+                    "decision_number": f"Số {number:02d} đã được dùng trong năm {self.year} trong sổ quyết định của "
+                    f"{self.authority}: mỗi số chỉ cấp một lần trong năm."
+                }
+            )
+        for other, day in sorted(getattr(self, "dated", {}).items()):
+            if (other < number and day > decision_date) or (other > number and day < decision_date):
+                raise DossierValidationError(
+                    {
+                        "decision_date": f"Số {number:02d} ngày {decision_date:%d/%m/%Y} không khớp thứ tự của sổ: "
+                        f"số {other:02d} mang ngày {day:%d/%m/%Y}."
+                    }
+                )
+        self._external_recorded(number=number, dossier_id=dossier_id, at=at, decision_date=decision_date)
+        return number
+
+    @event("ExternalNumberRecorded")
+    def _external_recorded(self, number: int, dossier_id: UUID, at: datetime, decision_date: date) -> None:
+        dated = {**getattr(self, "dated", {}), number: decision_date}
+        self.dated = dated
+        self.last_decision_date = dated[max(dated)]
 
 
 class ReceiptNumberSequence(NumberSequence):
@@ -94,6 +132,22 @@ class ReceiptNumberSequence(NumberSequence):
 def format_decision_number(number: int, suffix: str) -> str:
     """`12/QĐ-UBND`: the year is not part of the number; it is in the decision's date."""
     return f"{number}/{suffix}"
+
+
+def parse_decision_number(text: str, suffix: str) -> int:
+    """The number of `125/QĐ-UBND` (or a bare `125`), entered from the office's own register;
+    the symbol, when given, must be this register's. Raises `DossierValidationError`."""
+    raw = str(text or "").strip()
+    number, _, symbol = raw.partition("/")
+    if not number.strip().isdigit() or int(number) < 1:
+        raise DossierValidationError(
+            {"decision_number": f"Số quyết định phải là số thứ tự trong sổ, ví dụ «125/{suffix}»; nhận «{raw}»."}
+        )
+    if symbol and "".join(symbol.split()).upper() != "".join(suffix.split()).upper():
+        raise DossierValidationError(
+            {"decision_number": f"Ký hiệu «{symbol.strip()}» không phải của sổ này («{suffix}»)."}
+        )
+    return int(number)
 
 
 def format_receipt_number(number: int, year: int, office: str) -> str:

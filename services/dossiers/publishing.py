@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from services.dossiers.application import Dossiers
+from services.dossiers.documents.records import document_links
 from services.dossiers.domain import Dossier
+from shared.contracts import documents as document_contracts
 from shared.contracts import dossiers as contracts
 from shared.contracts.base import EventContract
 from shared.contracts.campaigns import UnitInfo
@@ -39,6 +41,10 @@ CONTRACT_BY_EVENT: dict[str, type[contracts.DossierEvent]] = {
     "Dossier.Withdrawn": contracts.DossierWithdrawn,
     "Dossier.AwardAnnulled": contracts.AwardAnnulled,
     "Dossier.AwardRecovered": contracts.AwardRecovered,
+    "DossierDocuments.DecisionDocumentSigned": document_contracts.AwardDocumentSigned,
+    "DossierDocuments.CertificatesPrinted": document_contracts.AwardCertificatesPrinted,
+    "DossierDocuments.ForwardedUpward": document_contracts.DossierForwarded,
+    "DossierDocuments.HigherLevelResultRecorded": document_contracts.DossierHigherLevelResultRecorded,
 }
 PUBLISHED_CONTRACTS = tuple(CONTRACT_BY_EVENT.values())
 
@@ -92,8 +98,9 @@ def snapshot(units: OrgUnitDirectory, dossier: Dossier) -> contracts.DossierSnap
     )
 
 
-def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier) -> dict[str, Any]:
+def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier, public_url: str = "") -> dict[str, Any]:
     """The event-specific payload, from the domain event's own attributes."""
+    base = f"{public_url.rstrip('/')}/dossiers/{dossier.id}"
     match name:
         case "Dossier.Submitted":
             return {"attachments": e.attachments, "postmark_date": e.postmark_date, "achievements": e.achievements}
@@ -161,6 +168,7 @@ def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier) 
                 "approvals": e.approvals,
                 "rejections": e.rejections,
                 "reason": e.reason,
+                "links": document_links(dossier, public_url),
             }
         case "Dossier.AwardRejected":
             return {
@@ -193,11 +201,66 @@ def _event_fields(name: str, e: Any, units: OrgUnitDirectory, dossier: Dossier) 
                 "amount_recovered_vnd": e.amount_recovered_vnd,
                 "note": e.note,
             }
+        case "DossierDocuments.DecisionDocumentSigned":
+            return {
+                **{k: v for k, v in e.document.items() if k != "name"},
+                "document_url": f"{base}/signed-decision.pdf",
+                "links": document_links(dossier, public_url),
+                "reason": e.reason,
+            }
+        case "DossierDocuments.CertificatesPrinted":
+            return {
+                "batch_id": e.batch_id,
+                "blank_id": e.blank_id,
+                "printed_on": e.printed_on,
+                "offset_x_mm": e.offset_x_mm,
+                "offset_y_mm": e.offset_y_mm,
+                "pdf_sha256": e.pdf_sha256,
+                "prints": [
+                    {
+                        "nominee_id": p["nominee_id"],
+                        "copy_number": p["copy"],
+                        "reprint": p["copy"] > 1,
+                        "reprint_reason": p.get("reprint_reason"),
+                    }
+                    for p in e.prints
+                ],
+                "reason": e.reason,
+            }
+        case "DossierDocuments.ForwardedUpward":
+            return {
+                "round": next((f.round for f in dossier.forwardings if f.package_sha256 == e.package_sha256), 1),
+                "by_authority": unit_info(units, e.by_authority),
+                "to_authority": e.to_authority,
+                "proposal_number": e.proposal_number,
+                "proposal_date": e.proposal_date,
+                "nominee_ids": e.nominee_ids,
+                "package_sha256": e.package_sha256,
+                "package_size": e.package_size,
+                "package_url": f"{base}/forwarding/package.zip",
+                "files": e.files,
+                "warnings": e.warnings,
+                "reason": e.reason,
+            }
+        case "DossierDocuments.HigherLevelResultRecorded":
+            return {
+                "outcome": e.outcome,
+                "decided_by": e.decided_by,
+                "decision_number": e.decision_number,
+                "decision_date": e.decision_date,
+                "awarded_ids": e.awarded_ids,
+                "not_awarded": e.not_awarded,
+                "reasons": e.reasons,
+                "reason": e.reason,
+            }
     return {}
 
 
-def dossier_event_mapper(units: OrgUnitDirectory) -> Callable[[Dossiers, Any, Envelope], EventContract | None]:
-    """The relay's mapper, closing over the org-unit directory for unit names."""
+def dossier_event_mapper(
+    units: OrgUnitDirectory, public_url: str = ""
+) -> Callable[[Dossiers, Any, Envelope], EventContract | None]:
+    """The relay's mapper, closing over the org-unit directory for unit names and the service's
+    public address for the links to documents."""
 
     def map_dossier_event(app: Dossiers, domain_event: Any, envelope: Envelope) -> EventContract | None:
         name = type(domain_event).__qualname__
@@ -205,7 +268,7 @@ def dossier_event_mapper(units: OrgUnitDirectory) -> Callable[[Dossiers, Any, En
         if contract is None:
             return None  # number sequences and anything else internal
         dossier = app.get(domain_event.originator_id, version=domain_event.originator_version)
-        fields = _event_fields(name, domain_event, units, dossier)
+        fields = _event_fields(name, domain_event, units, dossier, public_url)
         return contract(**envelope.fields(), dossier=snapshot(units, dossier), **fields)
 
     return map_dossier_event

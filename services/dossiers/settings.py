@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from pydantic import SecretStr
+
 from shared.settings import TdktSettings
 
 MEBIBYTE = 1024 * 1024
@@ -52,6 +54,26 @@ class DossiersSettings(TdktSettings):
     dossiers_succession_sweep_seconds: float = 3600.0
     """How often open dossiers pending at a unit that ended are passed to its successor; 0
     disables the sweep (`POST /dossiers/successions` still does it on demand)."""
+
+    # --- documents (services.dossiers.documents) -------------------------------------------
+    dossiers_public_url: str = "http://127.0.0.1:8002"
+    """Where people reach this service: the links to decisions and certificates in notifications."""
+    dossiers_document_templates_dir: Path | None = None
+    """The office's own Word templates (same file names as the packaged ones); packaged ones fill gaps."""
+    dossiers_offices_file: Path | None = None
+    """Place names, signers, "Nơi nhận" of each issuing office (YAML); the packaged demo set when unset."""
+    dossiers_certificate_blanks_dir: Path | None = None
+    """The office's print layouts of its pre-printed blanks (YAML), beside the packaged ones."""
+    dossiers_soffice: str | None = None
+    """LibreOffice's `soffice` for PDF conversion; found on PATH when unset."""
+    dossiers_signature_trust_roots: list[Path] = []
+    """PEM/DER certificates of the certification authorities whose signatures are accepted."""
+    dossiers_signing_pkcs12: Path | None = None
+    """The signing service's key and certificate (PKCS#12); unset: signed files are uploaded only."""
+    dossiers_signing_pkcs12_password: SecretStr | None = None
+    dossiers_external_decision_registers: list[str] = []
+    """Authorities (org-unit codes) whose decision numbers come from their own document register,
+    entered when a decision is issued; the others are numbered by this system."""
 
     def blob_dir(self) -> Path:
         return self.dossiers_blob_dir or self.var_dir / "dossiers-blobs"

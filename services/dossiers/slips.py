@@ -44,6 +44,7 @@ KINDS = {
     "AD_HOC": "khen thưởng đột xuất (thủ tục đơn giản)",
     "ASSOCIATION": "khen thưởng tổng kết năm cho các hội",
     "ENTERPRISE": "khen thưởng tổng kết năm cho doanh nghiệp",
+    "HIGHER_LEVEL": "cấp trên khen thưởng",
 }
 
 

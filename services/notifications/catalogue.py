@@ -64,6 +64,11 @@ RULES: tuple[Rule, ...] = (
     Rule("tdkt.dossier.deadline_extended", P, "dossier_deadline_extended"),
     Rule("tdkt.award.annulled", P, "award_annulled"),
     Rule("tdkt.award.annulled", N, "award_annulled"),
+    Rule("tdkt.award.document_signed", P, "award_document_signed"),
+    Rule("tdkt.award.document_signed", N, "award_document_signed"),
+    Rule("tdkt.dossier.forwarded", P, "dossier_forwarded"),
+    Rule("tdkt.dossier.higher_level_result_recorded", P, "higher_level_result"),
+    Rule("tdkt.dossier.higher_level_result_recorded", N, "higher_level_result"),
     # to the secretariat
     Rule("tdkt.dossier.submitted", S, "dossier_arrived"),
     Rule("tdkt.dossier.refused", S, "dossier_refused_thematic", when=_thematic),

@@ -204,6 +204,16 @@ class DossierCouncilVoteRecorded(DossierEvent):
     ballot_round: int | None = Field(None, description="1 for the first ballot on the nominee; a revote has a reason")
 
 
+class DocumentLink(BaseModel):
+    """A file a person can open: the decision, its signed copy, a certificate (a link, never the file)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="decision | signed_decision | certificate")
+    title: str
+    url: str
+
+
 class ApprovalInfo(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -227,6 +237,7 @@ class AwardDecided(DossierEvent):
     authority_level: str
     approvals: list[ApprovalInfo]
     rejections: dict[str, list[str]] = {}
+    links: list[DocumentLink] = Field([], description="The decision and each awardee's certificate, to download")
 
 
 @published

@@ -19,6 +19,8 @@ AWARDS: dict[str, str] = {
     "CULTURAL_FAMILY": "Gia đình văn hóa",
     "CERTIFICATE_OF_MERIT": "Giấy khen",
     "COMMENDATION": "Bằng khen",
+    "PROVINCIAL_EMULATION_FIGHTER": "Chiến sĩ thi đua cấp tỉnh",
+    "PRIME_MINISTER_COMMENDATION": "Bằng khen của Thủ tướng Chính phủ",
 }
 AWARD_TYPES: dict[str, str] = {
     "MERIT": "Khen thưởng công trạng",
@@ -35,6 +37,7 @@ DOSSIER_KINDS: dict[str, str] = {
     "AD_HOC": "Khen thưởng đột xuất",
     "ASSOCIATION": "Khen thưởng tổng kết năm cho các hội",
     "ENTERPRISE": "Khen thưởng tổng kết năm cho doanh nghiệp",
+    "HIGHER_LEVEL": "Đề nghị cấp trên khen thưởng",
 }
 CHANNELS: dict[str, str] = {
     "ONLINE_PORTAL": "Cổng Dịch vụ công trực tuyến",
@@ -54,6 +57,9 @@ DOSSIER_STATUSES: dict[str, str] = {
     "RESULT_RETURNED": "Đã trả kết quả",
     "WITHDRAWN": "Đã rút hồ sơ",
     "ANNULLED": "Đã hủy bỏ quyết định khen thưởng",
+    "FORWARDED": "Đã trình cấp trên khen thưởng",
+    "HIGHER_LEVEL_AWARDED": "Cấp trên đã quyết định khen thưởng",
+    "HIGHER_LEVEL_RETURNED": "Cấp trên trả lại hồ sơ",
 }
 ATTACHMENT_KINDS: dict[str, str] = {
     "SUBMISSION_MEMO": "Tờ trình",

@@ -33,6 +33,7 @@ from tests.unit.dossiers.helpers import (
     submission,
 )
 
+from .document_events import document_events
 from .payloads import submit
 
 UNIT = "XA-BICH-HOA"
@@ -116,6 +117,7 @@ def every_event(app: Dossiers) -> None:
     app.withdraw(w.id, actor=CLERK, at=at(date(2024, 6, 4)), reason="Đơn vị rút hồ sơ")
 
     a = decided(app, 12)
+    document_events(app, a)
     app.annul_award(
         a.id,
         ground="b",
@@ -174,7 +176,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
 
     notifications = app.notification_log.select(start=1, limit=1000)
     ids = {n.id: event_id_of(app.mapper.to_domain_event(n), "dossiers", n.id) for n in notifications}
-    dossier_ids = {ids[n.id] for n in notifications if ":Dossier." in n.topic}
+    dossier_ids = {ids[n.id] for n in notifications if ":Dossier." in n.topic or ":DossierDocuments." in n.topic}
     sequence_ids = {ids[n.id] for n in notifications if "NumberSequence" in n.topic}
     assert sequence_ids and relay.published_position() == notifications[-1].id
 
@@ -209,6 +211,21 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
     passed = by_subject["tdkt.dossier.passed_to_successor"]
     assert (passed["from_authority"]["code"], passed["to_authority"]["code"]) == ("UBND-THANH-OAI", "XA-BINH-MINH-2025")
     assert passed["dossier"]["deciding_authority"]["code"] == "XA-BINH-MINH-2025"
+    signed = by_subject["tdkt.award.document_signed"]
+    assert signed["decision_number"] == "1/QĐ-UBND" and signed["sha256"] == "a" * 64
+    assert signed["document_url"].endswith(f"/dossiers/{signed['aggregate_id']}/signed-decision.pdf")
+    assert {link["kind"] for link in signed["links"]} >= {"decision", "signed_decision", "certificate"}
+    printed = by_subject["tdkt.award.certificates_printed"]
+    assert printed["prints"] == [{"nominee_id": "n1", "copy_number": 1, "reprint": False, "reprint_reason": None}]
+    forwarded = by_subject["tdkt.dossier.forwarded"]
+    assert (forwarded["proposal_number"], forwarded["round"], forwarded["dossier"]["status"]) == (
+        "15/TTr-UBND",
+        1,
+        "FORWARDED",
+    )
+    result = by_subject["tdkt.dossier.higher_level_result_recorded"]
+    assert (result["outcome"], result["decision_number"], result["awarded_ids"]) == ("AWARDED", "3456/QĐ-UBND", ["n1"])
+    assert result["dossier"]["status"] == "HIGHER_LEVEL_AWARDED"
 
 
 async def test_the_running_service_publishes_what_it_stores(jetstream: JetStreamContext, client: TestClient) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from shared.contracts import campaigns as c
+from shared.contracts import documents as docs
 from shared.contracts import dossiers as d
 from shared.contracts.base import ActorInfo, EventContract
 
@@ -248,6 +249,57 @@ def award_annulled(event_id: str = "dossiers-9") -> d.AwardAnnulled:
     )
 
 
+def document_signed(event_id: str = "dossiers-10") -> docs.AwardDocumentSigned:
+    base = f"https://tdkt.example/dossiers/{DOSSIER_ID}"
+    return docs.AwardDocumentSigned(
+        **envelope(event_id, DOSSIER_ID, 7),
+        dossier=dossier(status="AWARDED", decision_number="125/QĐ-UBND", decision_date=date(2023, 6, 12)),
+        decision_number="125/QĐ-UBND",
+        sha256="ab" * 32,
+        size=65_000,
+        signer_subject="Common Name: Trần Văn Bình",
+        signer_serial="1f",
+        signer_issuer="Common Name: Test CA",
+        certificate_sha256="cd" * 32,
+        trust_root="Common Name: Test CA",
+        method="UPLOADED",
+        document_url=f"{base}/signed-decision.pdf",
+        links=[
+            d.DocumentLink(kind="signed_decision", title="Quyết định đã ký số", url=f"{base}/signed-decision.pdf"),
+            d.DocumentLink(kind="certificate", title="Giấy khen (bản điện tử)", url=f"{base}/certificates/n1.pdf"),
+        ],
+    )
+
+
+def forwarded(event_id: str = "dossiers-11") -> docs.DossierForwarded:
+    return docs.DossierForwarded(
+        **envelope(event_id, DOSSIER_ID, 7),
+        dossier=dossier(status="FORWARDED"),
+        round=1,
+        by_authority={"code": "UBND-THANH-OAI", "name": "Ủy ban nhân dân huyện Thanh Oai"},
+        to_authority="Chủ tịch UBND thành phố Hà Nội",
+        proposal_number="15/TTr-UBND",
+        proposal_date=date(2023, 6, 20),
+        nominee_ids=["n1"],
+        package_sha256="ef" * 32,
+        package_size=120_000,
+        package_url=f"https://tdkt.example/dossiers/{DOSSIER_ID}/forwarding/package.zip",
+    )
+
+
+def higher_level_result(event_id: str = "dossiers-12", awarded: bool = True) -> docs.DossierHigherLevelResultRecorded:
+    return docs.DossierHigherLevelResultRecorded(
+        **envelope(event_id, DOSSIER_ID, 8),
+        dossier=dossier(status="HIGHER_LEVEL_AWARDED" if awarded else "HIGHER_LEVEL_RETURNED"),
+        outcome="AWARDED" if awarded else "RETURNED",
+        decided_by="Chủ tịch UBND thành phố Hà Nội",
+        decision_number="3456/QĐ-UBND" if awarded else None,
+        decision_date=date(2023, 7, 20) if awarded else None,
+        awarded_ids=["n1"] if awarded else [],
+        reasons=[] if awarded else ["Thiếu xác nhận của cơ quan thuế"],
+    )
+
+
 def registration_returned(event_id: str = "campaigns-3") -> c.CampaignRegistrationReturned:
     return c.CampaignRegistrationReturned(
         **{**envelope(event_id, CAMPAIGN_ID, 2), "source": "/services/campaigns"},
@@ -289,6 +341,9 @@ ALL_HANDLED: dict[str, EventContract] = {
         award_rejected(),
         deadline_extended(),
         award_annulled(),
+        document_signed(),
+        forwarded(),
+        higher_level_result(),
         registration_returned(),
         review_overdue(),
     )

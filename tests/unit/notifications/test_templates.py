@@ -249,3 +249,21 @@ def test_every_standard_the_council_checks_has_its_wording_as_the_rule_sets_give
 
 def occurrence_of(event) -> Occurrence:  # type: ignore[no-untyped-def]
     return Occurrence(event.event_id, event.subject, events.payload(event))
+
+
+def test_a_signed_decision_is_announced_with_links_not_files(planner: Planner) -> None:
+    event = events.document_signed()
+    deliveries = planner.plan(Occurrence(event.event_id, event.subject, events.payload(event)))
+    assert deliveries, "the proposing unit is told"
+    body = deliveries[0].body_text
+    assert "Quyết định khen thưởng số 125/QĐ-UBND" in body and "đã được ký số" in body
+    assert f"https://tdkt.example/dossiers/{events.DOSSIER_ID}/signed-decision.pdf" in body
+    assert f"https://tdkt.example/dossiers/{events.DOSSIER_ID}/certificates/n1.pdf" in body
+    assert "ab" * 32 in body
+
+
+def test_the_higher_levels_return_gives_its_reasons(planner: Planner) -> None:
+    event = events.higher_level_result(awarded=False)
+    (first, *_) = planner.plan(Occurrence(event.event_id, event.subject, events.payload(event)))
+    assert "trả lại hồ sơ" in first.subject
+    assert "Thiếu xác nhận của cơ quan thuế" in first.body_text
