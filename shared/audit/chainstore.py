@@ -102,10 +102,8 @@ class ChainReader:
         ids = sorted({_uuid_text(a) for a, _ in keys})
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = self._rows(
-                f"SELECT {', '.join(LINK_COLUMNS)} FROM {self.sql.chain_table} WHERE originator_id IN ({self._in(len(chunk))})",
-                chunk,
-            )
+            columns, marks = ", ".join(LINK_COLUMNS), self._in(len(chunk))
+            rows = self._rows(f"SELECT {columns} FROM {self.sql.chain_table} WHERE originator_id IN ({marks})", chunk)
             for row in rows:
                 link = _link(row)
                 found[(link.aggregate_id, link.aggregate_version)] = link

@@ -207,7 +207,7 @@ class Verifier:
     # -- 1. the store ---------------------------------------------------------------------------------
     def verify_store(self) -> None:
         add = self.findings.add
-        last: dict[str, tuple[int, str]] = {}
+        altered: set[tuple[str, int]] = set()
         order: list[tuple[int, ChainLink]] = []
         for batch in self.chain.records():
             for record in batch:
@@ -223,20 +223,6 @@ class Verifier:
                     "aggregate_id": record.aggregate_id,
                     "aggregate_version": record.aggregate_version,
                 }
-                previous = last.get(record.aggregate_id)
-                expected_version = previous[0] + 1 if previous else 1
-                if record.aggregate_version > expected_version:
-                    missing = f"{expected_version}" + (
-                        f"–{record.aggregate_version - 1}" if record.aggregate_version - 1 > expected_version else ""
-                    )
-                    add(
-                        Finding(
-                            "missing",
-                            "store",
-                            f"kho thiếu phiên bản {missing} của đối tượng này (đã bị xóa khỏi kho?)",
-                            **{**where, "aggregate_version": expected_version},
-                        )
-                    )
                 if link is None:
                     add(
                         Finding(
@@ -246,37 +232,23 @@ class Verifier:
                             **where,
                         )
                     )
-                    last[record.aggregate_id] = (record.aggregate_version, "")
                     continue
-                where["event_id"] = link.event_id
                 recomputed = event_hash(
                     record.aggregate_id, record.aggregate_version, record.topic, record.state, link.prev_hash
                 )
                 if recomputed != link.hash:
+                    altered.add(key)
                     add(
                         Finding(
                             "altered",
                             "store",
                             "nội dung sự kiện đã lưu không còn khớp mã băm tính lúc lưu: sự kiện đã bị sửa sau khi lưu",
+                            event_id=link.event_id,
                             **where,
                         )
                     )
-                elif record.aggregate_version == expected_version:
-                    expected_prev = previous[1] if previous else GENESIS
-                    if previous and not previous[1]:
-                        pass  # the previous version is itself unchained: already reported
-                    elif link.prev_hash != expected_prev:
-                        add(
-                            Finding(
-                                "altered",
-                                "store",
-                                "mắt xích prev_hash không khớp mã băm của phiên bản trước: chuỗi của đối tượng bị "
-                                "chèn hoặc sửa",
-                                **where,
-                            )
-                        )
-                last[record.aggregate_id] = (record.aggregate_version, link.hash)
                 order.append((record.position, link))
+        self._check_aggregates(altered)
         for link in self.chain.orphan_links():
             self.orphans[(link.aggregate_id, link.aggregate_version)] = link
         self._check_chain(order, LOG_CHAIN)
@@ -290,6 +262,50 @@ class Verifier:
         if self.stream:
             top = self.stream[max(self.stream)]
             self.report.stream_head = {"index": top.stream_index, "hash": top.stream_hash}
+
+    def _check_aggregates(self, altered: set[tuple[str, int]]) -> None:
+        """Each aggregate's versions 1…n all present, each `prev_hash` the previous version's hash."""
+        versions: dict[str, list[int]] = {}
+        for aggregate_id, version in self.stored:
+            versions.setdefault(aggregate_id, []).append(version)
+        for aggregate_id, present in versions.items():
+            present.sort()
+            have = set(present)
+            for version in present:
+                stored = self.stored[(aggregate_id, version)]
+                where = {"position": stored.position, "aggregate_id": aggregate_id}
+                if version > 1 and version - 1 not in have:
+                    first = version - 1
+                    while first > 1 and first - 1 not in have:
+                        first -= 1
+                    missing = f"{first}" + (f"–{version - 1}" if version - 1 > first else "")
+                    self.findings.add(
+                        Finding(
+                            "missing",
+                            "store",
+                            f"kho thiếu phiên bản {missing} của đối tượng này (đã bị xóa khỏi kho?)",
+                            aggregate_version=first,
+                            **where,
+                        )
+                    )
+                    continue
+                link = stored.link
+                previous = self.stored.get((aggregate_id, version - 1))
+                if link is None or (aggregate_id, version) in altered or (previous and previous.link is None):
+                    continue  # reported already
+                expected = previous.link.hash if previous and previous.link else GENESIS
+                if link.prev_hash != expected:
+                    self.findings.add(
+                        Finding(
+                            "altered",
+                            "store",
+                            "mắt xích prev_hash không khớp mã băm của phiên bản trước: chuỗi của đối tượng bị chèn "
+                            "hoặc sửa",
+                            aggregate_version=version,
+                            event_id=link.event_id,
+                            **where,
+                        )
+                    )
 
     def _check_chain(self, order: list[tuple[int, ChainLink]], chain: str) -> None:
         """Indexes 1, 2, 3… in store order, each link recomputed."""
@@ -529,14 +545,13 @@ class Verifier:
             stored = self.stored[(link.aggregate_id, link.aggregate_version)]
             if stored.position > self.published_position or (link.aggregate_id, link.aggregate_version) in present:
                 continue
-            before = max((s for i, (s, _) in by_index.items() if i < index), default=None)
-            after = min((s for i, (s, _) in by_index.items() if i > index), default=None)
+            neighbours = [f"số {i} ở sequence {by_index[i][0]}" for i in (index - 1, index + 1) if i in by_index]
             add(
                 Finding(
                     "missing",
                     "stream",
                     f"sự kiện số {index} của chuỗi không có trong luồng {self.public_stream}"
-                    + (f" (giữa sequence {before} và {after})" if before or after else ""),
+                    + (f" (bên cạnh: {', '.join(neighbours)})" if neighbours else ""),
                     position=stored.position,
                     index=index,
                     aggregate_id=link.aggregate_id,
@@ -625,13 +640,9 @@ class Verifier:
                     )
                     continue
                 self.report.checkpoints_valid += 1
-                if payload.get("stream") == journal:
-                    chain: dict[int, ChainLink] = self.log
-                    head_of: Callable[[ChainLink], str | None] = lambda link: link.log_hash
-                    name = "chuỗi nhật ký của kho"
-                else:
-                    chain, head_of, name = self.stream, (lambda link: link.stream_hash), f"chuỗi {payload.get('stream')}"
-                link = chain.get(index)
+                is_log = payload.get("stream") == journal
+                name = "chuỗi nhật ký của kho" if is_log else f"chuỗi {payload.get('stream')}"
+                link = (self.log if is_log else self.stream).get(index)
                 if link is None:
                     self.findings.add(
                         Finding(
@@ -642,7 +653,7 @@ class Verifier:
                             index=index,
                         )
                     )
-                elif head_of(link) != payload.get("head"):
+                elif (link.log_hash if is_log else link.stream_hash) != payload.get("head"):
                     self.findings.add(
                         Finding(
                             "altered",

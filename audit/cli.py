@@ -1,0 +1,113 @@
+"""`tdkt audit …`: tamper evidence and independent replay for auditors and inspectors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import nats
+import typer
+
+from shared.audit.keys import PublicKeySet, SigningKey
+from shared.audit.verification import VerificationReport, Verifier
+from shared.settings import TdktSettings
+
+app = typer.Typer(
+    help="Thanh tra, kiểm toán: đối chiếu chuỗi băm, dựng lại trạng thái từ sự kiện đã công bố, gói hồ sơ kiểm tra",
+    no_args_is_help=True,
+)
+
+
+class Service(StrEnum):
+    campaigns = "campaigns"
+    dossiers = "dossiers"
+
+
+def print_report(report: VerificationReport) -> None:
+    typer.echo(
+        f"{report.service}: {report.store_events} sự kiện trong kho, {report.journal_entries} trong nhật ký, "
+        f"{report.stream_messages} trong luồng {report.public_stream}"
+        + (f" (+{report.stream_copies} bản sao)" if report.stream_copies else "")
+        + f"; điểm kiểm hợp lệ {report.checkpoints_valid}, bị bác bỏ {report.checkpoints_rejected}."
+    )
+    for start in report.chain_starts:
+        typer.echo(
+            f"Mốc bắt đầu chuỗi: {start.events} sự kiện lưu trước khi có chuỗi băm (vị trí {start.first_position}–"
+            f"{start.last_position}) được đưa vào chuỗi lúc {start.started_at}; chuỗi chứng minh chúng không đổi "
+            "từ lúc đó."
+        )
+    for note in report.notes:
+        typer.echo(f"Ghi chú: {note}")
+    for finding in report.findings:
+        typer.echo(finding.line())
+    if report.ok:
+        typer.echo("[KHỚP] Kho sự kiện, nhật ký, luồng công bố và các điểm kiểm đã ký khớp nhau.")
+    else:
+        typer.echo(f"[KHÔNG KHỚP] {len(report.findings)} điểm sai lệch.")
+
+
+@app.command()
+def verify(
+    service: Service = typer.Argument(..., help="Dịch vụ có kho sự kiện"),
+    json_out: Path | None = typer.Option(None, "--json", help="Ghi kết quả (JSON) vào tệp này"),
+    progress: bool = typer.Option(True, help="Thanh tiến độ"),
+) -> None:
+    """Đọc toàn bộ kho sự kiện, nhật ký và luồng NATS của dịch vụ, tính lại các chuỗi băm, kiểm tra chữ ký điểm
+    kiểm; mã thoát 0 chỉ khi tất cả khớp."""
+    from audit.stores import open_store
+
+    settings = TdktSettings()
+    keys = PublicKeySet.load(settings.audit_public_keys_file)
+    with open_store(service.value, settings) as store:
+
+        async def work() -> VerificationReport:
+            nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2)
+            try:
+                js = nc.jetstream()
+                verifier = Verifier(
+                    service.value,
+                    store.chain,
+                    js,
+                    public_stream=store.public_stream.name,
+                    keys=keys,
+                    published_position=await asyncio.to_thread(store.published_position),
+                )
+                if not progress:
+                    return await verifier.run()
+                total = await verifier.total()
+                with typer.progressbar(length=total, label="Đối chiếu", file=None) as bar:
+                    verifier.progress = bar.update
+                    return await verifier.run()
+            finally:
+                await nc.close()
+
+        report = asyncio.run(work())
+    if json_out is not None:
+        json_out.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def keygen(
+    service: Service = typer.Argument(..., help="Dịch vụ sẽ ký điểm kiểm"),
+    out: Path = typer.Option(..., help="Tệp khóa bí mật (PEM) sẽ tạo; giữ kín (Kubernetes Secret)"),
+    public_keys: Path = typer.Option(..., help="Tệp khóa công khai của hệ thống (JSON); khóa mới được thêm vào"),
+) -> None:
+    """Tạo khóa Ed25519 cho một dịch vụ và thêm khóa công khai vào cấu hình triển khai."""
+    if out.exists():
+        typer.echo(f"{out} đã có; không ghi đè.", err=True)
+        raise typer.Exit(2)
+    key = SigningKey.generate(service.value)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(key.pem())
+    out.chmod(0o600)
+    PublicKeySet.load(public_keys).add(key.public_entry()).save(public_keys)
+    typer.echo(f"Khóa {key.key_id} của {service.value}: bí mật {out}, công khai thêm vào {public_keys}.")
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
