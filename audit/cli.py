@@ -111,3 +111,52 @@ def keygen(
 
 def _echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def replay(
+    nats_url: str = typer.Option(None, envvar="TDKT_NATS_URL", help="NATS JetStream (mặc định nats://127.0.0.1:4223)"),
+    dossiers_url: str = typer.Option("http://127.0.0.1:8002", envvar="TDKT_DOSSIERS_URL", help="Dịch vụ hồ sơ"),
+    reporting_url: str = typer.Option("http://127.0.0.1:8004", envvar="TDKT_REPORTING_URL", help="Dịch vụ báo cáo"),
+    schemas: Path = typer.Option(Path("docs/contracts"), help="Thư mục lược đồ JSON của các sự kiện công bố"),
+    public_keys: Path | None = typer.Option(
+        None, envvar="TDKT_AUDIT_PUBLIC_KEYS_FILE", help="Khóa công khai (JSON) để kiểm tra chữ ký điểm kiểm"
+    ),
+    period: list[str] = typer.Option([], help="Kỳ báo cáo để so (lặp lại được: 2024, 2024-Q1…); mặc định mọi năm"),
+    json_out: Path | None = typer.Option(None, "--json", help="Ghi kết quả (JSON) vào tệp này"),
+) -> None:
+    """Dựng lại mọi hồ sơ và số liệu tổng hợp chỉ từ các sự kiện đã công bố (và lược đồ JSON), kiểm tra chuỗi
+    băm và điểm kiểm đã ký, rồi so với câu trả lời của dịch vụ hồ sơ và dịch vụ báo cáo; mã thoát 0 khi khớp."""
+    from audit.replay import replay as run_replay
+
+    keys = json.loads(public_keys.read_text(encoding="utf-8")) if public_keys and public_keys.exists() else None
+
+    async def work() -> Any:
+        nc = await nats.connect(nats_url or "nats://127.0.0.1:4223", connect_timeout=5, max_reconnect_attempts=2)
+        try:
+            return await run_replay(
+                nc.jetstream(),
+                schemas=schemas,
+                dossiers_url=dossiers_url,
+                reporting_url=reporting_url,
+                public_keys=keys,
+                periods=period or None,
+            )
+        finally:
+            await nc.close()
+
+    result = asyncio.run(work())
+    if json_out is not None:
+        json_out.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(
+        f"Đã đọc {result.events} sự kiện (+{result.copies} bản sao), dựng lại {result.dossiers} hồ sơ, "
+        f"{result.campaigns} phong trào; {result.checkpoints} điểm kiểm; so số liệu các kỳ {', '.join(result.periods)}."
+    )
+    for difference in result.differences:
+        typer.echo(difference.line())
+    typer.echo(
+        "[KHỚP] Trạng thái dựng lại từ sự kiện khớp với các dịch vụ."
+        if result.ok
+        else f"[KHÔNG KHỚP] {len(result.differences)} khác biệt."
+    )
+    raise typer.Exit(0 if result.ok else 1)
