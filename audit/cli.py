@@ -160,3 +160,100 @@ def replay(
         else f"[KHÔNG KHỚP] {len(result.differences)} khác biệt."
     )
     raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command("export")
+def export(
+    out: Path = typer.Option(..., "--out", help="Tệp zip sẽ ghi"),
+    dossier: list[str] = typer.Option([], help="Mã hồ sơ (lặp lại được)"),
+    unit: str | None = typer.Option(None, help="Mã đơn vị đề nghị (cùng với --period)"),
+    period: str | None = typer.Option(None, help="Kỳ: 2024, 2024-Q2, 2024-H1, 2024-03 hoặc 2024-01-01:2024-06-30"),
+    with_files: bool = typer.Option(False, "--with-files", help="Kèm các tệp đính kèm"),
+    by: str = typer.Option("", help="Người xuất gói (ghi vào manifest)"),
+) -> None:
+    """Xuất gói hồ sơ kiểm tra (zip) cho thanh tra: sự kiện theo thứ tự, bản ghi và mã băm, điểm kiểm đã ký, tệp
+    đính kèm, kết quả đối chiếu, khóa công khai, dòng thời gian tiếng Việt (HTML, PDF); chạy nơi dịch vụ hồ sơ chạy."""
+    import getpass
+
+    from audit.bundle import ExportRefused, Scope, export_bundle, parse_period
+    from audit.stores import open_store
+
+    if not dossier and not period:
+        typer.echo("Cần --dossier, hoặc --period (có thể kèm --unit).", err=True)
+        raise typer.Exit(2)
+    try:
+        span = parse_period(period) if period else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    scope = Scope(tuple(dossier), unit.strip().upper() if unit else None, span, period or "")
+    settings = TdktSettings()
+    if settings.audit_signing_key_file is None:
+        typer.echo("Cần khóa ký của dịch vụ hồ sơ (TDKT_AUDIT_SIGNING_KEY_FILE) để ký gói.", err=True)
+        raise typer.Exit(2)
+    key = SigningKey.load(settings.audit_signing_key_file, "dossiers")
+    keys = PublicKeySet.load(settings.audit_public_keys_file)
+    files = _blob_reader() if with_files else None
+    with open_store("dossiers", settings) as store:
+
+        async def work() -> Any:
+            nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2)
+            try:
+                return await export_bundle(
+                    store,
+                    nc.jetstream(),
+                    scope,
+                    key=key,
+                    keys=keys,
+                    files=files,
+                    exported_by=by or f"{getpass.getuser()} (tdkt audit export)",
+                )
+            finally:
+                await nc.close()
+
+        try:
+            data, summary = asyncio.run(work())
+        except ExportRefused as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    out.write_bytes(data)
+    typer.echo(
+        f"Đã ghi {out}: {summary['dossiers']} hồ sơ, {summary['events']} sự kiện, {summary['files']} tệp đính kèm"
+        + ("" if summary["anchored"] else "; CHƯA có điểm kiểm đã ký bao trùm sự kiện mới nhất (chờ lượt ký sau)")
+        + ("" if summary["verification_ok"] else "; đối chiếu kho/luồng CÓ SAI LỆCH (xem verification.json)")
+        + (f"; thiếu {len(summary['files_missing'])} tệp trong kho tệp" if summary["files_missing"] else "")
+        + "."
+    )
+
+
+def _blob_reader() -> Any:
+    from services.dossiers.blobs import BlobNotFound, open_blob_store
+    from services.dossiers.settings import DossiersSettings
+
+    blobs = open_blob_store(DossiersSettings())
+
+    def read(sha256: str) -> bytes | None:
+        try:
+            return b"".join(blobs.open(sha256))
+        except BlobNotFound:
+            return None
+
+    return read
+
+
+@app.command("verify-bundle")
+def verify_bundle(
+    bundle: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gói zip cần kiểm tra"),
+    public_keys: Path | None = typer.Option(
+        None, help="Khóa công khai được công bố chính thức (JSON); không có thì dùng khóa đi kèm gói"
+    ),
+) -> None:
+    """Kiểm tra một gói hồ sơ kiểm tra mà không cần truy cập hệ thống; mã thoát 0 khi mọi bước đạt."""
+    from audit.bundlecheck import check_bundle
+
+    trusted = json.loads(public_keys.read_text(encoding="utf-8")) if public_keys else None
+    result = check_bundle(bundle, trusted)
+    for line in result.lines():
+        typer.echo(line)
+    typer.echo("[HỢP LỆ] Gói nguyên vẹn và khớp chữ ký." if result.ok else "[KHÔNG HỢP LỆ] Gói đã bị sửa hoặc thiếu.")
+    raise typer.Exit(0 if result.ok else 1)

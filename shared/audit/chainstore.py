@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from shared.audit.chain import ChainLink, Head
 from shared.audit.recorders import ChainedPostgresApplicationRecorder, ChainedRecorder, _uuid_text, is_chained
@@ -165,6 +166,46 @@ class ChainReader:
                 )
             yield out
             after = out[-1].position
+
+    def records_of(self, aggregate_ids: list[str]) -> list[StoredRecord]:
+        """Every stored event of these aggregates, with its chain row, in version order."""
+        events, chain, position = self.sql.events_table, self.sql.chain_table, self.sql.position
+        key = "CAST(e.originator_id AS TEXT)" if self.postgres else "e.originator_id"
+        columns = ", ".join(f"c.{c} AS c_{c}" for c in LINK_COLUMNS)
+        found: list[StoredRecord] = []
+        for aggregate_id in aggregate_ids:
+            stored_id: Any = UUID(aggregate_id) if self.postgres else UUID(aggregate_id).hex
+            rows = self._rows(
+                f"SELECT e.{position} AS e_position, e.originator_id AS e_originator_id, "
+                f"e.originator_version AS e_version, e.topic AS e_topic, e.state AS e_state, {columns} "
+                f"FROM {events} e LEFT JOIN {chain} c ON c.originator_id = {self._join_key(key)} "
+                f"AND c.originator_version = e.originator_version "
+                f"WHERE e.originator_id = {self.sql.mark} ORDER BY e.originator_version",
+                (stored_id,),
+            )
+            for row in rows:
+                link = _link({c: row[f"c_{c}"] for c in LINK_COLUMNS}) if row["c_hash"] is not None else None
+                found.append(
+                    StoredRecord(
+                        int(row["e_position"]),
+                        _uuid_text(row["e_originator_id"]),
+                        int(row["e_version"]),
+                        str(row["e_topic"]),
+                        bytes(row["e_state"]),
+                        link,
+                    )
+                )
+        return found
+
+    def stream_segment(self, first: int, last: int) -> list[tuple[int, str, str]]:
+        """(index, hash, stream_hash) of the public stream chain from `first` to `last`."""
+        m = self.sql.mark
+        rows = self._rows(
+            f"SELECT stream_index, hash, stream_hash FROM {self.sql.chain_table} "
+            f"WHERE stream_index >= {m} AND stream_index <= {m} ORDER BY stream_index",
+            (first, last),
+        )
+        return [(int(r["stream_index"]), str(r["hash"]), str(r["stream_hash"])) for r in rows]
 
     def _join_key(self, key: str) -> str:
         if self.postgres:
