@@ -30,12 +30,16 @@ def install_audit(app: FastAPI, runtime: ServiceRuntime, relay: OutboxRelay, *, 
     settings = runtime.settings
     service = relay.service
     publisher: CheckpointPublisher | None = None
-    if settings.audit_signing_key_file is not None:
+    key_file = settings.audit_signing_key_file
+    if key_file is not None and not key_file.exists():
+        log.error("%s: the signing key %s does not exist: its hash chains are NOT checkpointed", service, key_file)
+        key_file = None
+    if key_file is not None:
         publisher = CheckpointPublisher(
             chain,
             relay.published_position,
             jetstream_publisher(runtime.broker),
-            SigningKey.load(settings.audit_signing_key_file, service),
+            SigningKey.load(key_file, service),
             public_stream=public_stream.name,
             interval_seconds=settings.audit_checkpoint_seconds,
         )

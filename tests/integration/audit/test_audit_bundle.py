@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -163,6 +164,8 @@ async def test_a_units_period_bundle_and_its_vietnamese_timeline(
     (tmp_path / "timeline.pdf").write_bytes(pdf)
     pdftotext, pdftoppm = shutil.which("pdftotext"), shutil.which("pdftoppm")
     if not (pdftotext and pdftoppm):
+        if os.environ.get("TDKT_REQUIRE_POPPLER"):
+            pytest.fail("TDKT_REQUIRE_POPPLER is set but pdftotext/pdftoppm are missing (apt-get install poppler-utils)")
         pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed; .ci/run installs them")
     text = " ".join(
         subprocess.run(
