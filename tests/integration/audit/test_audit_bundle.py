@@ -165,7 +165,9 @@ async def test_a_units_period_bundle_and_its_vietnamese_timeline(
     pdftotext, pdftoppm = shutil.which("pdftotext"), shutil.which("pdftoppm")
     if not (pdftotext and pdftoppm):
         if os.environ.get("TDKT_REQUIRE_POPPLER"):
-            pytest.fail("TDKT_REQUIRE_POPPLER is set but pdftotext/pdftoppm are missing (apt-get install poppler-utils)")
+            pytest.fail(
+                "TDKT_REQUIRE_POPPLER is set but pdftotext/pdftoppm are missing (apt-get install poppler-utils)"
+            )
         pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed; .ci/run installs them")
     text = " ".join(
         subprocess.run(
