@@ -74,11 +74,12 @@ class Deployment:
             raise result.exception
         return result.exit_code, result.output
 
-    async def verify(self, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, Any], str]:
+    async def verify(
+        self, monkeypatch: pytest.MonkeyPatch, *, progress: bool = False
+    ) -> tuple[int, dict[str, Any], str]:
         out = self.var_dir / "verify.json"
-        code, output = await asyncio.to_thread(
-            self.cli, monkeypatch, "audit", "verify", "dossiers", "--json", str(out), "--no-progress"
-        )
+        args = ["audit", "verify", "dossiers", "--json", str(out), *([] if progress else ["--no-progress"])]
+        code, output = await asyncio.to_thread(self.cli, monkeypatch, *args)
         return code, json.loads(out.read_text(encoding="utf-8")), output
 
 

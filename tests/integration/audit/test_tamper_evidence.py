@@ -50,9 +50,10 @@ async def test_a_clean_history_verifies_and_exits_0(
     dep: Deployment, jetstream: JetStreamContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await history(dep, jetstream, monkeypatch)
-    code, report, output = await dep.verify(monkeypatch)
+    code, report, output = await dep.verify(monkeypatch, progress=True)
     assert code == 0, output
     assert report["ok"] and report["findings"] == []
+    assert "Đối chiếu" in output  # the progress bar's label (the bar itself is drawn on a terminal only)
     assert report["store_events"] > report["stream_messages"] > 20  # number sequences are stored, not published
     assert report["journal_entries"] == report["store_events"]
     assert report["checkpoints_valid"] >= 2 and report["checkpoints_rejected"] == 0
