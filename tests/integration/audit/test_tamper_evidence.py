@@ -264,3 +264,23 @@ def _wait_caught_up(client: Any) -> None:
     from .support import caught_up
 
     wait_until(lambda: caught_up(client), 30)
+
+
+async def test_an_event_inserted_in_the_database_is_named(
+    dep: Deployment, jetstream: JetStreamContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row written around the application (here: a copy of a dossier's last event as its next
+    version) has no place in the chain."""
+    await history(dep, jetstream, monkeypatch)
+    with sqlite_store(dep) as db:
+        originator, version, topic, state = db.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "WHERE topic LIKE '%Dossier.ResultReturned' ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?)", (originator, version + 1, topic, state))
+        position = db.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
+    code, report, output = await dep.verify(monkeypatch)
+    assert code == 1
+    assert kinds(report) == {("unchained", "store")}, output
+    [finding] = report["findings"]
+    assert (finding["position"], finding["aggregate_version"]) == (position, version + 1)
