@@ -30,9 +30,9 @@ CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit"
 SECRETARY = {"X-Actor-Id": "cc.vanphong", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "XA-THANH-OAI-2025"}
 THEMATIC_FILES = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT_PLAN", "MOVEMENT_REVIEW_REPORT")
 FINAL_REVIEW = {
-    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-20", "signer": "Trưởng phòng Kinh tế"},
+    "report": {"number": "120/BC-UBND", "issued_on": "2023-12-31", "signer": "Trưởng phòng Kinh tế"},
     "summary": "Tổng kết năm 2023: 6 xã đạt chuẩn nông thôn mới nâng cao, vượt chỉ tiêu.",
-    "filed_on": "2023-12-20",
+    "filed_on": "2023-12-31",  # a final review is filed from the movement's end date on
     "results": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
 }
 
