@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from audit.cli import app as audit_app
 from services.devrunner import run_system
 from services.reporting.cli import app as reporting_app
 from services.storecli import app as store_app
@@ -13,6 +14,7 @@ from services.storecli import app as store_app
 app = typer.Typer(help="tdkt: thi đua – khen thưởng", no_args_is_help=True, add_completion=False)
 app.add_typer(reporting_app, name="reporting")
 app.add_typer(store_app, name="store")
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from shared.audit.keys import ensure_dev_keys
 from shared.natsserver import NatsServerProcess, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
@@ -55,6 +56,15 @@ def _wait_healthy(url: str, timeout: float = 60.0) -> bool:
     return False
 
 
+def _dev_audit_keys(var_dir: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Development keys for the signed checkpoints (var/audit-keys), unless the environment names keys."""
+    if env.get("TDKT_AUDIT_PUBLIC_KEYS_FILE"):
+        return {}
+    private, public = ensure_dev_keys(var_dir / "audit-keys", ("campaigns", "dossiers"))
+    env["TDKT_AUDIT_PUBLIC_KEYS_FILE"] = str(public.resolve())
+    return {name: {"TDKT_AUDIT_SIGNING_KEY_FILE": str(path.resolve())} for name, path in private.items()}
+
+
 def run_system(
     var_dir: Path,
     after_start: Callable[[dict[str, str]], None] | None = None,
@@ -83,6 +93,7 @@ def run_system(
         nats_url = nats_process.url
     env = {**os.environ, "TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(var_dir.resolve()), "PYTHONUNBUFFERED": "1"}
     env.setdefault("TDKT_DEV_MODE", "1")
+    signing = _dev_audit_keys(var_dir, env)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = threading.Event()
 
@@ -96,7 +107,12 @@ def run_system(
         for name, port in ports.items():
             proc = subprocess.Popen(
                 [sys.executable, "-m", f"services.{name}"],
-                env={**env, **(console_env if name == "console" else {}), "TDKT_PORT": str(port)},
+                env={
+                    **env,
+                    **(console_env if name == "console" else {}),
+                    **signing.get(name, {}),
+                    "TDKT_PORT": str(port),
+                },
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches the runner, which stops services before NATS

@@ -30,6 +30,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     IntegrityError,
     Mapper,
     ProgrammingError,
@@ -40,6 +41,7 @@ from eventsourcing.persistence import (
 )
 
 from shared.actor import Actor
+from shared.audit.recorders import chained_recorder, is_chained
 
 log = logging.getLogger(__name__)
 
@@ -129,13 +131,27 @@ class TdktApplication(Application[UUID]):
     """
 
     log_section_size = 1000  # the relay reads the notification log in batches up to this size
+    internal_topic_prefixes: tuple[str, ...] = ()
+    """Topics of events the relay never publishes (internal aggregates): they join the store's log
+    chain but not its public stream's chain (`shared.audit.chain`)."""
 
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         created_together(lambda: super(TdktApplication, self).__init__(env))
+        if is_chained(self.recorder):
+            self.recorder.chain.is_published = self.is_published_topic  # type: ignore[attr-defined]
+            created_together(self.recorder.start_chain)  # type: ignore[attr-defined]
         self._save_listeners: list[Callable[[], None]] = []
         self.write_gate: Callable[[], None] | None = None
         """Called before every save; raises to refuse the write (see `shared.messaging.storecheck`:
         a store that is behind its own stream must not issue new events)."""
+
+    def is_published_topic(self, topic: str) -> bool:
+        return not topic.startswith(self.internal_topic_prefixes)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        """The library's recorder for the configured store, chaining every event it stores
+        (SQLite, PostgreSQL; the in-memory store of unit tests is not chained)."""
+        return chained_recorder(self.factory) or super().construct_recorder()
 
     def add_save_listener(self, listener: Callable[[], None]) -> None:
         self._save_listeners.append(listener)

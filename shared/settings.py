@@ -50,6 +50,12 @@ class TdktSettings(BaseSettings):
     consumer_ack_wait_seconds: float = 60.0
     """How long a delivered message may go unacknowledged before it is delivered again (what a
     message in flight waits after its consumer was killed); longer than any handler takes."""
+    audit_signing_key_file: Path | None = None
+    """This service's Ed25519 private key (PEM) for its signed checkpoints; none: no checkpoints."""
+    audit_public_keys_file: Path | None = None
+    """The deployment's public keys (JSON, `shared.audit.keys`), against which checkpoints are checked."""
+    audit_checkpoint_seconds: float = 300.0
+    """How often a service signs and publishes the heads of its hash chains (when they have grown)."""
     org_units_file: Path | None = None  # default: the packaged Thanh Oai 2023 set
     log_json: bool = False
     log_level: str = "INFO"

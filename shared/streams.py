@@ -36,6 +36,9 @@ CAMPAIGNS = StreamSpec("TDKT_CAMPAIGNS", ("tdkt.campaign.>",), "Phong trào thi 
 DOSSIERS = StreamSpec("TDKT_DOSSIERS", ("tdkt.dossier.>", "tdkt.award.>"), "Hồ sơ đề nghị và quyết định khen thưởng")
 NOTIFICATIONS = StreamSpec("TDKT_NOTIFICATIONS", ("tdkt.notification.>",), "Kết quả gửi thông báo")
 DEAD_LETTERS = StreamSpec("TDKT_DEAD_LETTERS", ("deadletter.>",), "Messages a consumer gave up on, for operators")
+AUDIT = StreamSpec(
+    "TDKT_AUDIT", ("tdkt.audit.>",), "Điểm kiểm đã ký của chuỗi băm (tdkt.audit.checkpoint), cho thanh tra, kiểm toán"
+)
 EVENT_STREAMS: tuple[StreamSpec, ...] = (CAMPAIGNS, DOSSIERS, NOTIFICATIONS)
 JOURNALED_SERVICES: tuple[str, ...] = ("campaigns", "dossiers")
 """The event-sourced services: each keeps a journal of its store in NATS."""
@@ -57,7 +60,7 @@ def journal_subject(service: str) -> str:
 
 
 JOURNAL_STREAMS: tuple[StreamSpec, ...] = tuple(journal_stream(s) for s in JOURNALED_SERVICES)
-ALL_STREAMS: tuple[StreamSpec, ...] = (CAMPAIGNS, DOSSIERS, NOTIFICATIONS, DEAD_LETTERS, *JOURNAL_STREAMS)
+ALL_STREAMS: tuple[StreamSpec, ...] = (CAMPAIGNS, DOSSIERS, NOTIFICATIONS, DEAD_LETTERS, AUDIT, *JOURNAL_STREAMS)
 
 
 def subject(aggregate: str, event: str) -> str:

@@ -10,6 +10,7 @@ from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignV
 from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_event
 from services.campaigns.scheduler import overdue_sweep
 from services.campaigns.settings import CampaignsSettings
+from shared.audit.service import install_audit
 from shared.eventstore import persistence_env
 from shared.http.circuit import event_store_probe
 from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
@@ -57,4 +58,5 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     )
     app.state.campaigns = campaigns
     app.state.relay = relay
+    install_audit(app, runtime, relay, public_stream=CAMPAIGNS)
     return app

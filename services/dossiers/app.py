@@ -31,6 +31,7 @@ from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
 from services.dossiers.succession_sweep import succession_sweep
+from shared.audit.service import install_audit
 from shared.eventstore import persistence_env
 from shared.http.circuit import engine_probe, event_store_probe
 from shared.http.service import ServiceRuntime, create_service_app, document_publications, make_broker, make_relay
@@ -143,6 +144,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     app.state.dossiers = dossiers
     app.state.relay = relay
+    install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units
     app.state.blobs = blobs
     app.state.clock = clock

@@ -111,6 +111,7 @@ class Dossiers(TdktApplication):
     """
 
     name = "Dossiers"
+    internal_topic_prefixes = ("services.dossiers.numbering:",)  # the number sequences are never published
     number_attempts = 10
     """How often a numbered save is retried when only the number sequence moved."""
 

@@ -7,14 +7,17 @@ parameter error is a 422 problem document with a Vietnamese message per paramete
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from services.reporting import as_of as time_travel
 from services.reporting import campaign_counts
 from services.reporting.cash import cash_report
-from services.reporting.context import ContextDep
+from services.reporting.context import ContextDep, ReportingContext
 from services.reporting.dataset import load
 from services.reporting.exports import FORMATS, file_response
 from services.reporting.form0602 import build_form
@@ -86,6 +89,10 @@ def summary(
         int | None, Query(ge=0, description="Ngưỡng số thành viên của tập thể nhỏ; mặc định theo cấu hình")
     ] = None,
     format: FormatQuery = "json",
+    as_of: Annotated[
+        date | None,
+        Query(description="Số liệu như hồ sơ ghi nhận đến hết ngày này (YYYY-MM-DD), tính lại từ các sự kiện"),
+    ] = None,
 ) -> dict[str, Any] | Response:
     errors: dict[str, str] = {}
     chosen = _period(start, to, period, errors)
@@ -95,10 +102,39 @@ def summary(
     small = (
         ctx.settings.reporting_small_collective_max_members if small_collective_max is None else small_collective_max
     )
-    report = summarize(ctx.engine, [chosen], SummaryOptions(group_by, small), ctx.units, ctx.workdays)[0]
+    if as_of is not None:
+        report = _summary_as_of(ctx, as_of, chosen, SummaryOptions(group_by, small))
+    else:
+        report = summarize(ctx.engine, [chosen], SummaryOptions(group_by, small), ctx.units, ctx.workdays)[0]
     if fmt == "json":
         return report
     return file_response(summary_sheets(report), fmt, f"bao-cao-tong-hop_{group_by}_{_slug(chosen)}")
+
+
+def _summary_as_of(ctx: ReportingContext, day: date, chosen: Period, options: SummaryOptions) -> dict[str, Any]:
+    """The summary as the record stood at the end of `day` (`services.reporting.as_of`)."""
+    try:
+        messages = anyio.from_thread.run(time_travel.history_until, ctx.rebuilder.connect, day)
+    except Exception as exc:
+        raise ProblemError(
+            503, f"Chưa đọc được các luồng sự kiện từ NATS để tính số liệu tại ngày {day:%d/%m/%Y}: {exc}"
+        ) from exc
+    engine, read = time_travel.project_history(messages)
+    try:
+        report = summarize(engine, [chosen], options, ctx.units, ctx.workdays)[0]
+    finally:
+        engine.dispose()
+    report["generation"] = None
+    report["as_of"] = {
+        "date": day.isoformat(),
+        "recorded_before": time_travel.end_of_day(day).isoformat(),
+        **read,
+        "note": (
+            "Số liệu như hồ sơ ghi nhận đến hết ngày này: tính lại từ các sự kiện đã ghi trước thời điểm đó; "
+            "sự kiện ghi sau (kể cả đính chính, hủy bỏ, quyết định nhập muộn) không được tính."
+        ),
+    }
+    return report
 
 
 @router.get("/cash-rewards", summary="Tiền thưởng theo kỳ và đơn vị", response_model=None)

@@ -49,6 +49,31 @@ class EventContract(BaseModel):
     actor: ActorInfo
     aggregate_id: str
     aggregate_version: int = Field(description="Version of the aggregate after this event; order per aggregate")
+    prev_hash: str | None = Field(
+        None,
+        description=(
+            "Tamper evidence (docs/audit.md): the `hash` of this aggregate's previous event (64 zeros for version 1). "
+            "Absent on events stored before hash chains existed."
+        ),
+    )
+    hash: str | None = Field(
+        None,
+        description=(
+            "SHA-256 (hex) of the stored event, computed when it was stored, over the RFC 8785 canonical JSON of its "
+            "record and `prev_hash`: the aggregate's hash chain."
+        ),
+    )
+    stream_index: int | None = Field(
+        None, description="This event's place (1, 2, 3…) in the hash chain of everything its service publishes"
+    )
+    stream_hash: str | None = Field(
+        None,
+        description=(
+            "The publishing service's stream chain after this event: SHA-256 of the canonical JSON of "
+            '{"index": stream_index, "prev": previous stream_hash, "hash": hash}; signed checkpoints '
+            "(`tdkt.audit.checkpoint`) attest it."
+        ),
+    )
 
     @classmethod
     def ce_type(cls) -> str:

@@ -28,9 +28,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification, StoredEvent
 
+from shared.audit.chain import ChainLink
 from shared.streams import journal_stream, journal_subject
 
 KIND = "tdkt-journal-kind"
+CHAIN_HEADERS = ("tdkt-prev-hash", "tdkt-hash", "tdkt-log-index", "tdkt-log-hash")
 EVENT = "event"
 EPOCH = "epoch"
 
@@ -78,9 +80,11 @@ class JournalEntry:
     state: bytes
     sequence: int = 0
     """The journal stream's sequence (0 before it is published)."""
+    chain: dict[str, str] | None = None
+    """The event's hash-chain headers (`tdkt-hash`…, `shared.audit.chain`), when its store keeps a chain."""
 
     @classmethod
-    def of(cls, service: str, notification: Notification, event_id: str) -> JournalEntry:
+    def of(cls, service: str, notification: Notification, event_id: str, link: ChainLink | None = None) -> JournalEntry:
         return cls(
             service=service,
             position=notification.id,
@@ -89,6 +93,7 @@ class JournalEntry:
             originator_version=notification.originator_version,
             topic=notification.topic,
             state=bytes(notification.state),
+            chain=link.journal_headers() if link is not None else None,
         )
 
     @property
@@ -108,6 +113,7 @@ class JournalEntry:
             "tdkt-originator-id": self.originator_id,
             "tdkt-originator-version": str(self.originator_version),
             "tdkt-topic": self.topic,
+            **(self.chain or {}),
         }
 
     def stored_event(self) -> StoredEvent:
@@ -160,6 +166,7 @@ def parse_record(service: str, sequence: int, headers: dict[str, str] | None, da
             topic=headers["tdkt-topic"],
             state=bytes(data),
             sequence=sequence,
+            chain={k: v for k, v in headers.items() if k in CHAIN_HEADERS} or None,
         )
     if kind == EPOCH:
         body = json.loads(data or b"{}")

@@ -55,6 +55,8 @@ from prometheus_client import Counter, Gauge
 
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.aio import wait_for_event
+from shared.audit.chain import ChainLink
+from shared.audit.chainstore import ChainReader
 from shared.contracts.base import ActorInfo, EventContract
 from shared.dberrors import is_database_unavailable
 from shared.eventstore import TdktApplication, created_together, event_id_of
@@ -93,9 +95,11 @@ class Envelope:
     actor: ActorInfo
     aggregate_id: str
     aggregate_version: int
+    chain: ChainLink | None = None
+    """The event's links in the store's hash chains (`shared.audit`), when the store keeps them."""
 
     def fields(self) -> dict[str, Any]:
-        return {
+        fields = {
             "event_id": self.event_id,
             "source": self.source,
             "occurred_at": self.occurred_at,
@@ -103,6 +107,9 @@ class Envelope:
             "aggregate_id": self.aggregate_id,
             "aggregate_version": self.aggregate_version,
         }
+        if self.chain is not None:
+            fields.update(self.chain.envelope_fields())
+        return fields
 
 
 class EventMapper(Protocol):
@@ -157,7 +164,9 @@ def relay_tracking_name(service: str) -> str:
     return f"{service}-relay"
 
 
-def envelope_for(service: str, notification: Notification, domain_event: Any) -> Envelope:
+def envelope_for(
+    service: str, notification: Notification, domain_event: Any, chain: ChainLink | None = None
+) -> Envelope:
     actor = getattr(domain_event, "actor", None)
     actor = actor if isinstance(actor, Actor) else SYSTEM_ACTOR
     occurred = getattr(domain_event, "timestamp", None) or datetime.now(UTC)
@@ -168,6 +177,7 @@ def envelope_for(service: str, notification: Notification, domain_event: Any) ->
         actor=ActorInfo(**actor.as_dict()),
         aggregate_id=str(notification.originator_id),
         aggregate_version=notification.originator_version,
+        chain=chain,
     )
 
 
@@ -230,6 +240,7 @@ class OutboxRelay:
         self.max_backoff_seconds = max_backoff_seconds
         self.tracking = tracking or created_together(app.factory.tracking_recorder)
         self.tracking_name = relay_tracking_name(service)
+        self.chain = ChainReader.of(app)
         self.reader = reader
         self.journal = journal
         self.store_check = store_check
@@ -336,17 +347,23 @@ class OutboxRelay:
         """The next batch, mapped; stops before the first event that cannot be mapped."""
         start = self.published_position() + 1
         notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
+        links = (
+            self.chain.links([(str(n.originator_id), n.originator_version) for n in notifications])
+            if self.chain is not None and notifications
+            else {}
+        )
         items: list[_Item] = []
         for notification in notifications:
+            link = links.get((str(notification.originator_id), notification.originator_version))
             try:
                 domain_event = self.app.mapper.to_domain_event(notification)
-                envelope = envelope_for(self.service, notification, domain_event)
+                envelope = envelope_for(self.service, notification, domain_event, link)
                 contract = self.mapper(self.app, domain_event, envelope)
             except Exception as exc:
                 if is_database_unavailable(exc):
                     raise
                 return items, UnmappableEvent(self.service, notification, exc)
-            journal = JournalEntry.of(self.service, notification, envelope.event_id) if self.journal else None
+            journal = JournalEntry.of(self.service, notification, envelope.event_id, link) if self.journal else None
             items.append(_Item(notification, contract, journal))
         return items, None
 

@@ -103,3 +103,19 @@ def test_overlays_reference_the_base_and_existing_deployments() -> None:
         assert "../../base" in kustomization["resources"]
         for replica in kustomization.get("replicas", []):
             assert replica["name"] in names
+
+
+@pytest.mark.parametrize("name", ["campaigns", "dossiers"])
+def test_the_event_sourced_services_get_their_signing_key_and_the_public_keys(name: str) -> None:
+    """docs/audit.md: each signs its checkpoints with its own key; the public keys are configuration."""
+    spec = deployments()[name]["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in spec["volumes"]}
+    assert env["TDKT_AUDIT_SIGNING_KEY_FILE"].startswith(mounts["audit-signing"] + "/")
+    assert volumes["audit-signing"]["secret"]["secretName"] == f"tdkt-audit-{name}"
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsUser"]  # the key is readable
+    config = config_literals(load(BASE / "kustomization.yaml")[0])
+    assert config["TDKT_AUDIT_PUBLIC_KEYS_FILE"].startswith(mounts["audit-public-keys"] + "/")
+    assert volumes["audit-public-keys"]["configMap"]["name"] == "tdkt-audit-public-keys"

@@ -147,10 +147,12 @@ async def test_reconcile_re_imports_into_postgresql_and_moves_the_relay_past_wha
     await relay.publish_pending()
     stored = [event_id_of(app.mapper.to_domain_event(n), "dossiers", n.id) for n in app.notification_log.select(1, 100)]
 
-    # The restore: the rows after the third (one dossier and its receipt number) are gone.
+    # The restore: the rows after the third (one dossier and its receipt number) are gone, with
+    # their hash-chain rows (a backup holds the database's tables as of one moment).
     engine = create_engine(postgres.dsn(postgres_db).replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM dossiers_events WHERE notification_id > 3"))
+        conn.execute(text("DELETE FROM dossiers_events_chain WHERE position > 3"))
         conn.execute(text("UPDATE dossiers_tracking SET notification_id = 3"))
     engine.dispose()
     assert (await check_store(app, reader, "dossiers")).state is StoreState.BEHIND

@@ -130,3 +130,24 @@ def test_the_auditors_check_finds_the_live_tables_equal_to_a_replay(fed_service:
     listed = fed_service.client.get("/admin/rebuild").json()["generations"]
     assert [g["state"] for g in listed].count("live") == 1
     assert all(g["generation"] != job["generation"] for g in listed)  # the scratch set is gone
+
+
+@pytest.mark.parametrize("day", [date(2023, 3, 31), date(2023, 9, 30)], ids=str)
+def test_a_summary_as_it_stood_on_a_date_counts_only_what_was_recorded_by_then(
+    fed_service: FedService, history: list[EventContract], day: date
+) -> None:
+    """`as_of=D`: the report filed on D, recomputed from the events recorded by the end of D (a later
+    decision, annulment or correction of the same period is left out) — and the record now differs."""
+    from services.reporting.as_of import end_of_day
+
+    then = [e for e in history if e.occurred_at < end_of_day(day)]
+    expected = Truth(then, WorkingCalendar.from_file(), load_org_units()).summary(date(2023, 1, 1), date(2023, 12, 31))
+    answer = summary(fed_service, period="2023", as_of=day.isoformat())
+    assert answer["total"] == expected["total"]
+    assert answer["as_of"]["date"] == day.isoformat() and answer["as_of"]["events"] == len(then)
+    assert answer["total"] != summary(fed_service, period="2023")["total"]  # the record has grown since
+
+
+def test_as_of_refuses_a_date_that_is_not_one(fed_service: FedService) -> None:
+    answer = fed_service.client.get("/reports/summary", params={"period": "2023", "as_of": "31/03/2023"})
+    assert answer.status_code == 422
