@@ -23,10 +23,10 @@ COUNCIL_STANDARDS: dict[str, str] = {
     "commendation_merit": "Gương mẫu chấp hành tốt chủ trương của Đảng, chính sách, pháp luật của Nhà nước; có thành "
     "tích xuất sắc được bình xét trong phong trào thi đua hoặc lập được thành tích đột xuất",
     "three_grassroots_fighter_terms": 'Có 03 lần liên tục đạt danh hiệu "Chiến sĩ thi đua cơ sở"',
-    "province_wide_initiative": "Có sáng kiến, đề tài khoa học, đề án khoa học hoặc công trình khoa học và công nghệ có "
-    "phạm vi ảnh hưởng trong tỉnh",
-    "national_commendation_merit": "Có thành tích xuất sắc tiêu biểu, có phạm vi ảnh hưởng trong tỉnh hoặc trong ngành, "
-    "đủ điều kiện đề nghị Thủ tướng Chính phủ tặng Bằng khen",
+    "province_wide_initiative": "Có sáng kiến, đề tài khoa học, đề án khoa học hoặc công trình khoa học và công nghệ "
+    "có phạm vi ảnh hưởng trong tỉnh",
+    "national_commendation_merit": "Có thành tích xuất sắc tiêu biểu, có phạm vi ảnh hưởng trong tỉnh hoặc trong "
+    "ngành, đủ điều kiện đề nghị Thủ tướng Chính phủ tặng Bằng khen",
     "advanced_members_no_discipline": 'Có trên 50% cá nhân trong tập thể đạt danh hiệu "Lao động tiên tiến" và '
     "không có cá nhân bị kỷ luật từ hình thức cảnh cáo trở lên",
     "all_advanced_some_fighters": "Có phong trào thi đua thường xuyên, thiết thực, hiệu quả; 100% cá nhân hoàn thành "
