@@ -26,8 +26,21 @@ def four_free_ports() -> int:
     raise RuntimeError("no four consecutive free ports")
 
 
+def free_port_outside(taken: range) -> int:
+    """A free port that is not one of `taken` (a free port may well be one the services will take)."""
+    for _ in range(50):
+        port = free_port()
+        if port not in taken:
+            return port
+    raise RuntimeError("no free port outside the services' range")
+
+
 def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    first, nats_port, console_port = four_free_ports(), free_port(), free_port()
+    first = four_free_ports()
+    nats_port = free_port_outside(range(first, first + 4))
+    console_port = free_port_outside(range(first, first + 4))
+    while console_port == nats_port:
+        console_port = free_port_outside(range(first, first + 4))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDKT_")}
     tdkt = Path(sys.executable).parent / "tdkt"
     log = tmp_path / "up.log"
@@ -53,6 +66,7 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
     campaigns, reporting = f"http://127.0.0.1:{first}", f"http://127.0.0.1:{first + 3}"
     try:
         wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
+        assert "chưa trả lời /healthz" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
         assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
         assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 15  # the movements of dispatch 147
         console = f"http://127.0.0.1:{console_port}"
