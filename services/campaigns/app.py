@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.campaigns import api
+from services.campaigns import api, policy
 from services.campaigns.application import Campaigns
 from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
 from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_event
@@ -48,6 +48,8 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
+        scope_check=policy.scope_check,
         title="tdkt – Phong trào thi đua",
         description=(
             "Đăng ký, phát động, sơ kết, tổng kết phong trào thi đua; kiểm tra điều kiện khen thưởng chuyên đề "

@@ -19,6 +19,7 @@ from services.dossiers import (
     api_slips,
     campaign_readmodel,
     handlers,
+    policy,
 )
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
@@ -117,6 +118,8 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
+        scope_check=policy.scope_check,
         title="tdkt – Hồ sơ khen thưởng",
         description=(
             "Hồ sơ đề nghị khen thưởng: tiếp nhận (trực tuyến, một cửa, bưu chính), kiểm tra tính đầy đủ, "

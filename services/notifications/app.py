@@ -17,7 +17,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from services.notifications import api, catalogue, handlers, tables
+from services.notifications import api, catalogue, handlers, policy, tables
 from services.notifications.channels import Sender
 from services.notifications.channels.email import (
     PickupDirectorySender,
@@ -167,6 +167,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     runtime.background_jobs.extend([worker.run, publisher.run, scheduler.run])
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
         title="tdkt – Thông báo",
         description=(
             "Gửi thông báo theo sự kiện phong trào và hồ sơ khen thưởng qua thư điện tử, webhook có chữ ký và "

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from services.reporting import admin_api, api, handlers
+from services.reporting import admin_api, api, handlers, policy
 from services.reporting.context import ReportingContext
 from services.reporting.generations import drop_all_but_live, ensure_live_generation
 from services.reporting.live import LiveProjection
@@ -88,6 +88,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
         title="tdkt – Báo cáo",
         description=(
             "Báo cáo tổng hợp thi đua, khen thưởng theo kỳ; biểu 0602.N/BNV-TĐKT; xuất CSV, XLSX. "

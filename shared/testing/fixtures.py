@@ -23,6 +23,11 @@ from shared.natsserver import NatsServerProcess, free_port
 from shared.streams import ALL_STREAMS, ensure_streams
 from shared.testing.servers import PostgresServer, nats_server, postgres_server
 
+# Test-only paths (docs/security.md): the suite acts as any role through X-Actor-* headers
+# instead of tokens, and writes as fast as it likes. Nothing outside the fixtures sets these.
+os.environ.setdefault("TDKT_TEST_ACTOR_HEADERS", "1")
+os.environ.setdefault("TDKT_RATE_LIMIT_PER_MINUTE", "0")
+
 
 @pytest.fixture(scope="session")
 def nats_url() -> Iterator[str]:

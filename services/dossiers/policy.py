@@ -1,0 +1,106 @@
+"""Who may do what with award dossiers: the dossiers service's policy table.
+
+Read as: (method, path) → the roles allowed, and for some roles the unit check applied:
+- "jurisdiction": a desk clerk (Bộ phận Một cửa) receives and handles only dossiers proposed
+  by, or addressed to, the people's committee it works for and the units under it;
+- "authority": only the chairman of the dossier's deciding authority decides, rejects or
+  annuls its award.
+An auditor reads everything and changes nothing. Enforced for every request by
+`shared.http.policy.enforce_policy`; docs/security.md prints this table for people.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from shared.actor import Actor
+from shared.http.policy import PUBLIC, STAFF, Policy, allow
+from shared.http.unitscope import home_committee, json_body, jurisdiction
+
+CLERK = {"desk_clerk": "jurisdiction"}
+CHAIR = {"chairman": "authority"}
+SECRETARIAT = "council_secretariat"
+D = "/dossiers/{dossier_id}"
+READ = allow(STAFF, scope=CLERK)
+AUDIT = allow("auditor", "administrator")
+
+POLICY: Policy = {
+    ("GET", "/public/nominees"): PUBLIC,  # what is publicly disclosed anyway (Điều 84 NĐ 98/2023)
+    ("GET", "/dossiers/overview"): allow(STAFF),
+    ("GET", "/dossiers"): allow(STAFF),
+    ("POST", "/dossiers"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", "/dossiers/successions"): allow(SECRETARIAT, "administrator"),
+    ("GET", D): READ,
+    ("GET", f"{D}/history"): READ,
+    ("POST", f"{D}/completeness-check"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", f"{D}/supplement-request"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", f"{D}/supplement"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", f"{D}/acceptance"): allow(SECRETARIAT),
+    ("POST", f"{D}/refusal"): allow(SECRETARIAT),
+    ("POST", f"{D}/concurrences"): allow(SECRETARIAT),
+    ("POST", f"{D}/disclosures"): allow(SECRETARIAT),
+    ("POST", f"{D}/appraisal"): allow(SECRETARIAT),
+    ("POST", f"{D}/council-votes"): allow(SECRETARIAT, "council_member"),
+    ("POST", f"{D}/council-checks"): allow(SECRETARIAT, "council_member"),
+    ("POST", f"{D}/successor"): allow(SECRETARIAT, "chairman", "administrator"),
+    ("POST", f"{D}/decision"): allow("chairman", scope=CHAIR),
+    ("POST", f"{D}/rejection"): allow("chairman", scope=CHAIR),
+    ("POST", f"{D}/annulment"): allow("chairman", scope=CHAIR),
+    ("POST", f"{D}/recovery"): allow(SECRETARIAT, "chairman"),
+    ("POST", f"{D}/result-return"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", f"{D}/deadline-extension"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("POST", f"{D}/withdrawal"): allow("desk_clerk", scope=CLERK),
+    ("POST", "/attachments"): allow("desk_clerk", SECRETARIAT, "lead_unit_officer", "lead_unit_clerk", "chairman"),
+    ("GET", "/attachments/{sha256}"): allow(STAFF),
+    ("POST", f"{D}/attachments"): allow("desk_clerk", SECRETARIAT, scope=CLERK),
+    ("GET", f"{D}/receipt"): READ,
+    ("GET", f"{D}/supplement-request-slip"): READ,
+    ("GET", f"{D}/refusal-slip"): READ,
+    ("GET", f"{D}/apology-slip"): READ,
+    ("GET", "/campaigns"): allow(STAFF),
+    ("GET", "/campaigns/{campaign_id}"): allow(STAFF),
+    ("GET", f"{D}/documents"): READ,
+    ("GET", f"{D}/documents/{{document}}.{{fmt}}"): READ,
+    ("POST", f"{D}/signed-decision"): allow("chairman", SECRETARIAT),
+    ("POST", f"{D}/signed-decision/signing"): allow("chairman"),
+    ("GET", f"{D}/signed-decision.pdf"): READ,
+    ("GET", f"{D}/certificates/{{nominee_id}}.pdf"): READ,
+    ("POST", f"{D}/forwarding"): allow(SECRETARIAT, "chairman"),
+    ("GET", f"{D}/forwarding/package.zip"): READ,
+    ("POST", f"{D}/forwarding/result"): allow(SECRETARIAT, "chairman"),
+    ("GET", "/certificate-blanks"): allow(STAFF),
+    ("PUT", "/certificate-blanks/{blank_id}/calibration"): allow("desk_clerk", SECRETARIAT, "administrator"),
+    ("GET", "/certificate-blanks/{blank_id}/test-page.pdf"): allow(STAFF),
+    ("POST", "/certificate-prints"): allow("desk_clerk", SECRETARIAT, "administrator"),
+    ("GET", "/audit/chain"): AUDIT,
+    ("GET", "/audit/verify"): AUDIT,
+}
+
+OUTSIDE = "Đơn vị «{unit}» không được xử lý hồ sơ của đơn vị «{other}» (ngoài phạm vi đơn vị mình)."
+NOT_AUTHORITY = (
+    "Chỉ người có thẩm quyền của «{authority}» được quyết định hồ sơ này; đơn vị «{unit}» không có thẩm quyền."
+)
+
+
+async def scope_check(request: Request, actor: Actor, scope: str) -> str | None:
+    units = request.app.state.units
+    dossier_id = request.path_params.get("dossier_id")
+    if dossier_id is None:
+        if scope != "jurisdiction":
+            return None
+        proposing = str((await json_body(request)).get("proposing_unit") or "").strip().upper()
+        if proposing in units and proposing not in jurisdiction(units, actor.unit):
+            return OUTSIDE.format(unit=actor.unit or "?", other=proposing)
+        return None
+    try:
+        dossier = request.app.state.dossiers.get(str(dossier_id))
+    except Exception:  # unknown or malformed id: the endpoint answers 404/422
+        return None
+    if scope == "jurisdiction":
+        mine = jurisdiction(units, actor.unit)
+        if dossier.proposing_unit not in mine and (dossier.deciding_authority or "") not in mine:
+            return OUTSIDE.format(unit=actor.unit or "?", other=dossier.proposing_unit)
+    authority = dossier.deciding_authority
+    if scope == "authority" and authority and authority != home_committee(units, actor.unit):
+        return NOT_AUTHORITY.format(authority=dossier.deciding_authority, unit=actor.unit or "?")
+    return None
