@@ -67,7 +67,7 @@ POLICY: Policy = {
     ("GET", f"{D}/certificates/{{nominee_id}}.pdf"): READ,
     ("POST", f"{D}/forwarding"): allow(SECRETARIAT, "chairman"),
     ("GET", f"{D}/forwarding/package.zip"): READ,
-    ("POST", f"{D}/forwarding/result"): allow(SECRETARIAT, "chairman"),
+    ("POST", f"{D}/forwarding/result"): allow("desk_clerk", SECRETARIAT, "chairman", scope=CLERK),
     ("GET", "/certificate-blanks"): allow(STAFF),
     ("PUT", "/certificate-blanks/{blank_id}/calibration"): allow("desk_clerk", SECRETARIAT, "administrator"),
     ("GET", "/certificate-blanks/{blank_id}/test-page.pdf"): allow(STAFF),
