@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from shared.audit.keys import ensure_dev_keys
+from shared.natsaccounts import nats_server_config, new_passwords, service_env
 from shared.natsserver import NatsServerProcess, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
@@ -80,6 +81,7 @@ def run_system(
     ports = {"console": console_port or first_port - 1, **ports}
     var_dir.mkdir(parents=True, exist_ok=True)
     nats_process: NatsServerProcess | None = None
+    passwords: dict[str, str] = {}
     nats_url = os.environ.get("TDKT_NATS_URL")
     if not nats_url:
         if port_open("127.0.0.1", nats_port):
@@ -89,7 +91,13 @@ def run_system(
                 file=sys.stderr,
             )
             return 1
-        nats_process = NatsServerProcess(nats_port, var_dir / "nats", var_dir / "nats.log").start()
+        passwords = new_passwords()  # fresh each run; services get theirs in their environment
+        accounts = var_dir / "nats-accounts.conf"
+        accounts.write_text(nats_server_config(passwords))
+        accounts.chmod(0o600)
+        nats_process = NatsServerProcess(
+            nats_port, var_dir / "nats", var_dir / "nats.log", config_file=accounts
+        ).start()
         nats_url = nats_process.url
     env = {**os.environ, "TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(var_dir.resolve()), "PYTHONUNBUFFERED": "1"}
     env.setdefault("TDKT_DEV_MODE", "1")
@@ -111,6 +119,7 @@ def run_system(
                     **env,
                     **(console_env if name == "console" else {}),
                     **signing.get(name, {}),
+                    **service_env(name, passwords),
                     "TDKT_PORT": str(port),
                 },
                 stdout=subprocess.PIPE,

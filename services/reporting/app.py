@@ -17,6 +17,7 @@ from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from shared.http.circuit import engine_probe
 from shared.http.service import ServiceRuntime, create_service_app, make_broker
+from shared.natsaccounts import nats_options
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
@@ -37,7 +38,7 @@ def open_context(settings: ReportingSettings) -> tuple[ReportingContext, bool]:
     live = LiveProjection(engine, generation)
     rebuilder = Rebuilder(
         live,
-        nats_connector(settings.nats_url),
+        nats_connector(settings.nats_url, **nats_options(settings)),
         durables=handlers.durable_names(),
         batch_size=settings.reporting_rebuild_batch_size,
         verify_wait_seconds=settings.reporting_verify_wait_seconds,

@@ -39,6 +39,7 @@ from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, inst
 from shared.logs import faststream_logger
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
+from shared.natsaccounts import broker_security
 from shared.settings import TdktSettings
 from shared.streams import ALL_STREAMS, EVENT_STREAMS, StreamSpec, ensure_streams, stream_for_subject
 
@@ -51,6 +52,7 @@ BackgroundJob = Callable[[], Awaitable[None]]
 def make_broker(settings: TdktSettings, service: str) -> NatsBroker:
     return NatsBroker(
         settings.nats_url,
+        security=broker_security(settings),  # this service's NATS user and TLS (shared.natsaccounts)
         name=f"tdkt-{service}",
         max_reconnect_attempts=-1,  # keep trying: the relay waits, commands still succeed
         reconnect_time_wait=1.0,
