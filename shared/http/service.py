@@ -34,6 +34,7 @@ from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
 from shared.http.circuit import DatabaseCircuit
 from shared.http.limits import install_limits
+from shared.http.pii_mask import install_pii_mask
 from shared.http.policy import Policy, ScopeCheck, enforce_policy
 from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, install_problem_handlers, problem
 from shared.logs import faststream_logger
@@ -265,6 +266,7 @@ def create_service_app(
             )
         return await call_next(request)  # type: ignore[no-any-return]
 
+    install_pii_mask(app)
     install_limits(app, runtime.settings)
     for router in routers:
         app.include_router(router)
