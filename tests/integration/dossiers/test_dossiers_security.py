@@ -7,9 +7,7 @@ role by role, a cross-unit attempt, and the encrypted event store.
 from __future__ import annotations
 
 import json
-import re
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from services.dossiers.policy import POLICY
 from shared.contracts.dossiers import NomineeInfo
 from shared.http.auth import KNOWN_ROLES
 from shared.pii import SENSITIVE_NOMINEE_FIELDS
+from shared.testing.apicheck import check_policy_matrix, unlisted_routes
 from shared.testing.issuer import TestIssuer, foreign_key, running_issuer
 
 from .payloads import CLERK, annual_body, individual
@@ -60,35 +59,14 @@ def test_bad_tokens_are_401_and_a_good_one_passes(token_client: TestClient, issu
     assert token_client.get("/dossiers", headers=issuer.headers("auditor")).status_code == 200
 
 
-def _concrete(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", lambda m: str(uuid.uuid4()) if "id" in m.group(0) else "x", path)
-
-
 def test_every_role_is_refused_exactly_where_the_policy_table_says(
     token_client: TestClient, issuer: TestIssuer
 ) -> None:
-    """Generated from POLICY: a role outside an endpoint's rule gets 403; a role inside it never
-    gets 401/403 (the request goes on to 404/409/422/200 as the endpoint decides)."""
-    checked = 0
-    for (method, path), rule in POLICY.items():
-        url = _concrete(path)
-        for role in KNOWN_ROLES:
-            headers = issuer.headers(role, "UBND-THANH-OAI")
-            response = token_client.request(method, url, headers=headers, json={} if method != "GET" else None)
-            if rule.public or role in rule.roles:
-                assert response.status_code not in (401, 403), (method, path, role, response.text)
-            else:
-                assert response.status_code == 403, (method, path, role, response.text)
-                assert "không được thực hiện" in response.json()["detail"]
-            checked += 1
-    assert checked >= len(POLICY) * len(KNOWN_ROLES)
+    assert check_policy_matrix(token_client, issuer, POLICY, "UBND-THANH-OAI") == len(POLICY) * len(KNOWN_ROLES)
 
 
-def test_a_route_missing_from_the_policy_table_cannot_exist(client: TestClient) -> None:
-    listed = {(m, p) for m, p in POLICY}
-    routes = {(m.upper(), p) for p, ops in client.app.openapi()["paths"].items() for m in ops}  # type: ignore[attr-defined]
-    open_paths = {"/healthz", "/readyz", "/asyncapi.json"}
-    assert {r for r in routes if r[1] not in open_paths} <= listed
+def test_no_route_is_missing_from_the_policy_table(client: TestClient) -> None:
+    assert unlisted_routes(client, POLICY) == set()
 
 
 def test_a_commune_clerk_cannot_submit_for_another_commune_and_nothing_is_stored(client: TestClient) -> None:
