@@ -1,8 +1,10 @@
 """`tdkt up`: the whole system on one machine, on embedded defaults.
 
 Starts a JetStream `nats-server` (unless `TDKT_NATS_URL` names one) with its store under
-`var/nats`, then the four services and the web console as separate processes, streams their
-logs with a service prefix, and stops everything cleanly on Ctrl-C.
+`var/nats` and one NATS user per service, the development OpenID Connect provider
+(`services.devidp`, unless `TDKT_OIDC_ISSUER` names one), then the four services and the web
+console as separate processes, streams their logs with a service prefix, and stops everything
+cleanly on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import httpx
 
 from shared.audit.keys import ensure_dev_keys
 from shared.natsaccounts import nats_server_config, new_passwords, service_env
-from shared.natsserver import NatsServerProcess, port_open
+from shared.natsserver import NatsServerProcess, free_port, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
 COLOURS = {
@@ -30,7 +32,10 @@ COLOURS = {
     "notifications": "33",
     "reporting": "32",
     "nats": "34",
+    "oidc": "31",
 }
+DEV_IDP_PORT = 4480
+DEV_CONSOLE_CLIENT = ("tdkt-console", "dev-console-secret")
 
 
 def _prefix(name: str) -> str:
@@ -55,6 +60,18 @@ def _wait_healthy(url: str, timeout: float = 60.0) -> bool:
             pass
         time.sleep(0.2)
     return False
+
+
+def _wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not port_open("127.0.0.1", port):
+        time.sleep(0.1)
+
+
+def _demo_user_ids() -> list[str]:
+    from services.devidp import demo_claims
+
+    return [f"{sub} ({claims['roles'][0]})" for sub, claims in demo_claims().items()]
 
 
 def _dev_audit_keys(var_dir: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -111,6 +128,23 @@ def run_system(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        if not env.get("TDKT_OIDC_ISSUER"):
+            idp_port = (
+                DEV_IDP_PORT if nats_port == DEV_NATS_PORT and not port_open("127.0.0.1", DEV_IDP_PORT) else free_port()
+            )
+            idp = subprocess.Popen(
+                [sys.executable, "-m", "services.devidp"],
+                env={**env, "TDKT_DEV_IDP_PORT": str(idp_port)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            processes["oidc"] = idp
+            threading.Thread(target=_pump, args=("oidc", idp.stdout), daemon=True).start()
+            env["TDKT_OIDC_ISSUER"] = f"http://127.0.0.1:{idp_port}"
+            env.setdefault("TDKT_OIDC_CLIENT_ID", DEV_CONSOLE_CLIENT[0])
+            env.setdefault("TDKT_OIDC_CLIENT_SECRET", DEV_CONSOLE_CLIENT[1])
+            _wait_port(idp_port)
         console_env = {f"TDKT_{name.upper()}_URL": url for name, url in urls.items()}
         for name, port in ports.items():
             proc = subprocess.Popen(
@@ -133,6 +167,11 @@ def run_system(
         print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
         print(f"   Bảng điều khiển: {console_url}   (đăng nhập: chọn người dùng mẫu)")
         print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))
+        issuer = env["TDKT_OIDC_ISSUER"]
+        print(f"   Định danh OIDC : {issuer}")
+        if "oidc" in processes:
+            print(f"   Mã truy cập của người dùng mẫu: curl {issuer}/dev/token/<mã người dùng>, rồi gửi")
+            print("   'Authorization: Bearer <access_token>'. Người dùng mẫu: " + ", ".join(_demo_user_ids()))
         for name, url in urls.items():
             print(f"   {name:<13}: {url}   API: {url}/docs   sự kiện: {url}/asyncapi")
         print(" Nhấn Ctrl-C để dừng.\n", flush=True)
