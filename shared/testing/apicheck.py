@@ -55,7 +55,8 @@ def check_no_server_errors(client: TestClient, headers: dict[str, str], *, examp
     """Every operation of the app's OpenAPI, `examples` generated requests each; returns how
     many operations were exercised."""
     api = schemathesis.openapi.from_dict(client.app.openapi())  # type: ignore[attr-defined]
-    operations = [result.ok() for result in api.get_all_operations()]
+    # /readyz answers 503 by design while a dependency is down: not a server error
+    operations = [op for result in api.get_all_operations() if (op := result.ok()).path != "/readyz"]
     for operation in operations:
 
         @given(case=operation.as_strategy())
