@@ -7,6 +7,7 @@ by `shared.http.policy.enforce_policy`; docs/security.md prints this table for p
 
 from __future__ import annotations
 
+import asyncio
 from uuid import UUID
 
 from fastapi import Request
@@ -54,7 +55,8 @@ async def scope_check(request: Request, actor: Actor, scope: str) -> str | None:
             return None  # an unknown unit is a field error (422), not a refusal
     else:
         try:
-            lead = request.app.state.campaigns.get(UUID(str(campaign_id))).lead_unit_id
+            campaign = await asyncio.to_thread(request.app.state.campaigns.get, UUID(str(campaign_id)))
+            lead = campaign.lead_unit_id
         except Exception:  # unknown or malformed id: the endpoint answers 404/422
             return None
     if lead and lead != actor.unit.upper():

@@ -11,11 +11,14 @@ An auditor reads everything and changes nothing. Enforced for every request by
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Request
 
 from shared.actor import Actor
 from shared.http.policy import PUBLIC, STAFF, Policy, allow
 from shared.http.unitscope import home_committee, json_body, jurisdiction
+from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 
 CLERK = {"desk_clerk": "jurisdiction"}
 CHAIR = {"chairman": "authority"}
@@ -77,12 +80,18 @@ POLICY: Policy = {
 }
 
 OUTSIDE = "Đơn vị «{unit}» không được xử lý hồ sơ của đơn vị «{other}» (ngoài phạm vi đơn vị mình)."
-NOT_AUTHORITY = (
-    "Chỉ người có thẩm quyền của «{authority}» được quyết định hồ sơ này; đơn vị «{unit}» không có thẩm quyền."
-)
+NOT_AUTHORITY = "Hồ sơ đang thuộc thẩm quyền giải quyết của {authority}, không phải của {unit}."
+"""The domain's own wording (and code, `not_deciding_authority`), so clients explain it alike."""
 
 
-async def scope_check(request: Request, actor: Actor, scope: str) -> str | None:
+def _name(units: OrgUnitDirectory, code: str) -> str:
+    try:
+        return units.get(code).name
+    except UnknownUnitError:
+        return f"đơn vị mã «{code or '?'}»"
+
+
+async def scope_check(request: Request, actor: Actor, scope: str) -> str | tuple[str, str] | None:
     units = request.app.state.units
     dossier_id = request.path_params.get("dossier_id")
     if dossier_id is None:
@@ -93,7 +102,8 @@ async def scope_check(request: Request, actor: Actor, scope: str) -> str | None:
             return OUTSIDE.format(unit=actor.unit or "?", other=proposing)
         return None
     try:
-        dossier = request.app.state.dossiers.get(str(dossier_id))
+        # an event-store read: off the event loop, like every endpoint's
+        dossier = await asyncio.to_thread(request.app.state.dossiers.get, str(dossier_id))
     except Exception:  # unknown or malformed id: the endpoint answers 404/422
         return None
     if scope == "jurisdiction":
@@ -102,5 +112,6 @@ async def scope_check(request: Request, actor: Actor, scope: str) -> str | None:
             return OUTSIDE.format(unit=actor.unit or "?", other=dossier.proposing_unit)
     authority = dossier.deciding_authority
     if scope == "authority" and authority and authority != home_committee(units, actor.unit):
-        return NOT_AUTHORITY.format(authority=dossier.deciding_authority, unit=actor.unit or "?")
+        detail = NOT_AUTHORITY.format(authority=_name(units, authority), unit=_name(units, actor.unit))
+        return detail, "not_deciding_authority"
     return None

@@ -60,8 +60,9 @@ def allow(*roles: str | frozenset[str], scope: dict[str, str] | None = None) -> 
 PUBLIC = Rule(public=True)
 
 Policy = dict[tuple[str, str], Rule]
-ScopeCheck = Callable[[Request, Actor, str], Awaitable[str | None]]
-"""(request, actor, scope name) → None when within scope, else the Vietnamese refusal."""
+ScopeCheck = Callable[[Request, Actor, str], Awaitable[str | tuple[str, str] | None]]
+"""(request, actor, scope name) → None when within scope, else the Vietnamese refusal (or the
+refusal and its problem `code`, when a client explains that code)."""
 
 NOT_LISTED = "Thao tác này chưa có trong bảng phân quyền của dịch vụ nên không ai được thực hiện."
 
@@ -95,11 +96,13 @@ async def enforce_policy(request: Request) -> None:
     check: ScopeCheck | None = getattr(request.app.state, "scope_check", None)
     if scope and check is not None:
         refusal = await check(request, actor, scope)
-        if refusal:
+        if isinstance(refusal, tuple):
+            _refuse(request, actor, refusal[0], refusal[1])
+        elif refusal:
             _refuse(request, actor, refusal)
 
 
-def _refuse(request: Request, actor: Actor, reason: str) -> None:
+def _refuse(request: Request, actor: Actor, reason: str, code: str | None = None) -> None:
     log.warning(
         "refused %s %s for %s (%s, %s): %s",
         request.method,
@@ -109,4 +112,4 @@ def _refuse(request: Request, actor: Actor, reason: str) -> None:
         actor.unit,
         reason,
     )
-    raise ProblemError(403, reason)
+    raise ProblemError(403, reason, code=code)
