@@ -38,7 +38,7 @@ def populate(app: Dossiers, count: int, seed: int) -> None:
             **submission(
                 proposing_unit=rng.choice(UNITS),
                 nominees=[individual(name=rng.choice(NAMES))],
-                attachments=attachments("SUBMISSION_MEMO"),
+                **({"attachments": attachments("SUBMISSION_MEMO")} if n % 2 else {}),
                 **({"deciding_authority": "XA-THANH-OAI-2025"} if day.year == 2025 else {}),
             ),
         )
