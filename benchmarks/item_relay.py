@@ -21,6 +21,7 @@ from services.campaigns.application import Campaigns
 from services.campaigns.publishing import map_campaign_event
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.streamreads import JetStreamReader, jetstream_publish
+from shared.settings import TdktSettings
 from shared.streams import ALL_STREAMS, ensure_streams, stream_for_subject
 
 Message = tuple[str, bytes, dict[str, str]]
@@ -47,7 +48,7 @@ async def relay_round(app: Campaigns, js: JetStreamContext, round_no: int) -> tu
         map_campaign_event,
         publish,
         service="campaigns",
-        batch_size=200,
+        batch_size=TdktSettings().relay_batch_size,
         reader=JetStreamReader(lambda: js),
         journal=True,
     )
