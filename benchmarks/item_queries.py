@@ -97,10 +97,29 @@ def run(ctx: Context) -> None:
             [events / (time.perf_counter() - started)],
         )
     )
-    grow(model, ctx.dossiers, rng)
     units = load_org_units()
-    some_unit = units.all()[len(units.all()) // 2].code
     today = date(2026, 12, 3)
+    where = DossierFilter(proposing_unit="THCS-KIM-BAI")
+    model_ms, replay_ms = [], []
+    for _ in range(ctx.rounds):
+        started = time.perf_counter()
+        [_line(units, row, today) for row in model.search(where, limit=100)]
+        model_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        app.list_dossiers(proposing_unit="THCS-KIM-BAI", limit=100)  # what GET /dossiers did before
+        replay_ms.append((time.perf_counter() - started) * 1000)
+    f = Figure(
+        "5 queries",
+        f"GET /dossiers of a unit, query model ({real} dossiers)",
+        "ms",
+        model_ms,
+        reference_name="replaying every dossier (the route before)",
+        reference_raw=replay_ms,
+        higher_is_better=False,
+    )
+    ctx.run.add(f)
+    grow(model, ctx.dossiers, rng)
+    some_unit = units.all()[len(units.all()) // 2].code
     queries = {
         "first page, no filter": DossierFilter(),
         f"unit {some_unit}": DossierFilter(proposing_unit=some_unit),
