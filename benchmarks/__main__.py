@@ -10,6 +10,7 @@ sizes (the smoke test). The older one-off benchmarks still run alone:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import pkgutil
@@ -67,7 +68,8 @@ def main(argv: Sequence[str]) -> int:
     options = {**vars(args), "out": str(args.out), "rounds": rounds, "events": events, "dossiers": dossiers}
     run = Run(options)
     selected = args.items or list(ITEMS)
-    with tempfile.TemporaryDirectory(prefix="tdkt-bench-") as folder, postgres_server() as pg:
+    servers = postgres_server() if args.postgres else contextlib.nullcontext(None)
+    with tempfile.TemporaryDirectory(prefix="tdkt-bench-") as folder, servers as pg:
         if args.postgres and isinstance(pg, str):
             print(pg, file=sys.stderr)
             return 2

@@ -63,16 +63,19 @@ async def raw_pull(js: JetStreamContext, name: str, total: int) -> float:
     started = time.perf_counter()
     got = 0
     for stream in STREAMS:
+        expected = (await js.stream_info(stream)).state.messages
         sub = await js.pull_subscribe(">", durable=name, stream=stream)
-        while True:
+        read = 0
+        while read < expected:
             try:
-                batch = await sub.fetch(500, timeout=0.5)
-            except nats.errors.TimeoutError:
-                break
+                batch = await sub.fetch(500, timeout=2)
+            except TimeoutError:  # nats' own TimeoutError is one too
+                continue
             for msg in batch:
                 json.loads(msg.data)
                 await msg.ack()
-            got += len(batch)
+            read += len(batch)
+        got += read
         await sub.unsubscribe()
     if got != total:
         raise RuntimeError(f"raw pull read {got} messages, expected {total}")
