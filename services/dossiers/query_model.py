@@ -44,7 +44,6 @@ from sqlalchemy import (
     Text,
     and_,
     delete,
-    exists,
     insert,
     not_,
     select,
@@ -283,8 +282,10 @@ class DossierQueryModel:
         words = folded_words(where.nominee_name or "").split()
         if words:
             n = nominee_rows.c
+            # One pass over the nominees, not one probe per dossier (a rare name would otherwise
+            # probe every dossier in position order before finding a page).
             conditions.append(
-                exists().where(n.dossier_id == t.id, *[n.folded_name.contains(w, autoescape=True) for w in words])
+                t.id.in_(select(n.dossier_id).where(*[n.folded_name.contains(w, autoescape=True) for w in words]))
             )
         query = select(dossier_rows).where(*conditions).order_by(t.position).offset(offset)
         if limit is not None:
