@@ -22,7 +22,7 @@ from pathlib import Path
 
 import benchmarks
 from benchmarks.context import Context
-from benchmarks.results import Run, bound_figure
+from benchmarks.results import Figure, Run
 from shared.natsserver import NatsServerProcess, free_port
 from shared.testing.servers import postgres_server
 
@@ -94,7 +94,9 @@ def main(argv: Sequence[str]) -> int:
                 if ctx.postgres is not None:
                     ctx.drop_databases()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    run.add(bound_figure("7 memory", "peak RSS of the bench process (in-process parts)", "MiB", [rss], 150))
+    # Informational: this process also generates data and holds the rows it copies, so it is not
+    # a service's footprint (those are measured on the service processes in item 1/3).
+    run.add(Figure("7 memory", "peak RSS of the bench process itself", "MiB", [rss]))
     run.write(args.out)
     print(f"wrote {args.out}")
     return 0
