@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from benchmarks.context import Context
-from benchmarks.results import Figure, bound_figure, percentile
+from benchmarks.results import Figure, bound_figure
 from services.dossiers.api import _line
 from services.dossiers.application import Dossiers
 from services.dossiers.query_model import DossierFilter, DossierQueryModel, dossier_rows, folded_words, nominee_rows
@@ -138,9 +138,7 @@ def run(ctx: Context) -> None:
             times.append((time.perf_counter() - started) * 1000)
         ctx.run.notes.append(f"queries: {label}: {len(lines)} lines on the first page")
         ctx.run.add(
-            bound_figure(
-                "5 queries", f"GET /dossiers {label} ({ctx.dossiers} rows), p99", "ms", [percentile(times, 99)], 50
-            )
+            bound_figure("5 queries", f"GET /dossiers {label} ({ctx.dossiers} rows)", "ms", times, 50, of="p99")
         )
     app.close()
     engine.dispose()

@@ -49,6 +49,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from services.dossiers.application import Dossiers
 from services.dossiers.domain import Dossier
@@ -161,9 +162,12 @@ class DossierQueryModel:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         create_all(metadata, engine)
-        with engine.begin() as conn:
-            if conn.execute(select(positions.c.position).where(positions.c.name == POSITION_NAME)).first() is None:
-                conn.execute(insert(positions).values(name=POSITION_NAME, position=0))
+        try:
+            with engine.begin() as conn:
+                if conn.execute(select(positions.c.position).where(positions.c.name == POSITION_NAME)).first() is None:
+                    conn.execute(insert(positions).values(name=POSITION_NAME, position=0))
+        except IntegrityError:
+            pass  # another replica starting at the same moment inserted it
 
     # --- projection ------------------------------------------------------------------------
 
