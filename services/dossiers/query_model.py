@@ -153,6 +153,10 @@ class DossierFilter:
     nominee_name: str | None = None
 
 
+class _PositionMoved(Exception):
+    """Another thread or replica applied this batch first."""
+
+
 class DossierQueryModel:
     """The projection and its queries. `catch_up` is safe from several threads and processes."""
 
@@ -211,29 +215,35 @@ class DossierQueryModel:
     def _apply(self, start: int, end: int, dossiers: Sequence[Dossier], first_seen: dict[UUID, int]) -> bool:
         """One transaction: move the position from `start` to `end` and write the rows. False when
         another process moved the position first (nothing is written then)."""
-        with self.engine.begin() as conn:
-            moved = conn.execute(
-                update(positions)
-                .where(positions.c.name == POSITION_NAME, positions.c.position == start)
-                .values(position=end)
-            )
-            if moved.rowcount != 1:
-                conn.rollback()
-                return False
-            ids = [str(d.id) for d in dossiers]
-            stored: dict[str, tuple[int, int]] = {}
-            for chunk in _chunks(ids, 500):
-                for rid, version, pos in conn.execute(
-                    select(dossier_rows.c.id, dossier_rows.c.version, dossier_rows.c.position).where(
-                        dossier_rows.c.id.in_(chunk)
-                    )
-                ):
-                    stored[rid] = (version, pos)
-            newer = [d for d in dossiers if str(d.id) not in stored or stored[str(d.id)][0] < d.version]
-            if not newer:
-                return True
-            self._write(conn, newer, {str(d.id): stored.get(str(d.id), (0, first_seen[d.id]))[1] for d in newer})
+        try:
+            with self.engine.begin() as conn:
+                self._apply_in(conn, start, end, dossiers, first_seen)
+        except _PositionMoved:
+            return False
         return True
+
+    def _apply_in(
+        self, conn: Connection, start: int, end: int, dossiers: Sequence[Dossier], first_seen: dict[UUID, int]
+    ) -> None:
+        moved = conn.execute(
+            update(positions)
+            .where(positions.c.name == POSITION_NAME, positions.c.position == start)
+            .values(position=end)
+        )
+        if moved.rowcount != 1:
+            raise _PositionMoved()  # rolls the transaction back
+        ids = [str(d.id) for d in dossiers]
+        stored: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(ids, 500):
+            for rid, version, pos in conn.execute(
+                select(dossier_rows.c.id, dossier_rows.c.version, dossier_rows.c.position).where(
+                    dossier_rows.c.id.in_(chunk)
+                )
+            ):
+                stored[rid] = (version, pos)
+        newer = [d for d in dossiers if str(d.id) not in stored or stored[str(d.id)][0] < d.version]
+        if newer:
+            self._write(conn, newer, {str(d.id): stored.get(str(d.id), (0, first_seen[d.id]))[1] for d in newer})
 
     @staticmethod
     def _write(conn: Connection, dossiers: Sequence[Dossier], position_of: dict[str, int]) -> None:

@@ -106,6 +106,9 @@ def test_catching_up_from_two_places_at_once_or_again_applies_each_change_once(a
         t.join()
     assert replicas[0].position() == app.recorder.max_notification_id()
     assert_consistent(app, replicas[0])
+    # A batch read from a position another replica has moved on from is not written.
+    assert replicas[1]._apply(0, 3, [], {}) is False
+    assert replicas[1].position() == app.recorder.max_notification_id()
 
     with engine.begin() as conn:  # as if the position had been lost: everything is read again
         conn.execute(positions.update().values(position=0))
