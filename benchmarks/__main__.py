@@ -54,6 +54,17 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str]) -> int:
+    """Run the bench; logging below CRITICAL is off meanwhile (consumers log every empty fetch as
+    an error) and back as it was afterwards (the smoke test runs this inside pytest)."""
+    before = logging.root.manager.disable
+    logging.disable(logging.ERROR)
+    try:
+        return _main(argv)
+    finally:
+        logging.disable(before)
+
+
+def _main(argv: Sequence[str]) -> int:
     args = parse(argv)
     if args.legacy:
         return legacy(args.items)
@@ -61,7 +72,6 @@ def main(argv: Sequence[str]) -> int:
     if unknown:
         print(f"unknown item(s): {', '.join(sorted(unknown))}; choose from {', '.join(ITEMS)}", file=sys.stderr)
         return 2
-    logging.disable(logging.ERROR)  # consumers log every empty fetch as an error
     rounds = 1 if args.quick else args.rounds
     events = min(args.events, 3000) if args.quick else args.events
     dossiers = min(args.dossiers, 300) if args.quick else args.dossiers
