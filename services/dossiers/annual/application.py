@@ -379,7 +379,7 @@ class AnnualWork:
         for n in dossier.nominees:
             entry = mine.get(n.nominee_id)
             for req in self.requirements.get(n.award, []):
-                for y in range(year - req.years + 1, year + 1):
+                for y in range(year - req.years, year + 1):
                     if y not in registers:
                         registers[y] = self.year_register(y)
                 if entry is None:
@@ -490,10 +490,21 @@ class AnnualWork:
             rnd.check_can_submit(unit)
             if bad := [r["ref"] for r in rows if r["nominee"].get("award") not in rnd.awards]:
                 raise DossierValidationError({"nominees": "Đợt xét không xét danh hiệu của: " + ", ".join(bad) + "."})
+            register = self.year_register(rnd.year)
+            proposals = [
+                {
+                    "identity": r["identity"],
+                    "award": r["nominee"]["award"],
+                    "name": r["nominee"].get("name", ""),
+                    "ref": r["ref"],
+                }
+                for r in rows
+            ]
+            if repeated := register.conflicts(proposals, None):
+                raise DossierError("already_proposed", " ".join(repeated.values()))
             flags = self._registration_flags(unit, rnd.year, rows)
             if flags and policy_for(rules.id) == "BLOCK":
                 raise DossierValidationError({ref: " ".join(why) for ref, why in flags.items()})
-            register = self.year_register(rnd.year)
             authority = self.app._receiving_authority(received_on, unit, rnd.authority)
             sequence = self.app._sequence(ReceiptNumberSequence, office=self.app.receipt_office, year=received_on.year)
             dossiers = []

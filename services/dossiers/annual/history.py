@@ -126,13 +126,12 @@ class AwardYear(Aggregate):
 
     @event("Proposed")
     def _proposed(self, dossier_id: str, rows: list[dict[str, Any]], actor: Actor, at: datetime) -> None:
-        entries = dict(self.entries)
+        entries = self.entries  # updated in place: this register owns it, and a year holds thousands
         for r in rows:
             entries[_key(r["identity"], r["award"])] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.PROPOSED,
                 "DOSSIER", dossier_id, r["nominee_id"],
             )  # fmt: skip
-        self.entries = entries
 
     def record_outcome(
         self,
@@ -173,7 +172,7 @@ class AwardYear(Aggregate):
         actor: Actor,
         at: datetime,
     ) -> None:
-        entries = dict(self.entries)
+        entries = self.entries
         for e in self.by_dossier(dossier_id).values():
             if e.nominee_id in outcomes:
                 status = HistoryStatus(outcomes[e.nominee_id])
@@ -182,7 +181,6 @@ class AwardYear(Aggregate):
                     e.identity, e.name, e.unit, e.award, e.year, status, e.source, e.dossier_id, e.nominee_id,
                     e.decision_number if keep else decision_number, e.decision_date if keep else decision_date,
                 )  # fmt: skip
-        self.entries = entries
 
     def import_past(self, *, rows: Sequence[Mapping[str, Any]], actor: Actor, at: datetime, source_ref: str) -> None:
         """Awards decided before this system (the office's registers), as decided."""
@@ -190,14 +188,13 @@ class AwardYear(Aggregate):
 
     @event("PastAwardsImported")
     def _imported(self, rows: list[dict[str, Any]], source_ref: str, actor: Actor, at: datetime) -> None:
-        entries = dict(self.entries)
+        entries = self.entries
         for r in rows:
             entries[_key(r["identity"], r["award"])] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.DECIDED,
                 "IMPORTED", None, None, r.get("decision_number") or None,
                 date.fromisoformat(r["decision_date"]) if r.get("decision_date") else None,
             )  # fmt: skip
-        self.entries = entries
 
 
 # --- history requirements (data) ---------------------------------------------------------
@@ -243,12 +240,14 @@ def decided_years(registers: Mapping[int, AwardYear], identity: str, award: str)
 
 
 def history_failures(
-    requirement: ConsecutiveRequirement, registers: Mapping[int, AwardYear], identity: str, through_year: int
+    requirement: ConsecutiveRequirement, registers: Mapping[int, AwardYear], identity: str, proposal_year: int
 ) -> list[str]:
-    """Why the history misses `requirement` for a proposal of `through_year` (the years counted end
-    with that year: its own title counts once decided)."""
-    wanted = range(through_year - requirement.years + 1, through_year + 1)
+    """Why the history misses `requirement` for a proposal of `proposal_year`: the consecutive years
+    end with the proposal year once its own title is decided, else with the year before (a
+    proposal made before that year's titles are decided counts the years already decided)."""
     held = decided_years(registers, identity, requirement.of_award)
+    last = proposal_year if proposal_year in held else proposal_year - 1
+    wanted = range(last - requirement.years + 1, last + 1)
     missing = [y for y in wanted if y not in held]
     if not missing:
         return []
