@@ -278,8 +278,8 @@ class AnnualWork:
             for n in notes:
                 e = self.app.mapper.to_domain_event(n)
                 if n.originator_id not in years:
-                    d = self.app.get(n.originator_id)
-                    years[n.originator_id] = d.emulation_year or (d.decision.decision_date.year if d.decision else None)
+                    first = self.app.get(n.originator_id, version=1)  # the year is set on receipt
+                    years[n.originator_id] = first.emulation_year or getattr(e, "decision_date", first.received_on).year
                 year = years[n.originator_id]
                 if year is None:
                     continue
@@ -656,8 +656,10 @@ class AnnualWork:
                 self._save(d)
         return {"passed": passed, "failed": failed, "awaiting_supplement": supplements}
 
-    def _ref(self, rnd: AwardRound, dossier: Dossier, nominee_id: str) -> str:
-        return f"{rnd.unit_of(str(dossier.id))}:{dossier.receipt_number}:{nominee_id}"
+    @staticmethod
+    def _ref(dossier: Dossier, nominee_id: str) -> str:
+        """How a round names a nominee: proposing unit, receipt number, nominee id."""
+        return f"{dossier.proposing_unit}:{dossier.receipt_number}:{nominee_id}"
 
     def vote_round(
         self,
@@ -683,7 +685,7 @@ class AnnualWork:
             rules = self.app.rules_of(d)
             for i in d.nominee_ids:
                 if self._needs_vote(rules, d, i):
-                    targets[self._ref(rnd, d, i)] = (d, i)
+                    targets[self._ref(d, i)] = (d, i)
         if not targets:
             raise DossierError("vote_not_required", f"{rnd.name} không có đối tượng nào cần Hội đồng bỏ phiếu.")
         vote = tally_list_vote(
@@ -751,7 +753,7 @@ class AnnualWork:
             dossiers = [d for d in self._round_dossiers(rnd) if d.status is DossierStatus.IN_APPRAISAL]
             if not dossiers:
                 raise DossierError("nothing_to_decide", f"{rnd.name} không còn hồ sơ nào chờ quyết định.")
-            known = {self._ref(rnd, d, i) for d in dossiers for i in d.nominee_ids}
+            known = {self._ref(d, i) for d in dossiers for i in d.nominee_ids}
             if unknown := [r for r in reject if r not in known]:
                 raise DossierValidationError(
                     {"reject": "Không có trong danh sách chờ quyết định: " + ", ".join(unknown)}
@@ -765,7 +767,7 @@ class AnnualWork:
                 self.app._hand_over_if_ended(d, signer, actor, at)
                 approve, rejections = [], {}
                 for i in d.nominee_ids:
-                    ref = self._ref(rnd, d, i)
+                    ref = self._ref(d, i)
                     appraisal = d.appraisals.get(i)
                     if ref in reject:
                         rejections[i] = [reject[ref]]
@@ -837,7 +839,7 @@ class AnnualWork:
                 appraisal, vote = d.appraisals.get(n.nominee_id), d.votes.get(n.nominee_id)
                 rows.append(
                     {
-                        "ref": self._ref(rnd, d, n.nominee_id),
+                        "ref": self._ref(d, n.nominee_id),
                         "unit": d.proposing_unit,
                         "dossier_id": str(d.id),
                         "name": n.name,
@@ -855,16 +857,16 @@ class AnnualWork:
                 )
         return rows
 
-    def round_annex(self, round_id: UUID | str) -> list[dict[str, Any]]:
-        """The annex of the list decision: every nominee awarded, numbered, by unit."""
-        rows = [r for r in self.round_list(round_id) if r["awarded"]]
+    def round_annex(self, round_id: UUID | str, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """The annex of the list decision: every nominee awarded, numbered, by unit (from `rows`, the
+        round's list, when the caller has it)."""
+        rows = [r for r in (rows if rows is not None else self.round_list(round_id)) if r["awarded"]]
         return [{"stt": i, **r} for i, r in enumerate(rows, start=1)]
 
     def round_progress(self, round_id: UUID | str, today: date) -> dict[str, Any]:
+        """Each unit's progress, from the round's own record (no dossier is loaded)."""
         rnd = self.round(round_id)
-        decided = {
-            str(d.id) for d in self._round_dossiers(rnd) if d.decision is not None or d.status is DossierStatus.REFUSED
-        }
+        decided = {i for d in rnd.decisions for i in d["dossier_ids"]}
         units = rnd.progress(today, decided)
         counts: dict[str, int] = {}
         for u in units:

@@ -17,7 +17,7 @@ from services.dossiers.errors import DossierError, DossierValidationError
 
 from ..helpers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, fighter
 from .test_council import constituted
-from .year_data import BAD_ROWS, DEADLINE, FIGHTERS, NOMINEES, P, Q, R, ROUND_OPENED, UNITS, unit_file
+from .year_data import BAD_ROWS, DEADLINE, FIGHTERS, NOMINEES, ROUND_OPENED, UNITS, P, Q, R, unit_file
 
 FIGHTER = "GRASSROOTS_EMULATION_FIGHTER"
 PROVINCIAL = "PROVINCIAL_EMULATION_FIGHTER"
@@ -145,14 +145,14 @@ def test_a_generated_year_feeds_the_next_years_provincial_fighter_check(sqlite_a
     rows = work.round_list(rnd.id)
     assert {r["decision_number"] for r in rows} == {decided["decision_number"]}
     assert [r["ref"] for r in rows if not r["awarded"]] == [crossed]
-    assert len(work.round_annex(rnd.id)) == NOMINEES - 1
+    assert len(work.round_annex(rnd.id, rows)) == NOMINEES - 1
     assert Counter(u["status"] for u in work.round_progress(rnd.id, date(2025, 12, 21))["progress"]) == {"DECIDED": 30}
 
     # R's 2025 title is annulled (Law Art. 93): the history shows it.
     r_row = next(r for r in rows if r["name"] == "Người lao động 01-030")
     app.annul_award(
         r_row["dossier_id"], ground="d", act_reference="Kết luận thanh tra số 12/KL-TTr", actor=SECRETARY,
-        at=at(date(2026, 1, 5)), reason="Không đạt tiêu chuẩn trong thời gian xét", nominee_ids=[r_row["ref"].split(":")[-1]],
+        at=at(date(2026, 1, 5)), reason="Không đạt tiêu chuẩn", nominee_ids=[r_row["ref"].split(":")[-1]],
     )  # fmt: skip
     work.sync_history()
     statuses = {(e["year"], e["status"]) for e in work.history_of(person_key(R), years=[2023, 2024, 2025])}
