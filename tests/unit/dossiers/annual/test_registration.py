@@ -1,0 +1,81 @@
+"""Emulation registration checked against the year-end proposals, by the rule set's policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.dossiers.annual.application import AnnualWork
+from services.dossiers.annual.identity import person_key
+from services.dossiers.annual.registration import EmulationRegistration, policy_for
+from services.dossiers.application import Dossiers
+
+from ..helpers import ANNUAL, AUTHORITY, SECRETARY, at, attachments, individual
+
+KEY = bytes(16)
+
+
+def test_unregistered_titles_and_people_are_flagged() -> None:
+    reg = EmulationRegistration(unit="THCS-KIM-BAI", year=2024)
+    reg.register(
+        targets={"ADVANCED_WORKER": 20},
+        individuals=[{"identity": "P-1", "name": "An", "award": "ADVANCED_WORKER"}],
+        registered_on=date(2024, 1, 10),
+        actor=SECRETARY,
+        at=at(date(2024, 1, 10)),
+    )
+    flags = reg.unregistered(
+        [
+            {"ref": "a", "identity": "P-1", "award": "ADVANCED_WORKER", "kind": "INDIVIDUAL", "name": "An"},
+            {
+                "ref": "b",
+                "identity": "P-1",
+                "award": "GRASSROOTS_EMULATION_FIGHTER",
+                "kind": "INDIVIDUAL",
+                "name": "An",
+            },
+            {"ref": "c", "identity": "P-2", "award": "ADVANCED_WORKER", "kind": "INDIVIDUAL", "name": "Bình"},
+        ]
+    )
+    assert "a" not in flags
+    assert flags["b"] == [
+        "Đơn vị không đăng ký chỉ tiêu 'Chiến sĩ thi đua cơ sở' năm 2024.",
+        "An đăng ký danh hiệu khác ('Chiến sĩ thi đua cơ sở').",
+    ]
+    assert flags["c"] == ["Bình chưa đăng ký thi đua ('Lao động tiên tiến')."]
+
+
+def test_policy_is_rule_set_data() -> None:
+    assert policy_for("2024-nd98") == "WARN"
+    assert policy_for("2025-nd152") == "BLOCK"
+
+
+def test_under_a_warning_policy_the_flags_travel_with_the_submission(app: Dossiers) -> None:
+    work = AnnualWork(app)
+    work.register_emulation(
+        unit="THCS-KIM-BAI", year=2024, targets={"ADVANCED_WORKER": 20},
+        individuals=[{"id_number": "001090000001", "name": "Nguyễn Thị Hương", "award": "ADVANCED_WORKER"}],
+        registered_on=date(2024, 1, 10), actor=SECRETARY, at=at(date(2024, 1, 10)),
+    )  # fmt: skip
+    assert work.registration("THCS-KIM-BAI", 2024).individuals[f"{person_key('001090000001')}|ADVANCED_WORKER"]
+    rnd = work.open_round(
+        authority=AUTHORITY, year=2024, name="Tổng kết năm 2024", awards=["ADVANCED_WORKER"],
+        units=["THCS-KIM-BAI"], submission_deadline=date(2024, 12, 10), actor=SECRETARY, at=at(date(2024, 11, 1)),
+    )  # fmt: skip
+    out = work.submit_to_round(
+        rnd.id,
+        unit="THCS-KIM-BAI",
+        nominees=[
+            {"identity": person_key("001090000001"), "nominee": individual(), "ref": "dòng 2"},
+            {
+                "identity": person_key("001090000002"),
+                "nominee": individual(name="Lê Văn Nam", gender="MALE"),
+                "ref": "dòng 3",
+            },
+        ],
+        attachments=attachments(*ANNUAL),
+        achievements="Hoàn thành tốt nhiệm vụ năm 2024.",
+        actor=SECRETARY,
+        at=at(date(2024, 12, 2)),
+    )
+    assert out["flags"] == ["dòng 3: Lê Văn Nam chưa đăng ký thi đua ('Lao động tiên tiến')."]
+    assert work.round_progress(rnd.id, date(2024, 12, 3))["progress"][0]["flags"] == out["flags"]
