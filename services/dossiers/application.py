@@ -111,7 +111,10 @@ class Dossiers(TdktApplication):
     """
 
     name = "Dossiers"
-    internal_topic_prefixes = ("services.dossiers.numbering:",)  # the number sequences are never published
+    internal_topic_prefixes = (
+        "services.dossiers.numbering:",  # the number sequences are never published
+        "services.dossiers.annual.feed:",  # nor the award history's reading position
+    )
     number_attempts = 10
     """How often a numbered save is retried when only the number sequence moved."""
 

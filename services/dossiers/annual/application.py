@@ -220,7 +220,7 @@ class AnnualWork:
             council,
             vote,
             minutes_ref=minutes_ref,
-            subject=f"Hồ sơ {dossier.receipt_number}",
+            agenda=f"Hồ sơ {dossier.receipt_number}",
             crossed_out=crossed_out or {},
             actor=actor,
             at=at,
@@ -697,7 +697,7 @@ class AnnualWork:
             crossed_out=crossed_out,
         )
         meeting = CouncilMeeting.record(
-            council, vote, minutes_ref=minutes_ref, subject=rnd.name, crossed_out=crossed_out or {}, actor=actor, at=at
+            council, vote, minutes_ref=minutes_ref, agenda=rnd.name, crossed_out=crossed_out or {}, actor=actor, at=at
         )
         passed = 0
         for ref, (d, i) in targets.items():

@@ -319,7 +319,7 @@ class CouncilMeeting(Aggregate):
         authority: str,
         meeting_date: date,
         minutes_ref: str,
-        subject: str,
+        agenda: str,
         members_total: int,
         present: list[dict[str, Any]],
         absent_in_writing: list[dict[str, Any]],
@@ -330,7 +330,7 @@ class CouncilMeeting(Aggregate):
         at: datetime,
     ) -> None:
         self.council_id, self.authority = council_id, authority
-        self.meeting_date, self.minutes_ref, self.subject = meeting_date, minutes_ref, subject
+        self.meeting_date, self.minutes_ref, self.agenda = meeting_date, minutes_ref, agenda
         self.members_total = members_total
         self.present, self.absent_in_writing, self.absent_without_vote = (
             present,
@@ -346,7 +346,7 @@ class CouncilMeeting(Aggregate):
         vote: ListVote,
         *,
         minutes_ref: str,
-        subject: str,
+        agenda: str,
         crossed_out: Mapping[str, Sequence[str]],
         actor: Actor,
         at: datetime,
@@ -366,7 +366,7 @@ class CouncilMeeting(Aggregate):
             authority=council.authority,
             meeting_date=vote.meeting_date,
             minutes_ref=minutes_ref.strip(),
-            subject=subject,
+            agenda=agenda,
             members_total=vote.members_total,
             present=people(vote.present),
             absent_in_writing=people(vote.absent_in_writing),
@@ -383,7 +383,7 @@ class CouncilMeeting(Aggregate):
             "authority": self.authority,
             "meeting_date": self.meeting_date.isoformat(),
             "minutes_ref": self.minutes_ref,
-            "subject": self.subject,
+            "agenda": self.agenda,
             "members_total": self.members_total,
             "present": self.present,
             "absent_in_writing": self.absent_in_writing,
