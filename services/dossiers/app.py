@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from services.dossiers import (
     api,
+    api_annual,
     api_attachments,
     api_campaigns,
     api_commands,
@@ -20,6 +21,7 @@ from services.dossiers import (
     campaign_readmodel,
     handlers,
 )
+from services.dossiers.annual.application import AnnualNotFound, AnnualWork
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
@@ -133,16 +135,19 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             api_campaigns.router,
             api_documents.router,
             api_documents.blanks_router,
+            api_annual.router,
         ],
         domain_errors={
             DossierValidationError: 422,
             DossierError: 409,
             DossierNotFound: 404,
             BlobNotFound: 404,
+            AnnualNotFound: 404,
             **api_documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
+    app.state.annual = AnnualWork(dossiers)
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

@@ -95,6 +95,17 @@ class AnnualWork:
                 self.app._backoff(i)
         raise DossierConcurrencyError("Nhiều người cùng cập nhật; vui lòng thử lại.")
 
+    def _ids(self, topic: str) -> list[UUID]:
+        """The ids of the aggregates created with `topic`, in creation order (the store's own log)."""
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            batch = self.app.recorder.select_notifications(start=start, limit=1000, topics=[topic])
+            ids += [n.originator_id for n in batch]
+            if len(batch) < 1000:
+                return ids
+            start = batch[-1].id + 1
+
     def _save(self, *aggregates: Aggregate) -> None:
         try:
             self.app.save(*aggregates)
@@ -320,7 +331,7 @@ class AnnualWork:
         by_year: dict[int, list[dict[str, Any]]] = {}
         for i, r in enumerate(rows):
             path = f"rows[{i}]"
-            identity = _identity_of(r, path, errors)
+            identity = identity_of(r, path, errors)
             award, year, name = r.get("award"), r.get("year"), str(r.get("name") or "").strip()
             if award not in AWARD_VALUES:
                 errors[f"{path}.award"] = "Danh hiệu không hợp lệ."
@@ -334,6 +345,7 @@ class AnnualWork:
                         "identity": identity,
                         "name": name,
                         "unit": str(r.get("unit") or ""),
+                        "proposing_unit": str(r.get("proposing_unit") or "").strip().upper(),
                         "award": award,
                         "decision_number": str(r.get("decision_number") or ""),
                         "decision_date": str(r.get("decision_date") or ""),
@@ -359,9 +371,7 @@ class AnnualWork:
         """Every entry of one identity, oldest first (over the registers of `years`, or all)."""
         if years is None:
             topic = get_topic(AwardYear.Opened)  # type: ignore[attr-defined]
-            ids = {
-                n.originator_id for n in self.app.recorder.select_notifications(start=1, limit=10_000, topics=[topic])
-            }
+            ids = set(self._ids(topic))
             regs = [r for i in ids if (r := self._find(AwardYear, i)) is not None]
         else:
             regs = [self.year_register(y) for y in years]
@@ -434,7 +444,7 @@ class AnnualWork:
 
     def round_ids(self) -> list[UUID]:
         topic = get_topic(AwardRound.Opened)  # type: ignore[attr-defined]
-        return [n.originator_id for n in self.app.recorder.select_notifications(start=1, limit=10_000, topics=[topic])]
+        return self._ids(topic)
 
     @staticmethod
     def _kind_for(rules: RuleSet, award: str) -> DossierKind | None:
@@ -536,6 +546,7 @@ class AnnualWork:
                             "unit": r["nominee"].get("unit", "") or unit,
                             "nominee_id": f"n{j + 1}",
                             "ref": r["ref"],
+                            "proposing_unit": unit,
                         }
                         for j, r in enumerate(items)
                     ],
@@ -896,7 +907,7 @@ class AnnualWork:
             errors["unit"] = "Bắt buộc nhập mã đơn vị."
         people = []
         for i, p in enumerate(individuals):
-            identity = p.get("identity") or _identity_of(p, f"individuals[{i}]", errors)
+            identity = p.get("identity") or identity_of(p, f"individuals[{i}]", errors)
             people.append({"identity": identity, "name": p.get("name", ""), "award": p.get("award", "")})
         if errors:
             raise DossierValidationError(errors)
@@ -908,6 +919,12 @@ class AnnualWork:
         )
         self._save(reg)
         return reg
+
+    def registrations_of_year(self, year: int) -> list[EmulationRegistration]:
+        topic = get_topic(EmulationRegistration.Started)  # type: ignore[attr-defined]
+        ids = self._ids(topic)
+        found = [r for i in ids if (r := self._find(EmulationRegistration, i)) is not None]
+        return [r for r in found if r.year == year]
 
     def registration(self, unit: str, year: int) -> EmulationRegistration | None:
         return self._find(EmulationRegistration, EmulationRegistration.create_id(unit.strip().upper(), year))
@@ -936,14 +953,14 @@ class AnnualWork:
 
     def cluster_ids(self) -> list[UUID]:
         topic = get_topic(EmulationCluster.Formed)  # type: ignore[attr-defined]
-        return [n.originator_id for n in self.app.recorder.select_notifications(start=1, limit=10_000, topics=[topic])]
+        return self._ids(topic)
 
     def clusters_of_year(self, year: int) -> list[EmulationCluster]:
         found = [c for i in self.cluster_ids() if (c := self._find(EmulationCluster, i)) is not None]
         return [c for c in found if c.year == year]
 
 
-def _identity_of(row: Mapping[str, Any], path: str, errors: dict[str, str]) -> str:
+def identity_of(row: Mapping[str, Any], path: str, errors: dict[str, str]) -> str:
     """A row's stable identity: given, or from its ID number (hashed), person id, or (collective)
     proposing unit and name."""
     if row.get("identity"):

@@ -60,6 +60,7 @@ class HistoryEntry:
     nominee_id: str | None = None
     decision_number: str | None = None
     decision_date: date | None = None
+    proposing_unit: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +77,7 @@ class HistoryEntry:
             "nominee_id": self.nominee_id,
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat() if self.decision_date else None,
+            "proposing_unit": self.proposing_unit,
         }
 
 
@@ -130,7 +132,7 @@ class AwardYear(Aggregate):
         for r in rows:
             entries[_key(r["identity"], r["award"])] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.PROPOSED,
-                "DOSSIER", dossier_id, r["nominee_id"],
+                "DOSSIER", dossier_id, r["nominee_id"], None, None, r.get("proposing_unit", ""),
             )  # fmt: skip
 
     def record_outcome(
@@ -180,6 +182,7 @@ class AwardYear(Aggregate):
                 entries[_key(e.identity, e.award)] = HistoryEntry(
                     e.identity, e.name, e.unit, e.award, e.year, status, e.source, e.dossier_id, e.nominee_id,
                     e.decision_number if keep else decision_number, e.decision_date if keep else decision_date,
+                    e.proposing_unit,
                 )  # fmt: skip
 
     def import_past(self, *, rows: Sequence[Mapping[str, Any]], actor: Actor, at: datetime, source_ref: str) -> None:
@@ -194,6 +197,7 @@ class AwardYear(Aggregate):
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.DECIDED,
                 "IMPORTED", None, None, r.get("decision_number") or None,
                 date.fromisoformat(r["decision_date"]) if r.get("decision_date") else None,
+                r.get("proposing_unit", ""),
             )  # fmt: skip
 
 

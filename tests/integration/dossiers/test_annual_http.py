@@ -1,0 +1,112 @@
+"""The year's workload over HTTP on the running dossiers service (real NATS): the council, a round
+whose XLSX list has bad rows (422 per row and column, nothing stored; then the valid rows kept),
+the list vote, one decision with its annex, the award history, the year's report, and the events
+on the stream matching their JSON Schemas."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+
+import jsonschema
+from fastapi.testclient import TestClient
+from nats.js.client import JetStreamContext
+from openpyxl import load_workbook
+
+from services.dossiers.annual.nominee_import import write_xlsx
+from shared.contracts.schemas import contract_schemas
+from shared.streams import DOSSIERS
+from shared.testing.jetstream import stream_messages
+
+from .payloads import ANNUAL, AUTHORITY, SECRETARY, PinnedClock, upload
+
+PEOPLE = [
+    {"name": "Nguyễn Thị Hương", "id_number": "001090000001", "gender": "Nữ", "position": "Giáo viên",
+     "unit": "THCS Kim Bài", "award": "LĐTT", "rating": "Hoàn thành tốt nhiệm vụ"},
+    {"name": "Trần Văn Minh", "id_number": "001090000002", "gender": "Nam", "position": "Tổ trưởng",
+     "unit": "THCS Kim Bài", "award": "CSTĐCS", "rating": "Hoàn thành xuất sắc nhiệm vụ",
+     "initiative": "Sổ điểm điện tử"},
+    {"name": "Dòng lỗi", "id_number": "12345", "gender": "Nam", "position": "CV", "unit": "THCS", "award": "LĐTT"},
+]  # fmt: skip
+MEMBERS = [{"member_id": f"m{i}", "name": f"Thành viên {i}", "role": "MEMBER"} for i in range(2, 6)]
+
+
+def ok(response: object, status: int = 200) -> dict:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    return response.json()  # type: ignore[attr-defined]
+
+
+async def test_a_round_over_http_publishes_its_events(
+    jetstream: JetStreamContext, client: TestClient, clock: PinnedClock
+) -> None:
+    ok(client.post("/councils", headers=SECRETARY, json={
+        "authority": AUTHORITY, "name": "Hội đồng Thi đua – Khen thưởng huyện", "term_from": "2024-01-01",
+        "members": [{"member_id": "m1", "name": "Chủ tịch", "role": "CHAIRMAN"}, *MEMBERS], "decision_ref": "1/QĐ-UBND",
+    }), 201)  # fmt: skip
+    ok(client.post("/registrations", headers=SECRETARY, json={
+        "unit": "THCS-KIM-BAI", "year": 2024, "targets": {"ADVANCED_WORKER": 5, "GRASSROOTS_EMULATION_FIGHTER": 1},
+        "registered_on": "2024-01-10",
+    }))  # fmt: skip
+    rnd = ok(client.post("/rounds", headers=SECRETARY, json={
+        "authority": AUTHORITY, "year": 2024, "name": "Tổng kết năm 2024", "units": ["THCS-KIM-BAI", "XA-BICH-HOA"],
+        "awards": ["ADVANCED_WORKER", "GRASSROOTS_EMULATION_FIGHTER"], "submission_deadline": "2024-06-30",
+    }), 201)  # fmt: skip
+    files = json.dumps(upload(client, *ANNUAL))
+    form = {"unit": "THCS-KIM-BAI", "achievements": "Hoàn thành xuất sắc nhiệm vụ.", "attachments": files}
+    xlsx = ("ds.xlsx", write_xlsx(PEOPLE), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    refused = client.post(f"/rounds/{rnd['round_id']}/imports", headers=SECRETARY, data=form, files={"file": xlsx})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == {"rows[4].Số CCCD": "Số CCCD phải gồm 12 chữ số (hoặc 9 chữ số với CMND cũ)."}
+    assert ok(client.get(f"/rounds/{rnd['round_id']}"))["by_status"] == {"NOT_SUBMITTED": 2}
+
+    kept = ok(client.post(
+        f"/rounds/{rnd['round_id']}/imports", headers=SECRETARY, data={**form, "keep_valid_rows": "true"},
+        files={"file": xlsx},
+    ), 201)  # fmt: skip
+    assert kept["nominees"] == 2 and kept["flags"] == []
+    assert ok(client.post(f"/rounds/{rnd['round_id']}/appraisal", headers=SECRETARY))["passed"] == 2
+    vote = ok(client.post(f"/rounds/{rnd['round_id']}/votes", headers=SECRETARY, json={
+        "meeting_date": clock.today().isoformat(), "minutes_ref": "3/BB-HĐ", "present": ["m1", "m2", "m3", "m4"],
+        "written": ["m5"],
+    }))  # fmt: skip
+    assert vote["meeting"]["members_total"] == 5 and vote["passed"] == 1
+    decision = ok(client.post(
+        f"/rounds/{rnd['round_id']}/decision", headers=SECRETARY, json={"decision_date": clock.today().isoformat()}
+    ))  # fmt: skip
+    assert decision["awarded"] == 2
+    annex = client.get(f"/rounds/{rnd['round_id']}/annex", params={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(annex.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Nguyễn Thị Hương", "Trần Văn Minh"]
+
+    history = ok(client.post("/award-history/search", json={"id_number": "001090000002"}))
+    assert [(a["award"], a["status"], a["decision_number"]) for a in history["awards"]] == [
+        ("GRASSROOTS_EMULATION_FIGHTER", "DECIDED", decision["decision_number"])
+    ]
+    report = ok(client.get("/annual-reports/2024"))
+    assert {(r["award"], r["decided"], r["reached"]) for r in report["registrations_against_results"]} == {
+        ("ADVANCED_WORKER", 1, False),
+        ("GRASSROOTS_EMULATION_FIGHTER", 1, True),
+    }
+    assert report["rounds"][0]["by_status"] == {"DECIDED": 1, "NOT_SUBMITTED": 1}
+
+    async def annual_messages() -> list:
+        return [m for m in await stream_messages(jetstream, DOSSIERS.name) if m.subject.count(".") == 3]
+
+    for _ in range(200):
+        if any(m.subject == "tdkt.award.history.outcome_recorded" for m in await annual_messages()):
+            break
+        await asyncio.sleep(0.05)
+    schemas = contract_schemas()
+    subjects = set()
+    for message in await annual_messages():
+        payload = json.loads(message.data)
+        jsonschema.validate(payload, schemas[message.subject])
+        assert "001090000002" not in message.data.decode()
+        subjects.add(message.subject)
+    assert {
+        "tdkt.award.council.constituted", "tdkt.award.registration.registered", "tdkt.award.round.opened",
+        "tdkt.award.round.unit_submitted", "tdkt.award.history.proposed", "tdkt.award.council.meeting_held",
+        "tdkt.award.round.list_voted", "tdkt.award.round.list_decided", "tdkt.award.history.outcome_recorded",
+    } <= subjects  # fmt: skip
