@@ -148,6 +148,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     app.state.dossiers = dossiers
     app.state.annual = AnnualWork(dossiers)
+    dossiers.history_objections = app.state.annual.history_objections_for
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

@@ -138,6 +138,9 @@ class Dossiers(TdktApplication):
         self.units = units or default_units()
         self.receiving_unit = receiving_unit
         """The people's committee whose desk this is: the default deciding authority of a dossier."""
+        self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
+        """What the award history finds against a dossier's nominees (consecutive-year criteria),
+        set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
         self.external_registers = frozenset(c.strip().upper() for c in external_registers)
         """Authorities whose decision numbers come from their own document register (entered when
         a decision is issued) rather than from this system's sequence."""
@@ -546,10 +549,21 @@ class Dossiers(TdktApplication):
                 actor=actor,
                 at=at,
                 nominee_ids=nominee_ids,
-                objections=objections,
+                objections=self._with_history(d, objections),
                 reason=reason,
             ),
         )
+
+    def _with_history(
+        self, dossier: Dossier, objections: Mapping[str, Sequence[str]] | None
+    ) -> Mapping[str, Sequence[str]] | None:
+        found = self.history_objections(dossier) if self.history_objections else {}
+        if not found:
+            return objections
+        merged = {k: list(v) for k, v in (objections or {}).items()}
+        for nominee_id, why in found.items():
+            merged.setdefault(nominee_id, []).extend(why)
+        return merged
 
     def record_council_vote(
         self,

@@ -377,8 +377,18 @@ class AnnualWork:
             regs = [self.year_register(y) for y in years]
         return person_history(regs, identity)
 
+    def history_objections_for(self, dossier: Dossier) -> dict[str, list[str]]:
+        """The history's objections to one dossier (for the one-dossier appraisal), after reading
+        the decisions stored since the last look."""
+        if not any(n.award in self.requirements for n in dossier.nominees):
+            return {}
+        self.sync_history()
+        return self.history_objections(dossier, {})
+
     def history_objections(self, dossier: Dossier, registers: dict[int, AwardYear]) -> dict[str, list[str]]:
-        """Per nominee, what the award history fails of its award's consecutive-year requirements."""
+        """Per nominee, what the award history fails of its award's consecutive-year requirements.
+        A nominee the register does not know (no identity) gets none: the rule set's council check
+        of the same standard still has to be recorded."""
         year = dossier.emulation_year
         if year is None:
             return {}
@@ -393,10 +403,8 @@ class AnnualWork:
                     if y not in registers:
                         registers[y] = self.year_register(y)
                 if entry is None:
-                    found.setdefault(n.nominee_id, []).append(
-                        "Không có mã định danh để đối chiếu lịch sử khen thưởng: " + req.text + "."
-                    )
-                elif fails := history_failures(req, registers, entry.identity, year):
+                    continue  # no identity (a dossier outside a round): the council's check stands alone
+                if fails := history_failures(req, registers, entry.identity, year):
                     found.setdefault(n.nominee_id, []).extend(fails)
         return found
 

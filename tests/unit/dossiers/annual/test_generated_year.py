@@ -186,3 +186,30 @@ def test_a_generated_year_feeds_the_next_years_provincial_fighter_check(sqlite_a
     assert history["P"] == []
     assert "thiếu năm 2023" in history["Q"][0]
     assert "thiếu năm 2025" in history["R"][0]
+
+
+def test_the_one_dossier_appraisal_also_reads_the_history(app: Dossiers) -> None:
+    work = AnnualWork(app)
+    app.history_objections = work.history_objections_for
+    work.import_past_awards(
+        rows=[{"id_number": Q, "name": "Q", "award": FIGHTER, "year": y} for y in (2023, 2024)],
+        source_ref="Sổ khen thưởng", actor=SECRETARY, at=at(date(2025, 10, 1)),
+    )  # fmt: skip
+    for unit in ("DV01",):
+        work.register_emulation(
+            unit=unit, year=2025, targets={PROVINCIAL: 1}, individuals=[], registered_on=date(2025, 1, 5),
+            actor=SECRETARY, at=at(date(2025, 1, 5)),
+        )  # fmt: skip
+    rnd = work.open_round(
+        authority=COMMUNE_2025, year=2025, name="CSTĐ cấp tỉnh 2025", awards=[PROVINCIAL], units=["DV01"],
+        submission_deadline=date(2025, 12, 5), actor=SECRETARY, at=at(date(2025, 11, 3)),
+    )  # fmt: skip
+    out = work.submit_to_round(
+        rnd.id, unit="DV01", nominees=[{"identity": person_key(Q), "nominee": fighter(name="Q", award=PROVINCIAL)}],
+        attachments=attachments(*ANNUAL), achievements="…", actor=SECRETARY, at=at(date(2025, 11, 20)),
+    )  # fmt: skip
+    dossier_id = out["dossier_ids"][0]
+    app.check_completeness(dossier_id, actor=SECRETARY, at=at(date(2025, 11, 21)))
+    appraised = app.appraise(dossier_id, actor=SECRETARY, at=at(date(2025, 11, 22)))
+    # 2025's CSTĐCS is not decided yet: the three years counted are 2022–2024, and 2022 is missing.
+    assert any("thiếu năm 2022" in f for f in appraised.appraisals["n1"].failures)
