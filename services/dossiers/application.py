@@ -138,6 +138,9 @@ class Dossiers(TdktApplication):
         self.units = units or default_units()
         self.receiving_unit = receiving_unit
         """The people's committee whose desk this is: the default deciding authority of a dossier."""
+        self.council_size: Callable[[str, date | None], int | None] | None = None
+        """The size of an authority's council on a day, when the council is on record (set by the
+        wiring: `annual.application.AnnualWork.council_size`): a typed total must agree with it."""
         self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
         """What the award history finds against a dossier's nominees (consecutive-year criteria),
         set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
@@ -580,13 +583,25 @@ class Dossiers(TdktApplication):
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
+        def typed_total(d: Dossier) -> int:
+            """Where the authority's council is on record, the total is its size on the meeting day."""
+            size = self.council_size(d.deciding_authority or "", meeting_date) if self.council_size else None
+            if size is not None and members_total != size:
+                raise DossierValidationError(
+                    {
+                        "members_total": f"Hội đồng có {size} thành viên vào ngày họp {meeting_date:%d/%m/%Y} theo "
+                        "danh sách Hội đồng; ghi phiếu theo thành viên (POST /dossiers/{id}/council-ballots)."
+                    }
+                )
+            return members_total
+
         return self._command(
             dossier_id,
             expected_version,
             lambda d: d.record_council_vote(
                 rules=self.rules_of(d),
                 nominee_id=nominee_id,
-                members_total=members_total,
+                members_total=typed_total(d),
                 votes_for=votes_for,
                 votes_against=votes_against,
                 absent_in_writing=absent_in_writing,

@@ -185,6 +185,16 @@ class AnnualWork:
         self._save(council)
         return council
 
+    def council_size(self, authority: str, on: date | None) -> int | None:
+        """How many sat on the authority's council on `on`; None when no council is on record (or no day)."""
+        if on is None or not authority:
+            return None
+        try:
+            council = self.council(authority)
+        except AnnualNotFound:
+            return None
+        return len(council.members_on(on)) if council.in_term(on) else None
+
     def council_view(self, authority: str, on: date | None = None) -> dict[str, Any]:
         return council_view(self.council(authority), on)
 

@@ -124,3 +124,25 @@ def test_a_member_who_had_left_cannot_vote(app: Dossiers) -> None:
     assert "m9" in err.value.field_errors["present"]
     with pytest.raises(DossierError):
         tally_list_vote(council, meeting_date=date(2025, 6, 1), refs=["n1"], present=["m1"])
+
+
+def test_a_typed_total_must_agree_with_the_council_on_record(app: Dossiers) -> None:
+    work = AnnualWork(app)
+    app.council_size = work.council_size
+    constituted(work)
+    dossier = app.submit(
+        **submission(nominees=[fighter()], deciding_authority=COMMUNE_2025, emulation_year=2025),
+        at=at(date(2025, 11, 3)),
+    )
+    app.accept_as_complete(dossier.id, actor=SECRETARY, at=at(date(2025, 11, 4)))
+    app.appraise(dossier.id, actor=SECRETARY, at=at(date(2025, 11, 5)))
+    vote = {"nominee_id": "n1", "votes_for": 9, "votes_against": 0, "absent_in_writing": 0, "actor": SECRETARY}
+    with pytest.raises(DossierValidationError) as err:
+        app.record_council_vote(
+            dossier.id, members_total=9, meeting_date=date(2025, 12, 10), at=at(date(2025, 12, 10)), **vote
+        )
+    assert "10 thành viên vào ngày họp 10/12/2025" in err.value.field_errors["members_total"]
+    voted = app.record_council_vote(
+        dossier.id, members_total=10, meeting_date=date(2025, 12, 10), at=at(date(2025, 12, 10)), **vote
+    )
+    assert voted.votes["n1"].members_total == 10
