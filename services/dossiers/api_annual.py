@@ -339,6 +339,36 @@ def register(body: RegistrationIn, work: WorkDep, actor: ActorDep, now: NowDep) 
     return work.register_emulation(**body.model_dump(), actor=actor, at=now).view()
 
 
+@router.post("/registrations/imports", summary="Đăng ký thi đua từ tệp XLSX (họ tên, CCCD hoặc mã cá nhân, danh hiệu)")
+def import_registration(
+    work: WorkDep,
+    actor: ActorDep,
+    now: NowDep,
+    unit: Annotated[str, Form()],
+    year: Annotated[int, Form()],
+    registered_on: Annotated[date, Form()],
+    file: Annotated[UploadFile, File(description="Danh sách đăng ký (.xlsx)")],
+    targets: Annotated[
+        str, Form(description="JSON: danh hiệu → chỉ tiêu của đơn vị (mặc định: đếm theo danh sách)")
+    ] = "",
+    reason: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    try:
+        given = json.loads(targets) if targets.strip() else None
+    except ValueError:
+        raise DossierValidationError({"targets": "Phải là JSON: danh hiệu → số lượng."}) from None
+    return work.import_registration(
+        unit=unit,
+        year=year,
+        content=file.file.read(),
+        targets=given,
+        registered_on=registered_on,
+        actor=actor,
+        at=now,
+        reason=reason,
+    ).view()
+
+
 @router.get("/registrations/{unit}/{year}", summary="Bản đăng ký thi đua của đơn vị")
 def get_registration(unit: str, year: int, work: WorkDep) -> dict[str, Any]:
     found = work.registration(unit, year)

@@ -33,6 +33,7 @@ from services.dossiers.annual.history import (
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.nominee_import import HEADER, RowError, read_xlsx
 from services.dossiers.annual.registration import EmulationRegistration, policy_for
+from services.dossiers.annual.registration_import import read_registration_xlsx
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
 from services.dossiers.domain import Dossier, check_at
@@ -937,6 +938,37 @@ class AnnualWork:
         )
         self._save(reg)
         return reg
+
+    def import_registration(
+        self,
+        *,
+        unit: str,
+        year: int,
+        content: bytes,
+        targets: Mapping[str, int] | None,
+        registered_on: date,
+        actor: Actor,
+        at: datetime,
+        reason: str | None = None,
+    ) -> EmulationRegistration:
+        """A unit's registration from its XLSX list of people and titles; the unit's targets are the
+        ones given, else the count of people per title. A file with any error stores nothing."""
+        result = read_registration_xlsx(content)
+        if result.errors or not result.rows:
+            raise ImportRejected(result.errors or [RowError(0, "", "Tệp không có dòng nào.")], result.summary())
+        counted: dict[str, int] = {}
+        for r in result.rows:
+            counted[r["award"]] = counted.get(r["award"], 0) + 1
+        return self.register_emulation(
+            unit=unit,
+            year=year,
+            targets=dict(targets) if targets else counted,
+            individuals=[{"identity": r["identity"], "name": r["name"], "award": r["award"]} for r in result.rows],
+            registered_on=registered_on,
+            actor=actor,
+            at=at,
+            reason=reason,
+        )
 
     def registrations_of_year(self, year: int) -> list[EmulationRegistration]:
         topic = get_topic(EmulationRegistration.Started)  # type: ignore[attr-defined]

@@ -79,3 +79,41 @@ def test_under_a_warning_policy_the_flags_travel_with_the_submission(app: Dossie
     )
     assert out["flags"] == ["dòng 3: Lê Văn Nam chưa đăng ký thi đua ('Lao động tiên tiến')."]
     assert work.round_progress(rnd.id, date(2024, 12, 3))["progress"][0]["flags"] == out["flags"]
+
+
+def _sheet(rows: list[list[object]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for r in rows:
+        book.active.append(r)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_registration_is_imported_from_xlsx_and_a_bad_file_stores_nothing(app: Dossiers) -> None:
+    import pytest
+
+    from services.dossiers.annual.application import ImportRejected
+
+    work = AnnualWork(app)
+    header = ["STT", "Họ và tên", "Số CCCD", "Danh hiệu đăng ký"]
+    bad = _sheet([header, [1, "An", "001090000001", "LĐTT"], [2, "", "12", "Danh hiệu lạ"]])
+    with pytest.raises(ImportRejected) as err:
+        work.import_registration(
+            unit="DV01", year=2025, content=bad, targets=None, registered_on=date(2025, 1, 5), actor=SECRETARY,
+            at=at(date(2025, 1, 5)),
+        )  # fmt: skip
+    assert set(err.value.field_errors) == {"rows[3].Họ và tên", "rows[3].Danh hiệu đăng ký", "rows[3].Số CCCD"}
+    assert work.registration("DV01", 2025) is None
+    good = _sheet([header, [1, "An", "001090000001", "LĐTT"], [2, "Bình", "001090000002", "CSTĐCS"],
+                   [3, "Chi", "001090000003", "Lao động tiên tiến"]])  # fmt: skip
+    reg = work.import_registration(
+        unit="DV01", year=2025, content=good, targets=None, registered_on=date(2025, 1, 5), actor=SECRETARY,
+        at=at(date(2025, 1, 5)),
+    )  # fmt: skip
+    assert reg.targets == {"ADVANCED_WORKER": 2, "GRASSROOTS_EMULATION_FIGHTER": 1}
+    assert f"{person_key('001090000002')}|GRASSROOTS_EMULATION_FIGHTER" in reg.individuals
