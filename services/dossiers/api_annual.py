@@ -23,6 +23,7 @@ from services.dossiers.annual.reports import annual_report
 from services.dossiers.api_common import BlobsDep, NowDep, UnitsDep, dossier_view, resolve_attachments
 from services.dossiers.errors import DossierValidationError
 from shared.http.actor import ActorDep
+from shared.messaging.storecheck import StoreNotWritable
 from shared.workdays import local_date
 
 router = APIRouter(tags=["năm thi đua: hội đồng, đợt xét, lịch sử khen thưởng, cụm khối"])
@@ -127,6 +128,15 @@ def get_meeting(meeting_id: str, work: WorkDep) -> dict[str, Any]:
 # --- award history -------------------------------------------------------------------------
 
 
+def _catch_up(work: AnnualWork) -> None:
+    """A read first folds the decisions stored since the last one; while the store refuses writes
+    (behind its stream), the history is shown as far as it was folded."""
+    try:
+        work.sync_history()
+    except StoreNotWritable:
+        pass
+
+
 class PastAwardsIn(BaseModel):
     source_ref: str
     rows: list[dict[str, Any]] = Field(description="id_number | person_id | identity, name, unit, award, year, …")
@@ -145,7 +155,7 @@ class HistoryQuery(BaseModel):
 
 @router.post("/award-history/search", summary="Lịch sử khen thưởng của một người (theo CCCD, mã cá nhân)")
 def history_of(body: HistoryQuery, work: WorkDep) -> dict[str, Any]:
-    work.sync_history()
+    _catch_up(work)
     if body.id_number:
         if not valid_id_number(body.id_number):
             raise DossierValidationError({"id_number": "Số CCCD phải gồm 12 chữ số (hoặc 9 chữ số với CMND cũ)."})
@@ -161,7 +171,7 @@ def history_of(body: HistoryQuery, work: WorkDep) -> dict[str, Any]:
 
 @router.get("/dossiers/{dossier_id}/award-history", summary="Lịch sử khen thưởng của từng đối tượng trong hồ sơ")
 def dossier_history(dossier_id: str, work: WorkDep) -> dict[str, Any]:
-    work.sync_history()
+    _catch_up(work)
     dossier = work.app.get(dossier_id)
     mine = work.year_register(dossier.emulation_year).by_dossier(str(dossier.id)) if dossier.emulation_year else {}
     return {
