@@ -6,6 +6,7 @@ Endpoints are thin: they parse the request into typed values and call one `Annua
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from datetime import date
@@ -131,10 +132,8 @@ def get_meeting(meeting_id: str, work: WorkDep) -> dict[str, Any]:
 def _catch_up(work: AnnualWork) -> None:
     """A read first folds the decisions stored since the last one; while the store refuses writes
     (behind its stream), the history is shown as far as it was folded."""
-    try:
+    with contextlib.suppress(StoreNotWritable):
         work.sync_history()
-    except StoreNotWritable:
-        pass
 
 
 class PastAwardsIn(BaseModel):
