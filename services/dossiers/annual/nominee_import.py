@@ -9,13 +9,16 @@ diacritics as typed by offices are tolerated), so a sheet with extra columns sti
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
+from services.dossiers.annual.xlsx_rows import sheet_rows
 from services.dossiers.model import LABELS, AwardForm, Gender, NomineeKind, PerformanceRating, Title
 from shared.text import fold_vietnamese as fold
 
@@ -214,7 +217,13 @@ def read_rows(
 
 
 def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterable[str]) -> ImportResult:
-    """Read the first sheet of an XLSX file."""
+    """Read the first sheet of an XLSX file (straight from its XML; through openpyxl when that fails)."""
+    try:
+        rows = list(sheet_rows(content))
+    except (ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError):
+        rows = None
+    if rows is not None:
+        return read_rows(rows, proposing_unit=proposing_unit, awards_considered=awards_considered)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX

@@ -48,3 +48,23 @@ def test_a_file_without_the_needed_columns_or_not_xlsx_is_refused_whole() -> Non
     assert read_xlsx(b"not a spreadsheet", proposing_unit="X", awards_considered=AWARDS).errors[0].message == (
         "Tệp không phải bảng tính XLSX đọc được."
     )
+
+
+def test_the_direct_xml_reader_reads_what_openpyxl_reads() -> None:
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from services.dossiers.annual.xlsx_rows import sheet_rows
+
+    book = Workbook()  # a normal workbook: shared strings, numbers, a gap, a formula's cached value absent
+    sheet = book.active
+    sheet.append(["Họ và tên", "Số CCCD", None, "Số thành viên", "Tỷ lệ"])
+    sheet.append(["Tổ Toán – Tin", "001090000001", None, 12, 0.75])
+    sheet.append([None, None, None, None, True])
+    out = io.BytesIO()
+    book.save(out)
+    content = out.getvalue()
+    expected = [list(r) for r in load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True)]
+    got = list(sheet_rows(content))
+    assert [r + [None] * (len(e) - len(r)) for r, e in zip(got, expected, strict=True)] == expected
