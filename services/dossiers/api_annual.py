@@ -278,6 +278,22 @@ def appraise_round(round_id: str, work: WorkDep, actor: ActorDep, now: NowDep) -
     return work.appraise_round(round_id, actor=actor, at=now)
 
 
+class RoundChecksIn(BaseModel):
+    meeting_date: date
+    minutes_ref: str
+    not_confirmed: dict[str, list[str]] = Field({}, description="Mã đối tượng → tiêu chuẩn Hội đồng chưa xác nhận")
+
+
+@router.post(
+    "/rounds/{round_id}/council-checks",
+    summary="Hội đồng xét các tiêu chuẩn không có hồ sơ chứng minh, cho cả danh sách (trừ những mục nêu)",
+)
+def round_council_checks(
+    round_id: str, body: RoundChecksIn, work: WorkDep, actor: ActorDep, now: NowDep
+) -> dict[str, Any]:
+    return work.record_round_council_checks(round_id, **body.model_dump(), actor=actor, at=now)
+
+
 @router.post("/rounds/{round_id}/votes", summary="Hội đồng bỏ phiếu theo danh sách của đợt")
 def vote_round(round_id: str, body: BallotIn, work: WorkDep, actor: ActorDep, now: NowDep) -> dict[str, Any]:
     return work.vote_round(round_id, **body.model_dump(), actor=actor, at=now)

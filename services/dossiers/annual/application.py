@@ -691,6 +691,54 @@ class AnnualWork:
         """How a round names a nominee: proposing unit, receipt number, nominee id."""
         return f"{dossier.proposing_unit}:{dossier.receipt_number}:{nominee_id}"
 
+    def record_round_council_checks(
+        self,
+        round_id: UUID | str,
+        *,
+        meeting_date: date,
+        minutes_ref: str,
+        not_confirmed: Mapping[str, Sequence[str]] | None = None,
+        actor: Actor,
+        at: datetime,
+    ) -> dict[str, Any]:
+        """The council's review of the standards no record shows, for the whole list: every standard
+        each nominee's award asks is confirmed, except those listed per ref in `not_confirmed`
+        (`UNIT:receipt number:nominee id` → keys). Appraise the round afterwards."""
+        check_at(at)
+        rnd = self.round(round_id)
+        not_confirmed = {k: list(v) for k, v in (not_confirmed or {}).items()}
+        dossiers = [d for d in self._round_dossiers(rnd) if d.status is DossierStatus.IN_APPRAISAL]
+        known = {self._ref(d, i) for d in dossiers for i in d.nominee_ids}
+        if unknown := [r for r in not_confirmed if r not in known]:
+            raise DossierValidationError({"not_confirmed": "Không có trong danh sách: " + ", ".join(unknown) + "."})
+        recorded, changed = 0, []
+        for d in dossiers:
+            rules = self.app.rules_of(d)
+            groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+            for nominee_id, checks in d.required_council_checks(rules).items():
+                keys = [c["key"] for c in checks]
+                no = tuple(k for k in keys if k in not_confirmed.get(self._ref(d, nominee_id), ()))
+                yes = tuple(k for k in keys if k not in no)
+                groups.setdefault((yes, no), []).append(nominee_id)
+            for (yes, no), ids in groups.items():
+                d.record_council_check(
+                    rules=rules,
+                    nominee_ids=ids,
+                    confirmed=list(yes),
+                    not_confirmed=list(no),
+                    meeting_date=meeting_date,
+                    minutes_ref=minutes_ref,
+                    actor=actor,
+                    at=at,
+                    reason="Hội đồng xét lại theo danh sách" if any(i in d.council_checks for i in ids) else None,
+                )
+                recorded += len(ids)
+            if d.pending_events:
+                changed.append(d)
+        if changed:
+            self._save(*changed)
+        return {"recorded": recorded, "dossiers": len(changed)}
+
     def vote_round(
         self,
         round_id: UUID | str,
