@@ -9,7 +9,7 @@ the dossiers' statuses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -116,9 +116,6 @@ class AwardRound(Aggregate):
 
     def dossier_ids(self) -> list[str]:
         return [d for s in self.submissions.values() for d in s.dossier_ids]
-
-    def unit_of(self, dossier_id: str) -> str | None:
-        return next((u for u, s in self.submissions.items() if dossier_id in s.dossier_ids), None)
 
     def check_can_submit(self, unit: str) -> None:
         if unit not in self.units:
@@ -280,7 +277,3 @@ class AwardRound(Aggregate):
                 for d in self.decisions
             ],
         }
-
-
-def summarise_flags(flags: Mapping[str, Sequence[str]]) -> list[str]:
-    return [f"{ref}: {'; '.join(msgs)}" for ref, msgs in flags.items()]
