@@ -13,13 +13,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from openpyxl import Workbook
 from pydantic import BaseModel, Field
 
 from services.dossiers.annual.application import AnnualNotFound, AnnualWork, identity_of
 from services.dossiers.annual.council import council_view
 from services.dossiers.annual.identity import person_key, valid_id_number, valid_person_id
+from services.dossiers.annual.list_decision import render_list_decision
 from services.dossiers.annual.reports import annual_report
 from services.dossiers.api_common import BlobsDep, NowDep, UnitsDep, dossier_view, resolve_attachments
 from services.dossiers.errors import DossierValidationError
@@ -313,6 +314,26 @@ def decide_round(round_id: str, body: RoundDecisionIn, work: WorkDep, actor: Act
 @router.get("/rounds/{round_id}/list", summary="Danh sách của đợt: thẩm định, phiếu bầu, kết quả")
 def round_list(round_id: str, work: WorkDep) -> list[dict[str, Any]]:
     return work.round_list(round_id)
+
+
+@router.get(
+    "/rounds/{round_id}/decision.{fmt}",
+    summary="Quyết định khen thưởng của cả danh sách (Word hoặc PDF), kèm danh sách được khen thưởng",
+    response_model=None,
+)
+def list_decision(round_id: str, fmt: str, request: Request, work: WorkDep, now: NowDep) -> Response:
+    if fmt not in ("docx", "pdf"):
+        raise DossierValidationError({"format": "Định dạng phải là docx hoặc pdf."})
+    data = render_list_decision(work, request.app.state.documents, round_id, local_date(now), fmt)
+    media = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+    }
+    return Response(
+        data,
+        media_type=media[fmt],
+        headers={"Content-Disposition": f'attachment; filename="quyet-dinh-danh-sach.{fmt}"'},
+    )
 
 
 ANNEX_COLUMNS = (

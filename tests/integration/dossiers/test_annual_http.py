@@ -20,6 +20,7 @@ from shared.streams import DOSSIERS
 from shared.testing.jetstream import stream_messages
 
 from .payloads import ANNUAL, AUTHORITY, SECRETARY, PinnedClock, upload
+from .test_dossiers_documents_http import docx_text
 
 PEOPLE = [
     {"name": "Nguyễn Thị Hương", "id_number": "001090000001", "gender": "Nữ", "position": "Giáo viên",
@@ -79,6 +80,12 @@ async def test_a_round_over_http_publishes_its_events(
     annex = client.get(f"/rounds/{rnd['round_id']}/annex", params={"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(annex.content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Nguyễn Thị Hương", "Trần Văn Minh"]
+
+    word = client.get(f"/rounds/{rnd['round_id']}/decision.docx")
+    assert word.status_code == 200, word.text
+    text = "\n".join(docx_text(word.content))
+    assert f"Số: {decision['decision_number']}" in text
+    assert "Nguyễn Thị Hương" in text and "Trần Văn Minh" in text and "02 cá nhân của 01 cơ quan, đơn vị" in text
 
     history = ok(client.post("/award-history/search", json={"id_number": "001090000002"}))
     assert [(a["award"], a["status"], a["decision_number"]) for a in history["awards"]] == [
