@@ -36,6 +36,8 @@ def get_work(request: Request) -> AnnualWork:
 
 
 WorkDep = Annotated[AnnualWork, Depends(get_work)]
+MAX_LIST_BYTES = 20_000_000
+"""An XLSX list of a whole commune's nominees is a few hundred kilobytes; refuse what is not a list."""
 
 
 class AttachmentRef(BaseModel):
@@ -256,6 +258,9 @@ def import_list(
     keep_valid_rows: Annotated[bool, Form()] = False,
     attachments: Annotated[str, Form(description="JSON: các tài liệu đã tải lên (sha256, kind)")] = "[]",
 ) -> dict[str, Any]:
+    content = file.file.read(MAX_LIST_BYTES + 1)
+    if len(content) > MAX_LIST_BYTES:
+        raise DossierValidationError({"file": f"Tệp danh sách quá lớn (tối đa {MAX_LIST_BYTES // 1_000_000} MB)."})
     try:
         refs = [AttachmentRef(**a) for a in json.loads(attachments)]
     except (ValueError, TypeError):
@@ -263,7 +268,7 @@ def import_list(
     return work.import_to_round(
         round_id,
         unit=unit,
-        content=file.file.read(),
+        content=content,
         keep_valid_rows=keep_valid_rows,
         attachments=_attachments(blobs, refs),
         achievements=achievements,
@@ -295,8 +300,12 @@ def round_council_checks(
     return work.record_round_council_checks(round_id, **body.model_dump(), actor=actor, at=now)
 
 
+class RoundBallotIn(BallotIn):
+    reason: str | None = Field(None, description="Lý do bỏ phiếu lại (từ lần thứ hai)")
+
+
 @router.post("/rounds/{round_id}/votes", summary="Hội đồng bỏ phiếu theo danh sách của đợt")
-def vote_round(round_id: str, body: BallotIn, work: WorkDep, actor: ActorDep, now: NowDep) -> dict[str, Any]:
+def vote_round(round_id: str, body: RoundBallotIn, work: WorkDep, actor: ActorDep, now: NowDep) -> dict[str, Any]:
     return work.vote_round(round_id, **body.model_dump(), actor=actor, at=now)
 
 
@@ -403,10 +412,13 @@ def import_registration(
         given = json.loads(targets) if targets.strip() else None
     except ValueError:
         raise DossierValidationError({"targets": "Phải là JSON: danh hiệu → số lượng."}) from None
+    content = file.file.read(MAX_LIST_BYTES + 1)
+    if len(content) > MAX_LIST_BYTES:
+        raise DossierValidationError({"file": f"Tệp danh sách quá lớn (tối đa {MAX_LIST_BYTES // 1_000_000} MB)."})
     return work.import_registration(
         unit=unit,
         year=year,
-        content=file.file.read(),
+        content=content,
         targets=given,
         registered_on=registered_on,
         actor=actor,

@@ -748,10 +748,12 @@ class AnnualWork:
         present: Sequence[str],
         written: Sequence[str] = (),
         crossed_out: Mapping[str, Sequence[str]] | None = None,
+        reason: str | None = None,
         actor: Actor,
         at: datetime,
     ) -> dict[str, Any]:
-        """The council votes on the round's list by ballot: every nominee in appraisal whose award
+        """The council votes on the round's list by ballot (again: with a `reason`, each earlier
+        ballot kept): every nominee in appraisal whose award
         needs a vote; each ballot approves the list except the refs it crosses out
         (`UNIT:receipt number:nominee id`, as `round_list` shows them)."""
         check_at(at)
@@ -790,6 +792,7 @@ class AnnualWork:
                 actor=actor,
                 at=at,
                 meeting_date=meeting_date,
+                reason=reason,
             )
             passed += v.passed
         rnd.record_list_vote(
@@ -828,7 +831,8 @@ class AnnualWork:
         result: dict[str, Any] = {}
 
         def build() -> list[Aggregate]:
-            dossiers = [d for d in self._round_dossiers(rnd) if d.status is DossierStatus.IN_APPRAISAL]
+            fresh = self.round(round_id)  # a submission may have come in since
+            dossiers = [d for d in self._round_dossiers(fresh) if d.status is DossierStatus.IN_APPRAISAL]
             if not dossiers:
                 raise DossierError("nothing_to_decide", f"{rnd.name} không còn hồ sơ nào chờ quyết định.")
             known = {self._ref(d, i) for d in dossiers for i in d.nominee_ids}
@@ -889,7 +893,6 @@ class AnnualWork:
             if number_text is None:
                 raise DossierError("nothing_to_award", "Danh sách không có đối tượng nào đủ điều kiện khen thưởng.")
             sequence.issue_decision(rnd.id, at, decision_date)
-            fresh = self.round(round_id)
             fresh.record_list_decision(
                 decision_number=number_text,
                 decision_date=decision_date,

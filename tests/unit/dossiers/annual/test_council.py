@@ -146,3 +146,29 @@ def test_a_typed_total_must_agree_with_the_council_on_record(app: Dossiers) -> N
         dossier.id, members_total=10, meeting_date=date(2025, 12, 10), at=at(date(2025, 12, 10)), **vote
     )
     assert voted.votes["n1"].members_total == 10
+
+
+def test_a_second_ballot_is_a_revote_with_its_reason_and_both_are_kept(app: Dossiers) -> None:
+    work = AnnualWork(app)
+    constituted(work)
+    dossier = app.submit(
+        **submission(nominees=[fighter()], deciding_authority=COMMUNE_2025, emulation_year=2025),
+        at=at(date(2025, 11, 3)),
+    )
+    app.accept_as_complete(dossier.id, actor=SECRETARY, at=at(date(2025, 11, 4)))
+    app.appraise(dossier.id, actor=SECRETARY, at=at(date(2025, 11, 5)))
+    ballot = {"minutes_ref": "05/BB", "present": [f"m{i}" for i in range(1, 8)], "actor": SECRETARY}
+    work.vote_on_dossier(dossier.id, meeting_date=date(2025, 12, 10), at=at(date(2025, 12, 10), 16), **ballot)
+    assert not app.get(dossier.id).votes["n1"].passed  # 7 of 10
+    with pytest.raises(DossierValidationError) as err:
+        work.vote_on_dossier(dossier.id, meeting_date=date(2025, 12, 17), at=at(date(2025, 12, 17), 16), **ballot)
+    assert "bỏ phiếu lại phải nêu lý do" in err.value.field_errors["reason"]
+    again, _ = work.vote_on_dossier(
+        dossier.id,
+        meeting_date=date(2025, 12, 17),
+        at=at(date(2025, 12, 17), 16),
+        **{**ballot, "present": [f"m{i}" for i in range(1, 9)]},
+        written=["m10"],
+        reason="Họp lại đủ thành viên",
+    )
+    assert [v.votes_for for v in again.vote_history["n1"]] == [7, 9] and again.votes["n1"].passed
