@@ -173,17 +173,17 @@ class AwardHistoryPastImported(AnnualEvent):
 
 
 @published
-class EmulationRegistrationStarted(AnnualEvent):
-    subject: ClassVar[str] = "tdkt.award.registration.started"
+class EmulationPledgeStarted(AnnualEvent):
+    subject: ClassVar[str] = "tdkt.award.pledge.started"
     unit: str
     year: int
 
 
 @published
-class EmulationRegistered(AnnualEvent):
+class EmulationPledged(AnnualEvent):
     """A unit's registration for the year (registering again replaces it)."""
 
-    subject: ClassVar[str] = "tdkt.award.registration.registered"
+    subject: ClassVar[str] = "tdkt.award.pledge.registered"
     targets: dict[str, int]
     individuals: list[dict[str, Any]] = Field(description="identity, name, award")
     registered_on: date

@@ -32,7 +32,7 @@ from services.dossiers.annual.history import (
 )
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.nominee_import import HEADER, RowError, read_xlsx
-from services.dossiers.annual.registration import EmulationRegistration, policy_for
+from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.annual.registration_import import read_registration_xlsx
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
@@ -597,7 +597,7 @@ class AnnualWork:
         return result
 
     def _registration_flags(self, unit: str, year: int, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
-        reg = self._find(EmulationRegistration, EmulationRegistration.create_id(unit, year))
+        reg = self._find(EmulationPledge, EmulationPledge.create_id(unit, year))
         proposals = [
             {
                 "ref": r["ref"],
@@ -609,7 +609,7 @@ class AnnualWork:
             for r in rows
         ]
         if reg is None:
-            reg = EmulationRegistration(unit=unit, year=year)
+            reg = EmulationPledge(unit=unit, year=year)
         return reg.unregistered(proposals)
 
     def import_to_round(
@@ -967,7 +967,7 @@ class AnnualWork:
         actor: Actor,
         at: datetime,
         reason: str | None = None,
-    ) -> EmulationRegistration:
+    ) -> EmulationPledge:
         """A unit's registration for a year; individuals name themselves by `identity`, or by
         `id_number` / `person_id`, hashed here (the raw ID number is never stored)."""
         check_at(at)
@@ -981,7 +981,7 @@ class AnnualWork:
             people.append({"identity": identity, "name": p.get("name", ""), "award": p.get("award", "")})
         if errors:
             raise DossierValidationError(errors)
-        reg = self._find(EmulationRegistration, EmulationRegistration.create_id(unit, year)) or EmulationRegistration(
+        reg = self._find(EmulationPledge, EmulationPledge.create_id(unit, year)) or EmulationPledge(
             unit=unit, year=year
         )
         reg.register(
@@ -1001,7 +1001,7 @@ class AnnualWork:
         actor: Actor,
         at: datetime,
         reason: str | None = None,
-    ) -> EmulationRegistration:
+    ) -> EmulationPledge:
         """A unit's registration from its XLSX list of people and titles; the unit's targets are the
         ones given, else the count of people per title. A file with any error stores nothing."""
         result = read_registration_xlsx(content)
@@ -1021,14 +1021,14 @@ class AnnualWork:
             reason=reason,
         )
 
-    def registrations_of_year(self, year: int) -> list[EmulationRegistration]:
-        topic = get_topic(EmulationRegistration.Started)  # type: ignore[attr-defined]
+    def registrations_of_year(self, year: int) -> list[EmulationPledge]:
+        topic = get_topic(EmulationPledge.Started)  # type: ignore[attr-defined]
         ids = self._ids(topic)
-        found = [r for i in ids if (r := self._find(EmulationRegistration, i)) is not None]
+        found = [r for i in ids if (r := self._find(EmulationPledge, i)) is not None]
         return [r for r in found if r.year == year]
 
-    def registration(self, unit: str, year: int) -> EmulationRegistration | None:
-        return self._find(EmulationRegistration, EmulationRegistration.create_id(unit.strip().upper(), year))
+    def registration(self, unit: str, year: int) -> EmulationPledge | None:
+        return self._find(EmulationPledge, EmulationPledge.create_id(unit.strip().upper(), year))
 
     # --- clusters ------------------------------------------------------------------------
 

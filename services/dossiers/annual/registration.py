@@ -32,7 +32,7 @@ def policy_for(rule_set_id: str, path: Path = POLICY_FILE) -> str:
     return str(entry.get("unregistered_proposal", "WARN")).upper()
 
 
-class EmulationRegistration(Aggregate):
+class EmulationPledge(Aggregate):
     """Bản đăng ký thi đua of one unit for one year (registering again replaces it; history keeps both)."""
 
     @staticmethod

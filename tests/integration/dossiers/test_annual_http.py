@@ -113,7 +113,7 @@ async def test_a_round_over_http_publishes_its_events(
         assert "001090000002" not in message.data.decode()
         subjects.add(message.subject)
     assert {
-        "tdkt.award.council.constituted", "tdkt.award.registration.registered", "tdkt.award.round.opened",
+        "tdkt.award.council.constituted", "tdkt.award.pledge.registered", "tdkt.award.round.opened",
         "tdkt.award.round.unit_submitted", "tdkt.award.history.proposed", "tdkt.award.council.meeting_held",
         "tdkt.award.round.list_voted", "tdkt.award.round.list_decided", "tdkt.award.history.outcome_recorded",
     } <= subjects  # fmt: skip

@@ -14,7 +14,7 @@ from services.dossiers.annual.council import Council, CouncilMeeting
 from services.dossiers.annual.history import AwardYear
 from services.dossiers.annual.identity import person_key
 from services.dossiers.annual.publishing import CONTRACT_BY_EVENT
-from services.dossiers.annual.registration import EmulationRegistration
+from services.dossiers.annual.registration import EmulationPledge
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
 from services.dossiers.publishing import dossier_event_mapper
@@ -32,7 +32,7 @@ ID_NUMBER = "001085012345"
 def test_every_annual_event_class_has_a_contract() -> None:
     declared = {
         f"{cls.__name__}.{k}"
-        for cls in (Council, CouncilMeeting, AwardRound, AwardYear, EmulationRegistration, EmulationCluster)
+        for cls in (Council, CouncilMeeting, AwardRound, AwardYear, EmulationPledge, EmulationCluster)
         for k, v in vars(cls).items()
         if isinstance(v, type) and k not in ("Event", "Created")
     }

@@ -6,7 +6,7 @@ from datetime import date
 
 from services.dossiers.annual.application import AnnualWork
 from services.dossiers.annual.identity import person_key
-from services.dossiers.annual.registration import EmulationRegistration, policy_for
+from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.application import Dossiers
 
 from ..helpers import ANNUAL, AUTHORITY, SECRETARY, at, attachments, individual
@@ -15,7 +15,7 @@ KEY = bytes(16)
 
 
 def test_unregistered_titles_and_people_are_flagged() -> None:
-    reg = EmulationRegistration(unit="THCS-KIM-BAI", year=2024)
+    reg = EmulationPledge(unit="THCS-KIM-BAI", year=2024)
     reg.register(
         targets={"ADVANCED_WORKER": 20},
         individuals=[{"identity": "P-1", "name": "An", "award": "ADVANCED_WORKER"}],
