@@ -41,7 +41,7 @@ from services.dossiers.errors import DossierConcurrencyError, DossierError, Doss
 from services.dossiers.model import AWARD_VALUES, DossierKind, DossierStatus, label
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence, format_receipt_number
 from services.dossiers.rules import RuleSet
-from shared.actor import Actor
+from shared.actor import SYSTEM_ACTOR, Actor
 from shared.workdays import local_date
 
 A = TypeVar("A", bound=Aggregate)
@@ -284,8 +284,6 @@ class AnnualWork:
         """Fold the decisions, rejections, annulments and withdrawals stored since the last call into
         the year registers; the reading position is saved with them (exactly once). Returns how many
         dossier events were read."""
-        from shared.actor import SYSTEM_ACTOR
-
         who = actor or SYSTEM_ACTOR
         read = 0
         for _ in range(1000):
@@ -510,6 +508,12 @@ class AnnualWork:
                 errors[f"nominees[{i}].award"] = f"'{label(award)}' không xét trong đợt tổng kết năm ({rules.id})."
                 continue
             groups.setdefault(kind, []).append(r)
+        seen: dict[tuple[str, str], str] = {}
+        for r in rows:
+            key = (str(r.get("identity")), str((r.get("nominee") or {}).get("award")))
+            if key in seen:
+                errors[r["ref"]] = f"Trùng với {seen[key]}: cùng người (tập thể), cùng danh hiệu."
+            seen.setdefault(key, r["ref"])
         if errors:
             raise DossierValidationError(errors)
         result: dict[str, Any] = {}
@@ -538,22 +542,27 @@ class AnnualWork:
             sequence = self.app._sequence(ReceiptNumberSequence, office=self.app.receipt_office, year=received_on.year)
             dossiers = []
             for kind, items in groups.items():
-                dossier = Dossier.submit(
-                    rules=rules,
-                    calendar=self.app.calendar,
-                    receipt_number=format_receipt_number(sequence.peek(), received_on.year, self.app.receipt_office),
-                    channel=channel,
-                    proposing_unit=unit,
-                    award_type="MOVEMENT",
-                    kind=kind.value,
-                    nominees=[r["nominee"] for r in items],
-                    attachments=attachments,
-                    achievements=achievements,
-                    actor=actor,
-                    at=at,
-                    emulation_year=rnd.year,
-                    deciding_authority=authority,
-                )
+                try:
+                    dossier = Dossier.submit(
+                        rules=rules,
+                        calendar=self.app.calendar,
+                        receipt_number=format_receipt_number(
+                            sequence.peek(), received_on.year, self.app.receipt_office
+                        ),
+                        channel=channel,
+                        proposing_unit=unit,
+                        award_type="MOVEMENT",
+                        kind=kind.value,
+                        nominees=[r["nominee"] for r in items],
+                        attachments=attachments,
+                        achievements=achievements,
+                        actor=actor,
+                        at=at,
+                        emulation_year=rnd.year,
+                        deciding_authority=authority,
+                    )
+                except DossierValidationError as exc:
+                    raise DossierValidationError(_by_ref(exc.field_errors, items)) from None
                 sequence.issue(dossier.id, at)
                 register.propose(
                     dossier_id=str(dossier.id),
@@ -1081,6 +1090,17 @@ def identity_of(row: Mapping[str, Any], path: str, errors: dict[str, str]) -> st
         return collective_key(str(row["proposing_unit"]), str(row["name"]))
     errors[f"{path}.id_number"] = "Bắt buộc nhập số CCCD, mã cá nhân (hoặc đơn vị đề nghị với tập thể)."
     return ""
+
+
+def _by_ref(field_errors: Mapping[str, str], items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """A dossier's field errors (`nominees[3].gender`) named by the rows they came from (`dòng 12.gender`)."""
+    out = {}
+    for key, message in field_errors.items():
+        head, _, rest = key.partition("]")
+        if head.startswith("nominees[") and head[9:].isdigit() and int(head[9:]) < len(items):
+            key = f"{items[int(head[9:])]['ref']}{rest}"
+        out[key] = message
+    return out
 
 
 def _outcomes(name: str, e: Any, nominee_ids: list[str]) -> tuple[dict[str, str], str | None, date | None]:

@@ -117,3 +117,29 @@ def test_a_registration_is_imported_from_xlsx_and_a_bad_file_stores_nothing(app:
     )  # fmt: skip
     assert reg.targets == {"ADVANCED_WORKER": 2, "GRASSROOTS_EMULATION_FIGHTER": 1}
     assert f"{person_key('001090000002')}|GRASSROOTS_EMULATION_FIGHTER" in reg.individuals
+
+
+def test_a_submitted_list_names_its_problems_by_row(app: Dossiers) -> None:
+    import pytest
+
+    from services.dossiers.errors import DossierValidationError
+
+    work = AnnualWork(app)
+    rnd = work.open_round(
+        authority=AUTHORITY, year=2024, name="Tổng kết năm 2024", awards=["ADVANCED_WORKER", "ADVANCED_COLLECTIVE"],
+        units=["THCS-KIM-BAI"], submission_deadline=date(2024, 12, 10), actor=SECRETARY, at=at(date(2024, 11, 1)),
+    )  # fmt: skip
+    hương = {"identity": person_key("001090000001"), "nominee": individual()}
+    common = {"attachments": attachments(*ANNUAL), "achievements": "…", "actor": SECRETARY, "at": at(date(2024, 12, 2))}
+    with pytest.raises(DossierValidationError) as twice:
+        work.submit_to_round(
+            rnd.id, unit="THCS-KIM-BAI", nominees=[{**hương, "ref": "dòng 2"}, {**hương, "ref": "dòng 3"}], **common
+        )
+    assert twice.value.field_errors == {"dòng 3": "Trùng với dòng 2: cùng người (tập thể), cùng danh hiệu."}
+    person_as_team = {"identity": "P-0009", "nominee": individual(award="ADVANCED_COLLECTIVE"), "ref": "dòng 4"}
+    with pytest.raises(DossierValidationError) as wrong:
+        work.submit_to_round(
+            rnd.id, unit="THCS-KIM-BAI", nominees=[{**hương, "ref": "dòng 2"}, person_as_team], **common
+        )
+    assert list(wrong.value.field_errors) == ["dòng 4.kind"]
+    assert work.round_progress(rnd.id, date(2024, 12, 2))["by_status"] == {"NOT_SUBMITTED": 1}
