@@ -117,3 +117,64 @@ async def test_a_round_over_http_publishes_its_events(
         "tdkt.award.round.unit_submitted", "tdkt.award.history.proposed", "tdkt.award.council.meeting_held",
         "tdkt.award.round.list_voted", "tdkt.award.round.list_decided", "tdkt.award.history.outcome_recorded",
     } <= subjects  # fmt: skip
+
+
+def test_clusters_and_the_council_over_http_answer_in_vietnamese(client: TestClient) -> None:
+    assert client.get("/clusters/CUM-9/2024").status_code == 404
+    assert "Không tìm thấy cụm" in client.get("/clusters/CUM-9/2024").json()["detail"]
+    ok(client.post("/clusters", headers=SECRETARY, json={
+        "code": "CUM-1", "year": 2024, "name": "Cụm thi đua số 1", "kind": "CLUSTER",
+        "members": ["XA-A", "XA-B", "XA-C"], "leading_unit": "XA-A", "deputy_unit": "XA-B",
+    }), 201)  # fmt: skip
+    criteria = [
+        {"key": "k1", "text": "Nhiệm vụ chính trị", "max_points": 60},
+        {"key": "k2", "text": "Phong trào", "max_points": 40},
+    ]
+    ok(
+        client.post(
+            "/clusters/CUM-1/2024/pact", headers=SECRETARY, json={"signed_on": "2024-02-01", "criteria": criteria}
+        )
+    )
+    over = client.post(
+        "/clusters/CUM-1/2024/scores", headers=SECRETARY, json={"unit": "XA-A", "points": {"k1": 61, "k2": 1}}
+    )
+    assert over.status_code == 422 and over.json()["errors"] == {"points.k1": "Điểm phải từ 0 đến 60."}
+    for unit, points in {
+        "XA-A": {"k1": 50, "k2": 30},
+        "XA-B": {"k1": 55, "k2": 35},
+        "XA-C": {"k1": 50, "k2": 30},
+    }.items():
+        ok(client.post("/clusters/CUM-1/2024/scores", headers=SECRETARY, json={"unit": unit, "points": points}))
+    skipped = client.post(
+        "/clusters/CUM-1/2024/proposals", headers=SECRETARY, json={"award": "COMMENDATION", "units": ["XA-C"]}
+    )
+    assert skipped.status_code == 409 and "XA-B" in skipped.json()["detail"]
+    cluster = ok(
+        client.post(
+            "/clusters/CUM-1/2024/proposals", headers=SECRETARY, json={"award": "EMULATION_FLAG", "units": ["XA-B"]}
+        )
+    )
+    assert [(r["rank"], r["unit"], r["total"]) for r in cluster["ranking"]] == [
+        (1, "XA-B", "90"),
+        (2, "XA-A", "80"),
+        (2, "XA-C", "80"),
+    ]
+
+    ok(client.post("/councils", headers=SECRETARY, json={
+        "authority": AUTHORITY, "name": "Hội đồng", "term_from": "2024-01-01", "decision_ref": "1/QĐ-UBND",
+        "members": [{"member_id": "m1", "name": "Chủ tịch", "role": "CHAIRMAN"}, *MEMBERS],
+    }), 201)  # fmt: skip
+    again = client.post("/councils", headers=SECRETARY, json={
+        "authority": AUTHORITY, "name": "Hội đồng", "term_from": "2024-01-01", "decision_ref": "2/QĐ-UBND",
+        "members": MEMBERS,
+    })  # fmt: skip
+    assert again.status_code == 409 and "đã có Hội đồng" in again.json()["detail"]
+    release = {"last_day": "2024-03-31", "decision_ref": "5/QĐ-UBND", "reason": "Chuyển công tác"}
+    ok(client.post(f"/councils/{AUTHORITY}/members/m5/release", headers=SECRETARY, json=release))
+    ok(client.post(f"/councils/{AUTHORITY}/members", headers=SECRETARY, json={
+        "member": {"member_id": "m6", "name": "Thành viên mới", "role": "MEMBER"}, "on": "2024-05-01",
+        "decision_ref": "6/QĐ-UBND",
+    }))  # fmt: skip
+    on = {d: len(ok(client.get(f"/councils/{AUTHORITY}", params={"on": d}))["members_on"])
+          for d in ("2024-03-31", "2024-04-15", "2024-05-01")}  # fmt: skip
+    assert on == {"2024-03-31": 5, "2024-04-15": 4, "2024-05-01": 5}
