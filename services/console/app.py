@@ -19,7 +19,7 @@ from services.console.clients import ServiceError, Services
 from services.console.pages import Pages, login_url
 from services.console.settings import ConsoleSettings
 from services.console.units import UnitCatalogue
-from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, successions
+from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, rounds, successions
 from shared.http.limits import install_limits
 from shared.settings import TdktSettings
 
@@ -98,6 +98,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         successions.router,  # before /ho-so/{dossier_id}
         dossiers.router,
         reports.router,
+        rounds.router,
         notifications.router,
         public.router,
     ):

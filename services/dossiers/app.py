@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from services.dossiers import (
     api,
+    api_annual,
     api_attachments,
     api_campaigns,
     api_commands,
@@ -21,6 +22,7 @@ from services.dossiers import (
     handlers,
     policy,
 )
+from services.dossiers.annual.application import AnnualNotFound, AnnualWork
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
@@ -141,17 +143,22 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             api_campaigns.router,
             api_documents.router,
             api_documents.blanks_router,
+            api_annual.router,
         ],
         domain_errors={
             DossierValidationError: 422,
             DossierError: 409,
             DossierNotFound: 404,
             BlobNotFound: 404,
+            AnnualNotFound: 404,
             **api_documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
     app.state.dossier_query = dossier_query
+    app.state.annual = AnnualWork(dossiers)
+    dossiers.history_objections = app.state.annual.history_objections_for
+    dossiers.council_size = app.state.annual.council_size
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

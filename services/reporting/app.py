@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from services.reporting import admin_api, api, handlers, policy
+from services.reporting import admin_api, api, api_forms, handlers, policy
 from services.reporting.context import ReportingContext
 from services.reporting.generations import drop_all_but_live, ensure_live_generation
 from services.reporting.live import LiveProjection
@@ -95,7 +95,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
             "Báo cáo tổng hợp thi đua, khen thưởng theo kỳ; biểu 0602.N/BNV-TĐKT; xuất CSV, XLSX. "
             "Số liệu dựng lại được từ lịch sử sự kiện và đối chiếu được với bảng đang dùng."
         ),
-        routers=[api.router, admin_api.router],
+        routers=[api.router, api_forms.router, admin_api.router],
         domain_errors={JobBusy: 409},
     )
     app.state.reporting = ctx
