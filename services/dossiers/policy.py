@@ -27,6 +27,50 @@ D = "/dossiers/{dossier_id}"
 READ = allow(STAFF, scope=CLERK)
 AUDIT = allow("auditor", "administrator")
 
+UNIT_CLERKS = ("desk_clerk", "lead_unit_officer", "lead_unit_clerk", SECRETARIAT)
+COUNCIL_KEEPERS = allow(SECRETARIAT, "administrator")
+ROUND = "/rounds/{round_id}"
+CLUSTER = "/clusters/{code}/{year}"
+
+ANNUAL_POLICY: Policy = {
+    # the council (Hội đồng TĐKT) as data: kept by the secretariat
+    ("POST", "/councils"): COUNCIL_KEEPERS,
+    ("GET", "/councils/{authority}"): allow(STAFF),
+    ("POST", "/councils/{authority}/members"): COUNCIL_KEEPERS,
+    ("POST", "/councils/{authority}/members/{member_id}/release"): COUNCIL_KEEPERS,
+    ("POST", f"{D}/council-ballots"): allow(SECRETARIAT, "council_member"),
+    ("GET", "/council-meetings/{meeting_id}"): allow(STAFF),
+    # award history: searched by ID number, so only those who check eligibility
+    ("POST", "/award-history/imports"): COUNCIL_KEEPERS,
+    ("POST", "/award-history/search"): allow(SECRETARIAT, "council_member", "chairman", "auditor", "desk_clerk"),
+    ("GET", f"{D}/award-history"): READ,
+    # year-end rounds
+    ("POST", "/rounds"): allow(SECRETARIAT),
+    ("GET", "/rounds"): allow(STAFF),
+    ("GET", ROUND): allow(STAFF),
+    ("POST", f"{ROUND}/submissions"): allow(*UNIT_CLERKS),
+    ("POST", f"{ROUND}/imports"): allow(*UNIT_CLERKS),
+    ("POST", f"{ROUND}/appraisal"): allow(SECRETARIAT),
+    ("POST", f"{ROUND}/council-checks"): allow(SECRETARIAT, "council_member"),
+    ("POST", f"{ROUND}/votes"): allow(SECRETARIAT, "council_member"),
+    ("POST", f"{ROUND}/decision"): allow("chairman"),
+    ("GET", f"{ROUND}/list"): allow(STAFF),
+    ("GET", f"{ROUND}/decision.{{fmt}}"): allow(STAFF),
+    ("GET", f"{ROUND}/annex"): allow(STAFF),
+    # emulation registration (đăng ký thi đua) and clusters (cụm, khối)
+    ("POST", "/registrations"): allow(*UNIT_CLERKS),
+    ("POST", "/registrations/imports"): allow(*UNIT_CLERKS),
+    ("GET", "/registrations/{unit}/{year}"): allow(STAFF),
+    ("POST", "/clusters"): allow(SECRETARIAT),
+    ("GET", CLUSTER): allow(STAFF),
+    ("POST", f"{CLUSTER}/pact"): allow(SECRETARIAT),
+    ("POST", f"{CLUSTER}/scores"): allow(SECRETARIAT),
+    ("POST", f"{CLUSTER}/proposals"): allow(SECRETARIAT),
+    ("GET", "/annual-reports/{year}"): allow(STAFF),
+}
+"""The year's workload (services/dossiers/annual): councils, award history, rounds, registrations,
+clusters. Round submissions and registrations are not yet limited to the clerk's own unit."""
+
 POLICY: Policy = {
     ("GET", "/public/nominees"): PUBLIC,  # what is publicly disclosed anyway (Điều 84 NĐ 98/2023)
     ("GET", "/dossiers/overview"): allow(STAFF),
@@ -77,6 +121,7 @@ POLICY: Policy = {
     ("POST", "/certificate-prints"): allow("desk_clerk", SECRETARIAT, "administrator"),
     ("GET", "/audit/chain"): AUDIT,
     ("GET", "/audit/verify"): AUDIT,
+    **ANNUAL_POLICY,
 }
 
 OUTSIDE = "Đơn vị «{unit}» không được xử lý hồ sơ của đơn vị «{other}» (ngoài phạm vi đơn vị mình)."

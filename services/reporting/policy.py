@@ -11,6 +11,8 @@ POLICY: Policy = {
     ("GET", "/reports/summary"): allow(STAFF),
     ("GET", "/reports/cash-rewards"): allow(STAFF),
     ("GET", "/reports/forms/0602"): allow(STAFF),
+    ("GET", "/reports/forms/0601"): allow(STAFF),
+    ("GET", "/reports/forms/0601-0602"): allow(STAFF),
     ("GET", "/admin/rebuild"): allow("administrator", "operator", "auditor"),
     ("GET", "/admin/verify"): allow("administrator", "operator", "auditor"),
     ("POST", "/admin/rebuild"): OPERATORS,

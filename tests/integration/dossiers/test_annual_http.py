@@ -19,7 +19,7 @@ from shared.contracts.schemas import contract_schemas
 from shared.streams import DOSSIERS
 from shared.testing.jetstream import stream_messages
 
-from .payloads import ANNUAL, AUTHORITY, SECRETARY, PinnedClock, upload
+from .payloads import ANNUAL, AUTHORITY, CHAIRMAN, SECRETARY, PinnedClock, upload
 from .test_dossiers_documents_http import docx_text
 
 PEOPLE = [
@@ -74,7 +74,7 @@ async def test_a_round_over_http_publishes_its_events(
     }))  # fmt: skip
     assert vote["meeting"]["members_total"] == 5 and vote["passed"] == 1
     decision = ok(client.post(
-        f"/rounds/{rnd['round_id']}/decision", headers=SECRETARY, json={"decision_date": clock.today().isoformat()}
+        f"/rounds/{rnd['round_id']}/decision", headers=CHAIRMAN, json={"decision_date": clock.today().isoformat()}
     ))  # fmt: skip
     assert decision["awarded"] == 2
     annex = client.get(f"/rounds/{rnd['round_id']}/annex", params={"format": "xlsx"})
@@ -87,7 +87,7 @@ async def test_a_round_over_http_publishes_its_events(
     assert f"Số: {decision['decision_number']}" in text
     assert "Nguyễn Thị Hương" in text and "Trần Văn Minh" in text and "02 cá nhân của 01 cơ quan, đơn vị" in text
 
-    history = ok(client.post("/award-history/search", json={"id_number": "001090000002"}))
+    history = ok(client.post("/award-history/search", headers=SECRETARY, json={"id_number": "001090000002"}))
     assert [(a["award"], a["status"], a["decision_number"]) for a in history["awards"]] == [
         ("GRASSROOTS_EMULATION_FIGHTER", "DECIDED", decision["decision_number"])
     ]
