@@ -1,0 +1,51 @@
+"""The nats-server configuration that deploy/nats/values.yaml gives the chart's servers, as a file.
+
+The chart merges `config.merge` into its own configuration and writes `<< X >>` unquoted; the
+same accounts and JetStream settings, rendered here, are deploy/compose/nats.conf (one server,
+Docker Compose) and the server the deploy tests start, so the permissions the manifests grant are
+the ones exercised. `python -m tests.deploy.natsconf` rewrites the compose file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+VALUES = ROOT / "deploy" / "nats" / "values.yaml"
+COMPOSE_CONF = ROOT / "deploy" / "compose" / "nats.conf"
+UNQUOTED = re.compile(r'"<< (.+?) >>"')
+
+
+def chart_values() -> dict[str, Any]:
+    return yaml.safe_load(VALUES.read_text(encoding="utf-8"))
+
+
+def server_config(values: dict[str, Any], store_dir: str = "/data") -> dict[str, Any]:
+    """The parts of the server's configuration that tdkt sets: JetStream and the accounts."""
+    jetstream = {"store_dir": store_dir, **values["config"]["jetstream"].get("merge", {})}
+    return {"jetstream": jetstream, **values["config"]["merge"]}
+
+
+def render(config: dict[str, Any]) -> str:
+    text = json.dumps(config, indent=2, ensure_ascii=True)
+    return UNQUOTED.sub(r"\1", text) + "\n"
+
+
+def compose_conf_text() -> str:
+    header = (
+        "# Generated from deploy/nats/values.yaml by `python -m tests.deploy.natsconf`: do not edit.\n"
+        "# One server for deploy/compose.yaml, with the accounts and JetStream settings of the cluster.\n"
+        "# Passwords come from the environment ($CAMPAIGNS_PASSWORD …; deploy/compose.env.example).\n"
+    )
+    return header + render({"listen": "0.0.0.0:4222", "http": "0.0.0.0:8222", **server_config(chart_values())})
+
+
+if __name__ == "__main__":
+    COMPOSE_CONF.parent.mkdir(parents=True, exist_ok=True)
+    COMPOSE_CONF.write_text(compose_conf_text(), encoding="utf-8")
+    print(f"wrote {COMPOSE_CONF.relative_to(ROOT)}")
