@@ -65,8 +65,13 @@ def render(overlay: str) -> list[dict[str, Any]]:
     return copy.deepcopy(list(_render(str(KUSTOMIZE / "overlays" / overlay))))
 
 
+def _rendered(overlay: str) -> tuple[dict[str, Any], ...]:
+    """The cached rendering, shared: for reading only."""
+    return _render(str(KUSTOMIZE / "overlays" / overlay))
+
+
 def objects(overlay: str, kind: str) -> dict[str, dict[str, Any]]:
-    return {o["metadata"]["name"]: o for o in render(overlay) if o["kind"] == kind}
+    return {o["metadata"]["name"]: copy.deepcopy(o) for o in _rendered(overlay) if o["kind"] == kind}
 
 
 def by_generated_name(found: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
@@ -94,7 +99,7 @@ class ContainerEnv:
 
 def container_env(overlay: str, service: str) -> ContainerEnv:
     """The environment a service's container gets in an overlay (ConfigMaps resolved)."""
-    rendered = render(overlay)
+    rendered = _rendered(overlay)
     config_maps = {o["metadata"]["name"]: o for o in rendered if o["kind"] == "ConfigMap"}
     deployment = next(o for o in rendered if o["kind"] == "Deployment" and o["metadata"]["name"] == service)
     container = deployment["spec"]["template"]["spec"]["containers"][0]
@@ -118,7 +123,7 @@ def container_env(overlay: str, service: str) -> ContainerEnv:
 def secret_data(overlay: str) -> dict[str, dict[str, str]]:
     """The secrets an overlay generates (development values), decoded, by rendered name."""
     found: dict[str, dict[str, str]] = {}
-    for o in render(overlay):
+    for o in _rendered(overlay):
         if o["kind"] == "Secret":
             data = {k: base64.b64decode(v).decode() for k, v in (o.get("data") or {}).items()}
             found[o["metadata"]["name"]] = {**data, **(o.get("stringData") or {})}

@@ -29,7 +29,7 @@ SETTINGS_CLASSES = {
     "console": "services.console.settings:ConsoleSettings",
 }
 
-EVENTSOURCING_KEYS = frozenset(name for name in vars(PostgresFactory) if name.isupper() and not name.startswith("_"))
+EVENTSOURCING_KEYS = frozenset(name for name in dir(PostgresFactory) if name.isupper() and not name.startswith("_"))
 EVENT_STORE_REQUIRED = frozenset(
     {"PERSISTENCE_MODULE", "POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 )
