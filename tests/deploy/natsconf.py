@@ -8,12 +8,19 @@ the ones exercised. `python -m tests.deploy.natsconf` rewrites the compose file.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from shared.natsserver import find_nats_server, free_port, port_open
+from shared.testing.fixtures import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 VALUES = ROOT / "deploy" / "nats" / "values.yaml"
@@ -43,6 +50,26 @@ def compose_conf_text() -> str:
         "# Passwords come from the environment ($CAMPAIGNS_PASSWORD …; deploy/compose.env.example).\n"
     )
     return header + render({"listen": "0.0.0.0:4222", "http": "0.0.0.0:8222", **server_config(chart_values())})
+
+
+@contextlib.contextmanager
+def production_nats(tmp_path: Path, passwords: dict[str, str]) -> Iterator[str]:
+    """A nats-server with the production accounts (passwords by user name); its URL."""
+    port = free_port()
+    config = {"listen": f"127.0.0.1:{port}", **server_config(chart_values(), store_dir=str(tmp_path / "js"))}
+    conf = tmp_path / "nats.conf"
+    conf.write_text(render(config), encoding="utf-8")
+    env = {"PATH": os.environ.get("PATH", ""), **{f"{u.upper()}_PASSWORD": p for u, p in passwords.items()}}
+    log = open(tmp_path / "nats.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen([find_nats_server(), "-c", str(conf)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: port_open("127.0.0.1", port) or process.poll() is not None, timeout=15)
+        assert process.poll() is None, (tmp_path / "nats.log").read_text()
+        yield f"nats://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -28,11 +27,11 @@ import httpx
 import psycopg
 import pytest
 
-from shared.natsserver import find_nats_server, free_port, port_open
+from shared.natsserver import free_port
 from shared.testing.fixtures import wait_until
 from shared.testing.servers import PostgresServer
 from tests.deploy.manifests import DEPLOY, NATS_SERVICES, ROOT, by_generated_name, objects, resolved_env
-from tests.deploy.natsconf import chart_values, render, server_config
+from tests.deploy.natsconf import production_nats
 from tests.deploy.settings_names import settings_class
 from tests.e2e.campaign_payloads import LEAD_UNIT, thematic_campaign
 
@@ -45,25 +44,6 @@ def image_env() -> dict[str, str]:
     """The image's own ENV line (deploy/Dockerfile), as a container starts with it."""
     line = next(line for line in (DEPLOY / "Dockerfile").read_text().splitlines() if line.startswith("ENV "))
     return dict(pair.split("=", 1) for pair in line.removeprefix("ENV ").split())
-
-
-@contextlib.contextmanager
-def production_nats(tmp_path: Path, passwords: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    config = {"listen": f"127.0.0.1:{port}", **server_config(chart_values(), store_dir=str(tmp_path / "js"))}
-    conf = tmp_path / "nats.conf"
-    conf.write_text(render(config), encoding="utf-8")
-    env = {"PATH": os.environ.get("PATH", ""), **{f"{u.upper()}_PASSWORD": p for u, p in passwords.items()}}
-    log = open(tmp_path / "nats.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen([find_nats_server(), "-c", str(conf)], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_until(lambda: port_open("127.0.0.1", port) or process.poll() is not None, timeout=15)
-        assert process.poll() is None, (tmp_path / "nats.log").read_text()
-        yield f"nats://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 class Pod:

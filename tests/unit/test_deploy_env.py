@@ -6,6 +6,7 @@ list kept by hand, except the identity settings agreed with #12 that its code ad
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -13,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from services.console.roles import ROLE_LABELS
 from tests.deploy.manifests import (
     DEPLOY,
     NATS_SERVICES,
@@ -195,3 +197,24 @@ def test_compose_postgres_makes_the_roles_and_databases_the_services_use() -> No
                 url = urlparse(value)
                 assert owners[url.path.lstrip("/")] == url.username == service
                 assert env["PGPASSWORD"] == db_env[f"{service.upper()}_DB_PASSWORD"]
+
+
+def test_the_imported_realm_issues_what_the_services_expect() -> None:
+    """deploy/compose/keycloak/tdkt-realm.json: every role the console knows, the audience the
+    services check, the claims `roles` and `unit`, the console's client with its secret."""
+    realm = json.loads((DEPLOY / "compose" / "keycloak" / "tdkt-realm.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in realm["roles"]["realm"]} == set(ROLE_LABELS)
+    env = compose()["services"]["console"]["environment"]
+    assert env["TDKT_OIDC_ISSUER"].endswith("/realms/" + realm["realm"])
+    (client,) = [c for c in realm["clients"] if c["clientId"] == env["TDKT_OIDC_CLIENT_ID"]]
+    assert client["publicClient"] is False and client["secret"] == "${TDKT_OIDC_CLIENT_SECRET}"
+    assert client["attributes"]["pkce.code.challenge.method"] == "S256"
+    mappers = {m["protocolMapper"]: m["config"] for m in client["protocolMappers"]}
+    assert mappers["oidc-audience-mapper"]["included.custom.audience"] == env["TDKT_OIDC_AUDIENCE"]
+    assert mappers["oidc-usermodel-realm-role-mapper"]["claim.name"] == "roles"
+    assert mappers["oidc-usermodel-attribute-mapper"]["claim.name"] == "unit"
+    keycloak_env = compose()["services"]["keycloak"]["environment"]
+    assert keycloak_env["TDKT_OIDC_CLIENT_SECRET"] == env["TDKT_OIDC_CLIENT_SECRET"]
+    for overlay in OVERLAYS:
+        assert container_env(overlay, "console").values["TDKT_OIDC_CLIENT_ID"] == client["clientId"]
+        assert container_env(overlay, "console").values["TDKT_OIDC_AUDIENCE"] == env["TDKT_OIDC_AUDIENCE"]
