@@ -7,7 +7,8 @@ stops within the pod's grace period.
 
 Translated (and nothing else): the NATS and PostgreSQL addresses and the test server's database
 user, database names (fresh ones), the listening port and host, the folders the pod mounts
-(/tmp, the attachments volume, the public keys' ConfigMap) and the console's service URLs.
+(/tmp, the attachments volume, the public keys' ConfigMap) and the console's service URLs; added:
+the test suite's actor headers in place of a bearer token (no OIDC issuer runs here).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def pod_env(name: str, home: Path, nats_url: str, pg: PostgresServer, databases:
     if "TDKT_AUDIT_PUBLIC_KEYS_FILE" in env:
         env["TDKT_AUDIT_PUBLIC_KEYS_FILE"] = str(home / "audit" / "public-keys.json")
     env["TDKT_NATS_URL"] = nats_url
+    env["TDKT_TEST_ACTOR_HEADERS"] = "1"  # the suite's stand-in for a bearer token: no issuer runs here
     if name in NATS_SERVICES and "nats_user" not in settings_class(name).model_fields:
         # Until the services read TDKT_NATS_USER / TDKT_NATS_PASSWORD (#12), the same credentials
         # travel in the URL, which nats-py understands.
