@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
+from compose_spec import PyCompose
 
 from services.console.roles import ROLE_LABELS
 from tests.deploy.manifests import (
@@ -161,6 +162,17 @@ def test_compose_gives_each_service_what_it_reads(service: str) -> None:
     for name, value in spec["environment"].items():
         if name.endswith("_DATABASE_URL"):
             assert urlparse(value).password is None and "PGPASSWORD" in names
+
+
+def test_compose_file_follows_the_compose_specification() -> None:
+    """Parsed strictly (unknown keys, enum values, port syntax) by compose_spec; YAML merge keys
+    are resolved first, as Docker Compose does."""
+    parsed = PyCompose.from_json(json.dumps(compose()))
+    assert set(parsed.service_names()) == {*SERVICES, "nats", "postgres", "keycloak", "mail"}
+    broken = compose()
+    broken["services"]["campaigns"]["read_onlyy"] = True
+    with pytest.raises(ValueError, match="read_onlyy"):
+        PyCompose.from_json(json.dumps(broken))
 
 
 def test_compose_variables_are_all_in_the_example_env_file() -> None:
