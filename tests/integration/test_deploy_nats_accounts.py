@@ -34,6 +34,11 @@ async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> N
                     await client.jetstream().publish(subject, b"{}", timeout=1)
             with pytest.raises((APIError, NatsError)):
                 await campaigns.jetstream(timeout=1).delete_stream(DOSSIERS.name)
+            # Reading a stream from its start (reporting's rebuild, `tdkt store`, `tdkt audit`):
+            # an ordered consumer delivering to the reader's _INBOX.
+            sub = await reporting.jetstream().subscribe("tdkt.campaign.>", stream=CAMPAIGNS.name, ordered_consumer=True)
+            assert (await sub.next_msg(timeout=5)).subject == "tdkt.campaign.drafted"
+            await sub.unsubscribe()
             info = await operator.jetstream().stream_info(CAMPAIGNS.name)
             assert info.state.messages == 1  # only the permitted message arrived
             assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 0
