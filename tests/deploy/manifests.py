@@ -47,9 +47,9 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 kubernetes_validate.utils.schema_contents = functools.cache(kubernetes_validate.utils.schema_contents)
 
 
-def validate(obj: dict[str, Any]) -> None:
+def validate(obj: dict[str, Any], version: str = KUBERNETES_VERSION) -> None:
     """Strict validation (no unknown field) against the schemas kubernetes-validate ships."""
-    kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
+    kubernetes_validate.validate(obj, version, strict=True)
 
 
 @functools.cache

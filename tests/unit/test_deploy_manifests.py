@@ -11,6 +11,7 @@ import pytest
 
 from tests.deploy.manifests import (
     DEPLOY,
+    KUBERNETES_VERSION,
     NATS_SERVICES,
     OVERLAYS,
     ROOT,
@@ -31,13 +32,15 @@ def pod_spec(overlay: str, service: str) -> dict[str, Any]:
     return objects(overlay, "Deployment")[service]["spec"]["template"]["spec"]
 
 
+@pytest.mark.parametrize("version", [KUBERNETES_VERSION, kubernetes_validate.latest_version() + ".0"])
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_every_object_is_valid_against_the_kubernetes_schemas(overlay: str) -> None:
-    """kubernetes-validate's schemas ship in its wheel: strict (no unknown field), offline."""
+def test_every_object_is_valid_against_the_kubernetes_schemas(overlay: str, version: str) -> None:
+    """kubernetes-validate's schemas ship in its wheel: strict (no unknown field), offline; the
+    release the manifests target and the newest the library knows."""
     rendered = render(overlay)
     assert rendered
     for obj in rendered:
-        validate(obj)
+        validate(obj, version)
 
 
 def test_the_schema_check_catches_a_misspelt_field() -> None:
