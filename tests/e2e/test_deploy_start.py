@@ -8,7 +8,8 @@ stops within the pod's grace period.
 Translated (and nothing else): the NATS and PostgreSQL addresses and the test server's database
 user, database names (fresh ones), the listening port and host, the folders the pod mounts
 (/tmp, the attachments volume, the public keys' ConfigMap) and the console's service URLs; added:
-the test suite's actor headers in place of a bearer token (no OIDC issuer runs here).
+the test suite's actor headers in place of a bearer token (no OIDC issuer runs here) and smaller
+event-store pools (the test PostgreSQL is shared).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def pod_env(name: str, home: Path, nats_url: str, pg: PostgresServer, databases:
         env |= {"POSTGRES_HOST": pg.host, "POSTGRES_PORT": str(pg.port), "POSTGRES_USER": pg.user}
         env["POSTGRES_PASSWORD"] = pg.password
         env["POSTGRES_DBNAME"] = databases[env["POSTGRES_DBNAME"]]
+        env |= {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4"}  # a server shared by many tests
     for key, value in list(env.items()):
         if key.endswith("_DATABASE_URL"):
             env[key] = pg.dsn(databases[urlparse(value).path.lstrip("/")])
