@@ -33,8 +33,8 @@ EVENTSOURCING_KEYS = frozenset(name for name in dir(PostgresFactory) if name.isu
 EVENT_STORE_REQUIRED = frozenset(
     {"PERSISTENCE_MODULE", "POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 )
-LIBPQ = frozenset({"PGPASSWORD"})
-"""libpq reads the password of a `postgresql://user@host/db` URL from here: none in the URL."""
+LIBPQ = frozenset({"PGPASSWORD", "PGSSLMODE", "PGSSLROOTCERT"})
+"""libpq reads the password of a `postgresql://user@host/db` URL, and its TLS checks, from these."""
 
 # Agreed with the identity issue (#12), which adds them to the code at the same time as these
 # manifests (its contract: OIDC for every service, NATS users for the four that use NATS, the PII
