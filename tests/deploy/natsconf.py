@@ -43,6 +43,15 @@ def render(config: dict[str, Any]) -> str:
     return UNQUOTED.sub(r"\1", text) + "\n"
 
 
+def password_variable(user: str) -> str:
+    """The environment variable the servers read a user's password from (`<< $NAME >>`)."""
+    for account in chart_values()["config"]["merge"]["accounts"].values():
+        for entry in account["users"]:
+            if entry["user"] == user:
+                return UNQUOTED.fullmatch(json.dumps(entry["password"])).group(1).removeprefix("$")
+    raise KeyError(user)
+
+
 def compose_conf_text() -> str:
     header = (
         "# Generated from deploy/nats/values.yaml by `python -m tests.deploy.natsconf`: do not edit.\n"
@@ -59,7 +68,7 @@ def production_nats(tmp_path: Path, passwords: dict[str, str]) -> Iterator[str]:
     config = {"listen": f"127.0.0.1:{port}", **server_config(chart_values(), store_dir=str(tmp_path / "js"))}
     conf = tmp_path / "nats.conf"
     conf.write_text(render(config), encoding="utf-8")
-    env = {"PATH": os.environ.get("PATH", ""), **{f"{u.upper()}_PASSWORD": p for u, p in passwords.items()}}
+    env = {"PATH": os.environ.get("PATH", ""), **{password_variable(u): p for u, p in passwords.items()}}
     log = open(tmp_path / "nats.log", "wb")  # noqa: SIM115
     process = subprocess.Popen([find_nats_server(), "-c", str(conf)], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -13,7 +13,7 @@ from nats.js.errors import APIError
 from shared.streams import CAMPAIGNS, DOSSIERS, ensure_streams
 from tests.deploy.natsconf import production_nats
 
-PASSWORDS = {u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "operator", "sys")}
+PASSWORDS = {u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "tdkt-admin", "sys")}
 
 
 async def connect(url: str, user: str) -> nats.NATS:
@@ -22,7 +22,7 @@ async def connect(url: str, user: str) -> nats.NATS:
 
 async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> None:
     with production_nats(tmp_path, PASSWORDS) as url:
-        operator = await connect(url, "operator")
+        operator = await connect(url, "tdkt-admin")
         await ensure_streams(operator.jetstream())
         reporting = await connect(url, "reporting")
         campaigns = await connect(url, "campaigns")

@@ -111,7 +111,7 @@ def nats_users() -> dict[str, dict[str, Any]]:
 
 def test_each_service_publishes_only_its_own_subjects() -> None:
     users = nats_users()
-    assert set(users) == {*NATS_SERVICES, "operator"}
+    assert set(users) == {*NATS_SERVICES, "tdkt-admin"}
     for service, subjects in own_subjects().items():
         permissions = users[service]["permissions"]
         allowed = set(permissions["publish"]["allow"])
@@ -124,7 +124,7 @@ def test_each_service_publishes_only_its_own_subjects() -> None:
 
 
 def test_the_generated_server_configuration_is_valid_for_nats_server(tmp_path: Any) -> None:
-    env = {f"{u.upper()}_PASSWORD": f"pw-{u}" for u in [*NATS_SERVICES, "operator", "sys"]}
+    env = {f"{u.upper()}_PASSWORD": f"pw-{u}" for u in [*NATS_SERVICES, "admin", "sys"]}
     result = subprocess.run(
         [find_nats_server(), "-c", str(COMPOSE_CONF), "-t"], env=env, capture_output=True, text=True, timeout=30
     )
