@@ -27,6 +27,7 @@ from services.dossiers.campaign_readmodel import CampaignReadModel
 from services.dossiers.campaign_view import CampaignLookup
 from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
+from services.dossiers.query_model import DossierQueryModel
 from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
@@ -42,6 +43,8 @@ from shared.sqlstore import make_engine
 from shared.streams import DOSSIERS
 
 SERVICE = "dossiers"
+QUERY_MODEL_FOLLOW_SECONDS = 1.0
+"""How often the query model catches up on its own; `GET /dossiers` also catches up first."""
 Clock = Callable[[], datetime]
 
 
@@ -73,6 +76,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     campaign_view = CampaignReadModel(engine)
     dossiers = open_dossiers(settings, campaign_view.lookup, units)
     blobs = open_blob_store(settings)
+    dossier_query = DossierQueryModel(engine, dossiers)
 
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
@@ -107,6 +111,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         background_jobs=[
             scheduler.run_forever,
             succession_sweep(dossiers, clock, settings.dossiers_succession_sweep_seconds),
+            dossier_query.follow(QUERY_MODEL_FOLLOW_SECONDS),
         ],
         database_checks={"event_store": event_store_probe(dossiers), "view_database": engine_probe(engine)},
         readiness_checks={
@@ -143,6 +148,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         },
     )
     app.state.dossiers = dossiers
+    app.state.dossier_query = dossier_query
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units
