@@ -32,6 +32,7 @@ from services.dossiers.api_common import (
 from services.dossiers.domain import Dossier
 from services.dossiers.errors import DossierNotFound, DossierValidationError
 from services.dossiers.model import AwardType, DossierKind, DossierStatus, label
+from services.dossiers.policy import reach_of
 from services.dossiers.query_model import DossierFilter, DossierQueryModel
 from shared.http.actor import ActorDep
 from shared.reference.org_units import OrgUnitDirectory
@@ -120,6 +121,7 @@ def search(
     request: Request,
     units: UnitsDep,
     now: NowDep,
+    actor: ActorDep,
     proposing_unit: Annotated[str | None, Query(description="Mã đơn vị đề nghị")] = None,
     status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
     award_type: Annotated[AwardType | None, Query()] = None,
@@ -144,6 +146,7 @@ def search(
         overdue_on=today if overdue else None,
         not_overdue_on=today if overdue is False else None,
         nominee_name=q,
+        within_units=reach_of(units, actor),
     )
     return [_line(units, row, today) for row in query.search(where, offset=offset, limit=limit)]
 

@@ -129,6 +129,14 @@ NOT_AUTHORITY = "Hồ sơ đang thuộc thẩm quyền giải quyết của {aut
 """The domain's own wording (and code, `not_deciding_authority`), so clients explain it alike."""
 
 
+def reach_of(units: OrgUnitDirectory, actor: Actor) -> frozenset[str] | None:
+    """The units whose dossiers a person may list: a desk clerk only its own committee's and the
+    units under it (as for one dossier, "jurisdiction"); None for everyone else."""
+    if CLERK.get(actor.role) == "jurisdiction":
+        return jurisdiction(units, actor.unit)
+    return None
+
+
 def _name(units: OrgUnitDirectory, code: str) -> str:
     try:
         return units.get(code).name

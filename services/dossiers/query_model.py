@@ -46,6 +46,7 @@ from sqlalchemy import (
     delete,
     insert,
     not_,
+    or_,
     select,
     update,
 )
@@ -151,6 +152,8 @@ class DossierFilter:
     overdue_on: date | None = None
     not_overdue_on: date | None = None
     nominee_name: str | None = None
+    within_units: frozenset[str] | None = None
+    """Only dossiers proposed by, or addressed to, one of these units (a desk clerk's reach)."""
 
 
 class _PositionMoved(Exception):
@@ -289,6 +292,9 @@ class DossierQueryModel:
         ):
             if value is not None:
                 conditions.append(column == value)
+        if where.within_units is not None:
+            reach = sorted(where.within_units)
+            conditions.append(or_(t.proposing_unit.in_(reach), t.deciding_authority.in_(reach)))
         if where.overdue_on is not None:
             conditions.append(_overdue(where.overdue_on))
         if where.not_overdue_on is not None:

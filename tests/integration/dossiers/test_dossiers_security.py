@@ -22,7 +22,7 @@ from shared.pii import SENSITIVE_NOMINEE_FIELDS
 from shared.testing.apicheck import check_policy_matrix, unlisted_routes
 from shared.testing.issuer import TestIssuer, foreign_key, running_issuer
 
-from .payloads import CLERK, annual_body, individual
+from .payloads import CLERK, SECRETARY, annual_body, individual
 
 COMMUNE_CLERK = {"X-Actor-Id": "cb.xa", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": "XA-THANH-OAI-2025"}
 ID_NUMBER = "001190012345"
@@ -75,6 +75,17 @@ def test_a_commune_clerk_cannot_submit_for_another_commune_and_nothing_is_stored
     assert response.status_code == 403
     assert "ngoài phạm vi" in response.json()["detail"]
     assert client.get("/dossiers").json() == []
+
+
+def test_a_commune_clerk_lists_only_its_own_communes_dossiers(client: TestClient) -> None:
+    """Issue #12: "a commune clerk submits and sees only their commune's dossiers"."""
+    body = annual_body(client)  # proposed by XA-BICH-HOA, under the district
+    created = client.post("/dossiers", json=body, headers=CLERK)
+    assert created.status_code == 201, created.text
+    assert client.get("/dossiers", headers=COMMUNE_CLERK).json() == []
+    assert client.get("/dossiers", params={"proposing_unit": "XA-BICH-HOA"}, headers=COMMUNE_CLERK).json() == []
+    assert [d["id"] for d in client.get("/dossiers", headers=CLERK).json()] == [created.json()["id"]]
+    assert [d["id"] for d in client.get("/dossiers", headers=SECRETARY).json()] == [created.json()["id"]]
 
 
 def test_personal_data_is_encrypted_at_rest_never_published_and_masked_for_other_roles(
