@@ -16,6 +16,8 @@ from sqlalchemy import Engine
 
 from services.notifications import audit, inbox, subscriptions
 from services.notifications.claims import ClaimStore
+from services.notifications.policy import INBOX_OVERSIGHT
+from shared.actor import Actor
 from shared.http.actor import ActorDep
 from shared.http.problems import ProblemError
 
@@ -88,19 +90,33 @@ def unsubscribe(subscription_id: str, engine: EngineDep, actor: ActorDep) -> Res
     return Response(status_code=204)
 
 
+def check_inbox_owner(actor: Actor, recipient: str) -> None:
+    """A unit's inbox is its own people's (the secretariat and those who oversee read every one)."""
+    if actor.role in INBOX_OVERSIGHT:
+        return
+    if not actor.unit or inbox.owner_key(recipient) != inbox.owner_key(actor.unit):
+        mine = actor.unit or "(không rõ đơn vị)"
+        raise ProblemError(403, f"Chỉ được xem hộp thư của đơn vị mình ({mine}), không phải của «{recipient}».")
+
+
 @inbox_router.get("", summary="Hộp thư của một đơn vị (mã đơn vị) hoặc một người (địa chỉ thư)")
 def read_inbox(
     engine: EngineDep,
+    actor: ActorDep,
     recipient: Annotated[str, Query(min_length=1, description="Mã đơn vị (PNV) hoặc địa chỉ thư của người nhận")],
     unread_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
+    check_inbox_owner(actor, recipient)
     return inbox.list_inbox(engine, recipient, unread_only=unread_only, limit=limit, offset=offset)
 
 
 @inbox_router.post("/{message_id}/read", summary="Đánh dấu đã đọc")
 def mark_read(message_id: str, engine: EngineDep, actor: ActorDep) -> dict[str, Any]:
+    owner = inbox.recipient_of(engine, message_id)
+    if owner is not None:
+        check_inbox_owner(actor, owner)
     item = inbox.mark_read(engine, message_id, reader=actor.id, now=datetime.now(UTC))
     if item is None:
         raise ProblemError(404, f"Không có thông báo mã {message_id} trong hộp thư.")

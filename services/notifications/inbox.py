@@ -51,6 +51,12 @@ def list_inbox(engine: Engine, recipient: str, *, unread_only: bool, limit: int,
     return {"recipient": owner, "unread": int(unread), "items": [_item(r) for r in rows]}
 
 
+def recipient_of(engine: Engine, message_id: str) -> str | None:
+    """Whose inbox a message is in; None when there is no such message."""
+    with engine.connect() as conn:
+        return conn.execute(select(inbox.c.recipient).where(inbox.c.message_id == message_id)).scalar()
+
+
 def mark_read(engine: Engine, message_id: str, *, reader: str, now: datetime) -> dict[str, Any] | None:
     """Mark a message read (once); None when there is no such message."""
     with engine.begin() as conn:

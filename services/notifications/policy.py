@@ -6,6 +6,8 @@ from shared.http.policy import STAFF, Policy, allow
 
 OPERATORS = allow("administrator", "operator")
 OVERSIGHT = allow("administrator", "operator", "auditor")
+INBOX_OVERSIGHT = frozenset({"council_secretariat", "administrator", "operator", "auditor"})
+"""Who reads every unit's inbox; everyone else reads only their own unit's (checked in the route)."""
 
 POLICY: Policy = {
     ("GET", "/subscriptions"): OVERSIGHT,
