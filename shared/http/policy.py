@@ -113,3 +113,18 @@ def _refuse(request: Request, actor: Actor, reason: str, code: str | None = None
         reason,
     )
     raise ProblemError(403, reason, code=code)
+
+
+def policy_table(policy: Policy) -> str:
+    """The table as docs/security.md prints it for people (a test keeps the two the same)."""
+    lines = ["| method | path | roles | unit scope |", "|---|---|---|---|"]
+    for (method, path), rule in policy.items():
+        if rule.public:
+            roles = "everyone (public)"
+        elif rule.roles >= STAFF:
+            roles = "every staff role"
+        else:
+            roles = ", ".join(sorted(rule.roles))
+        scope = ", ".join(f"{role}: {check}" for role, check in sorted((rule.scope or {}).items())) or "–"
+        lines.append(f"| {method} | `{path}` | {roles} | {scope} |")
+    return "\n".join(lines)
