@@ -19,13 +19,26 @@ from faststream.security import BaseSecurity, SASLPlaintext
 
 from shared.settings import TdktSettings
 
-JETSTREAM_CLIENT = ("$JS.API.>", "$JS.ACK.>", "$JS.FC.>", "_INBOX.>")
-"""What every JetStream client publishes besides its own subjects: API requests, acks, flow
-control replies and replies to requests."""
+JETSTREAM_CLIENT = (
+    "$JS.API.INFO",
+    "$JS.API.STREAM.INFO.*",
+    "$JS.API.STREAM.CREATE.*",
+    "$JS.API.STREAM.UPDATE.*",
+    "$JS.API.STREAM.NAMES",
+    "$JS.API.STREAM.LIST",
+    "$JS.API.STREAM.MSG.GET.*",
+    "$JS.API.DIRECT.GET.>",
+    "$JS.API.CONSUMER.>",
+    "$JS.ACK.>",
+    "$JS.FC.>",
+)
+"""What every JetStream client publishes besides its own subjects: the API requests a service
+makes (declaring its streams at start-up, reading, consumers; never deleting or purging a
+stream), acks and flow control replies. deploy/nats/values.yaml gives production the same."""
 INBOX = ("_INBOX.>",)
 
 SERVICE_PUBLISHES: dict[str, tuple[str, ...]] = {
-    "campaigns": ("tdkt.campaign.>", "journal.campaigns", "tdkt.audit.checkpoint", "deadletter.campaigns.>"),
+    "campaigns": ("tdkt.campaign.>", "journal.campaigns", "tdkt.audit.checkpoint"),
     "dossiers": (
         "tdkt.dossier.>",
         "tdkt.award.>",

@@ -274,3 +274,16 @@ def test_three_instances_one_role_and_database_per_service_and_a_backup() -> Non
     source, backup = restore["externalClusters"][0]["barmanObjectStore"], cluster["backup"]["barmanObjectStore"]
     for field in ("destinationPath", "endpointURL", "s3Credentials"):
         assert source[field] == backup[field]  # it reads what the cluster writes
+
+
+def test_production_nats_permissions_are_the_development_servers() -> None:
+    """`tdkt up` and the test fixtures run nats-server with shared/natsaccounts.py's table; the
+    chart's accounts must grant each service exactly the same."""
+    from shared.natsaccounts import SERVICE_PUBLISHES, service_permissions
+
+    users = {u["user"]: u for u in chart_values()["config"]["merge"]["accounts"]["TDKT"]["users"]}
+    for service in SERVICE_PUBLISHES:
+        granted = users[service]["permissions"]
+        expected = service_permissions(service)
+        assert set(granted["publish"]["allow"]) == set(expected["publish"]["allow"]), service
+        assert set(granted["subscribe"]["allow"]) == set(expected["subscribe"]["allow"]), service
