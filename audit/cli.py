@@ -13,6 +13,7 @@ import typer
 
 from shared.audit.keys import PublicKeySet, SigningKey
 from shared.audit.verification import VerificationReport, Verifier
+from shared.natsaccounts import nats_options
 from shared.settings import TdktSettings
 
 app = typer.Typer(
@@ -64,7 +65,9 @@ def verify(
     with open_store(service.value, settings) as store:
 
         async def work() -> VerificationReport:
-            nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2)
+            nc = await nats.connect(
+                settings.nats_url, connect_timeout=5, max_reconnect_attempts=2, **nats_options(settings)
+            )
             try:
                 js = nc.jetstream()
                 verifier = Verifier(
@@ -132,7 +135,12 @@ def replay(
     keys = json.loads(public_keys.read_text(encoding="utf-8")) if public_keys and public_keys.exists() else None
 
     async def work() -> Any:
-        nc = await nats.connect(nats_url or "nats://127.0.0.1:4223", connect_timeout=5, max_reconnect_attempts=2)
+        nc = await nats.connect(
+            nats_url or "nats://127.0.0.1:4223",
+            connect_timeout=5,
+            max_reconnect_attempts=2,
+            **nats_options(TdktSettings()),  # the auditor's own NATS user (TDKT_NATS_USER), if any
+        )
         try:
             return await run_replay(
                 nc.jetstream(),
@@ -197,7 +205,9 @@ def export(
     with open_store("dossiers", settings) as store:
 
         async def work() -> Any:
-            nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2)
+            nc = await nats.connect(
+                settings.nats_url, connect_timeout=5, max_reconnect_attempts=2, **nats_options(settings)
+            )
             try:
                 return await export_bundle(
                     store,
