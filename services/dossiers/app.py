@@ -9,22 +9,14 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from services.dossiers import (
-    api,
-    api_attachments,
-    api_campaigns,
-    api_commands,
-    api_documents,
-    api_overview,
-    api_slips,
-    campaign_readmodel,
-    handlers,
-)
+from services.dossiers import campaign_table, handlers
+from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
+from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
-from services.dossiers.campaign_readmodel import CampaignReadModel
-from services.dossiers.campaign_view import CampaignLookup
+from services.dossiers.campaign_table import CampaignTable
+from services.dossiers.campaign_eligibility import CampaignLookup
 from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
 from services.dossiers.recheck_schedule import RecheckScheduler
@@ -69,9 +61,9 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     units = load_org_units(settings.org_units_file)
     engine = make_engine(settings.database_url(SERVICE, settings.dossiers_database_url))
     idempotence.create_tables(engine)
-    campaign_readmodel.create_tables(engine)
-    campaign_view = CampaignReadModel(engine)
-    dossiers = open_dossiers(settings, campaign_view.lookup, units)
+    campaign_table.create_tables(engine)
+    campaign_table = CampaignTable(engine)
+    dossiers = open_dossiers(settings, campaign_table.lookup, units)
     blobs = open_blob_store(settings)
 
     broker = make_broker(settings, SERVICE)
@@ -124,22 +116,22 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             "phiếu tiếp nhận, phiếu yêu cầu bổ sung, phiếu từ chối, phiếu xin lỗi và hẹn lại."
         ),
         routers=[
-            api_overview.overview_router,  # before api.router, whose /dossiers/{dossier_id} would take "overview"
-            api_overview.public_router,
-            api.router,
-            api_commands.router,
-            api_attachments.router,
-            api_slips.router,
-            api_campaigns.router,
-            api_documents.router,
-            api_documents.blanks_router,
+            overview.overview_router,  # before dossier_routes.router, whose /dossiers/{dossier_id} would take "overview"
+            overview.public_router,
+            dossier_routes.router,
+            steps.router,
+            attachments.router,
+            slips.router,
+            campaigns.router,
+            documents.router,
+            documents.blanks_router,
         ],
         domain_errors={
             DossierValidationError: 422,
             DossierError: 409,
             DossierNotFound: 404,
             BlobNotFound: 404,
-            **api_documents.DOMAIN_ERRORS,
+            **documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
@@ -148,10 +140,10 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     app.state.units = units
     app.state.blobs = blobs
     app.state.clock = clock
-    app.state.campaign_view = campaign_view
+    app.state.campaign_table = campaign_table
     app.state.recheck = recheck
     app.state.recheck_scheduler = scheduler
-    app.state.documents = api_documents.document_service(settings, dossiers, units, blobs)
+    app.state.documents = documents.document_service(settings, dossiers, units, blobs)
     app.state.slips = SlipPrinter(
         dossiers,
         units,

@@ -27,7 +27,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from services.dossiers.campaign_view import CampaignCheck, CampaignLookup, check_thematic_campaign
+from services.dossiers.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
 from services.dossiers.domain import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
 from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierNotFound, DossierValidationError
 from services.dossiers.model import (

@@ -18,7 +18,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from services.dossiers.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
-from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
+from services.dossiers.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.documents.records import (
     Forwarding,
     HigherLevelResult,

@@ -16,7 +16,7 @@ from typing import Any
 from faststream.nats import NatsBroker
 from sqlalchemy import Engine
 
-from services.dossiers.campaign_readmodel import apply_campaign_event
+from services.dossiers.campaign_table import apply_campaign_event
 from services.dossiers.recheck_schedule import RecheckScheduler
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import apply_once

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.dossiers.application import Dossiers
-from services.dossiers.campaign_readmodel import canonical_campaign_id
+from services.dossiers.campaign_table import canonical_campaign_id
 from services.dossiers.domain import Dossier
 from services.dossiers.errors import DossierValidationError
 from shared.actor import Actor

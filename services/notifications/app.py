@@ -17,7 +17,8 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from services.notifications import api, catalogue, handlers, tables
+from services.notifications import catalogue, handlers, tables
+from services.notifications.http import notifications as api
 from services.notifications.channels import Sender
 from services.notifications.channels.email import (
     PickupDirectorySender,

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
-from services.dossiers.campaign_readmodel import CampaignReadModel, create_tables
+from services.dossiers.campaign_table import CampaignTable, create_tables
 from services.dossiers.handlers import handle_campaign_event
 from services.dossiers.recheck_schedule import RecheckScheduler
 from shared.messaging import idempotence
@@ -48,11 +48,11 @@ def delivery(version: int, pending: int | None = 0) -> Delivery:
 
 def setup(
     tmp_path: Path, *, consumer_caught_up: bool = True
-) -> tuple[Any, CampaignReadModel, Dossiers, RecheckScheduler]:
+) -> tuple[Any, CampaignTable, Dossiers, RecheckScheduler]:
     engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
     idempotence.create_tables(engine)
     create_tables(engine)
-    view = CampaignReadModel(engine)
+    view = CampaignTable(engine)
     app = Dossiers(
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.sqlite")},
         campaign_lookup=view.lookup,

@@ -19,7 +19,7 @@ from services.campaigns.application import Campaigns
 from services.campaigns.eligibility import MESSAGES, EligibilityCode
 from services.campaigns.publishing import map_campaign_event
 from services.dossiers import handlers
-from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
+from services.dossiers.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.handlers import DURABLE
 from shared.actor import SYSTEM_ACTOR
 from shared.messaging.relay import OutboxRelay

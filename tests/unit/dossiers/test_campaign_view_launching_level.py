@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from services.dossiers.campaign_readmodel import CampaignReadModel, apply_campaign_event, campaigns, create_tables
+from services.dossiers.campaign_table import CampaignTable, apply_campaign_event, campaigns, create_tables
 from shared.sqlstore import make_engine
 
 EVENT = {
@@ -44,7 +44,7 @@ def test_an_older_view_gains_the_launching_level_and_keeps_its_rows(tmp_path: Pa
         )
     create_tables(engine)
     create_tables(engine)  # idempotent
-    view = CampaignReadModel(engine)
+    view = CampaignTable(engine)
     assert view.lookup("c-old").launching_level == ""  # unknown until the campaign's next event
     with engine.begin() as conn:
         assert apply_campaign_event(conn, EVENT)

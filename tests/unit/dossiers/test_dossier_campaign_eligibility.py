@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict, CampaignView, check_thematic_campaign
+from services.dossiers.campaign_eligibility import CampaignCheck, CampaignVerdict, CampaignView, check_thematic_campaign
 from services.dossiers.errors import DossierError
 from services.dossiers.model import DossierStatus
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.campaign_view import CampaignView
+from services.dossiers.campaign_eligibility import CampaignView
 from services.dossiers.errors import DossierError, DossierValidationError
 from services.dossiers.model import DossierStatus
 from shared.reference.org_units import load_org_units

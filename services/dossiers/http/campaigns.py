@@ -12,17 +12,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from services.dossiers.campaign_readmodel import CampaignReadModel
+from services.dossiers.campaign_table import CampaignTable
 from shared.http.problems import ProblemError
 
 router = APIRouter(prefix="/campaigns", tags=["phong trào thi đua (bản đồng bộ)"])
 
 
-def get_view(request: Request) -> CampaignReadModel:
-    return request.app.state.campaign_view  # type: ignore[no-any-return]
+def get_view(request: Request) -> CampaignTable:
+    return request.app.state.campaign_table  # type: ignore[no-any-return]
 
 
-ViewDep = Annotated[CampaignReadModel, Depends(get_view)]
+ViewDep = Annotated[CampaignTable, Depends(get_view)]
 
 
 @router.get("", summary="Các phong trào đã đồng bộ từ dịch vụ phong trào thi đua")

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.dossiers.api_common import (
+from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
     CommandDep,

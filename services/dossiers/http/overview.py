@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.dossiers.api import _summary
-from services.dossiers.api_common import DossiersDep, NowDep, UnitsDep, unit_name
+from services.dossiers.http.dossiers import _summary
+from services.dossiers.http.common import DossiersDep, NowDep, UnitsDep, unit_name
 from services.dossiers.domain import Dossier
 from services.dossiers.errors import DossierValidationError
 from services.dossiers.model import DossierStatus, label

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from services.dossiers.api_common import BlobsDep, CommandDep, VersionedIn
+from services.dossiers.http.common import BlobsDep, CommandDep, VersionedIn
 from services.dossiers.blobs import BlobNotFound, BlobStore
 from services.dossiers.errors import DossierValidationError
 from services.dossiers.model import AttachmentKind

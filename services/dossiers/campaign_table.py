@@ -29,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 
-from services.dossiers.campaign_view import CampaignView
+from services.dossiers.campaign_eligibility import CampaignView
 from shared.sqlstore import create_all
 
 metadata = MetaData()
@@ -126,7 +126,7 @@ def _view(row: Any) -> CampaignView:
     )
 
 
-class CampaignReadModel:
+class CampaignTable:
     """Reads of the campaign view; `lookup` is the application's `campaign_lookup`."""
 
     def __init__(self, engine: Engine) -> None:

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from services.dossiers.api_common import (
+from services.dossiers.http.common import (
     BlobsDep,
     DossiersDep,
     IfMatchDep,

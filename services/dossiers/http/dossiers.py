@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from services.dossiers import submission
-from services.dossiers.api_common import (
+from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
     DossiersDep,
