@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from services.dossiers import campaign_table, handlers
-from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
-from services.dossiers.http import dossiers as dossier_routes
+from services.dossiers import handlers
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
-from services.dossiers.campaign_table import CampaignTable
 from services.dossiers.campaign_eligibility import CampaignLookup
+from services.dossiers.campaign_table import CampaignTable, create_tables
 from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
+from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
+from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
 from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
@@ -61,7 +61,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     units = load_org_units(settings.org_units_file)
     engine = make_engine(settings.database_url(SERVICE, settings.dossiers_database_url))
     idempotence.create_tables(engine)
-    campaign_table.create_tables(engine)
+    create_tables(engine)
     campaign_table = CampaignTable(engine)
     dossiers = open_dossiers(settings, campaign_table.lookup, units)
     blobs = open_blob_store(settings)
@@ -116,7 +116,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             "phiếu tiếp nhận, phiếu yêu cầu bổ sung, phiếu từ chối, phiếu xin lỗi và hẹn lại."
         ),
         routers=[
-            overview.overview_router,  # before dossier_routes.router, whose /dossiers/{dossier_id} would take "overview"
+            overview.overview_router,  # first: /dossiers/{dossier_id} would take "overview"
             overview.public_router,
             dossier_routes.router,
             steps.router,

@@ -18,7 +18,6 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from services.notifications import catalogue, handlers, tables
-from services.notifications.http import notifications as api
 from services.notifications.channels import Sender
 from services.notifications.channels.email import (
     PickupDirectorySender,
@@ -30,6 +29,7 @@ from services.notifications.channels.webhook import SecretLookup, WebhookSender
 from services.notifications.claims import ClaimStore
 from services.notifications.contacts import ContactBook, load_contacts
 from services.notifications.deliveries import DeliveryRecord
+from services.notifications.http import notifications as api
 from services.notifications.outbox import OutcomePublisher
 from services.notifications.planning import Planner
 from services.notifications.recipients import EMAIL, WEBHOOK, RecipientResolver

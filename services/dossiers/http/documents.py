@@ -17,6 +17,14 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from services.dossiers.blobs import BlobNotFound
+from services.dossiers.documents.certificates import BlankBook, UnknownBlank
+from services.dossiers.documents.context import DraftOptions, OfficeBook
+from services.dossiers.documents.records import SigningMethod
+from services.dossiers.documents.render import PDF_TYPE, DocumentRenderer, RenderingUnavailable, TemplateMissing
+from services.dossiers.documents.service import KINDS, DocumentService
+from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, load_certificates
+from services.dossiers.errors import DossierError, DossierValidationError
 from services.dossiers.http.common import (
     BlobsDep,
     DossiersDep,
@@ -27,14 +35,6 @@ from services.dossiers.http.common import (
     expected,
     respond,
 )
-from services.dossiers.blobs import BlobNotFound
-from services.dossiers.documents.certificates import BlankBook, UnknownBlank
-from services.dossiers.documents.context import DraftOptions, OfficeBook
-from services.dossiers.documents.records import SigningMethod
-from services.dossiers.documents.render import PDF_TYPE, DocumentRenderer, RenderingUnavailable, TemplateMissing
-from services.dossiers.documents.service import KINDS, DocumentService
-from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, load_certificates
-from services.dossiers.errors import DossierError, DossierValidationError
 from shared.http.actor import ActorDep
 from shared.workdays import local_date
 

@@ -18,6 +18,8 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from services.dossiers import submission
+from services.dossiers.domain import Dossier
+from services.dossiers.errors import DossierNotFound, DossierValidationError
 from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
@@ -28,8 +30,6 @@ from services.dossiers.http.common import (
     respond,
     unit_name,
 )
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierNotFound, DossierValidationError
 from services.dossiers.model import AwardType, DossierKind, DossierStatus, label
 from shared.http.actor import ActorDep
 from shared.reference.org_units import OrgUnitDirectory

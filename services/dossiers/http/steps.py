@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from services.dossiers.errors import DossierValidationError
 from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
@@ -21,7 +22,6 @@ from services.dossiers.http.common import (
     VersionedIn,
     resolve_attachments,
 )
-from services.dossiers.errors import DossierValidationError
 
 router = APIRouter(prefix="/dossiers/{dossier_id}", tags=["xử lý hồ sơ"])
 

@@ -46,9 +46,7 @@ def delivery(version: int, pending: int | None = 0) -> Delivery:
     return Delivery("tdkt.campaign.registered", f"campaigns-{version}", "TDKT_CAMPAIGNS", version, 1, {}, pending)
 
 
-def setup(
-    tmp_path: Path, *, consumer_caught_up: bool = True
-) -> tuple[Any, CampaignTable, Dossiers, RecheckScheduler]:
+def setup(tmp_path: Path, *, consumer_caught_up: bool = True) -> tuple[Any, CampaignTable, Dossiers, RecheckScheduler]:
     engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
     idempotence.create_tables(engine)
     create_tables(engine)
