@@ -16,9 +16,8 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
-from services.campaigns.domain import (
+from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
     KIND_LABELS,
     STATUS_LABELS,
@@ -34,12 +33,13 @@ from services.campaigns.domain import (
     is_review_overdue,
     review_due_date,
 )
-from services.campaigns.eligibility import assess_eligibility
-from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.domain.eligibility import assess_eligibility
+from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.text import matches
+from shared.topics import topics_of
 from shared.workdays import WorkingCalendar
 
 _PAGE = 500
@@ -296,7 +296,7 @@ class Campaigns(TdktApplication):
 
     def campaign_ids(self) -> Iterator[UUID]:
         """Ids of every campaign, in drafting order."""
-        topics = [get_topic(Campaign.Drafted)]
+        topics = topics_of(Campaign.Drafted)
         start = 1
         while True:
             page = self.notification_log.select(start=start, limit=_PAGE, topics=topics)

@@ -13,9 +13,9 @@ from services.dossiers import handlers
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
-from services.dossiers.campaign_eligibility import CampaignLookup
 from services.dossiers.campaign_table import CampaignTable, create_tables
-from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
+from services.dossiers.domain.campaign_eligibility import CampaignLookup
+from services.dossiers.domain.errors import DossierError, DossierNotFound, DossierValidationError
 from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
 from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper

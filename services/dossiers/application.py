@@ -25,12 +25,17 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
-from services.dossiers.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
-from services.dossiers.domain import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
-from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierNotFound, DossierValidationError
-from services.dossiers.model import (
+from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
+from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
+from services.dossiers.domain.errors import (
+    DossierConcurrencyError,
+    DossierError,
+    DossierNotFound,
+    DossierValidationError,
+)
+from services.dossiers.domain.rules import RuleBook, RuleSet
+from services.dossiers.domain.values import (
     AnnulmentGround,
     Attachment,
     AuthorityLevel,
@@ -49,12 +54,12 @@ from services.dossiers.numbering import (
     format_receipt_number,
     parse_decision_number,
 )
-from services.dossiers.rules import RuleBook, RuleSet
 from shared.actor import Actor
 from shared.eventstore import TdktApplication
 from shared.history import event_history
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError, load_org_units
 from shared.text import matches
+from shared.topics import topics_of
 from shared.workdays import WorkingCalendar, local_date
 
 Q = TypeVar("Q", bound=NumberSequence)
@@ -1019,10 +1024,10 @@ class Dossiers(TdktApplication):
 
     def dossier_ids(self) -> Iterator[UUID]:
         """Every dossier id in submission order, from the notification log (see module docstring)."""
-        topic = get_topic(Dossier.Submitted)
+        topics = topics_of(Dossier.Submitted)
         start, page = 1, 500
         while True:
-            batch = self.recorder.select_notifications(start=start, limit=page, topics=[topic])
+            batch = self.recorder.select_notifications(start=start, limit=page, topics=topics)
             for notification in batch:
                 yield notification.originator_id
             if len(batch) < page:

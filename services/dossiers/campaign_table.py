@@ -29,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 
-from services.dossiers.campaign_eligibility import CampaignView
+from services.dossiers.domain.campaign_eligibility import CampaignView
 from shared.sqlstore import create_all
 
 metadata = MetaData()

@@ -14,8 +14,8 @@ from typing import Any
 
 from services.dossiers.application import Dossiers
 from services.dossiers.campaign_table import canonical_campaign_id
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierValidationError
 from shared.actor import Actor
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 from shared.workdays import local_date

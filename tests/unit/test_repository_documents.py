@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from services.dossiers import ruleset_doc
-from services.dossiers.rules import RuleBook
+from services.dossiers.domain.rules import RuleBook
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "docs" / "domain.md"

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
 
 from services.campaigns.application import Campaigns
-from services.campaigns.eligibility import assess_eligibility
+from services.campaigns.domain.eligibility import assess_eligibility
 from shared.history import event_history, today_in_vietnam
 from shared.http.actor import ActorDep
 

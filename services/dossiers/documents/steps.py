@@ -1,7 +1,7 @@
 """The dossier's document steps: its signed decision, the certificates printed for its awardees,
 and its forwarding upward (khen cao) with the higher level's result.
 
-A base class of `Dossier` (services.dossiers.domain), kept here with the rest of the documents so
+A base class of `Dossier` (services.dossiers.domain.dossier), kept here with the rest of the documents so
 the aggregate's own module stays about the procedure. The commands follow the aggregate's rules:
 check state and input first (`DossierError` 409, `DossierValidationError` 422), then one
 past-tense event whose body only assigns state. They rely on the aggregate's guards
@@ -28,9 +28,9 @@ from services.dossiers.documents.records import (
     PrintBatch,
     SignedDocument,
 )
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import REQUIRED, DecidingAuthority, DossierStatus, FieldReader, label
-from services.dossiers.rules import RuleSet
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import RuleSet
+from services.dossiers.domain.values import REQUIRED, DecidingAuthority, DossierStatus, FieldReader, label
 from shared.actor import Actor
 from shared.workdays import local_date
 

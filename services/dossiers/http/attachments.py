@@ -18,9 +18,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from services.dossiers.blobs import BlobNotFound, BlobStore
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import AttachmentKind
 from services.dossiers.http.common import BlobsDep, CommandDep, VersionedIn
-from services.dossiers.model import AttachmentKind
 from services.dossiers.uploads import AcceptedFile, check_upload
 from shared.http.actor import ActorDep
 

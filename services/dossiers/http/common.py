@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 
 from services.dossiers.application import Dossiers
 from services.dossiers.blobs import BlobStore, is_sha256
-from services.dossiers.domain import Dossier, state_as_dict
-from services.dossiers.errors import DossierConcurrencyError, DossierValidationError
+from services.dossiers.domain.dossier import Dossier, state_as_dict
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierValidationError
 from shared.http.actor import ActorDep
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 from shared.workdays import local_date

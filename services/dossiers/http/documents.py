@@ -24,7 +24,7 @@ from services.dossiers.documents.records import SigningMethod
 from services.dossiers.documents.render import PDF_TYPE, DocumentRenderer, RenderingUnavailable, TemplateMissing
 from services.dossiers.documents.service import KINDS, DocumentService
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, load_certificates
-from services.dossiers.errors import DossierError, DossierValidationError
+from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.http.common import (
     BlobsDep,
     DossiersDep,

@@ -18,8 +18,9 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from services.dossiers import submission
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierNotFound, DossierValidationError
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierNotFound, DossierValidationError
+from services.dossiers.domain.values import AwardType, DossierKind, DossierStatus, label
 from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
@@ -30,7 +31,6 @@ from services.dossiers.http.common import (
     respond,
     unit_name,
 )
-from services.dossiers.model import AwardType, DossierKind, DossierStatus, label
 from shared.http.actor import ActorDep
 from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import VIETNAM_TZ, local_date

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import DossierStatus, label
 from services.dossiers.http.common import DossiersDep, NowDep, UnitsDep, unit_name
 from services.dossiers.http.dossiers import _summary
-from services.dossiers.model import DossierStatus, label
 from shared.contracts.labels import NOMINEE_KINDS
 from shared.workdays import WorkingCalendar, local_date
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.errors import DossierValidationError
 from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,

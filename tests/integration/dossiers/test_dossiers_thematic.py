@@ -16,10 +16,10 @@ from fastapi.testclient import TestClient
 from nats.js.client import JetStreamContext
 
 from services.campaigns.application import Campaigns
-from services.campaigns.eligibility import MESSAGES, EligibilityCode
+from services.campaigns.domain.eligibility import MESSAGES, EligibilityCode
 from services.campaigns.publishing import map_campaign_event
 from services.dossiers import handlers
-from services.dossiers.campaign_eligibility import CampaignCheck, CampaignVerdict
+from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.handlers import DURABLE
 from shared.actor import SYSTEM_ACTOR
 from shared.messaging.relay import OutboxRelay

@@ -11,8 +11,8 @@ import pytest
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import CAMPAIGNS, demo_commands
-from services.campaigns.domain import Campaign, CampaignStatus, campaign_id_for
-from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.domain.campaign import Campaign, CampaignStatus, campaign_id_for
+from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
 from shared.actor import Actor
 
 LEAD = Actor(id="nv.pkt", role="lead_unit_officer", unit="PKT")
@@ -181,7 +181,7 @@ def test_overdue_sweep_flags_each_campaign_once() -> None:
     assert app.flag_overdue_reviews(on=date(2024, 1, 24)) == []
     assert app.flag_review_overdue(campaign.id, on=date(2024, 1, 25)).version == 4
     flagged = app.notification_log.select(
-        start=1, limit=100, topics=["services.campaigns.domain:Campaign.ReviewOverdueFlagged"]
+        start=1, limit=100, topics=["services.campaigns.domain.campaign:Campaign.ReviewOverdueFlagged"]
     )
     assert len(flagged) == 1
 

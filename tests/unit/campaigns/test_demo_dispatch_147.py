@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import CAMPAIGNS
-from services.campaigns.domain import CampaignStatus
+from services.campaigns.domain.campaign import CampaignStatus
 from services.campaigns.seed import seed_demo
 
 DISPATCH_147 = {

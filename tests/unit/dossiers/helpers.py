@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from services.dossiers.application import deciding_authority, default_calendar, default_rule_book, default_units
-from services.dossiers.domain import Dossier
-from services.dossiers.model import DecidingAuthority
-from services.dossiers.rules import RuleBook, RuleSet
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.rules import RuleBook, RuleSet
+from services.dossiers.domain.values import DecidingAuthority
 from shared.actor import Actor
 from shared.workdays import VIETNAM_TZ, WorkingCalendar, local_date
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
 
 from .helpers import (
     AUTHORITY,

@@ -8,9 +8,9 @@ from uuid import uuid4
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import state_as_dict
-from services.dossiers.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.dossier import state_as_dict
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
 
 from .helpers import (
     AUTHORITY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
+from services.dossiers.domain.errors import DossierError, DossierValidationError
 
 from .helpers import RULE_SET_IDS, SECRETARY, given_in_appraisal, next_moment, rules, then_events
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
-from services.dossiers.rules import DisclosureRule
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import DisclosureRule
+from services.dossiers.domain.values import DossierStatus
 
 from .helpers import (
     AUTHORITY,

@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from services.dossiers.application import Dossiers
-from services.dossiers.model import AwardType
+from services.dossiers.domain.values import AwardType
 
 from .helpers import CLERK, SECRETARY, at, attachments, fighter, submission
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers, default_units
-from services.dossiers.errors import DossierError
+from services.dossiers.domain.errors import DossierError
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence
 from shared.reference.org_units import OrgUnit, OrgUnitDirectory
 

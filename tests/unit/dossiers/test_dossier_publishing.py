@@ -45,7 +45,7 @@ def test_an_unknown_unit_is_published_under_its_code(app: Dossiers) -> None:
 
 def test_every_dossier_event_class_has_a_contract() -> None:
     from services.dossiers.documents.steps import DossierDocuments
-    from services.dossiers.domain import Dossier
+    from services.dossiers.domain.dossier import Dossier
 
     def declared(cls: type) -> set[str]:
         return {k for k, v in vars(cls).items() if isinstance(v, type) and k not in ("Event", "Created")}

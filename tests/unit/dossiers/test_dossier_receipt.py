@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierValidationError
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import DossierStatus
 
 from .helpers import (
     AD_HOC,

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.rules import RuleSet
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import RuleSet
 from shared.workdays import local_date
 
 from .helpers import (

@@ -46,7 +46,7 @@ def test_cash_rewards_are_rounded_up_to_the_next_ten_thousand_dong(app):
 
 def test_rounding_is_data_up_or_to_the_nearest():
     """The rounding rule of the rule set (`cash`), its direction kept as data until the text is read."""
-    from services.dossiers.rules import CashRule, Rounding
+    from services.dossiers.domain.rules import CashRule, Rounding
 
     up = CashRule(round_to_vnd=10_000, rounding=Rounding.UP, article="khoản 2 Điều 68 NĐ 91/2017", confirmed=False)
     nearest = up.model_copy(update={"rounding": Rounding.NEAREST})
@@ -121,7 +121,7 @@ def test_a_household_certificate_is_one_and_a_half_times_the_individual_amount()
     individual figure was not read, so neither is known yet; set it, and the household's follows."""
     from decimal import Decimal
 
-    from services.dossiers.model import AuthorityLevel, NomineeKind
+    from services.dossiers.domain.values import AuthorityLevel, NomineeKind
 
     from .helpers import rules
 

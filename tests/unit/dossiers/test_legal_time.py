@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from services.dossiers.domain import Dossier
+from services.dossiers.domain.dossier import Dossier
 from shared.workdays import VIETNAM_TZ, WorkingCalendar
 
 from .helpers import AD_HOC, CLERK, SECRETARY, at, attachments, calendar, next_moment, rules, submission

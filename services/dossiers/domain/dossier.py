@@ -17,8 +17,6 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
-from services.dossiers.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
-from services.dossiers.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.documents.records import (
     Forwarding,
     HigherLevelResult,
@@ -27,8 +25,12 @@ from services.dossiers.documents.records import (
     documents_state,
 )
 from services.dossiers.documents.steps import DossierDocuments
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import (
+from services.dossiers.domain.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
+from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignVerdict
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import AnyOf, BySector, Criterion, KindRule, RuleSet, StandardOf
+from services.dossiers.domain.rules import CouncilCheck as CouncilCheckRule
+from services.dossiers.domain.values import (
     REQUIRED,
     Annulment,
     AnnulmentGround,
@@ -55,9 +57,8 @@ from services.dossiers.model import (
     parse_nominee,
 )
 from services.dossiers.numbering import format_decision_number
-from services.dossiers.rules import AnyOf, BySector, Criterion, KindRule, RuleSet, StandardOf
-from services.dossiers.rules import CouncilCheck as CouncilCheckRule
 from shared.actor import Actor
+from shared.topics import register_moved
 from shared.workdays import WorkingCalendar, local_date
 
 S = DossierStatus
@@ -1486,6 +1487,7 @@ _versioned(Dossier.Submitted, _submitted_v1_v2)
 _versioned(Dossier.Supplemented, _supplemented_v1_v2)
 _versioned(Dossier.NomineeAppraised, _appraised_v1_v2)
 _versioned(Dossier.CouncilVoteRecorded, _vote_v1_v2)
+register_moved("services.dossiers.domain", Dossier)  # the module's name until the domain/ package
 
 
 # --- a JSON-friendly view ------------------------------------------------------------------

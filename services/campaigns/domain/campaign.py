@@ -29,8 +29,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.campaigns.errors import CampaignError, CampaignValidationError
+from services.campaigns.domain.errors import CampaignError, CampaignValidationError
 from shared.actor import Actor
+from shared.topics import register_moved
 from shared.workdays import WorkingCalendar
 
 DEFAULT_REVIEW_DUE_DAYS = 20
@@ -1158,3 +1159,6 @@ def _review_dict(
             "filed_on": filed_on.isoformat(),
         }
     )
+
+
+register_moved("services.campaigns.domain", Campaign)  # the module's name until the domain/ package

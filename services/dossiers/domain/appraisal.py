@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from services.dossiers.model import AwardType, Concurrence, Nominee, NomineeKind, Sector, label
-from services.dossiers.rules import (
+from services.dossiers.domain.rules import (
     AnyOf,
     BySector,
     CouncilCheck,
@@ -26,6 +25,7 @@ from services.dossiers.rules import (
     RuleSet,
     StandardOf,
 )
+from services.dossiers.domain.values import AwardType, Concurrence, Nominee, NomineeKind, Sector, label
 
 SECTOR_LABELS = {
     Sector.PUBLIC: "cán bộ, công chức, viên chức, người lao động, lực lượng vũ trang",

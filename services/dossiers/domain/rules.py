@@ -25,7 +25,7 @@ from typing import Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.dossiers.model import (
+from services.dossiers.domain.values import (
     AWARD_VALUES,
     AttachmentKind,
     AuthorityLevel,
@@ -37,7 +37,7 @@ from services.dossiers.model import (
     Sector,
 )
 
-RULESETS_DIR = Path(__file__).parent / "rulesets"
+RULESETS_DIR = Path(__file__).parent.parent / "rulesets"
 RULE_SET_GLOB = "[0-9][0-9][0-9][0-9]-*.yaml"
 """Rule-set files start with their year; `base_salary.yaml` is other data."""
 
@@ -53,7 +53,7 @@ class _Sourced(_Rule):
     confirmed: bool
 
 
-# --- criteria (interpreted by services.dossiers.appraisal) -------------------------------------
+# --- criteria (interpreted by services.dossiers.domain.appraisal) -------------------------------------
 # A top-level criterion names its article; alternatives nested in `any_of` / `by_sector` share it.
 
 
