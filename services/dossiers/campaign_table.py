@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from services.dossiers.domain.campaign_eligibility import CampaignView
+from shared.contracts.campaigns import CampaignEvent
 from shared.sqlstore import create_all
 
 metadata = MetaData()
@@ -72,26 +73,25 @@ def canonical_campaign_id(value: str) -> str:
         return text
 
 
-def apply_campaign_event(conn: Connection, event: dict[str, Any]) -> bool:
+def apply_campaign_event(conn: Connection, event: CampaignEvent) -> bool:
     """Keep the event's campaign snapshot unless a newer (or the same) version is stored.
 
     True when the row changed.
     """
-    snapshot = event["campaign"]
-    version = int(event["aggregate_version"])
-    eligibility = snapshot.get("eligibility") or {}
+    snapshot = event.campaign
+    version = event.aggregate_version
     row = {
-        "campaign_id": canonical_campaign_id(str(snapshot["campaign_id"])),
-        "code": snapshot["code"],
-        "name": snapshot["name"],
-        "kind": snapshot["kind"],
-        "status": snapshot["status"],
-        "lead_unit_code": (snapshot.get("lead_unit") or {}).get("code", ""),
-        "eligible": bool(eligibility.get("eligible", False)),
-        "eligibility_reasons": json.dumps([r["message"] for r in eligibility.get("reasons") or []], ensure_ascii=False),
+        "campaign_id": canonical_campaign_id(snapshot.campaign_id),
+        "code": snapshot.code,
+        "name": snapshot.name,
+        "kind": snapshot.kind,
+        "status": snapshot.status,
+        "lead_unit_code": snapshot.lead_unit.code,
+        "eligible": snapshot.eligibility.eligible,
+        "eligibility_reasons": json.dumps([r.message for r in snapshot.eligibility.reasons], ensure_ascii=False),
         "version": version,
         "updated_at": datetime.now(UTC),
-        "launching_level": str(snapshot.get("launching_level") or "").strip().lower(),
+        "launching_level": snapshot.launching_level.strip().lower(),
     }
     # One conditional statement, so two replicas applying two versions at once keep the newer.
     while True:

@@ -18,6 +18,8 @@ from sqlalchemy import Engine
 
 from services.dossiers.campaign_table import apply_campaign_event
 from services.dossiers.recheck_schedule import RecheckScheduler
+from shared.contracts.base import REGISTRY
+from shared.contracts.campaigns import CampaignEvent
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import apply_once
 from shared.settings import TdktSettings
@@ -31,14 +33,22 @@ DURABLE = f"{CONSUMER}-{CAMPAIGNS.name.lower()}"
 def handle_campaign_event(
     engine: Engine, scheduler: RecheckScheduler, payload: dict[str, Any], delivery: Delivery
 ) -> bool:
-    """Apply one campaign event to the view; True if it changed the view now."""
+    """Apply one campaign event to the view; True if it changed the view now.
+
+    The payload is parsed as the published contract of its subject and schema version; a version
+    this service does not read (a v2 published beside v1) is acknowledged and left alone."""
+    contract = REGISTRY.for_payload(delivery.subject, payload)
+    if contract is None or not issubclass(contract, CampaignEvent):
+        scheduler.message_processed()
+        return False
+    event = contract.model_validate(payload)
     applied = apply_once(
         engine,
         consumer=CONSUMER,
         event_id=delivery.event_id,
         subject=delivery.subject,
         stream_sequence=delivery.stream_sequence,
-        effect=lambda conn: apply_campaign_event(conn, payload),
+        effect=lambda conn: apply_campaign_event(conn, event),
     )
     scheduler.message_processed()
     return applied

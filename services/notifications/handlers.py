@@ -38,8 +38,9 @@ def durable_names() -> list[str]:
 
 
 def normalised(subject: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a known event against its contract and fill its defaults; pass others through."""
-    contract = REGISTRY.get(subject)
+    """Validate a known event against its contract (at its schema version) and fill its defaults;
+    pass others through."""
+    contract = REGISTRY.for_payload(subject, payload)
     if contract is None:
         return dict(payload)
     return contract.model_validate(payload).model_dump(mode="json")

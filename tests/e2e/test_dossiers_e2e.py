@@ -136,7 +136,7 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
     messages = await _decided(jetstream)
     assert len(messages) == 1
     payload = json.loads(messages[0].data)
-    jsonschema.validate(payload, contract_schemas()["tdkt.award.decided"])
+    jsonschema.validate(payload, contract_schemas()[("tdkt.award.decided", 1)])
     assert payload["dossier"]["dossier_id"] == accepted_id
     assert payload["dossier"]["campaign_id"] == eligible
     assert payload["decision_number"] == "1/QĐ-UBND"

@@ -15,6 +15,7 @@ from services.dossiers.recheck_schedule import RecheckScheduler
 from shared.messaging import idempotence
 from shared.messaging.consumer import Delivery
 from shared.sqlstore import make_engine
+from tests.support.contracts import campaign_payload
 from tests.unit.dossiers.helpers import SECRETARY, THEMATIC, at, attachments, collective, submission
 
 from .payloads import RECEIPT_MOMENT, PinnedClock
@@ -23,11 +24,8 @@ CAMPAIGN = "5e0b3c3a-7f4e-4d5f-9a51-0c6c1a2b3d4e"
 
 
 def campaign_event(version: int, *, eligible: bool, status: str = "registered") -> dict[str, Any]:
-    return {
-        "event_id": f"campaigns-{version}",
-        "aggregate_id": CAMPAIGN,
-        "aggregate_version": version,
-        "campaign": {
+    return campaign_payload(
+        {
             "campaign_id": CAMPAIGN,
             "code": "PT-2024-CDS",
             "name": "Chuyển đổi số trong cơ quan hành chính",
@@ -39,7 +37,9 @@ def campaign_event(version: int, *, eligible: bool, status: str = "registered") 
                 "reasons": [] if eligible else [{"code": "no_review", "message": "Chưa có báo cáo tổng kết."}],
             },
         },
-    }
+        version,
+        event_id=f"campaigns-{version}",
+    )
 
 
 def delivery(version: int, pending: int | None = 0) -> Delivery:

@@ -8,21 +8,27 @@ from pathlib import Path
 from sqlalchemy import text
 
 from services.dossiers.campaign_table import CampaignTable, apply_campaign_event, campaigns, create_tables
+from shared.contracts.campaigns import CampaignLaunched
 from shared.sqlstore import make_engine
+from tests.support.contracts import campaign_payload
 
-EVENT = {
-    "aggregate_version": 3,
-    "campaign": {
-        "campaign_id": "6c1f1f5e-2f7b-4c39-9f8e-6f0f0b5b9a11",
-        "code": "PT-2023-NTM",
-        "name": "Toàn dân chung sức xây dựng Nông thôn mới",
-        "kind": "thematic",
-        "status": "launched",
-        "lead_unit": {"code": "PKT", "name": "Phòng Kinh tế"},
-        "launching_level": "District",
-        "eligibility": {"eligible": True, "reasons": []},
-    },
-}
+EVENT = CampaignLaunched.model_validate(
+    campaign_payload(
+        {
+            "campaign_id": "6c1f1f5e-2f7b-4c39-9f8e-6f0f0b5b9a11",
+            "code": "PT-2023-NTM",
+            "name": "Toàn dân chung sức xây dựng Nông thôn mới",
+            "kind": "thematic",
+            "status": "launched",
+            "lead_unit": {"code": "PKT", "name": "Phòng Kinh tế"},
+            "launching_level": "District",
+            "eligibility": {"eligible": True, "reasons": []},
+        },
+        3,
+        contract=CampaignLaunched,
+        launched_on="2023-01-20",
+    )
+)
 
 
 def test_an_older_view_gains_the_launching_level_and_keeps_its_rows(tmp_path: Path) -> None:
@@ -48,4 +54,4 @@ def test_an_older_view_gains_the_launching_level_and_keeps_its_rows(tmp_path: Pa
     assert view.lookup("c-old").launching_level == ""  # unknown until the campaign's next event
     with engine.begin() as conn:
         assert apply_campaign_event(conn, EVENT)
-    assert view.lookup(EVENT["campaign"]["campaign_id"]).launching_level == "district"
+    assert view.lookup(EVENT.campaign.campaign_id).launching_level == "district"
