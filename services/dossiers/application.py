@@ -27,7 +27,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
-from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
+from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
 from services.dossiers.domain.errors import (
     DossierConcurrencyError,
     DossierError,
@@ -54,9 +54,10 @@ from services.dossiers.numbering import (
     format_receipt_number,
     parse_decision_number,
 )
+from services.dossiers.representation import state_as_dict, to_json_types
 from shared.actor import Actor
 from shared.eventstore import TdktApplication
-from shared.history import event_history
+from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError, load_org_units
 from shared.text import matches
 from shared.topics import topics_of
@@ -981,43 +982,28 @@ class Dossiers(TdktApplication):
         return dossier
 
     def get_as_of(self, dossier_id: UUID | str, at: datetime) -> Dossier:
-        """The dossier as the record stood at `at`: the last event RECORDED at or before it.
-
-        It uses the store's recording timestamps, not the events' declared `at`, because `at`
-        may be back-dated (a posted dossier entered on arrival) and need not grow with the
-        version, whereas the recording time does.
-        """
+        """The dossier as the record stood at `at` (`shared.history.version_as_of`)."""
         check_at(at)
-        version = None
-        for e in self.events.get(self._uuid(dossier_id)):
-            if e.timestamp > at:
-                break
-            version = e.originator_version
+        version = version_as_of(self, self._uuid(dossier_id), at)
         if version is None:
             raise DossierNotFound(dossier_id)
         return self.get(dossier_id, version=version)
 
     def history(self, dossier_id: UUID | str) -> list[dict[str, Any]]:
         """Every stored event in order, in the shared audit format (type, version, when recorded,
-        actor, reason, data), plus the declared `at` and the dossier fields each event changed
-        (before and after). A refusal's reasons are its reason."""
-        uid = self._uuid(dossier_id)
-        entries = event_history(self, uid)
-        dossier: Any = None
-        before: dict[str, Any] = {}
-        for entry, e in zip(entries, self.events.get(uid), strict=True):
-            dossier = e.mutate(dossier)
+        actor, reason, data, the fields it changed), plus the declared `at`. A refusal's reasons
+        are its reason."""
+
+        def view(dossier: Any) -> dict[str, Any]:
             if not isinstance(dossier, Dossier):
                 raise DossierNotFound(dossier_id)
-            after = state_as_dict(dossier)
+            return state_as_dict(dossier)
+
+        def annotate(entry: dict[str, Any], e: Any) -> None:
             entry["at"] = to_json_types(getattr(e, "at", None))
             entry["reason"] = entry["reason"] or "; ".join(getattr(e, "reasons", ())) or None
-            entry["changes"] = {
-                k: {"before": before.get(k), "after": v}
-                for k, v in after.items()
-                if before.get(k) != v and k not in ("version", "modified_on")
-            }
-            before = after
+
+        entries = history_with_changes(self, self._uuid(dossier_id), view, annotate)
         if not entries:
             raise DossierNotFound(dossier_id)
         return entries

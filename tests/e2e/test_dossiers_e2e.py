@@ -19,7 +19,7 @@ from shared.contracts.schemas import contract_schemas
 from shared.streams import DOSSIERS
 from shared.testing.fixtures import ServiceProcess
 from shared.testing.jetstream import eventually
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from shared.messaging.streamreads import JetStreamReader
 from shared.natsserver import NatsServerProcess
 from shared.streams import CAMPAIGNS, ensure_streams, journal_stream
 from shared.testing.jetstream import js_publisher, stream_messages
-from tests.integration.relay_fixtures import Tallies, TallyNoted, ids_in_log, tally_mapper
+from tests.support.relay import Tallies, TallyNoted, ids_in_log, tally_mapper
 
 TALLIES_JOURNAL = journal_stream("tallies")
 

@@ -13,7 +13,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from shared.actor import Actor
 from shared.eventstore import EVENT_ID_KEY, event_id_of, stored_event_id
 from shared.history import event_history
-from tests.integration.relay_fixtures import Tallies, ids_in_log
+from tests.support.relay import Tallies, ids_in_log
 
 ACTOR = Actor("u1", "clerk", "PNV")
 

@@ -7,6 +7,8 @@ campaign (`CampaignNotFound`, 404).
 
 from __future__ import annotations
 
+from shared.errors import FieldErrors
+
 
 class CampaignsServiceError(Exception):
     """Base of every error this service raises on purpose."""
@@ -27,13 +29,8 @@ class CampaignError(CampaignsServiceError):
         self.code = code
 
 
-class CampaignValidationError(CampaignsServiceError):
+class CampaignValidationError(FieldErrors, CampaignsServiceError):
     """Invalid field values (HTTP 422): one Vietnamese message per field path (`targets[0].indicator`)."""
-
-    def __init__(self, field_errors: dict[str, str]) -> None:
-        self.field_errors = dict(field_errors)
-        details = "; ".join(f"{field}: {text}" for field, text in self.field_errors.items())
-        super().__init__(f"Dữ liệu không hợp lệ — {details}")
 
 
 class CampaignNotFound(CampaignsServiceError, LookupError):

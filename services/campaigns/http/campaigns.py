@@ -2,22 +2,27 @@
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its threadpool.
 Field-level checks live in the domain (Vietnamese messages, HTTP 422); refused transitions are 409.
+Every answer carrying a campaign has its version as `ETag`; a command sent with `If-Match` is
+refused (409) when someone changed the campaign since, so a stale form never overwrites a newer
+movement silently.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.campaigns.application import Campaigns
+from services.campaigns.domain.campaign import Campaign
 from services.campaigns.domain.eligibility import assess_eligibility
-from shared.history import event_history, today_in_vietnam
+from shared.history import today_in_vietnam
 from shared.http.actor import ActorDep
+from shared.http.requests import if_match_header, set_etag, version_or_moment
 
 router = APIRouter(prefix="/campaigns", tags=["phong trào thi đua"])
 units_router = APIRouter(prefix="/units", tags=["danh mục đơn vị"])
@@ -130,7 +135,16 @@ class CancelIn(BaseModel):
     cancelled_on: date | None = None
 
 
+IfMatchDep = Annotated[int | None, Depends(if_match_header("phong trào"))]
+
+
 def _view(app: Campaigns, campaign: Any) -> dict[str, Any]:
+    return app.state_as_dict(campaign)
+
+
+def _reply(response: Response, app: Campaigns, campaign: Campaign) -> dict[str, Any]:
+    """The campaign's JSON view, its version as the ETag for the next If-Match."""
+    set_etag(response, campaign.version)
     return app.state_as_dict(campaign)
 
 
@@ -139,9 +153,9 @@ def _dump(model: BaseModel) -> dict[str, Any]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Soạn thảo phong trào thi đua")
-def draft(body: DraftIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+def draft(body: DraftIn, response: Response, app: AppDep, actor: ActorDep) -> dict[str, Any]:
     fields = body.model_dump(exclude_none=True)
-    return _view(app, app.draft(actor=actor, **fields))
+    return _reply(response, app, app.draft(actor=actor, **fields))
 
 
 @router.get("", summary="Danh sách, tìm kiếm phong trào (có dấu hoặc không dấu)")
@@ -157,15 +171,22 @@ def search(
     return [_view(app, c) for c in found]
 
 
-@router.get("/{campaign_id}", summary="Một phong trào; ?version=N cho trạng thái tại phiên bản N")
-def get_one(campaign_id: UUID, app: AppDep, version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
-    return _view(app, app.get(campaign_id, version=version))
+@router.get("/{campaign_id}", summary="Một phong trào; ?version=N hoặc ?as_of=<thời điểm ISO> để xem lại trạng thái cũ")
+def get_one(
+    campaign_id: UUID,
+    response: Response,
+    app: AppDep,
+    version: Annotated[int | None, Query(ge=1, description="Phiên bản")] = None,
+    as_of: Annotated[datetime | None, Query(description="Thời điểm; không có múi giờ thì hiểu là giờ Việt Nam")] = None,
+) -> dict[str, Any]:
+    moment = version_or_moment(version, as_of)
+    campaign = app.get_as_of(campaign_id, moment) if moment is not None else app.get(campaign_id, version=version)
+    return _reply(response, app, campaign)
 
 
-@router.get("/{campaign_id}/history", summary="Toàn bộ lịch sử sự kiện (ai, khi nào, vì sao)")
+@router.get("/{campaign_id}/history", summary="Toàn bộ lịch sử sự kiện (ai, khi nào, vì sao, thay đổi gì)")
 def history(campaign_id: UUID, app: AppDep) -> list[dict[str, Any]]:
-    app.get(campaign_id)
-    return event_history(app, campaign_id)
+    return app.history(campaign_id)
 
 
 @router.get("/{campaign_id}/eligibility", summary="Phong trào có đủ điều kiện khen thưởng chuyên đề không")
@@ -174,37 +195,59 @@ def eligibility(campaign_id: UUID, app: AppDep) -> dict[str, Any]:
 
 
 @router.patch("/{campaign_id}", summary="Điều chỉnh phong trào trước khi phát động")
-def amend(campaign_id: UUID, body: AmendIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+def amend(
+    campaign_id: UUID, body: AmendIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
     fields = _dump(body)
     reason = fields.pop("reason", "")
-    return _view(app, app.amend(campaign_id, actor=actor, reason=reason, **fields))
-
-
-@router.post("/{campaign_id}/documents", summary="Bổ sung văn bản chỉ đạo, kế hoạch")
-def attach_documents(campaign_id: UUID, body: DocumentsIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.attach_documents(campaign_id, actor=actor, **_dump(body)))
-
-
-@router.post("/{campaign_id}/registration", summary="Phòng Nội vụ đăng ký phong trào")
-def register(campaign_id: UUID, body: RegisterIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    registered_on = body.registered_on or today_in_vietnam()
-    return _view(
-        app,
-        app.register(
-            campaign_id, registration_number=body.registration_number, registered_on=registered_on, actor=actor
-        ),
+    return _reply(
+        response, app, app.amend(campaign_id, actor=actor, reason=reason, expected_version=expected, **fields)
     )
 
 
+@router.post("/{campaign_id}/documents", summary="Bổ sung văn bản chỉ đạo, kế hoạch")
+def attach_documents(
+    campaign_id: UUID, body: DocumentsIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    return _reply(
+        response, app, app.attach_documents(campaign_id, actor=actor, expected_version=expected, **_dump(body))
+    )
+
+
+@router.post("/{campaign_id}/registration", summary="Phòng Nội vụ đăng ký phong trào")
+def register(
+    campaign_id: UUID, body: RegisterIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    registered_on = body.registered_on or today_in_vietnam()
+    registered = app.register(
+        campaign_id,
+        registration_number=body.registration_number,
+        registered_on=registered_on,
+        actor=actor,
+        expected_version=expected,
+    )
+    return _reply(response, app, registered)
+
+
 @router.post("/{campaign_id}/registration-return", summary="Trả lại hồ sơ đăng ký, nêu lý do")
-def return_registration(campaign_id: UUID, body: ReturnIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+def return_registration(
+    campaign_id: UUID, body: ReturnIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
     returned_on = body.returned_on or today_in_vietnam()
-    return _view(app, app.return_registration(campaign_id, reasons=body.reasons, returned_on=returned_on, actor=actor))
+    returned = app.return_registration(
+        campaign_id, reasons=body.reasons, returned_on=returned_on, actor=actor, expected_version=expected
+    )
+    return _reply(response, app, returned)
 
 
 @router.post("/{campaign_id}/launch", summary="Phát động phong trào")
-def launch(campaign_id: UUID, body: LaunchIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.launch(campaign_id, launched_on=body.launched_on or today_in_vietnam(), actor=actor))
+def launch(
+    campaign_id: UUID, body: LaunchIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    launched_on = body.launched_on or today_in_vietnam()
+    return _reply(
+        response, app, app.launch(campaign_id, launched_on=launched_on, actor=actor, expected_version=expected)
+    )
 
 
 def _review_fields(body: ReviewIn) -> dict[str, Any]:
@@ -214,29 +257,48 @@ def _review_fields(body: ReviewIn) -> dict[str, Any]:
 
 
 @router.post("/{campaign_id}/interim-reviews", summary="Gửi báo cáo sơ kết")
-def file_interim_review(campaign_id: UUID, body: InterimReviewIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.file_interim_review(campaign_id, actor=actor, **_review_fields(body)))
+def file_interim_review(
+    campaign_id: UUID, body: InterimReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.file_interim_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
 
 
 @router.post("/{campaign_id}/final-review", summary="Gửi báo cáo tổng kết")
-def file_final_review(campaign_id: UUID, body: ReviewIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.file_final_review(campaign_id, actor=actor, **_review_fields(body)))
+def file_final_review(
+    campaign_id: UUID, body: ReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.file_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
 
 
 @router.put("/{campaign_id}/final-review", summary="Đính chính báo cáo tổng kết (lịch sử giữ bản cũ)")
-def correct_final_review(campaign_id: UUID, body: CorrectionIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.correct_final_review(campaign_id, actor=actor, **_review_fields(body)))
+def correct_final_review(
+    campaign_id: UUID, body: CorrectionIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.correct_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
 
 
 @router.post("/{campaign_id}/close", summary="Kết thúc phong trào sau tổng kết")
-def close(campaign_id: UUID, body: CloseIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    return _view(app, app.close_campaign(campaign_id, closed_on=body.closed_on or today_in_vietnam(), actor=actor))
+def close(
+    campaign_id: UUID, body: CloseIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    closed_on = body.closed_on or today_in_vietnam()
+    return _reply(
+        response, app, app.close_campaign(campaign_id, closed_on=closed_on, actor=actor, expected_version=expected)
+    )
 
 
 @router.post("/{campaign_id}/cancel", summary="Hủy phong trào, nêu lý do")
-def cancel(campaign_id: UUID, body: CancelIn, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+def cancel(
+    campaign_id: UUID, body: CancelIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
     cancelled_on = body.cancelled_on or today_in_vietnam()
-    return _view(app, app.cancel(campaign_id, reason=body.reason, cancelled_on=cancelled_on, actor=actor))
+    cancelled = app.cancel(
+        campaign_id, reason=body.reason, cancelled_on=cancelled_on, actor=actor, expected_version=expected
+    )
+    return _reply(response, app, cancelled)
 
 
 @units_router.get(

@@ -8,6 +8,8 @@ before any event is triggered, so when one of these is raised nothing has change
 
 from __future__ import annotations
 
+from shared.errors import FieldErrors
+
 
 class DossiersServiceError(Exception):
     """Base of every error this service raises on purpose."""
@@ -35,13 +37,8 @@ class DossierConcurrencyError(DossierError):
         super().__init__("concurrent_update", message)
 
 
-class DossierValidationError(DossiersServiceError):
+class DossierValidationError(FieldErrors, DossiersServiceError):
     """Invalid field values (HTTP 422): one Vietnamese message per field path (`nominees[0].name`)."""
-
-    def __init__(self, field_errors: dict[str, str]) -> None:
-        self.field_errors = dict(field_errors)
-        details = "; ".join(f"{field}: {text}" for field, text in self.field_errors.items())
-        super().__init__(f"Dữ liệu không hợp lệ — {details}")
 
 
 class DossierNotFound(DossiersServiceError, LookupError):

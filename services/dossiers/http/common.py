@@ -1,5 +1,6 @@
-"""What every dossiers endpoint shares: typed dependencies, the If-Match precondition, the
-JSON view of a dossier, and turning attachment references into stored-blob metadata.
+"""What every dossiers endpoint shares: typed dependencies, the If-Match precondition, the reply
+(the dossier's JSON view from `representation.py`, its version as ETag), and turning attachment
+references into stored-blob metadata.
 
 The service clock is a dependency (`app.state.clock`) rather than a call to `datetime.now()` in
 each endpoint, so that tests can pin the receipt date (which chooses the rule set) and the
@@ -9,18 +10,21 @@ domain keeps receiving its time from outside.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from services.dossiers.application import Dossiers
 from services.dossiers.blobs import BlobStore, is_sha256
-from services.dossiers.domain.dossier import Dossier, state_as_dict
+from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierValidationError
+from services.dossiers.representation import dossier_view
+from services.dossiers.representation import unit_name as unit_name
 from shared.http.actor import ActorDep
-from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
+from shared.http.requests import if_match_header, set_etag
+from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import local_date
 
 
@@ -41,23 +45,11 @@ def get_now(request: Request) -> datetime:
     return clock()
 
 
-def if_match(
-    if_match: Annotated[str | None, Header(description='Phiên bản hồ sơ mong đợi, ví dụ "3"')] = None,
-) -> int | None:
-    """The dossier version the client last saw (`If-Match: "3"`); `*` or absent means any."""
-    if if_match is None or if_match.strip() in ("", "*"):
-        return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
-        raise DossierValidationError({"If-Match": 'Phải là số phiên bản của hồ sơ, ví dụ "3".'})
-    return int(value)
-
-
 DossiersDep = Annotated[Dossiers, Depends(get_dossiers)]
 UnitsDep = Annotated[OrgUnitDirectory, Depends(get_units)]
 BlobsDep = Annotated[BlobStore, Depends(get_blobs)]
 NowDep = Annotated[datetime, Depends(get_now)]
-IfMatchDep = Annotated[int | None, Depends(if_match)]
+IfMatchDep = Annotated[int | None, Depends(if_match_header("hồ sơ"))]
 
 
 class VersionedIn(BaseModel):
@@ -73,32 +65,12 @@ def expected(header_version: int | None, body: VersionedIn | None = None) -> int
     return body.expected_version if body is not None else None
 
 
-def unit_name(units: OrgUnitDirectory, code: str) -> str:
-    try:
-        return units.get(code).name
-    except UnknownUnitError:
-        return code
-
-
-def dossier_view(units: OrgUnitDirectory, dossier: Dossier, today: date, app: Dossiers | None = None) -> dict[str, Any]:
-    """The dossier as JSON, with the unit names and, given the application, the standards only
-    the council can confirm (`required_council_checks`, per nominee: key and wording)."""
-    view = state_as_dict(dossier, on=today)
-    view["proposing_unit_name"] = unit_name(units, dossier.proposing_unit)
-    view["deciding_authority_name"] = (
-        unit_name(units, dossier.deciding_authority) if dossier.deciding_authority else None
-    )
-    if app is not None:
-        view["required_council_checks"] = dossier.required_council_checks(app.rules_of(dossier))
-    return view
-
-
 def respond(
     response: Response, units: OrgUnitDirectory, dossier: Dossier, now: datetime, app: Dossiers | None = None
 ) -> dict[str, Any]:
     """The dossier as JSON, with its version as the ETag for the next If-Match."""
-    response.headers["ETag"] = f'"{dossier.version}"'
-    return dossier_view(units, dossier, local_date(now), app)
+    set_etag(response, dossier.version)
+    return dossier_view(units, dossier, local_date(now), app.rules_of(dossier) if app is not None else None)
 
 
 class AttachmentRefIn(BaseModel):

@@ -32,8 +32,9 @@ from services.dossiers.http.common import (
     unit_name,
 )
 from shared.http.actor import ActorDep
+from shared.http.requests import version_or_moment
 from shared.reference.org_units import OrgUnitDirectory
-from shared.workdays import VIETNAM_TZ, local_date
+from shared.workdays import local_date
 
 router = APIRouter(prefix="/dossiers", tags=["hồ sơ đề nghị khen thưởng"])
 
@@ -155,10 +156,9 @@ def get_one(
     version: Annotated[int | None, Query(ge=1, description="Phiên bản")] = None,
     as_of: Annotated[datetime | None, Query(description="Thời điểm; không có múi giờ thì hiểu là giờ Việt Nam")] = None,
 ) -> dict[str, Any]:
-    if version is not None and as_of is not None:
-        raise DossierValidationError({"as_of": "Chỉ dùng một trong hai: version hoặc as_of."})
-    if as_of is not None:
-        dossier = app.get_as_of(dossier_id, as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM_TZ))
+    moment = version_or_moment(version, as_of)
+    if moment is not None:
+        dossier = app.get_as_of(dossier_id, moment)
     else:
         dossier = app.get(dossier_id, version=version)
         if version is not None and dossier.version != version:

@@ -27,6 +27,7 @@ from services.reporting.periods import INTERVALS, Period, resolve_period, year_p
 from services.reporting.summary import SummaryOptions, summarize
 from services.reporting.tables import projection_tables
 from services.reporting.tabulate import cash_sheets, form_sheets, summary_sheets
+from shared.errors import FieldErrors
 from shared.http.problems import ProblemError
 
 router = APIRouter(prefix="/reports", tags=["báo cáo"])
@@ -54,15 +55,15 @@ def _choice(name: str, value: str, choices: dict[str, str] | tuple[str, ...], er
 def _period(start: str | None, to: str | None, period: str | None, errors: dict[str, str]) -> Period:
     try:
         return resolve_period(start, to, period)
-    except ProblemError as problem:
-        errors.update(problem.errors or {"period": problem.detail})
+    except FieldErrors as problem:
+        errors.update(problem.field_errors or {"period": problem.detail})
         return year_period(2000)  # placeholder; the request is refused below
 
 
 def _refuse_if(errors: dict[str, str]) -> None:
     """One 422 listing every wrong parameter, so the clerk fixes them all at once."""
     if errors:
-        raise ProblemError(422, "Tham số của báo cáo chưa hợp lệ; xem chi tiết từng tham số.", errors)
+        raise FieldErrors(errors, "Tham số của báo cáo chưa hợp lệ; xem chi tiết từng tham số.")
 
 
 def _slug(period: Period) -> str:

@@ -17,7 +17,7 @@ from shared.contracts.schemas import contract_schemas
 from shared.messaging.relay import OutboxRelay
 from shared.streams import CAMPAIGNS
 from shared.testing.jetstream import js_publisher
-from tests.e2e.campaign_payloads import thematic_campaign
+from tests.support.campaign_payloads import thematic_campaign
 
 LEAD = Actor("nv.phongkt", "lead_unit_clerk", "PKT")
 PNV = Actor("cv.pnv", "council_secretariat", "PNV")

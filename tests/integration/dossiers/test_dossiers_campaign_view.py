@@ -16,7 +16,7 @@ from shared.messaging import idempotence
 from shared.messaging.consumer import Delivery
 from shared.sqlstore import make_engine
 from tests.support.contracts import campaign_payload
-from tests.unit.dossiers.helpers import SECRETARY, THEMATIC, at, attachments, collective, submission
+from tests.support.dossiers import SECRETARY, THEMATIC, at, attachments, collective, submission
 
 from .payloads import RECEIPT_MOMENT, PinnedClock
 

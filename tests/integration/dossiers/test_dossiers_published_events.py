@@ -21,7 +21,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.reference.org_units import load_org_units
 from shared.streams import DOSSIERS
 from shared.testing.jetstream import js_publisher, stream_messages
-from tests.unit.dossiers.helpers import (
+from tests.support.dossiers import (
     AUTHORITY,
     CHAIRMAN,
     CLERK,

@@ -8,8 +8,7 @@ import pytest
 
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.values import DossierStatus
-
-from .helpers import (
+from tests.support.dossiers import (
     AUTHORITY,
     CLERK,
     SECRETARY,

@@ -9,8 +9,7 @@ from services.dossiers.domain.appraisal import appraise_nominee
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.rules import KindRule
 from services.dossiers.domain.values import Concurrence, parse_nominee
-
-from .helpers import (
+from tests.support.dossiers import (
     ANNUAL,
     RULE_SET_IDS,
     SECRETARY,

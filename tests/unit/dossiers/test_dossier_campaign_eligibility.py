@@ -15,8 +15,7 @@ from services.dossiers.domain.campaign_eligibility import (
 )
 from services.dossiers.domain.errors import DossierError
 from services.dossiers.domain.values import DossierStatus
-
-from .helpers import (
+from tests.support.dossiers import (
     CLERK,
     SECRETARY,
     THEMATIC,

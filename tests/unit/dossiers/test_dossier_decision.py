@@ -10,8 +10,7 @@ import pytest
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.rules import DisclosureRule
 from services.dossiers.domain.values import DossierStatus
-
-from .helpers import (
+from tests.support.dossiers import (
     AUTHORITY,
     CHAIRMAN,
     COMMUNE_2025,

@@ -20,8 +20,7 @@ from services.dossiers.application import Dossiers, default_units
 from services.dossiers.domain.errors import DossierError
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence
 from shared.reference.org_units import OrgUnit, OrgUnitDirectory
-
-from .helpers import CHAIRMAN, SECRETARY, at, submission
+from tests.support.dossiers import CHAIRMAN, SECRETARY, at, submission
 
 THREADS = 6
 

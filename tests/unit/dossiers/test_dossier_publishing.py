@@ -12,8 +12,7 @@ from services.dossiers.publishing import CONTRACT_BY_EVENT, dossier_event_mapper
 from shared.contracts import dossiers as contracts
 from shared.messaging.relay import envelope_for
 from shared.reference.org_units import load_org_units
-
-from .helpers import at, submission
+from tests.support.dossiers import at, submission
 
 
 def mapped(app: Dossiers) -> list[object]:

@@ -10,8 +10,7 @@ import pytest
 from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.errors import DossierValidationError
 from services.dossiers.domain.values import DossierStatus
-
-from .helpers import (
+from tests.support.dossiers import (
     AD_HOC,
     RECEIPT_DAY,
     THEMATIC,

@@ -11,8 +11,7 @@ import pytest
 
 from services.dossiers.domain.rules import RuleBook, RuleSet
 from services.dossiers.domain.values import AuthorityLevel, NomineeKind, Procedure
-
-from .helpers import RULE_SET_IDS, book
+from tests.support.dossiers import RULE_SET_IDS, book
 
 
 @pytest.mark.parametrize(

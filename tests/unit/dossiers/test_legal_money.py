@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-
-from .helpers import CHAIRMAN, SECRETARY, at, collective, individual, submission
+from tests.support.dossiers import CHAIRMAN, SECRETARY, at, collective, individual, submission
 
 
 def decided(app: Dossiers, day: date, decided_on: date, nominees: list[dict[str, Any]], **overrides: Any):
@@ -122,8 +121,7 @@ def test_a_household_certificate_is_one_and_a_half_times_the_individual_amount()
     from decimal import Decimal
 
     from services.dossiers.domain.values import AuthorityLevel, NomineeKind
-
-    from .helpers import rules
+    from tests.support.dossiers import rules
 
     nd152 = rules("2025-nd152")
     award = nd152.award("CERTIFICATE_OF_MERIT")

@@ -9,8 +9,7 @@ import pytest
 
 from services.dossiers.domain.dossier import Dossier
 from shared.workdays import VIETNAM_TZ, WorkingCalendar
-
-from .helpers import AD_HOC, CLERK, SECRETARY, at, attachments, calendar, next_moment, rules, submission
+from tests.support.dossiers import AD_HOC, CLERK, SECRETARY, at, attachments, calendar, next_moment, rules, submission
 
 
 def receive(moment: datetime, rule_set_id: str = "2024-nd98", **overrides) -> Dossier:

@@ -12,7 +12,7 @@ from services.reporting.live import LiveProjection
 from services.reporting.tables import projection_tables
 from shared.contracts.base import EventContract
 from shared.sqlstore import make_engine
-from tests.integration.reporting.history import generate
+from tests.support.reporting_history import generate
 
 
 def tables_after(events: list[EventContract], path: Path) -> dict[str, set[tuple]]:

@@ -12,7 +12,7 @@ from services.dossiers.documents.records import PackageFile, SignedDocument, Sig
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.values import DossierStatus
 from services.dossiers.numbering import DecisionNumberSequence, parse_decision_number
-from tests.unit.dossiers.helpers import (
+from tests.support.dossiers import (
     CHAIRMAN,
     CLERK,
     COMMUNE_2025,

@@ -2,7 +2,7 @@
 that bring a `Dossier` to a given state and clear its pending events, so a test's *then*
 sees only what its *when* triggered.
 
-A module of its own (not conftest.py) so tests can import it relatively within this package."""
+Shared by the unit tests of the aggregate and the integration tests that store dossiers."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.dossiers.application import Dossiers
-from tests.unit.dossiers.helpers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
 
 FIRST_DAY = date(2024, 1, 8)
 
