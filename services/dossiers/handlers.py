@@ -22,6 +22,7 @@ from shared.contracts.base import REGISTRY
 from shared.contracts.campaigns import CampaignEvent
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import apply_once
+from shared.messaging.progress import consumers_caught_up
 from shared.settings import TdktSettings
 from shared.streams import CAMPAIGNS
 
@@ -69,14 +70,10 @@ def register(broker: NatsBroker, engine: Engine, scheduler: RecheckScheduler, se
 
 
 def consumer_caught_up(broker: NatsBroker, started: asyncio.Event) -> Callable[[], Awaitable[bool]]:
-    """Whether this service's campaign consumer has nothing pending or in flight (False while
-    NATS is not connected: an unknown lag is not a caught-up view)."""
+    """Whether this service's campaign consumer has caught up (`shared.messaging.progress`)."""
 
     async def caught_up() -> bool:
-        if not started.is_set():
-            return False
-        js = broker.config.connection_state.stream
-        info = await js.consumer_info(CAMPAIGNS.name, DURABLE)
-        return info.num_pending == 0 and info.num_ack_pending == 0
+        js = broker.config.connection_state.stream if started.is_set() else None
+        return await consumers_caught_up(js, [(CAMPAIGNS.name, DURABLE)])
 
     return caught_up
