@@ -1,15 +1,13 @@
-"""Use cases of the campaigns service over the event store: commands, queries and a JSON view.
+"""Use cases of the campaigns service over the event store: the commands, and the reads of one
+campaign (now, at a version, as of a moment, its history).
 
-Listing: campaigns are found through the application's notification log, filtered on the topic of
-`Campaign.Drafted` (one notification per campaign, written in the same transaction as the
-campaign itself, so the list is never out of step and needs no extra aggregate). Each campaign is
-then loaded and filtered in memory, which is fine at a district's few dozen movements a year; a
-reporting projection is the place for anything heavier.
+Listing and searching live in `queries.py`, over the events folded in log order
+(`self.queries`); the JSON view in `representation.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -30,13 +28,12 @@ from services.campaigns.domain.campaign import (
     review_due_date,
 )
 from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.queries import CampaignQueries
 from services.campaigns.representation import state_as_dict
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
 from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
-from shared.text import matches
-from shared.topics import topics_of
 from shared.workdays import WorkingCalendar
 
 _PAGE = 500
@@ -62,6 +59,8 @@ class Campaigns(TdktApplication):
         super().__init__(env)
         self.units = units or load_org_units()
         self.review_due_days = review_due_days
+        self.queries = CampaignQueries(self, self.state_as_dict)
+        """The reads (`queries.py`): search and listing over the folded events."""
 
     # ----------------------------------------------------------------- commands
 
@@ -314,7 +313,7 @@ class Campaigns(TdktApplication):
         flagged on reload or lost as a concurrent save, and is not returned here.
         """
         flagged = []
-        for campaign in self._all():
+        for campaign in self.queries.campaigns():
             overdue = is_review_overdue(campaign, on, self.review_due_days, self.calendar)
             if campaign.review_overdue_flagged_on is None and overdue:
                 try:
@@ -360,58 +359,11 @@ class Campaigns(TdktApplication):
     def get_by_code(self, code: str) -> Campaign:
         return self.get(campaign_id_for(code))
 
-    def campaign_ids(self) -> Iterator[UUID]:
-        """Ids of every campaign, in drafting order."""
-        topics = topics_of(Campaign.Drafted)
-        start = 1
-        while True:
-            page = self.notification_log.select(start=start, limit=_PAGE, topics=topics)
-            for notification in page:
-                yield notification.originator_id
-            if len(page) < _PAGE:
-                return
-            start = page[-1].id + 1
-
-    def search(
-        self,
-        *,
-        lead_unit_id: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        year: int | None = None,
-        text: str | None = None,
-    ) -> list[Campaign]:
-        """Campaigns matching every given filter, in drafting order.
-
-        `year` keeps campaigns whose timeline overlaps that year (a campaign without dates has no
-        year); `text` is accent-insensitive over code, name, purpose, requirements and content.
-        """
-        found = []
-        for campaign in self._all():
-            if lead_unit_id and campaign.lead_unit_id != lead_unit_id.strip().upper():
-                continue
-            if kind and campaign.kind != kind.strip().lower():
-                continue
-            if status and campaign.status != status.strip().lower():
-                continue
-            if year is not None and not _in_year(campaign, year):
-                continue
-            if text and not matches(
-                text, campaign.code, campaign.name, campaign.purpose, campaign.requirements, campaign.content
-            ):
-                continue
-            found.append(campaign)
-        return found
-
     def state_as_dict(self, campaign: Campaign) -> dict[str, Any]:
         """The campaign's JSON view (`representation.py`) with this service's review period."""
         return state_as_dict(campaign, review_due_days=self.review_due_days, calendar=self.calendar)
 
     # ----------------------------------------------------------------- plumbing
-
-    def _all(self) -> Iterator[Campaign]:
-        for campaign_id in self.campaign_ids():
-            yield self.get(campaign_id)
 
     def _load(self, campaign_id: UUID, expected_version: int | None) -> Campaign:
         """The campaign, provided it is still at the version the client last saw (`If-Match`)."""
@@ -451,9 +403,3 @@ class Campaigns(TdktApplication):
             allowed = ", ".join(f"{code} ({name})" for code, name in levels.items())
             errors["launching_level"] = f"Cấp phát động không hợp lệ: «{level}». Chọn một trong: {allowed}."
         return errors
-
-
-def _in_year(campaign: Campaign, year: int) -> bool:
-    start = campaign.start_date or campaign.end_date
-    end = campaign.end_date or campaign.start_date
-    return start is not None and end is not None and start.year <= year <= end.year

@@ -30,4 +30,4 @@ def seed_demo(app: Campaigns) -> int:
 
 
 def store_is_empty(app: Campaigns) -> bool:
-    return next(iter(app.campaign_ids()), None) is None
+    return app.queries.is_empty()

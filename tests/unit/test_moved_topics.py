@@ -56,7 +56,7 @@ def test_campaign_stored_under_the_old_topics_loads_lists_and_takes_new_events()
 
     campaign = app.get(campaign_id)
     assert (campaign.code, campaign.status, campaign.version) == ("PT-2023-NTM", "launched", 3)
-    assert [c.code for c in app.search(text="nong thon moi")] == ["PT-2023-NTM"]
+    assert [c.code for c in app.queries.search(text="nong thon moi")] == ["PT-2023-NTM"]
 
     app.cancel(campaign_id, reason="Sáp nhập đơn vị chủ trì", cancelled_on=date(2023, 3, 1), actor=LEAD)
     last = app.notification_log.select(start=1, limit=100)[-1]

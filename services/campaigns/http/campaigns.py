@@ -138,10 +138,6 @@ class CancelIn(BaseModel):
 IfMatchDep = Annotated[int | None, Depends(if_match_header("phong trào"))]
 
 
-def _view(app: Campaigns, campaign: Any) -> dict[str, Any]:
-    return app.state_as_dict(campaign)
-
-
 def _reply(response: Response, app: Campaigns, campaign: Campaign) -> dict[str, Any]:
     """The campaign's JSON view, its version as the ETag for the next If-Match."""
     set_etag(response, campaign.version)
@@ -167,8 +163,8 @@ def search(
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     q: Annotated[str | None, Query(description="Từ khóa, ví dụ: nong thon moi")] = None,
 ) -> list[dict[str, Any]]:
-    found = app.search(lead_unit_id=lead_unit, kind=kind, status=status_, year=year, text=q)
-    return [_view(app, c) for c in found]
+    found = app.queries.search(lead_unit_id=lead_unit, kind=kind, status=status_, year=year, text=q)
+    return app.queries.views(found)
 
 
 @router.get("/{campaign_id}", summary="Một phong trào; ?version=N hoặc ?as_of=<thời điểm ISO> để xem lại trạng thái cũ")

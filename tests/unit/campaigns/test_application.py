@@ -192,7 +192,7 @@ def test_search_by_lead_unit_kind_status_year_and_text() -> None:
         getattr(app, command.method)(**command.kwargs)
 
     def codes(**filters: Any) -> list[str]:
-        return [c.code for c in app.search(**filters)]
+        return [c.code for c in app.queries.search(**filters)]
 
     assert len(codes()) == len(CAMPAIGNS)
     assert codes(lead_unit_id="pnv") == ["PT-2023-NTVT", "PT-2023-CCHC"]
@@ -210,7 +210,7 @@ def test_demo_data_reaches_every_state_it_intends() -> None:
     app = campaign_app()
     for command in demo_commands():
         getattr(app, command.method)(**command.kwargs)
-    status = {c.code: c.status for c in app.search()}
+    status = {c.code: c.status for c in app.queries.search()}
     assert status["PT-2023-NTVT"] == CampaignStatus.CLOSED
     assert status["PT-2023-HTS"] == CampaignStatus.DRAFT
     assert status["PT-2023-SKTD"] == CampaignStatus.REGISTERED
@@ -235,7 +235,7 @@ def test_sqlite_file_store_keeps_dates_actors_and_history(tmp_path: Path) -> Non
         date(2023, 1, 18),
     )
     assert reader.get(campaign.id, version=1).status == CampaignStatus.DRAFT
-    assert [c.id for c in reader.search(text="nông thôn")] == [campaign.id]
+    assert [c.id for c in reader.queries.search(text="nông thôn")] == [campaign.id]
     reader.close()
 
 
