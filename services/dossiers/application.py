@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
@@ -27,6 +28,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
+from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
 from services.dossiers.domain.errors import (
     DossierConcurrencyError,
@@ -39,12 +41,8 @@ from services.dossiers.domain.values import (
     AnnulmentGround,
     Attachment,
     AuthorityLevel,
-    AwardType,
-    Channel,
     DecidingAuthority,
-    DossierKind,
     DossierStatus,
-    Nominee,
     label,
 )
 from services.dossiers.numbering import (
@@ -346,26 +344,7 @@ class Dossiers(TdktApplication):
 
     # --- receipt and completeness --------------------------------------------------------
 
-    def submit(
-        self,
-        *,
-        channel: Channel | str,
-        proposing_unit: str,
-        award_type: AwardType | str,
-        kind: DossierKind | str,
-        nominees: Sequence[Nominee | Mapping[str, Any]],
-        attachments: Sequence[Attachment | Mapping[str, Any]],
-        achievements: str,
-        actor: Actor,
-        at: datetime,
-        campaign_id: str | None = None,
-        feat_date: date | None = None,
-        postmark_date: date | None = None,
-        emulation_year: int | None = None,
-        dossier_id: UUID | None = None,
-        deciding_authority: str | None = None,
-        escalation_reason: str | None = None,
-    ) -> Dossier:
+    def submit(self, command: SubmitDossier, *, actor: Actor, at: datetime, dossier_id: UUID | None = None) -> Dossier:
         """Receive a dossier under the rule set in force on its receipt date, with a receipt
         number from this office's yearly sequence, the authority it is addressed to (named, or
         this desk's people's committee as the org-unit data has it on that day) and, when it is
@@ -376,7 +355,8 @@ class Dossiers(TdktApplication):
             rules = self.rule_book.for_date(received_on)
         except LookupError:
             raise DossierValidationError({"at": "Không có bộ quy tắc áp dụng cho ngày tiếp nhận này."}) from None
-        authority = self._receiving_authority(received_on, str(proposing_unit or ""), deciding_authority)
+        authority = self._receiving_authority(received_on, command.proposing_unit, command.deciding_authority)
+        addressed = replace(command, deciding_authority=authority)
         new_id = dossier_id or uuid4()
         year = received_on.year
         for attempt in range(self.number_attempts):
@@ -385,22 +365,10 @@ class Dossiers(TdktApplication):
                 rules=rules,
                 calendar=self.calendar,
                 receipt_number=format_receipt_number(sequence.peek(), year, self.receipt_office),
-                channel=channel,
-                proposing_unit=proposing_unit,
-                award_type=award_type,
-                kind=kind,
-                nominees=nominees,
-                attachments=attachments,
-                achievements=achievements,
+                command=addressed,
                 actor=actor,
                 at=at,
-                campaign_id=campaign_id,
-                feat_date=feat_date,
-                postmark_date=postmark_date,
-                emulation_year=emulation_year,
                 dossier_id=new_id,
-                deciding_authority=authority,
-                escalation_reason=escalation_reason,
             )
             sequence.issue(dossier.id, at)
             try:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from services.dossiers.application import deciding_authority, default_calendar, default_rule_book, default_units
 from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.rules import RuleBook, RuleSet
 from services.dossiers.domain.values import DecidingAuthority
+from services.dossiers.submission import read_submission
 from shared.actor import Actor
 from shared.workdays import VIETNAM_TZ, WorkingCalendar, local_date
 
@@ -120,8 +122,8 @@ THEMATIC = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "MOVEMENT
 AD_HOC = ("SUBMISSION_MEMO", "ACHIEVEMENT_SUMMARY")
 
 
-def submission(**overrides: Any) -> dict[str, Any]:
-    """Arguments of a complete annual-titles dossier (one LĐTT, one CSTĐCS)."""
+def form(**overrides: Any) -> dict[str, Any]:
+    """The fields of a complete annual-titles dossier (one LĐTT, one CSTĐCS), as a clerk fills them."""
     values: dict[str, Any] = {
         "channel": "ONE_STOP_DESK",
         "proposing_unit": "THCS-KIM-BAI",
@@ -130,11 +132,19 @@ def submission(**overrides: Any) -> dict[str, Any]:
         "nominees": [individual(), fighter()],
         "attachments": attachments(*ANNUAL),
         "achievements": "Hoàn thành xuất sắc nhiệm vụ năm học.",
-        "actor": CLERK,
         "emulation_year": 2023,
     }
     values.update(overrides)
     return values
+
+
+def submission(*, actor: Actor = CLERK, dossier_id: UUID | None = None, **overrides: Any) -> dict[str, Any]:
+    """The arguments of `submit` for `form(**overrides)`: its typed command, parsed as the edge
+    does (a malformed field raises here; the receipt rules are the aggregate's), and the actor."""
+    arguments: dict[str, Any] = {"command": read_submission(form(**overrides)), "actor": actor}
+    if dossier_id is not None:
+        arguments["dossier_id"] = dossier_id
+    return arguments
 
 
 def given_received(rule_set_id: str = "2024-nd98", *, when: datetime | None = None, **overrides: Any) -> Dossier:

@@ -26,6 +26,7 @@ from services.dossiers.documents.records import (
 from services.dossiers.documents.steps import DossierDocuments
 from services.dossiers.domain.appraisal import NomineeFinding, appraise_nominee, quota_breach, vote_passes
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignVerdict
+from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.rules import AnyOf, BySector, Criterion, KindRule, RuleSet, StandardOf
 from services.dossiers.domain.rules import CouncilCheck as CouncilCheckRule
@@ -53,7 +54,6 @@ from services.dossiers.domain.values import (
     Procedure,
     label,
     parse_attachment,
-    parse_nominee,
 )
 from services.dossiers.numbering import format_decision_number
 from shared.actor import Actor
@@ -115,6 +115,59 @@ def missing_kinds(
     return list(dict.fromkeys(k for k in required if k not in present))
 
 
+def receipt_problems(
+    rules: RuleSet,
+    received_on: date,
+    *,
+    proposing_unit: str,
+    achievements: str,
+    channel: Channel | None,
+    award_type: AwardType | None,
+    kind: DossierKind | None,
+    campaign_id: str | None,
+    feat_date: date | None,
+    postmark_date: date | None,
+    emulation_year: int | None,
+    nominees: Sequence[Nominee | None],
+) -> dict[str, str]:
+    """The receipt rules, one Vietnamese message per field. The aggregate raises them; the edge
+    runs them beside its own parsing so a clerk sees every problem of the form at once. A value
+    None (a nominee None) was unreadable and already reported there: its rules are skipped."""
+    errors: dict[str, str] = {}
+    if not proposing_unit.strip():
+        errors["proposing_unit"] = REQUIRED
+    if not achievements.strip():
+        errors["achievements"] = REQUIRED
+    if award_type is AwardType.AD_HOC and feat_date is None:
+        errors["feat_date"] = REQUIRED
+    if channel is Channel.POST and postmark_date is None:
+        errors["postmark_date"] = REQUIRED
+    if emulation_year is not None and emulation_year < 1945:
+        errors["emulation_year"] = "Phải là số nguyên không nhỏ hơn 1945."
+    if feat_date and feat_date > received_on:
+        errors.setdefault("feat_date", "Ngày lập thành tích không được sau ngày tiếp nhận.")
+    if postmark_date and postmark_date > received_on:
+        errors.setdefault("postmark_date", "Ngày dấu bưu điện không được sau ngày tiếp nhận.")
+    kind_rule = rules.dossier_kinds.get(kind) if kind else None
+    if kind and kind_rule is None:
+        errors.setdefault("kind", f"Loại hồ sơ này không áp dụng theo bộ quy tắc {rules.id}.")
+    if kind_rule and award_type and award_type not in kind_rule.award_types:
+        errors.setdefault("award_type", "Loại hình khen thưởng không phù hợp với loại hồ sơ.")
+    if kind_rule and kind_rule.requires_campaign and not campaign_id:
+        errors.setdefault("campaign_id", "Hồ sơ khen thưởng chuyên đề phải nêu phong trào thi đua.")
+    if not nominees:
+        errors["nominees"] = "Phải có ít nhất một cá nhân, tập thể hoặc hộ gia đình được đề nghị."
+    for i, nominee in enumerate(nominees):
+        if nominee is None or kind_rule is None:
+            continue
+        path = f"nominees[{i}]"
+        if nominee.award not in kind_rule.awards:
+            errors[f"{path}.award"] = f"'{label(nominee.award)}' không xét trong loại hồ sơ này ({rules.id})."
+        elif nominee.kind not in rules.award(nominee.award).nominee_kinds:
+            errors[f"{path}.kind"] = f"'{label(nominee.award)}' không xét tặng cho đối tượng này."
+    return errors
+
+
 class Dossier(DossierDocuments):
     """Hồ sơ đề nghị khen thưởng (award proposal dossier)."""
 
@@ -127,96 +180,43 @@ class Dossier(DossierDocuments):
         rules: RuleSet,
         calendar: WorkingCalendar,
         receipt_number: str,
-        channel: Channel | str,
-        proposing_unit: str,
-        award_type: AwardType | str,
-        kind: DossierKind | str,
-        nominees: Sequence[Nominee | Mapping[str, Any]],
-        attachments: Sequence[Attachment | Mapping[str, Any]],
-        achievements: str,
+        command: SubmitDossier,
         actor: Actor,
         at: datetime,
-        campaign_id: str | None = None,
-        feat_date: date | None = None,
-        postmark_date: date | None = None,
-        emulation_year: int | None = None,
         dossier_id: UUID | None = None,
-        deciding_authority: str | None = None,
-        escalation_reason: str | None = None,
     ) -> Dossier:
-        """Receive a dossier: validate it against `rules` (in force on the receipt date), date
-        the appointment and flag a late ad-hoc proposal.
+        """Receive a dossier: check it against `rules` (in force on the receipt date), date the
+        appointment and flag a late ad-hoc proposal.
 
-        `deciding_authority` is the org-unit code of the authority the dossier is addressed to
-        (checked against the directory by the application). A receipt outside working time counts
-        from the next working day; the appointment date is set only when the dossier is complete
-        (its deadline runs from a complete dossier), else once a supplement completes it.
-        `escalation_reason` is why a thematic award goes above the level that launched the
-        movement (dispatch 147, point 4)."""
+        `command.deciding_authority` is the org-unit code of the authority the dossier is
+        addressed to (checked against the directory by the application). A receipt outside
+        working time counts from the next working day; the appointment date is set only when the
+        dossier is complete (its deadline runs from a complete dossier), else once a supplement
+        completes it. `escalation_reason` is why a thematic award goes above the level that
+        launched the movement (dispatch 147, point 4)."""
         check_at(at)
         received_on = local_date(at)
         if not rules.in_force_on(received_on):
             raise ValueError(f"rule set {rules.id} is not in force on {received_on}")
-        errors: dict[str, str] = {}
-        r = FieldReader(
-            {
-                "channel": channel,
-                "proposing_unit": proposing_unit,
-                "award_type": award_type,
-                "kind": kind,
-                "achievements": achievements,
-                "campaign_id": campaign_id,
-                "feat_date": feat_date,
-                "postmark_date": postmark_date,
-                "emulation_year": emulation_year,
-                "deciding_authority": deciding_authority,
-                "escalation_reason": escalation_reason,
-            },
-            "",
-            errors,
+        c = command
+        _raise_if(
+            receipt_problems(
+                rules,
+                received_on,
+                proposing_unit=c.proposing_unit,
+                achievements=c.achievements,
+                channel=c.channel,
+                award_type=c.award_type,
+                kind=c.kind,
+                campaign_id=c.campaign_id,
+                feat_date=c.feat_date,
+                postmark_date=c.postmark_date,
+                emulation_year=c.emulation_year,
+                nominees=c.nominees,
+            )
         )
-        channel_, unit, type_, kind_ = (
-            r.choice("channel", Channel),
-            r.text("proposing_unit"),
-            r.choice("award_type", AwardType),
-            r.choice("kind", DossierKind),
-        )
-        achievements_ = r.text("achievements")
-        campaign = r.text("campaign_id", required=False) or None
-        feat = r.day("feat_date", required=type_ is AwardType.AD_HOC)
-        postmark = r.day("postmark_date", required=channel_ is Channel.POST)
-        year = r.integer("emulation_year", required=False, minimum=1945)
-        authority = r.text("deciding_authority", required=False).upper() or None
-        escalation = r.text("escalation_reason", required=False) or None
-        if feat and feat > received_on:
-            r.fail("feat_date", "Ngày lập thành tích không được sau ngày tiếp nhận.")
-        if postmark and postmark > received_on:
-            r.fail("postmark_date", "Ngày dấu bưu điện không được sau ngày tiếp nhận.")
-        kind_rule = rules.dossier_kinds.get(kind_) if kind_ else None
-        if kind_ and kind_rule is None:
-            r.fail("kind", f"Loại hồ sơ này không áp dụng theo bộ quy tắc {rules.id}.")
-        if kind_rule and type_ and type_ not in kind_rule.award_types:
-            r.fail("award_type", "Loại hình khen thưởng không phù hợp với loại hồ sơ.")
-        if kind_rule and kind_rule.requires_campaign and not campaign:
-            r.fail("campaign_id", "Hồ sơ khen thưởng chuyên đề phải nêu phong trào thi đua.")
-
-        raw_nominees = list(nominees) if isinstance(nominees, Sequence) and not isinstance(nominees, str) else []
-        if not raw_nominees:
-            errors["nominees"] = "Phải có ít nhất một cá nhân, tập thể hoặc hộ gia đình được đề nghị."
-        parsed: list[Nominee] = []
-        for i, raw in enumerate(raw_nominees):
-            path = f"nominees[{i}]"
-            nominee = parse_nominee(raw, path, f"n{i + 1}", errors)
-            if nominee is None:
-                continue
-            if kind_rule and nominee.award not in kind_rule.awards:
-                errors[f"{path}.award"] = f"'{label(nominee.award)}' không xét trong loại hồ sơ này ({rules.id})."
-            elif kind_rule and nominee.kind not in rules.award(nominee.award).nominee_kinds:
-                errors[f"{path}.kind"] = f"'{label(nominee.award)}' không xét tặng cho đối tượng này."
-            parsed.append(nominee)
-        files = [parse_attachment(a, f"attachments[{i}]", errors) for i, a in enumerate(attachments or [])]
-        _raise_if(errors)
-        assert channel_ and type_ and kind_ and kind_rule  # guaranteed when there are no errors
+        kind_rule = rules.dossier_kinds[c.kind]
+        feat, postmark, parsed, files = c.feat_date, c.postmark_date, c.nominees, c.attachments
 
         days_after_feat = None
         late = False
@@ -226,23 +226,23 @@ class Dossier(DossierDocuments):
             days_after_feat = (proposed_on - feat).days
             late = days_after_feat > rules.ad_hoc.late_after_days
         counted_from = calendar.counting_start(at)
-        complete = not missing_kinds(rules, kind_rule, parsed, [a for a in files if a])
+        complete = not missing_kinds(rules, kind_rule, parsed, files)
         appointment = (
             calendar.add_working_days(counted_from, rules.working_days(kind_rule.procedure)) if complete else None
         )
         return cls(
             id=dossier_id or uuid4(),
             receipt_number=receipt_number,
-            channel=channel_.value,
-            proposing_unit=unit,
-            award_type=type_.value,
-            kind=kind_.value,
+            channel=c.channel.value,
+            proposing_unit=c.proposing_unit,
+            award_type=c.award_type.value,
+            kind=c.kind.value,
             procedure=kind_rule.procedure.value,
-            campaign_id=campaign,
-            emulation_year=year,
-            achievements=achievements_,
+            campaign_id=c.campaign_id,
+            emulation_year=c.emulation_year,
+            achievements=c.achievements,
             nominees=[n.as_dict() for n in parsed],
-            attachments=[a.as_dict() for a in files if a],
+            attachments=[a.as_dict() for a in files],
             feat_date=feat,
             postmark_date=postmark,
             received_on=received_on,
@@ -252,9 +252,9 @@ class Dossier(DossierDocuments):
             days_after_feat=days_after_feat,
             actor=actor,
             at=at,
-            deciding_authority=authority,
+            deciding_authority=c.deciding_authority,
             counted_from=counted_from,
-            escalation_reason=escalation,
+            escalation_reason=c.escalation_reason,
         )
 
     @event("Submitted")

@@ -1,9 +1,10 @@
 """HTTP API of the dossiers service: receipt, search, audit reads and every step of a dossier.
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its
-threadpool. Request bodies are deliberately loose (strings, lists, optional fields): the domain
-checks every field and answers with one Vietnamese message per field path, all at once, which
-is what a clerk needs; typing them strictly here would stop at the first kind of mistake.
+threadpool. Request bodies are deliberately loose (strings, lists, optional fields): the receipt
+form is parsed once, here at the edge (`submission.read_submission`), into a typed command, with
+one Vietnamese message per field path, all at once, which is what a clerk needs; typing the
+request model strictly would stop at the first kind of mistake.
 A command answers with the dossier after it and its version as `ETag`; send that back as
 `If-Match` (or `expected_version`) and a change someone made meanwhile is a 409, not a lost write.
 """
@@ -97,12 +98,19 @@ def submit(
     """Receive a dossier (online, at the one-stop desk, or by post with its postmark date): it
     gets a receipt number, the rule set in force today and an appointment date. Attachments
     refer to files uploaded first with `POST /attachments`."""
+    received_on = local_date(now)
     files, errors = resolve_attachments(blobs, body.attachments)
-    fields = submission.submission_fields(body.model_dump(exclude={"id", "attachments"}), files)
-    errors.update(submission.check_proposing_unit(units, fields, local_date(now)))
-    if errors:
-        raise DossierValidationError({**submission.domain_errors(app, fields, actor, now), **errors})
-    dossier = app.submit(actor=actor, at=now, dossier_id=body.id, **fields)
+    code, unit_errors = submission.check_proposing_unit(units, body.proposing_unit, received_on)
+    errors.update(unit_errors)
+    fields = body.model_dump(exclude={"id", "attachments"}) | {"proposing_unit": code or body.proposing_unit}
+    # A file the store refused has no size of its own: say what is wrong with it once.
+    fields["attachments"] = [{**f, "size": f["size"] or 0} for f in files] if errors else files
+    try:
+        rules = app.rule_book.for_date(received_on)
+    except LookupError:
+        raise DossierValidationError({"at": submission.NO_RULE_SET, **errors}) from None
+    command = submission.read_submission(fields, rules=rules, received_on=received_on, edge_errors=errors)
+    dossier = app.submit(command, actor=actor, at=now, dossier_id=body.id)
     response.headers["Location"] = f"/dossiers/{dossier.id}"
     return respond(response, units, dossier, now, app)
 

@@ -132,7 +132,7 @@ def test_a_thematic_dossier_needs_its_campaign():
 
 def test_an_award_type_must_fit_the_dossier_kind():
     with pytest.raises(DossierValidationError) as raised:
-        submit(kind="YEAR_END", award_type="AD_HOC", nominees=[collective()])
+        submit(kind="YEAR_END", award_type="AD_HOC", feat_date=date(2024, 5, 20), nominees=[collective()])
     assert "award_type" in raised.value.field_errors
 
 
