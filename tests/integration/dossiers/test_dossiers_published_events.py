@@ -186,7 +186,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
     seen: set[str] = set()
     for message in messages:
         payload = json.loads(message.data)
-        schema = schemas[message.subject]
+        schema = schemas[(message.subject, payload["schema_version"])]
         jsonschema.validate(payload, schema)
         assert message.headers["ce-type"] == schema["x-cloudevents-type"]
         assert message.headers["ce-id"] == payload["event_id"] == message.headers["Nats-Msg-Id"]
@@ -194,7 +194,7 @@ async def test_every_dossier_event_in_the_stream_matches_its_schema_and_sequence
         assert payload["event_id"] in dossier_ids and payload["event_id"] not in sequence_ids
         assert payload["dossier"]["proposing_unit"] == {"code": UNIT, "name": "Ủy ban nhân dân xã Bích Hòa"}
         seen.add(message.subject)
-    assert seen == {s for s in schemas if s.startswith(("tdkt.dossier.", "tdkt.award."))}
+    assert seen == {s for s, _ in schemas if s.startswith(("tdkt.dossier.", "tdkt.award."))}
 
     by_subject = {m.subject: json.loads(m.data) for m in messages}
     decided_ = by_subject["tdkt.award.decided"]

@@ -1,3 +1,5 @@
+"""SQL projections of the reporting service fed directly (no broker), each on a fresh SQLite file."""
+
 from __future__ import annotations
 
 from pathlib import Path

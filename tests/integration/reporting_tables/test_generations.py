@@ -19,8 +19,8 @@ from services.reporting.live import LiveProjection
 from services.reporting.tables import projection_tables
 from shared.contracts import campaigns as cc
 from shared.sqlstore import make_engine
+from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import campaign_event
-from tests.unit.reporting.conftest import Projection
 
 
 def test_a_new_database_gets_a_live_first_generation_once(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from services.reporting.app import build_app
 from services.reporting.settings import ReportingSettings
 from shared.natsserver import free_port
-from tests.unit.reporting.conftest import Projection
-from tests.unit.reporting.test_summary_metrics import history
+from tests.integration.reporting_tables.conftest import Projection
+from tests.integration.reporting_tables.test_summary_metrics import history
 
 
 @pytest.fixture

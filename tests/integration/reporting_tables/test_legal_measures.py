@@ -12,8 +12,8 @@ from services.reporting.summary import SummaryOptions, summarize
 from shared.contracts import dossiers as dc
 from shared.reference.org_units import load_org_units
 from shared.workdays import WorkingCalendar
+from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import approval, dossier_event, nominee
-from tests.unit.reporting.conftest import Projection
 
 UNITS = load_org_units()
 WORKDAYS = WorkingDayCounter(WorkingCalendar.from_file())

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from shared.contracts import campaigns as cc
+from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import campaign_event
-from tests.unit.reporting.conftest import Projection
 
 REPORT = cc.DocumentReferenceInfo(number="12/BC-PKT")
 

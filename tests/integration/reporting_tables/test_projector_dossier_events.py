@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from shared.contracts import dossiers as dc
+from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import approval, dossier_event, nominee
-from tests.unit.reporting.conftest import Projection
 
 
 def decided(version: int = 4, **snapshot: object) -> dc.AwardDecided:

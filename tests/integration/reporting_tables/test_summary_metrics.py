@@ -14,8 +14,8 @@ from shared.contracts import campaigns as cc
 from shared.contracts import dossiers as dc
 from shared.reference.org_units import load_org_units
 from shared.workdays import WorkingCalendar
+from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import approval, campaign_event, dossier_event, nominee
-from tests.unit.reporting.conftest import Projection
 
 UNITS = load_org_units()
 WORKDAYS = WorkingDayCounter(WorkingCalendar.from_file())
