@@ -94,6 +94,11 @@ class PostgresServer:
             "POSTGRES_PORT": str(self.port),
             "POSTGRES_USER": self.user,
             "POSTGRES_PASSWORD": self.password,
+            # eventsourcing opens POSTGRES_POOL_SIZE connections (default 5) per application at
+            # once; tests create many applications against one shared server (max_connections is
+            # often 100), so each starts with one connection and grows only under load.
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": "4",
         }
 
 
