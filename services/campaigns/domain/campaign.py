@@ -1,8 +1,9 @@
 """The `Campaign` aggregate: an emulation movement (phong trào thi đua) from draft to closing.
 
 Why it is shaped this way:
-- Each public intention method (`register`, `launch`, …) runs its `check_*` guards and validates
-  its input first, then calls a private `@event("PastTense")` method whose body only applies state.
+- Each public intention method (`register`, `launch`, …) runs its `_check_*` guards and validates
+  its input first, then calls a private `@event("PastTense")` method named after its event
+  (`_registered` for `Registered`) whose body only applies state.
   The body also runs on replay, so rules never re-run against history: a stricter rule tomorrow must
   not stop yesterday's events from loading.
 - Event attributes are JSON primitives (str, int, list, dict) plus top-level `date` and `Actor`,
@@ -642,7 +643,7 @@ class Campaign(Aggregate):
 
         Amending a returned registration puts the campaign back to draft, ready to register again.
         """
-        self.check_can_amend()
+        self._check_can_amend()
         errors = _FieldErrors()
         for name in changes:
             if name not in AMENDABLE_FIELDS:
@@ -657,11 +658,11 @@ class Campaign(Aggregate):
         if not delta:
             return False
         event_changes = {k: (_iso(v) if k in _DATE_FIELDS else v) for k, v in delta.items()}
-        self._record_amendment(changes=event_changes, reason=reason, actor=actor)
+        self._amended(changes=event_changes, reason=reason, actor=actor)
         return True
 
     @event("Amended")
-    def _record_amendment(self, changes: dict[str, Any], reason: str, actor: Actor) -> None:
+    def _amended(self, changes: dict[str, Any], reason: str, actor: Actor) -> None:
         self._set_content(changes)
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             self._status = CampaignStatus.DRAFT.value
@@ -675,7 +676,7 @@ class Campaign(Aggregate):
         reason: str = "",
     ) -> None:
         """Records the directive and/or plan references, also after launch (as a new event, not an edit)."""
-        self.check_not_finished("bổ sung văn bản")
+        self._check_not_finished("bổ sung văn bản")
         errors = _FieldErrors()
         if directive is None and plan is None:
             errors.add("directive", "Cần ít nhất văn bản chỉ đạo hoặc kế hoạch.")
@@ -683,10 +684,10 @@ class Campaign(Aggregate):
         plan_data = _document(errors, "plan", plan, "Kế hoạch", require_signer=False)
         reason = _text(errors, "reason", reason, "Lý do", required=False, max_len=2000)
         errors.raise_if_any()
-        self._record_documents(directive=directive_data, plan=plan_data, reason=reason, actor=actor)
+        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor)
 
     @event("DocumentsAttached")
-    def _record_documents(
+    def _documents_attached(
         self, directive: dict[str, Any] | None, plan: dict[str, Any] | None, reason: str, actor: Actor
     ) -> None:
         if directive is not None:
@@ -698,21 +699,21 @@ class Campaign(Aggregate):
 
     def register(self, *, registration_number: str, registered_on: date, actor: Actor) -> None:
         """The secretariat registers the movement (đăng ký) under a registration number."""
-        self.check_can_register()
+        self._check_can_register()
         errors = _FieldErrors()
         number = _text(errors, "registration_number", registration_number, "Số đăng ký", required=True, max_len=100)
         day = _date(errors, "registered_on", registered_on, "Ngày đăng ký", required=True)
         errors.raise_if_any()
-        self._record_registration(registration_number=number, registered_on=day, actor=actor)
+        self._registered(registration_number=number, registered_on=day, actor=actor)
 
     @event("Registered")
-    def _record_registration(self, registration_number: str, registered_on: date, actor: Actor) -> None:
+    def _registered(self, registration_number: str, registered_on: date, actor: Actor) -> None:
         self._registration = {"number": registration_number, "registered_on": registered_on.isoformat()}
         self._status = CampaignStatus.REGISTERED.value
 
     def return_registration(self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor) -> None:
         """The secretariat sends the registration back with its reasons; the lead unit amends and retries."""
-        self.check_can_return_registration()
+        self._check_can_return_registration()
         errors = _FieldErrors()
         items = [reasons] if isinstance(reasons, str) else list(reasons or [])
         cleaned = [
@@ -722,10 +723,10 @@ class Campaign(Aggregate):
             errors.add("reasons", "Cần nêu ít nhất một lý do trả lại.")
         day = _date(errors, "returned_on", returned_on, "Ngày trả lại", required=True)
         errors.raise_if_any()
-        self._record_registration_return(reasons=cleaned, returned_on=day, actor=actor)
+        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor)
 
     @event("RegistrationReturned")
-    def _record_registration_return(self, reasons: list[str], returned_on: date, actor: Actor) -> None:
+    def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor) -> None:
         self._registration_returns.append({"reasons": list(reasons), "returned_on": returned_on.isoformat()})
         self._status = CampaignStatus.REGISTRATION_RETURNED.value
 
@@ -733,15 +734,15 @@ class Campaign(Aggregate):
 
     def launch(self, *, launched_on: date, actor: Actor) -> None:
         """The lead unit launches the registered movement (phát động)."""
-        self.check_can_launch()
+        self._check_can_launch()
         errors = _FieldErrors()
         day = _date(errors, "launched_on", launched_on, "Ngày phát động", required=True)
         _not_before(errors, "launched_on", day, self.registration.registered_on, "ngày đăng ký")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._record_launch(launched_on=day, actor=actor)
+        self._launched(launched_on=day, actor=actor)
 
     @event("Launched")
-    def _record_launch(self, launched_on: date, actor: Actor) -> None:
+    def _launched(self, launched_on: date, actor: Actor) -> None:
         self.launched_on = launched_on
         self._status = CampaignStatus.LAUNCHED.value
 
@@ -758,7 +759,7 @@ class Campaign(Aggregate):
         proposed_individuals: int = 0,
     ) -> None:
         """Files an interim review (sơ kết); with stages, one per stage, naming the stage."""
-        self.check_can_file_interim_review()
+        self._check_can_file_interim_review()
         errors = _FieldErrors()
         self._check_stage(errors, stage)
         review = self._parse_review(
@@ -767,10 +768,10 @@ class Campaign(Aggregate):
         stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
         _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
         errors.raise_if_any()
-        self._record_interim_review(stage=stage, actor=actor, **review)
+        self._interim_review_filed(stage=stage, actor=actor, **review)
 
     @event("InterimReviewFiled")
-    def _record_interim_review(
+    def _interim_review_filed(
         self,
         stage: int | None,
         report: dict[str, Any],
@@ -797,16 +798,16 @@ class Campaign(Aggregate):
         proposed_individuals: int = 0,
     ) -> None:
         """Files the final review (tổng kết): a result for every target and the award proposals."""
-        self.check_can_file_final_review()
+        self._check_can_file_final_review()
         errors = _FieldErrors()
         review = self._parse_review(
             errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
         )
         errors.raise_if_any()
-        self._record_final_review(actor=actor, **review)
+        self._final_review_filed(actor=actor, **review)
 
     @event("FinalReviewFiled")
-    def _record_final_review(
+    def _final_review_filed(
         self,
         report: dict[str, Any],
         summary: str,
@@ -834,17 +835,17 @@ class Campaign(Aggregate):
         proposed_individuals: int = 0,
     ) -> None:
         """Replaces the final review with a corrected one; history keeps both (corrections are new events)."""
-        self.check_can_correct_final_review()
+        self._check_can_correct_final_review()
         errors = _FieldErrors()
         review = self._parse_review(
             errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
         )
         reason = _text(errors, "reason", reason, "Lý do điều chỉnh", required=True, max_len=2000)
         errors.raise_if_any()
-        self._record_final_review_correction(reason=reason, actor=actor, **review)
+        self._final_review_corrected(reason=reason, actor=actor, **review)
 
     @event("FinalReviewCorrected")
-    def _record_final_review_correction(
+    def _final_review_corrected(
         self,
         report: dict[str, Any],
         summary: str,
@@ -944,29 +945,29 @@ class Campaign(Aggregate):
 
     def close(self, *, closed_on: date, actor: Actor) -> None:
         """Closes (kết thúc) a movement whose final review is filed."""
-        self.check_can_close()
+        self._check_can_close()
         errors = _FieldErrors()
         day = _date(errors, "closed_on", closed_on, "Ngày đóng phong trào", required=True)
         _not_before(errors, "closed_on", day, self.final_review.filed_on, "ngày báo cáo tổng kết")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._record_closing(closed_on=day, actor=actor)
+        self._closed(closed_on=day, actor=actor)
 
     @event("Closed")
-    def _record_closing(self, closed_on: date, actor: Actor) -> None:
+    def _closed(self, closed_on: date, actor: Actor) -> None:
         self.closed_on = closed_on
         self._status = CampaignStatus.CLOSED.value
 
     def cancel(self, *, reason: str, cancelled_on: date, actor: Actor) -> None:
         """Cancels the movement (hủy) with a reason; not possible once closed."""
-        self.check_can_cancel()
+        self._check_can_cancel()
         errors = _FieldErrors()
         reason = _text(errors, "reason", reason, "Lý do hủy", required=True, max_len=2000)
         day = _date(errors, "cancelled_on", cancelled_on, "Ngày hủy", required=True)
         errors.raise_if_any()
-        self._record_cancellation(reason=reason, cancelled_on=day, actor=actor)
+        self._cancelled(reason=reason, cancelled_on=day, actor=actor)
 
     @event("Cancelled")
-    def _record_cancellation(self, reason: str, cancelled_on: date, actor: Actor) -> None:
+    def _cancelled(self, reason: str, cancelled_on: date, actor: Actor) -> None:
         self._cancellation = {"reason": reason, "cancelled_on": cancelled_on.isoformat()}
         self._status = CampaignStatus.CANCELLED.value
 
@@ -989,23 +990,23 @@ class Campaign(Aggregate):
                 f"hạn tổng kết: {_vn(due)}).",
             )
         due_on = review_due_date(self.end_date, review_due_days, calendar)  # type: ignore[arg-type]
-        self._record_review_overdue(due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor)
+        self._review_overdue_flagged(due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor)
         return True
 
     @event("ReviewOverdueFlagged")
-    def _record_review_overdue(self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor) -> None:
+    def _review_overdue_flagged(self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor) -> None:
         self.review_overdue_flagged_on = flagged_on
 
     # ----------------------------------------------------------------- guards
 
-    def check_not_finished(self, action: str) -> None:
+    def _check_not_finished(self, action: str) -> None:
         if self.status == CampaignStatus.CANCELLED:
             raise CampaignError("campaign_cancelled", f"Phong trào đã bị hủy, không thể {action}.")
         if self.status == CampaignStatus.CLOSED:
             raise CampaignError("campaign_closed", f"Phong trào đã kết thúc, không thể {action}.")
 
-    def check_can_amend(self) -> None:
-        self.check_not_finished("sửa nội dung")
+    def _check_can_amend(self) -> None:
+        self._check_not_finished("sửa nội dung")
         if self.status not in _BEFORE_LAUNCH:
             raise CampaignError(
                 "amend_not_allowed",
@@ -1021,8 +1022,8 @@ class Campaign(Aggregate):
                 f"{_vn(self.registration.registered_on)}), không thể đăng ký lại.",
             )
 
-    def check_can_register(self) -> None:
-        self.check_not_finished("đăng ký")
+    def _check_can_register(self) -> None:
+        self._check_not_finished("đăng ký")
         self._check_not_registered()
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             raise CampaignError(
@@ -1030,14 +1031,14 @@ class Campaign(Aggregate):
                 "Hồ sơ đăng ký đã bị trả lại; đơn vị chủ trì phải sửa đổi theo lý do trả lại trước khi đăng ký lại.",
             )
 
-    def check_can_return_registration(self) -> None:
-        self.check_not_finished("trả lại hồ sơ đăng ký")
+    def _check_can_return_registration(self) -> None:
+        self._check_not_finished("trả lại hồ sơ đăng ký")
         self._check_not_registered()
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             raise CampaignError("already_returned", "Hồ sơ đăng ký đã được trả lại và đơn vị chủ trì chưa sửa đổi.")
 
-    def check_can_launch(self) -> None:
-        self.check_not_finished("phát động")
+    def _check_can_launch(self) -> None:
+        self._check_not_finished("phát động")
         if self.launched_on is not None:
             raise CampaignError("already_launched", f"Phong trào đã được phát động ngày {_vn(self.launched_on)}.")
         if self.registration is None:
@@ -1048,16 +1049,16 @@ class Campaign(Aggregate):
             )
 
     def _check_launched(self, action: str) -> None:
-        self.check_not_finished(action)
+        self._check_not_finished(action)
         if self.launched_on is None:
             raise CampaignError("not_launched", f"Phong trào chưa được phát động, chưa thể {action}.")
 
-    def check_can_file_interim_review(self) -> None:
+    def _check_can_file_interim_review(self) -> None:
         self._check_launched("sơ kết")
         if self._final_review is not None:
             raise CampaignError("final_review_already_filed", "Phong trào đã tổng kết, không thể sơ kết thêm.")
 
-    def check_can_file_final_review(self) -> None:
+    def _check_can_file_final_review(self) -> None:
         self._check_launched("tổng kết")
         if self.final_review is not None:
             raise CampaignError(
@@ -1066,7 +1067,7 @@ class Campaign(Aggregate):
                 "lần thứ hai. Nếu cần sửa, hãy điều chỉnh báo cáo tổng kết.",
             )
 
-    def check_can_correct_final_review(self) -> None:
+    def _check_can_correct_final_review(self) -> None:
         if self.status == CampaignStatus.CANCELLED:
             raise CampaignError("campaign_cancelled", "Phong trào đã bị hủy, không thể điều chỉnh báo cáo tổng kết.")
         if self.status == CampaignStatus.CLOSED:
@@ -1076,12 +1077,12 @@ class Campaign(Aggregate):
         if self.final_review is None:
             raise CampaignError("final_review_missing", "Phong trào chưa có báo cáo tổng kết để điều chỉnh.")
 
-    def check_can_close(self) -> None:
-        self.check_not_finished("kết thúc")
+    def _check_can_close(self) -> None:
+        self._check_not_finished("kết thúc")
         if self.final_review is None:
             raise CampaignError("final_review_missing", "Phong trào chưa có báo cáo tổng kết, chưa thể kết thúc.")
 
-    def check_can_cancel(self) -> None:
+    def _check_can_cancel(self) -> None:
         if self.status == CampaignStatus.CANCELLED:
             raise CampaignError("already_cancelled", "Phong trào đã bị hủy trước đó.")
         if self.status == CampaignStatus.CLOSED:

@@ -376,7 +376,7 @@ class Dossier(DossierDocuments):
 
     # --- guards --------------------------------------------------------------------------
 
-    def _require(self, action: str, *allowed: DossierStatus) -> None:
+    def _check_status(self, action: str, *allowed: DossierStatus) -> None:
         if self.status not in allowed:
             raise DossierError(
                 "invalid_transition", f"Không thể {action} khi hồ sơ ở trạng thái '{label(self.status)}'."
@@ -401,7 +401,7 @@ class Dossier(DossierDocuments):
         self, *, missing: Sequence[str], actor: Actor, at: datetime, reason: str | None = None
     ) -> None:
         """Return the dossier for completion; the deadline clock stops."""
-        self._require("yêu cầu bổ sung hồ sơ", S.RECEIVED, S.AWAITING_CAMPAIGN)
+        self._check_status("yêu cầu bổ sung hồ sơ", S.RECEIVED, S.AWAITING_CAMPAIGN)
         self._check_at(at)
         errors: dict[str, str] = {}
         items = _texts(missing, "missing", errors)
@@ -431,7 +431,7 @@ class Dossier(DossierDocuments):
         appointment is the supplement date plus the procedure's full working days, not the
         days that were left when the clock stopped.
         """
-        self._require("bổ sung hồ sơ", S.AWAITING_SUPPLEMENT)
+        self._check_status("bổ sung hồ sơ", S.AWAITING_SUPPLEMENT)
         self._check_rules(rules)
         self._check_at(at)
         errors: dict[str, str] = {}
@@ -475,7 +475,7 @@ class Dossier(DossierDocuments):
 
     def refuse(self, *, reasons: Sequence[str], actor: Actor, at: datetime) -> None:
         """Refuse to handle the dossier (refusal slip); the matter is closed."""
-        self._require("từ chối giải quyết hồ sơ", S.RECEIVED, S.AWAITING_SUPPLEMENT, S.AWAITING_CAMPAIGN)
+        self._check_status("từ chối giải quyết hồ sơ", S.RECEIVED, S.AWAITING_SUPPLEMENT, S.AWAITING_CAMPAIGN)
         self._check_at(at)
         errors: dict[str, str] = {}
         items = _texts(reasons, "reasons", errors)
@@ -491,7 +491,7 @@ class Dossier(DossierDocuments):
     def accept_as_complete(self, *, rules: RuleSet, campaign: CampaignCheck | None, actor: Actor, at: datetime) -> None:
         """Accept the dossier for appraisal: every required attachment is there and, for a
         thematic award, the campaign is known to be eligible."""
-        self._require("tiếp nhận hồ sơ đầy đủ", S.RECEIVED, S.AWAITING_CAMPAIGN)
+        self._check_status("tiếp nhận hồ sơ đầy đủ", S.RECEIVED, S.AWAITING_CAMPAIGN)
         self._check_rules(rules)
         self._check_at(at)
         missing = self.missing_attachments(rules)
@@ -511,7 +511,7 @@ class Dossier(DossierDocuments):
 
     def defer_for_campaign(self, *, campaign: CampaignCheck, actor: Actor, at: datetime) -> None:
         """Wait until the campaign's events have reached this service (see `check_completeness`)."""
-        self._require("chờ thông tin phong trào thi đua", S.RECEIVED)
+        self._check_status("chờ thông tin phong trào thi đua", S.RECEIVED)
         self._check_at(at)
         self._campaign_check_deferred(campaign_id=self.campaign_id, reasons=list(campaign.reasons), actor=actor, at=at)
 
@@ -532,7 +532,7 @@ class Dossier(DossierDocuments):
         dossier is accepted. Re-running it while awaiting the campaign changes nothing until the
         campaign is known.
         """
-        self._require("kiểm tra tính đầy đủ của hồ sơ", S.RECEIVED, S.AWAITING_CAMPAIGN)
+        self._check_status("kiểm tra tính đầy đủ của hồ sơ", S.RECEIVED, S.AWAITING_CAMPAIGN)
         self._check_rules(rules)
         self._check_at(at)
         thematic = rules.dossier_kinds[self.kind].requires_campaign
@@ -562,7 +562,7 @@ class Dossier(DossierDocuments):
         document_ref: str = "",
     ) -> None:
         """Record a functional department's opinion (hiệp y) on the dossier or some nominees."""
-        self._require("ghi nhận ý kiến hiệp y", S.IN_APPRAISAL)
+        self._check_status("ghi nhận ý kiến hiệp y", S.IN_APPRAISAL)
         self._check_at(at)
         errors: dict[str, str] = {}
         r = FieldReader({"department": department, "opinion": opinion}, "", errors)
@@ -609,7 +609,7 @@ class Dossier(DossierDocuments):
         nominee_ids: Sequence[str] = (),
     ) -> None:
         """Record a public disclosure (công khai) of the nominees, before or after the decision."""
-        self._require("công khai", S.IN_APPRAISAL, S.AWARDED, S.RESULT_RETURNED)
+        self._check_status("công khai", S.IN_APPRAISAL, S.AWARDED, S.RESULT_RETURNED)
         self._check_at(at)
         errors: dict[str, str] = {}
         r = FieldReader({"where": where, "from_date": from_date, "to_date": to_date}, "", errors)
@@ -645,7 +645,7 @@ class Dossier(DossierDocuments):
         women when achievements are equal. Appraising again replaces the finding (history keeps
         both).
         """
-        self._require("thẩm định", S.IN_APPRAISAL)
+        self._check_status("thẩm định", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
         errors: dict[str, str] = {}
@@ -716,7 +716,7 @@ class Dossier(DossierDocuments):
         which not, from which meeting and minutes. Only keys the nominee's award asks for are
         accepted. Recording again for a nominee is a new round and needs a reason; the earlier
         round stays in the history."""
-        self._require("ghi nhận kết quả xét của Hội đồng", S.IN_APPRAISAL)
+        self._check_status("ghi nhận kết quả xét của Hội đồng", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
         errors: dict[str, str] = {}
@@ -807,7 +807,7 @@ class Dossier(DossierDocuments):
 
         A second ballot on the same nominee is a revote: it needs a reason, and the earlier
         ballot stays in the record (`vote_history`); the latest one governs the decision."""
-        self._require("ghi nhận kết quả bỏ phiếu", S.IN_APPRAISAL)
+        self._check_status("ghi nhận kết quả bỏ phiếu", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
         errors: dict[str, str] = {}
@@ -902,7 +902,7 @@ class Dossier(DossierDocuments):
         """The unit this dossier is pending at ended (`ended_on`, its last day): the dossier passes
         to `successor`, which took over its work, with an event that says so. Only while the
         dossier is open; the successor must exist the day after the end and succeed that unit."""
-        self._require("chuyển hồ sơ cho đơn vị kế thừa", *OPEN_STATUSES)
+        self._check_status("chuyển hồ sơ cho đơn vị kế thừa", *OPEN_STATUSES)
         self._check_at(at)
         current = self.deciding_authority
         if current is None:
@@ -1064,7 +1064,7 @@ class Dossier(DossierDocuments):
         the proposing unit already has in the year (for quotas); `campaign_launching_level` is
         the level that launched a thematic movement (dispatch 147, point 4).
         """
-        self._require("quyết định khen thưởng", S.IN_APPRAISAL)
+        self._check_status("quyết định khen thưởng", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
         day = self._decision_date(decision_date, at)
@@ -1192,7 +1192,7 @@ class Dossier(DossierDocuments):
         decision_date: date | None = None,
     ) -> Decision:
         """The authority awards no one; the proposing unit is notified in writing."""
-        self._require("quyết định không khen thưởng", S.IN_APPRAISAL)
+        self._check_status("quyết định không khen thưởng", S.IN_APPRAISAL)
         self._check_rules(rules)
         self._check_at(at)
         day = self._decision_date(decision_date, at)
@@ -1239,7 +1239,7 @@ class Dossier(DossierDocuments):
 
     def return_result(self, *, actor: Actor, at: datetime, returned_to: str = "", note: str | None = None) -> None:
         """Hand the decision and certificates (or the written rejection) back to the proposing unit."""
-        self._require("trả kết quả", S.AWARDED, S.REJECTED)
+        self._check_status("trả kết quả", S.AWARDED, S.REJECTED)
         self._check_at(at)
         self._result_returned(returned_to=returned_to, returned_on=local_date(at), actor=actor, at=at, note=note)
 
@@ -1259,7 +1259,7 @@ class Dossier(DossierDocuments):
         Allowed whenever the clock runs, before or after the missed date, because the slip is
         due before the result is late as well as after.
         """
-        self._require("gia hạn ngày hẹn trả kết quả", *CLOCK_RUNNING)
+        self._check_status("gia hạn ngày hẹn trả kết quả", *CLOCK_RUNNING)
         self._check_at(at)
         errors: dict[str, str] = {}
         reason_ = _reason(reason, errors)
@@ -1287,7 +1287,7 @@ class Dossier(DossierDocuments):
 
         Who may act for the proposing unit is an authorisation question for the HTTP layer.
         """
-        self._require("rút hồ sơ", *OPEN_STATUSES)
+        self._check_status("rút hồ sơ", *OPEN_STATUSES)
         self._check_at(at)
         errors: dict[str, str] = {}
         reason_ = _reason(reason, errors)
@@ -1319,7 +1319,7 @@ class Dossier(DossierDocuments):
         """Annul the award of some or all awardees by a decision numbered from the annulling
         authority's register. The authority that decided annuls (Law Art. 93), or, once it has
         ended, the unit that took over its work; the original `AwardDecided` stays in the history."""
-        self._require("hủy bỏ quyết định khen thưởng", S.AWARDED, S.RESULT_RETURNED)
+        self._check_status("hủy bỏ quyết định khen thưởng", S.AWARDED, S.RESULT_RETURNED)
         self._check_rules(rules)
         self._check_at(at)
         assert self.decision is not None
