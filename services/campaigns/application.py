@@ -36,7 +36,6 @@ from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
 from shared.workdays import WorkingCalendar
 
-_PAGE = 500
 STALE = "Phong trào vừa được người khác cập nhật; hãy tải lại và thử lại."
 
 

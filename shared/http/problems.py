@@ -124,8 +124,9 @@ class ProblemError(Exception):
 def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], int] | None = None) -> None:
     """Answer every error as problem+json; `domain_errors` maps a service's exceptions to statuses.
 
-    A domain exception may carry `field_errors: dict[str, str]` (shown as `errors`) and should
-    carry a Vietnamese message as its `str()`.
+    Every 422 is a `shared.errors.FieldErrors` (a service's validation error is one; so is what
+    pydantic finds in a request), answered by `unprocessable`; any other domain exception carries
+    a Vietnamese message as its `str()` and, for a 409, a stable `code`.
     """
 
     @app.exception_handler(RequestValidationError)
