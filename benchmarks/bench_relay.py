@@ -26,9 +26,9 @@ ACTOR = Actor("bench", "lead_unit_clerk", "PKT")
 SECRETARIAT = Actor("bench", "council_secretariat", "PNV")
 
 
-def store(app: Campaigns) -> float:
+def store(app: Campaigns, count: int = CAMPAIGN_COUNT) -> float:
     started = time.perf_counter()
-    for n in range(CAMPAIGN_COUNT):
+    for n in range(count):
         campaign = app.draft(
             code=f"BENCH-{n:05d}",
             name=f"Phong trào thi đua số {n}",

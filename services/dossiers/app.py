@@ -19,6 +19,7 @@ from services.dossiers.domain.errors import DossierError, DossierNotFound, Dossi
 from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
 from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
+from services.dossiers.query_model import DossierQueryModel
 from services.dossiers.recheck_schedule import RecheckScheduler
 from services.dossiers.settings import DossiersSettings
 from services.dossiers.slips import Office, SlipPrinter
@@ -34,6 +35,8 @@ from shared.sqlstore import make_engine
 from shared.streams import DOSSIERS
 
 SERVICE = "dossiers"
+QUERY_MODEL_FOLLOW_SECONDS = 1.0
+"""How often the query model catches up on its own; `GET /dossiers` also catches up first."""
 Clock = Callable[[], datetime]
 
 
@@ -65,6 +68,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     campaign_table = CampaignTable(engine)
     dossiers = open_dossiers(settings, campaign_table.lookup, units)
     blobs = open_blob_store(settings)
+    dossier_query = DossierQueryModel(engine, dossiers)
 
     broker = make_broker(settings, SERVICE)
     document_publications(broker, PUBLISHED_CONTRACTS)
@@ -99,6 +103,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         background_jobs=[
             scheduler.run_forever,
             succession_sweep(dossiers, clock, settings.dossiers_succession_sweep_seconds),
+            dossier_query.follow(QUERY_MODEL_FOLLOW_SECONDS),
         ],
         database_checks={"event_store": event_store_probe(dossiers), "view_database": engine_probe(engine)},
         readiness_checks={
@@ -135,6 +140,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
         },
     )
     app.state.dossiers = dossiers
+    app.state.dossier_query = dossier_query
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

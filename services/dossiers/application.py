@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -110,11 +110,16 @@ def deciding_authority(units: OrgUnitDirectory, code: str) -> DecidingAuthority:
 class Dossiers(TdktApplication):
     """Use cases of the award proposal dossier (hồ sơ đề nghị khen thưởng).
 
-    No snapshotting: a dossier has tens of events, and its state holds value objects the
-    transcoder does not know (register transcodings first if that ever changes).
+    No snapshots of dossiers: a dossier has tens of events, and its state holds value objects
+    the transcoder does not know (register transcodings first if that ever changes). The receipt
+    number sequence of an office has one event per dossier received in the year, and every
+    receipt reads it: it is snapshotted, or receiving the N-th dossier of a year would replay N
+    events (docs/performance.md). A decision sequence is not (its `dated` map has int keys, which
+    JSON would turn into strings), and has one event per decision, far fewer.
     """
 
     name = "Dossiers"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50}
     internal_topic_prefixes = ("services.dossiers.numbering:",)  # the number sequences are never published
     number_attempts = 10
     """How often a numbered save is retried when only the number sequence moved."""

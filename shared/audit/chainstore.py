@@ -98,14 +98,24 @@ class ChainReader:
 
     # -- the relay ----------------------------------------------------------------------------------
     def links(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], ChainLink]:
-        """The chain rows of these (aggregate id, version) keys."""
+        """The chain rows of these (aggregate id, version) keys.
+
+        Read by each aggregate's range of versions, not by aggregate: a receipt number sequence
+        has one row per dossier received in the year, and reading all of them for every relay
+        batch made publishing slower as the year went on (docs/performance.md)."""
+        ranges: dict[str, tuple[int, int]] = {}
+        for aggregate, version in keys:
+            key, v = _uuid_text(aggregate), int(version)
+            low, high = ranges.get(key, (v, v))
+            ranges[key] = (min(low, v), max(high, v))
         found: dict[tuple[str, int], ChainLink] = {}
-        ids = sorted({_uuid_text(a) for a, _ in keys})
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            columns, marks = ", ".join(LINK_COLUMNS), self._in(len(chunk))
-            rows = self._rows(f"SELECT {columns} FROM {self.sql.chain_table} WHERE originator_id IN ({marks})", chunk)
-            for row in rows:
+        items = sorted(ranges.items())
+        columns, m = ", ".join(LINK_COLUMNS), self.sql.mark
+        for start in range(0, len(items), 200):
+            chunk = items[start : start + 200]
+            where = " OR ".join([f"(originator_id = {m} AND originator_version BETWEEN {m} AND {m})"] * len(chunk))
+            params = [p for key, (low, high) in chunk for p in (key, low, high)]
+            for row in self._rows(f"SELECT {columns} FROM {self.sql.chain_table} WHERE {where}", params):
                 link = _link(row)
                 found[(link.aggregate_id, link.aggregate_version)] = link
         wanted = {(_uuid_text(a), int(v)) for a, v in keys}

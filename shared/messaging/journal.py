@@ -2,7 +2,7 @@
 
 The public streams carry contracts (what other services may rely on); they leave out internal
 events (the dossiers' number sequences) and cannot rebuild a stored event byte for byte. The
-relay therefore also appends each stored event, after its public message, to the service's
+relay therefore also appends each stored event, alongside its public message, to the service's
 journal stream (`journal.<service>`): the stored state as the payload, the record's keys in
 headers. Two things follow:
 

@@ -4,7 +4,7 @@ The relay follows an application's notification log from the last position it pu
 maps each domain event to its published contract, publishes it to JetStream with
 `Nats-Msg-Id` = `ce-id` = the event's identity (a UUID stored with the event,
 `shared.eventstore.event_id_of`), appends the stored event to the service's journal
-(`shared.messaging.journal`), awaits every ack, and only then records the new position (an
+(`shared.messaging.journal`) at the same time, awaits every ack, and only then records the new position (an
 `eventsourcing` tracking record in the service's own database). A crash between publishing and
 recording re-sends; JetStream's duplicate window (a day by default) drops the copies, and past
 it every consumer de-duplicates on the event id. When NATS is down, commands still succeed and
@@ -426,15 +426,24 @@ class OutboxRelay:
         return prefix, failures[min(failures)] if failures else None
 
     async def _send(self, item: _Item) -> None:
-        contract = item.contract
-        if contract is not None:
-            ack = await self.publish(contract.subject, contract.payload(), contract.headers())
-            if getattr(ack, "duplicate", False):
-                await self._check_duplicate(ack, contract)
-            else:
-                PUBLISHED.labels(self.service).inc()
+        """The public message and the journal entry go out together (two streams, no order
+        between them; bench/results.json: one round trip per event instead of two), and both
+        are acknowledged before the aggregate's next event is sent."""
+        sends = []
+        if item.contract is not None:
+            sends.append(self._send_contract(item.contract))
         if item.journal is not None:
-            await self.publish(item.journal.subject, item.journal.state, item.journal.headers())
+            sends.append(self.publish(item.journal.subject, item.journal.state, item.journal.headers()))
+        for outcome in await asyncio.gather(*sends, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _send_contract(self, contract: EventContract) -> None:
+        ack = await self.publish(contract.subject, contract.payload(), contract.headers())
+        if getattr(ack, "duplicate", False):
+            await self._check_duplicate(ack, contract)
+        else:
+            PUBLISHED.labels(self.service).inc()
 
     async def _check_duplicate(self, ack: Any, contract: EventContract) -> None:
         DUPLICATE_ACKS.labels(self.service).inc()

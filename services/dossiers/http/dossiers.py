@@ -11,11 +11,12 @@ A command answers with the dossier after it and its version as `ETag`; send that
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from services.dossiers import submission
@@ -32,6 +33,7 @@ from services.dossiers.http.common import (
     respond,
     unit_name,
 )
+from services.dossiers.query_model import DossierFilter, DossierQueryModel
 from shared.http.actor import ActorDep
 from shared.http.requests import version_or_moment
 from shared.reference.org_units import OrgUnitDirectory
@@ -124,7 +126,7 @@ def pass_pending_to_successors(app: DossiersDep, actor: ActorDep, now: NowDep) -
 
 @router.get("", summary="Danh sách, tìm kiếm hồ sơ (tên người được đề nghị có dấu hoặc không dấu)")
 def search(
-    app: DossiersDep,
+    request: Request,
     units: UnitsDep,
     now: NowDep,
     proposing_unit: Annotated[str | None, Query(description="Mã đơn vị đề nghị")] = None,
@@ -139,7 +141,9 @@ def search(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     today = local_date(now)
-    found = app.list_dossiers(
+    query: DossierQueryModel = request.app.state.dossier_query
+    query.catch_up()  # read your own writes: whatever is stored before this request is listed
+    where = DossierFilter(
         proposing_unit=proposing_unit.strip().upper() if proposing_unit else None,
         status=status_,
         award_type=award_type,
@@ -147,11 +151,35 @@ def search(
         campaign_id=submission.campaign_key(campaign),
         year=year,
         overdue_on=today if overdue else None,
+        not_overdue_on=today if overdue is False else None,
         nominee_name=q,
     )
-    if overdue is False:
-        found = [d for d in found if not d.is_overdue(today)]
-    return [_summary(units, d, today) for d in found[offset : offset + limit]]
+    return [_line(units, row, today) for row in query.search(where, offset=offset, limit=limit)]
+
+
+def _line(units: OrgUnitDirectory, row: dict[str, Any], today: date) -> dict[str, Any]:
+    """One line of the list from the query model (the same fields as `_summary`)."""
+    appointment = row["appointment_date"]
+    return {
+        "id": row["id"],
+        "version": row["version"],
+        "receipt_number": row["receipt_number"],
+        "status": row["status"],
+        "status_label": label(row["status"]),
+        "channel": row["channel"],
+        "proposing_unit": row["proposing_unit"],
+        "proposing_unit_name": unit_name(units, row["proposing_unit"]),
+        "award_type": row["award_type"],
+        "kind": row["kind"],
+        "campaign_id": row["campaign_id"],
+        "emulation_year": row["emulation_year"],
+        "received_on": row["received_on"].isoformat(),
+        "appointment_date": appointment.isoformat() if appointment else None,
+        "overdue": bool(row["clock_running"] and appointment is not None and today > appointment),
+        "nominees": json.loads(row["nominees"]),
+        "decision_number": row["decision_number"],
+        "deciding_authority": row["deciding_authority"],
+    }
 
 
 @router.get("/{dossier_id}", summary="Một hồ sơ; ?version=N hoặc ?as_of=<thời điểm ISO> để xem lại trạng thái cũ")

@@ -164,3 +164,16 @@ def test_concurrent_decisions_get_gapless_unique_numbers_on_postgres(postgres, p
     concurrent_decisions(env)
     concurrent_decisions_on_one_dossier(env)
     concurrent_receipts(env)
+
+
+def test_the_receipt_sequence_is_read_from_a_snapshot_and_stays_gapless(tmp_path):
+    """Every receipt reads its office's sequence for the year: without a snapshot the N-th dossier
+    would replay N events."""
+    store = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.sqlite")}
+    app = Dossiers(env=store)
+    numbers = [app.submit(at=at(date(2024, 6, 3)), **submission()).receipt_number for _ in range(55)]
+    sequence_id = ReceiptNumberSequence.create_id(office=app.receipt_office, year=2024)
+    assert [s.originator_version for s in app.snapshots.get(sequence_id)] == [50]
+    reopened = Dossiers(env=store)
+    assert reopened.submit(at=at(date(2024, 6, 4)), **submission()).receipt_number == "000056/2024/TN"
+    assert numbers == [f"{n:06d}/2024/TN" for n in range(1, 56)]

@@ -1,0 +1,324 @@
+"""The dossiers service's query model: one row per dossier, for listing and searching.
+
+`GET /dossiers` reads these tables instead of replaying every dossier on every request. They
+live in the service's own view database (SQLite by default, PostgreSQL when configured) and are
+fed from the service's OWN event store: `catch_up` reads the notification log after the last
+position it applied, brings each dossier that changed in that batch to its state after the
+batch, and writes the rows and the new position in one transaction. The position only moves by compare-and-set (from the
+value it was read at to the batch's last id), so two threads or two replicas catching up at the
+same time never both commit a batch: the loser rolls back and reads again. A batch applied
+twice would write the same rows anyway (a row holds a dossier's state, not increments, and a
+row is only replaced by a higher version), so the effect is exactly once.
+
+Nominee names are stored folded (no diacritics, lower case, punctuation as spaces) in their own
+table, so a clerk's "nguyen thi huong" finds "Nguyễn Thị Hương" in SQL with the same rule as
+`shared.text.matches` (every word a substring of one nominee's name).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    insert,
+    not_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from services.dossiers.application import Dossiers
+from services.dossiers.domain.dossier import Dossier
+from shared.background import BackgroundLoop
+from shared.sqlstore import create_all
+from shared.text import fold_vietnamese
+from shared.topics import topics_of
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+
+dossier_rows = Table(
+    "dossiers_query",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("position", BigInteger, nullable=False),  # notification id of its first event: submission order
+    Column("version", Integer, nullable=False),
+    Column("receipt_number", String(100), nullable=True),
+    Column("status", String(40), nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("proposing_unit", String(100), nullable=False),
+    Column("award_type", String(40), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("campaign_id", String(64), nullable=True),
+    Column("emulation_year", Integer, nullable=True),
+    Column("received_on", Date, nullable=False),
+    Column("received_year", Integer, nullable=False),
+    Column("appointment_date", Date, nullable=True),
+    Column("clock_running", Boolean, nullable=False),
+    Column("decision_number", String(100), nullable=True),
+    Column("deciding_authority", String(100), nullable=True),
+    Column("nominees", Text, nullable=False),  # JSON list of {nominee_id, name, award}
+)
+Index("ix_dossiers_query_position", dossier_rows.c.position)
+Index("ix_dossiers_query_unit", dossier_rows.c.proposing_unit, dossier_rows.c.position)
+Index("ix_dossiers_query_status", dossier_rows.c.status, dossier_rows.c.position)
+Index("ix_dossiers_query_year", dossier_rows.c.received_year, dossier_rows.c.position)
+Index("ix_dossiers_query_campaign", dossier_rows.c.campaign_id, dossier_rows.c.position)
+
+nominee_rows = Table(
+    "dossiers_query_nominees",
+    metadata,
+    Column("dossier_id", String(36), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("folded_name", String(500), nullable=False),
+)
+
+positions = Table(
+    "dossiers_query_position",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+POSITION_NAME = "dossiers"
+DOSSIER_TOPIC_PREFIXES = tuple(f"{topic}." for topic in topics_of(Dossier))
+"""The dossier's events, under every module name it was stored under (`shared.topics`)."""
+
+
+def folded_words(text: str) -> str:
+    """A name as `shared.text.matches` compares it: folded, punctuation as single spaces."""
+    return " ".join("".join(ch if ch.isalnum() and ch.isascii() else " " for ch in fold_vietnamese(text)).split())
+
+
+def row_of(dossier: Dossier, position: int) -> dict[str, Any]:
+    return {
+        "id": str(dossier.id),
+        "position": position,
+        "version": dossier.version,
+        "receipt_number": dossier.receipt_number,
+        "status": dossier.status.value,
+        "channel": dossier.channel.value,
+        "proposing_unit": dossier.proposing_unit,
+        "award_type": dossier.award_type.value,
+        "kind": dossier.kind.value,
+        "campaign_id": dossier.campaign_id,
+        "emulation_year": dossier.emulation_year,
+        "received_on": dossier.received_on,
+        "received_year": dossier.received_on.year,
+        "appointment_date": dossier.appointment_date,
+        "clock_running": bool(dossier.clock_running),
+        "decision_number": dossier.decision.number if dossier.decision else None,
+        "deciding_authority": dossier.deciding_authority,
+        "nominees": json.dumps(
+            [{"nominee_id": n.nominee_id, "name": n.name, "award": n.award} for n in dossier.nominees],
+            ensure_ascii=False,
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class DossierFilter:
+    """What `GET /dossiers` filters on; None means any."""
+
+    proposing_unit: str | None = None
+    status: str | None = None
+    award_type: str | None = None
+    kind: str | None = None
+    campaign_id: str | None = None
+    year: int | None = None
+    overdue_on: date | None = None
+    not_overdue_on: date | None = None
+    nominee_name: str | None = None
+
+
+class _PositionMoved(Exception):
+    """Another thread or replica applied this batch first."""
+
+
+class DossierQueryModel:
+    """The projection and its queries. `catch_up` is safe from several threads and processes."""
+
+    def __init__(self, engine: Engine, app: Dossiers, *, batch_size: int = 500) -> None:
+        self.engine = engine
+        self.app = app
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        create_all(metadata, engine)
+        try:
+            with engine.begin() as conn:
+                if conn.execute(select(positions.c.position).where(positions.c.name == POSITION_NAME)).first() is None:
+                    conn.execute(insert(positions).values(name=POSITION_NAME, position=0))
+        except IntegrityError:
+            pass  # another replica starting at the same moment inserted it
+
+    # --- projection ------------------------------------------------------------------------
+
+    def position(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(positions.c.position).where(positions.c.name == POSITION_NAME)).scalar_one())
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Apply every notification stored after the position; the number of notifications read."""
+        read = 0
+        with self._lock:
+            while True:
+                start = self.position()
+                batch = self.app.recorder.select_notifications(start=start + 1, limit=self.batch_size)
+                if not batch:
+                    return read
+                first_seen: dict[UUID, int] = {}
+                for n in batch:
+                    if n.topic.startswith(DOSSIER_TOPIC_PREFIXES):
+                        first_seen.setdefault(n.originator_id, n.id)
+                dossiers = self._states_after(batch)
+                if self._apply(start, batch[-1].id, dossiers, first_seen):
+                    read += len(batch)
+                    if progress is not None:
+                        progress(batch[-1].id)
+
+    def _states_after(self, batch: Sequence[Notification]) -> list[Dossier]:
+        """Each changed dossier as it stands after the batch: its events in the batch applied to
+        its state before them (none for a dossier submitted in the batch, the usual case when
+        catching up, so most dossiers cost no extra read)."""
+        states: dict[UUID, Any] = {}
+        for n in batch:
+            if not n.topic.startswith(DOSSIER_TOPIC_PREFIXES):
+                continue
+            if n.originator_id not in states:
+                before = n.originator_version - 1
+                states[n.originator_id] = self.app.get(n.originator_id, version=before) if before else None
+            states[n.originator_id] = self.app.mapper.to_domain_event(n).mutate(states[n.originator_id])
+        return [d for d in states.values() if isinstance(d, Dossier)]
+
+    def _apply(self, start: int, end: int, dossiers: Sequence[Dossier], first_seen: dict[UUID, int]) -> bool:
+        """One transaction: move the position from `start` to `end` and write the rows. False when
+        another process moved the position first (nothing is written then)."""
+        try:
+            with self.engine.begin() as conn:
+                self._apply_in(conn, start, end, dossiers, first_seen)
+        except _PositionMoved:
+            return False
+        return True
+
+    def _apply_in(
+        self, conn: Connection, start: int, end: int, dossiers: Sequence[Dossier], first_seen: dict[UUID, int]
+    ) -> None:
+        moved = conn.execute(
+            update(positions)
+            .where(positions.c.name == POSITION_NAME, positions.c.position == start)
+            .values(position=end)
+        )
+        if moved.rowcount != 1:
+            raise _PositionMoved()  # rolls the transaction back
+        ids = [str(d.id) for d in dossiers]
+        stored: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(ids, 500):
+            for rid, version, pos in conn.execute(
+                select(dossier_rows.c.id, dossier_rows.c.version, dossier_rows.c.position).where(
+                    dossier_rows.c.id.in_(chunk)
+                )
+            ):
+                stored[rid] = (version, pos)
+        newer = [d for d in dossiers if str(d.id) not in stored or stored[str(d.id)][0] < d.version]
+        if newer:
+            self._write(conn, newer, {str(d.id): stored.get(str(d.id), (0, first_seen[d.id]))[1] for d in newer})
+
+    @staticmethod
+    def _write(conn: Connection, dossiers: Sequence[Dossier], position_of: dict[str, int]) -> None:
+        ids = [str(d.id) for d in dossiers]
+        for chunk in _chunks(ids, 500):
+            conn.execute(delete(dossier_rows).where(dossier_rows.c.id.in_(chunk)))
+            conn.execute(delete(nominee_rows).where(nominee_rows.c.dossier_id.in_(chunk)))
+        conn.execute(insert(dossier_rows), [row_of(d, position_of[str(d.id)]) for d in dossiers])
+        names = [
+            {"dossier_id": str(d.id), "idx": i, "folded_name": folded_words(n.name)}
+            for d in dossiers
+            for i, n in enumerate(d.nominees)
+        ]
+        if names:
+            conn.execute(insert(nominee_rows), names)
+
+    def follow(self, interval_seconds: float) -> Callable[[], Awaitable[None]]:
+        """A background job keeping the model caught up every `interval_seconds`."""
+
+        async def step() -> None:
+            await asyncio.to_thread(self.catch_up)
+
+        def failed(_: BaseException) -> None:
+            log.exception("dossiers query model: catching up failed; will try again")
+
+        loop = BackgroundLoop(  # `shared.background`
+            "dossiers query model", step, interval=interval_seconds, max_backoff=interval_seconds, on_error=failed
+        )
+        return loop.run
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def search(self, where: DossierFilter, *, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """Rows matching every filter, in submission order."""
+        t = dossier_rows.c
+        conditions: list[Any] = []
+        for column, value in (
+            (t.proposing_unit, where.proposing_unit),
+            (t.status, where.status),
+            (t.award_type, where.award_type),
+            (t.kind, where.kind),
+            (t.campaign_id, where.campaign_id),
+            (t.received_year, where.year),
+        ):
+            if value is not None:
+                conditions.append(column == value)
+        if where.overdue_on is not None:
+            conditions.append(_overdue(where.overdue_on))
+        if where.not_overdue_on is not None:
+            conditions.append(not_(_overdue(where.not_overdue_on)))
+        words = folded_words(where.nominee_name or "").split()
+        if words:
+            n = nominee_rows.c
+            # One pass over the nominees, not one probe per dossier (a rare name would otherwise
+            # probe every dossier in position order before finding a page).
+            conditions.append(
+                t.id.in_(select(n.dossier_id).where(*[n.folded_name.contains(w, autoescape=True) for w in words]))
+            )
+        query = select(dossier_rows).where(*conditions).order_by(t.position).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def ids(self, where: DossierFilter) -> list[str]:
+        return [r["id"] for r in self.search(where)]
+
+
+def _overdue(on: date) -> Any:
+    t = dossier_rows.c
+    return and_(t.clock_running.is_(True), t.appointment_date.is_not(None), t.appointment_date < on)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
