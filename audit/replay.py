@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -387,6 +388,12 @@ class ReplayResult:
         }
 
 
+def _bearer() -> dict[str, str]:
+    """`TDKT_ACCESS_TOKEN`, sent as a bearer token to the services compared with (an auditor's)."""
+    token = os.environ.get("TDKT_ACCESS_TOKEN", "").strip()
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 async def replay(
     js: JetStreamContext,
     *,
@@ -398,9 +405,9 @@ async def replay(
 ) -> ReplayResult:
     run = Replay(Schemas(schemas), public_keys)
     rebuilt = await run.read(js)
-    with httpx.Client(base_url=dossiers_url, timeout=30) as client:
+    with httpx.Client(base_url=dossiers_url, timeout=30, headers=_bearer()) as client:
         compared = run.compare_dossiers(client)
-    with httpx.Client(base_url=reporting_url, timeout=60) as client:
+    with httpx.Client(base_url=reporting_url, timeout=60, headers=_bearer()) as client:
         periods = run.compare_summaries(client, periods)
     return ReplayResult(
         rebuilt.events,

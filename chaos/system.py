@@ -29,6 +29,9 @@ EVENT_STORES = ("campaigns", "dossiers")
 
 FAST_SETTINGS = {
     "TDKT_DEV_MODE": "1",
+    # a test harness: its workload acts through the test-only actor headers, as fast as it can
+    "TDKT_TEST_ACTOR_HEADERS": "1",
+    "TDKT_RATE_LIMIT_PER_MINUTE": "0",
     "TDKT_RELAY_POLL_SECONDS": "0.3",
     "TDKT_STORE_RECHECK_SECONDS": "1",
     "TDKT_CONSUMER_MAX_DELIVER": "3",

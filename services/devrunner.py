@@ -1,8 +1,10 @@
 """`tdkt up`: the whole system on one machine, on embedded defaults.
 
 Starts a JetStream `nats-server` (unless `TDKT_NATS_URL` names one) with its store under
-`var/nats`, then the four services and the web console as separate processes, streams their
-logs with a service prefix, and stops everything cleanly on Ctrl-C.
+`var/nats` and one NATS user per service, the development OpenID Connect provider
+(`services.devidp`, unless `TDKT_OIDC_ISSUER` names one), then the four services and the web
+console as separate processes, streams their logs with a service prefix, and stops everything
+cleanly on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 import httpx
 
 from shared.audit.keys import ensure_dev_keys
-from shared.natsserver import NatsServerProcess, port_open
+from shared.natsaccounts import nats_server_config, new_passwords, service_env
+from shared.natsserver import NatsServerProcess, free_port, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
 COLOURS = {
@@ -29,7 +32,10 @@ COLOURS = {
     "notifications": "33",
     "reporting": "32",
     "nats": "34",
+    "oidc": "31",
 }
+DEV_IDP_PORT = 4480
+DEV_CONSOLE_CLIENT = ("tdkt-console", "dev-console-secret")
 
 
 def _prefix(name: str) -> str:
@@ -56,6 +62,18 @@ def _wait_healthy(url: str, timeout: float = 60.0) -> bool:
     return False
 
 
+def _wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not port_open("127.0.0.1", port):
+        time.sleep(0.1)
+
+
+def _demo_user_ids() -> list[str]:
+    from services.devidp import demo_claims
+
+    return [f"{sub} ({claims['roles'][0]})" for sub, claims in demo_claims().items()]
+
+
 def _dev_audit_keys(var_dir: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
     """Development keys for the signed checkpoints (var/audit-keys), unless the environment names keys."""
     if env.get("TDKT_AUDIT_PUBLIC_KEYS_FILE"):
@@ -80,6 +98,7 @@ def run_system(
     ports = {"console": console_port or first_port - 1, **ports}
     var_dir.mkdir(parents=True, exist_ok=True)
     nats_process: NatsServerProcess | None = None
+    passwords: dict[str, str] = {}
     nats_url = os.environ.get("TDKT_NATS_URL")
     if not nats_url:
         if port_open("127.0.0.1", nats_port):
@@ -89,7 +108,13 @@ def run_system(
                 file=sys.stderr,
             )
             return 1
-        nats_process = NatsServerProcess(nats_port, var_dir / "nats", var_dir / "nats.log").start()
+        passwords = new_passwords()  # fresh each run; services get theirs in their environment
+        accounts = var_dir / "nats-accounts.conf"
+        accounts.write_text(nats_server_config(passwords))
+        accounts.chmod(0o600)
+        nats_process = NatsServerProcess(
+            nats_port, var_dir / "nats", var_dir / "nats.log", config_file=accounts
+        ).start()
         nats_url = nats_process.url
     env = {**os.environ, "TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(var_dir.resolve()), "PYTHONUNBUFFERED": "1"}
     env.setdefault("TDKT_DEV_MODE", "1")
@@ -103,6 +128,23 @@ def run_system(
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        if not env.get("TDKT_OIDC_ISSUER"):
+            idp_port = (
+                DEV_IDP_PORT if nats_port == DEV_NATS_PORT and not port_open("127.0.0.1", DEV_IDP_PORT) else free_port()
+            )
+            idp = subprocess.Popen(
+                [sys.executable, "-m", "services.devidp"],
+                env={**env, "TDKT_DEV_IDP_PORT": str(idp_port)},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            processes["oidc"] = idp
+            threading.Thread(target=_pump, args=("oidc", idp.stdout), daemon=True).start()
+            env["TDKT_OIDC_ISSUER"] = f"http://127.0.0.1:{idp_port}"
+            env.setdefault("TDKT_OIDC_CLIENT_ID", DEV_CONSOLE_CLIENT[0])
+            env.setdefault("TDKT_OIDC_CLIENT_SECRET", DEV_CONSOLE_CLIENT[1])
+            _wait_port(idp_port)
         console_env = {f"TDKT_{name.upper()}_URL": url for name, url in urls.items()}
         for name, port in ports.items():
             proc = subprocess.Popen(
@@ -111,6 +153,7 @@ def run_system(
                     **env,
                     **(console_env if name == "console" else {}),
                     **signing.get(name, {}),
+                    **service_env(name, passwords),
                     "TDKT_PORT": str(port),
                 },
                 stdout=subprocess.PIPE,
@@ -124,6 +167,11 @@ def run_system(
         print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
         print(f"   Bảng điều khiển: {console_url}   (đăng nhập: chọn người dùng mẫu)")
         print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))
+        issuer = env["TDKT_OIDC_ISSUER"]
+        print(f"   Định danh OIDC : {issuer}")
+        if "oidc" in processes:
+            print(f"   Mã truy cập của người dùng mẫu: curl {issuer}/dev/token/<mã người dùng>, rồi gửi")
+            print("   'Authorization: Bearer <access_token>'. Người dùng mẫu: " + ", ".join(_demo_user_ids()))
         for name, url in urls.items():
             print(f"   {name:<13}: {url}   API: {url}/docs   sự kiện: {url}/asyncapi")
         print(" Nhấn Ctrl-C để dừng.\n", flush=True)

@@ -27,6 +27,7 @@ from shared.messaging.reconcile import ReconcileRefused, reconcile
 from shared.messaging.relay import relay_tracking_name
 from shared.messaging.storecheck import StoreStatus, check_store
 from shared.messaging.streamreads import JetStreamReader, jetstream_publish
+from shared.natsaccounts import nats_options
 from shared.settings import TdktSettings
 from shared.streams import ALL_STREAMS, CAMPAIGNS, DOSSIERS, ensure_streams
 
@@ -65,7 +66,7 @@ def opened(service: Service):  # type: ignore[no-untyped-def]
 
 
 async def _with_nats(settings: TdktSettings, work: Callable[[Any], Any]) -> Any:
-    nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2)
+    nc = await nats.connect(settings.nats_url, connect_timeout=5, max_reconnect_attempts=2, **nats_options(settings))
     try:
         js = nc.jetstream()
         await ensure_streams(

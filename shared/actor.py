@@ -13,13 +13,20 @@ class Actor:
     id: str
     role: str
     unit: str = ""
+    name: str = ""
+    """The person's name from their verified token (recorded only when known)."""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.name:
+            del data["name"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Actor:
-        return cls(id=str(data["id"]), role=str(data["role"]), unit=str(data.get("unit", "")))
+        return cls(
+            id=str(data["id"]), role=str(data["role"]), unit=str(data.get("unit", "")), name=str(data.get("name", ""))
+        )
 
 
 SYSTEM_ACTOR = Actor(id="system", role="system", unit="")

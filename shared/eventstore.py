@@ -42,6 +42,7 @@ from eventsourcing.persistence import (
 
 from shared.actor import Actor
 from shared.audit.recorders import chained_recorder, is_chained
+from shared.pii import cipher_env
 
 log = logging.getLogger(__name__)
 
@@ -215,4 +216,5 @@ def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None
     for key, default in POSTGRES_DEFAULTS.items():
         if not (environ.get(prefix + key) or environ.get(key)):
             env[key] = default
+    env.update(cipher_env(environ))  # personal data encrypted at rest when TDKT_PII_KEY is set
     return env

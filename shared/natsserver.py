@@ -39,7 +39,11 @@ def port_open(host: str, port: int) -> bool:
 class NatsServerProcess:
     """A nats-server child process with JetStream file storage under `store_dir`."""
 
-    def __init__(self, port: int, store_dir: Path, log_file: Path | None = None) -> None:
+    def __init__(
+        self, port: int, store_dir: Path, log_file: Path | None = None, *, config_file: Path | None = None
+    ) -> None:
+        """`config_file`: a nats-server config (the accounts of `shared.natsaccounts`)."""
+        self.config_file = config_file
         self.port = port
         self.store_dir = Path(store_dir)
         self.log_file = log_file
@@ -60,6 +64,7 @@ class NatsServerProcess:
             str(self.port),
             "-sd",
             str(self.store_dir),
+            *(["-c", str(self.config_file)] if self.config_file else []),
         ]
         output = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         # Own session: a Ctrl-C in the terminal reaches the dev runner, which stops NATS last.

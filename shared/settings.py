@@ -26,8 +26,25 @@ class TdktSettings(BaseSettings):
     var_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int | None = None
-    # Until authentication lands, the actor comes from X-Actor-* headers, and only in dev mode.
     dev_mode: bool = False
+    """Development conveniences (`tdkt up`): demo data, the console's demo-user list."""
+    oidc_issuer: str | None = None
+    """OpenID Connect issuer whose bearer tokens are accepted (docs/security.md)."""
+    oidc_audience: str = "tdkt"
+    oidc_jwks_url: str | None = None
+    oidc_leeway_seconds: int = 60
+    test_actor_headers: bool = False
+    """Accept `X-Actor-*` headers instead of a token: set only by the test fixtures."""
+    nats_user: str | None = None
+    nats_password: str | None = None
+    nats_tls_ca: Path | None = None
+    pii_key: str | None = None
+    """Base64 AES-256 key encrypting nominees' personal data in the event stores."""
+    pii_old_keys: str | None = None
+    max_body_bytes: int = 64 * 1024 * 1024
+    """Larger request bodies are refused with 413 before they are read."""
+    rate_limit_per_minute: int = 120
+    """Submissions (POST) per actor or client address per minute; 0 turns the limit off."""
     stream_replicas: int = 1
     duplicate_window_seconds: int = DEFAULT_DUPLICATE_WINDOW_SECONDS
     """JetStream's de-duplication window on every stream: a relay re-sending after an outage

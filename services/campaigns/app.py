@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from services.campaigns.application import Campaigns
 from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
 from services.campaigns.http import campaigns as api
+from services.campaigns.http import policy
 from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_event
 from services.campaigns.scheduler import overdue_sweep
 from services.campaigns.settings import CampaignsSettings
@@ -48,6 +49,8 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
+        scope_check=policy.scope_check,
         title="tdkt – Phong trào thi đua",
         description=(
             "Đăng ký, phát động, sơ kết, tổng kết phong trào thi đua; kiểm tra điều kiện khen thưởng chuyên đề "

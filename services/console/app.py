@@ -19,7 +19,8 @@ from services.console.clients import ServiceError, Services
 from services.console.pages import Pages, login_url
 from services.console.settings import ConsoleSettings
 from services.console.units import UnitCatalogue
-from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, successions
+from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, rounds, successions
+from shared.http.limits import install_limits
 from shared.settings import TdktSettings
 
 SERVICE = "console"
@@ -53,6 +54,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.pages = Pages()
     app.mount("/tinh", StaticFiles(directory=STATIC), name="static")
+    install_limits(app, settings)  # body size; login and form submissions per caller per minute
 
     @app.middleware("http")
     async def before_and_after(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -96,6 +98,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         successions.router,  # before /ho-so/{dossier_id}
         dossiers.router,
         reports.router,
+        rounds.router,
         notifications.router,
         public.router,
     ):

@@ -1,11 +1,13 @@
 """Who is logged in to the console, and what the console passes to the services for them.
 
-This is the one place identity lives. Today it is a development login: a person picks one of
-the demo users (only when `TDKT_DEV_MODE` is on), the choice is kept in a signed cookie, and
-the services receive the user as `X-Actor-Id`, `X-Actor-Role` and `X-Actor-Unit` headers,
-which they accept in development mode only. The OIDC login (authorisation code with PKCE)
-replaces `DEMO_USERS`, the two login routes and `service_credentials` (which will send the
-user's access token instead); nothing else in the console knows how a user was identified.
+This is the one place identity lives. With `TDKT_OIDC_ISSUER` and `TDKT_OIDC_CLIENT_ID` set,
+login is OpenID Connect (authorisation code with PKCE, `services.console.oidc`): the verified
+access token is kept in the signed session cookie and sent to every service as
+`Authorization: Bearer`. `tdkt up` runs the development provider (`services.devidp`) whose
+demo users (`DEMO_USERS`, one per role) the login page lists. Without an issuer, the test
+suite alone (`TDKT_TEST_ACTOR_HEADERS`, with `TDKT_DEV_MODE`) picks a demo user directly and
+the services receive `X-Actor-*` headers; nothing else in the console knows how a user was
+identified.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.console import oidc
+
 COOKIE = "tdkt_console"
 MAX_AGE_SECONDS = 10 * 60 * 60  # a working day
 
@@ -32,6 +36,8 @@ class User:
     role: str
     unit: str
     title: str
+    token: str = ""
+    """The user's verified access token (OIDC login); empty on the test suite's demo login."""
 
 
 DEMO_USERS: tuple[User, ...] = (
@@ -74,8 +80,17 @@ def session_value(secret: bytes, user: User) -> str:
 
 
 def current_user(request: Request) -> User | None:
-    """The logged-in user, or None (no cookie, a forged one, or development login switched off)."""
-    if not request.app.state.settings.dev_mode:
+    """The logged-in user, or None (no cookie, a forged or expired one, or no login configured)."""
+    settings = request.app.state.settings
+    if oidc.enabled(settings):
+        session = oidc.unsign(_secret(request), request.cookies.get(COOKIE, "")) or {}
+        claims = oidc.user_claims(request, str(session.get("t", ""))) if session.get("t") else None
+        if claims is None:
+            return None
+        known = USERS_BY_ID.get(claims["id"])
+        title = known.title if known else ""
+        return User(claims["id"], claims["name"], claims["role"], claims["unit"], title, token=str(session["t"]))
+    if not (settings.dev_mode and getattr(settings, "test_actor_headers", False)):
         return None
     raw = request.cookies.get(COOKIE, "")
     payload, _, signature = raw.partition(".")
@@ -101,9 +116,12 @@ OptionalUserDep = Annotated[User | None, Depends(current_user)]
 
 
 def service_credentials(user: User | None) -> dict[str, str]:
-    """What each call to a service carries for `user`: today the development actor headers."""
+    """What each call to a service carries for `user`: their access token (the test suite's
+    demo login: the test-only actor headers)."""
     if user is None:
         return {}
+    if user.token:
+        return {"Authorization": f"Bearer {user.token}"}
     return {"X-Actor-Id": user.id, "X-Actor-Role": user.role, "X-Actor-Unit": user.unit}
 
 
@@ -122,7 +140,11 @@ async def login_page(request: Request, next: str | None = None) -> Response:
     return request.app.state.pages.render(
         request,
         "login.html",
-        {"demo_users": DEMO_USERS if request.app.state.settings.dev_mode else (), "next": safe_next(next)},
+        {
+            "demo_users": DEMO_USERS if request.app.state.settings.dev_mode else (),
+            "next": safe_next(next),
+            "oidc": oidc.enabled(request.app.state.settings),
+        },
         user=None,
     )
 
@@ -130,7 +152,10 @@ async def login_page(request: Request, next: str | None = None) -> Response:
 @router.post("/dang-nhap")
 async def login(request: Request, user_id: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
     user = USERS_BY_ID.get(user_id)
-    if not request.app.state.settings.dev_mode or user is None:
+    settings = request.app.state.settings
+    if oidc.enabled(settings):  # every login goes through the issuer, demo users included
+        return RedirectResponse("/dang-nhap/oidc?next=" + quote(safe_next(next)), status_code=303)
+    if not (settings.dev_mode and getattr(settings, "test_actor_headers", False)) or user is None:
         return RedirectResponse("/dang-nhap?next=" + quote(safe_next(next)), status_code=303)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
@@ -148,4 +173,33 @@ async def login(request: Request, user_id: Annotated[str, Form()], next: Annotat
 async def logout() -> Response:
     response = RedirectResponse("/dang-nhap", status_code=303)
     response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/dang-nhap/oidc", summary="Đăng nhập qua máy chủ định danh (OIDC, mã ủy quyền + PKCE)")
+async def oidc_login(request: Request, next: str | None = None) -> Response:
+    if not oidc.enabled(request.app.state.settings):
+        return RedirectResponse("/dang-nhap", status_code=303)
+    url, flow = await oidc.authorization_redirect(request, safe_next(next))
+    response = RedirectResponse(url, status_code=303)
+    secure = request.app.state.settings.console_secure_cookie
+    response.set_cookie(oidc.FLOW_COOKIE, flow, max_age=oidc.FLOW_SECONDS, httponly=True, samesite="lax", secure=secure)
+    return response
+
+
+@router.get("/dang-nhap/xong", name="oidc_callback", include_in_schema=False)
+async def oidc_callback(request: Request, code: str = "", state: str = "") -> Response:
+    token = await oidc.complete(request, code, state) if code and state else None
+    if token is None:
+        return RedirectResponse("/dang-nhap", status_code=303)
+    response = RedirectResponse(safe_next(oidc.flow_next(request)), status_code=303)
+    response.delete_cookie(oidc.FLOW_COOKIE)
+    response.set_cookie(
+        COOKIE,
+        oidc.sign(_secret(request), {"t": token}),
+        max_age=MAX_AGE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.console_secure_cookie,
+    )
     return response

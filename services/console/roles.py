@@ -32,15 +32,16 @@ DASHBOARD = MenuItem("/tong-quan", "Tổng quan")
 CAMPAIGNS = MenuItem("/phong-trao", "Phong trào")
 DOSSIERS = MenuItem("/ho-so", "Hồ sơ")
 REPORTS = MenuItem("/bao-cao", "Báo cáo")
+ROUNDS = MenuItem("/dot-xet", "Đợt xét")
 INBOX = MenuItem("/thong-bao", "Thông báo")
 PUBLIC = MenuItem("/cong-khai", "Công khai")
 
 MENUS: dict[str, tuple[MenuItem, ...]] = {
     "desk_clerk": (DASHBOARD, DOSSIERS, CAMPAIGNS, INBOX, PUBLIC),
     "lead_unit_officer": (DASHBOARD, CAMPAIGNS, DOSSIERS, REPORTS, INBOX, PUBLIC),
-    "council_secretariat": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "council_member": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "chairman": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "council_secretariat": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "council_member": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
+    "chairman": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
     "auditor": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
     "administrator": (DASHBOARD, REPORTS, INBOX, CAMPAIGNS, DOSSIERS, PUBLIC),
 }

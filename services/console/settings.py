@@ -27,6 +27,9 @@ class ConsoleSettings(TdktSettings):
     console_secret: str = Field(default_factory=lambda: secrets.token_urlsafe(32))
     console_service_timeout_seconds: float = 30.0
     console_secure_cookie: bool = False
+    oidc_client_id: str | None = None
+    """The console's OIDC client (`TDKT_OIDC_CLIENT_ID`, with `TDKT_OIDC_CLIENT_SECRET`)."""
+    oidc_client_secret: str | None = None
     console_units_ttl_seconds: float = 300.0
     """How long the unit catalogue (`GET /units`: names, award power, successors) is kept."""
 

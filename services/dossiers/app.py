@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 
 from services.dossiers import handlers
+from services.dossiers.annual.application import AnnualNotFound, AnnualWork
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
 from services.dossiers.campaign_table import CampaignTable, create_tables
 from services.dossiers.domain.campaign_eligibility import CampaignLookup
 from services.dossiers.domain.errors import DossierError, DossierNotFound, DossierValidationError
-from services.dossiers.http import attachments, campaigns, documents, overview, slips, steps
+from services.dossiers.http import annual, attachments, campaigns, documents, overview, policy, slips, steps
 from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
 from services.dossiers.query_model import DossierQueryModel
@@ -114,6 +115,8 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
+        scope_check=policy.scope_check,
         title="tdkt – Hồ sơ khen thưởng",
         description=(
             "Hồ sơ đề nghị khen thưởng: tiếp nhận (trực tuyến, một cửa, bưu chính), kiểm tra tính đầy đủ, "
@@ -130,17 +133,22 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             campaigns.router,
             documents.router,
             documents.blanks_router,
+            annual.router,
         ],
         domain_errors={
             DossierValidationError: 422,
             DossierError: 409,
             DossierNotFound: 404,
             BlobNotFound: 404,
+            AnnualNotFound: 404,
             **documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
     app.state.dossier_query = dossier_query
+    app.state.annual = AnnualWork(dossiers)
+    dossiers.history_objections = app.state.annual.history_objections_for
+    dossiers.council_size = app.state.annual.council_size
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

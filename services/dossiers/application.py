@@ -120,7 +120,10 @@ class Dossiers(TdktApplication):
 
     name = "Dossiers"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50}
-    internal_topic_prefixes = ("services.dossiers.numbering:",)  # the number sequences are never published
+    internal_topic_prefixes = (
+        "services.dossiers.numbering:",  # the number sequences are never published
+        "services.dossiers.annual.feed:",  # nor the award history's reading position
+    )
     number_attempts = 10
     """How often a numbered save is retried when only the number sequence moved."""
 
@@ -144,6 +147,12 @@ class Dossiers(TdktApplication):
         self.units = units or default_units()
         self.receiving_unit = receiving_unit
         """The people's committee whose desk this is: the default deciding authority of a dossier."""
+        self.council_size: Callable[[str, date | None], int | None] | None = None
+        """The size of an authority's council on a day, when the council is on record (set by the
+        wiring: `annual.application.AnnualWork.council_size`): a typed total must agree with it."""
+        self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
+        """What the award history finds against a dossier's nominees (consecutive-year criteria),
+        set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
         self.external_registers = frozenset(c.strip().upper() for c in external_registers)
         """Authorities whose decision numbers come from their own document register (entered when
         a decision is issued) rather than from this system's sequence."""
@@ -522,10 +531,21 @@ class Dossiers(TdktApplication):
                 actor=actor,
                 at=at,
                 nominee_ids=nominee_ids,
-                objections=objections,
+                objections=self._with_history(d, objections),
                 reason=reason,
             ),
         )
+
+    def _with_history(
+        self, dossier: Dossier, objections: Mapping[str, Sequence[str]] | None
+    ) -> Mapping[str, Sequence[str]] | None:
+        found = self.history_objections(dossier) if self.history_objections else {}
+        if not found:
+            return objections
+        merged = {k: list(v) for k, v in (objections or {}).items()}
+        for nominee_id, why in found.items():
+            merged.setdefault(nominee_id, []).extend(why)
+        return merged
 
     def record_council_vote(
         self,
@@ -542,13 +562,25 @@ class Dossiers(TdktApplication):
         reason: str | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
+        def typed_total(d: Dossier) -> int:
+            """Where the authority's council is on record, the total is its size on the meeting day."""
+            size = self.council_size(d.deciding_authority or "", meeting_date) if self.council_size else None
+            if size is not None and members_total != size:
+                raise DossierValidationError(
+                    {
+                        "members_total": f"Hội đồng có {size} thành viên vào ngày họp {meeting_date:%d/%m/%Y} theo "
+                        "danh sách Hội đồng; ghi phiếu theo thành viên (POST /dossiers/{id}/council-ballots)."
+                    }
+                )
+            return members_total
+
         return self._command(
             dossier_id,
             expected_version,
             lambda d: d.record_council_vote(
                 rules=self.rules_of(d),
                 nominee_id=nominee_id,
-                members_total=members_total,
+                members_total=typed_total(d),
                 votes_for=votes_for,
                 votes_against=votes_against,
                 absent_in_writing=absent_in_writing,

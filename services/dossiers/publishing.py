@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from services.dossiers.annual.publishing import ANNUAL_CONTRACTS, map_annual_event
 from services.dossiers.application import Dossiers
 from services.dossiers.documents.records import document_links
 from services.dossiers.domain.dossier import Dossier
@@ -46,7 +47,7 @@ CONTRACT_BY_EVENT: dict[str, type[contracts.DossierEvent]] = {
     "DossierDocuments.ForwardedUpward": document_contracts.DossierForwarded,
     "DossierDocuments.HigherLevelResultRecorded": document_contracts.DossierHigherLevelResultRecorded,
 }
-PUBLISHED_CONTRACTS = tuple(CONTRACT_BY_EVENT.values())
+PUBLISHED_CONTRACTS = (*CONTRACT_BY_EVENT.values(), *ANNUAL_CONTRACTS)
 
 
 def unit_info(units: OrgUnitDirectory, code: str) -> UnitInfo:
@@ -266,7 +267,7 @@ def dossier_event_mapper(
         name = type(domain_event).__qualname__
         contract = CONTRACT_BY_EVENT.get(name)
         if contract is None:
-            return None  # number sequences and anything else internal
+            return map_annual_event(domain_event, envelope)  # the year's workload, or None: internal
         dossier = app.get(domain_event.originator_id, version=domain_event.originator_version)
         fields = _event_fields(name, domain_event, units, dossier, public_url)
         return contract(**envelope.fields(), dossier=snapshot(units, dossier), **fields)

@@ -78,9 +78,18 @@ class AcceptedFile:
     size: int
 
 
+MAX_NAME_CHARS = 200
+
+
 def clean_name(filename: str | None) -> str:
-    """The file's own name, without any folder a browser may send."""
-    return PurePath((filename or "").replace("\\", "/")).name.strip()
+    """The file's own name, without any folder a browser may send, control characters, quotes
+    (it goes into a Content-Disposition header) or more than 200 characters (extension kept)."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>|*?:').strip().lstrip(".")
+    if len(name) > MAX_NAME_CHARS:
+        suffix = PurePath(name).suffix[:10]
+        name = name[: MAX_NAME_CHARS - len(suffix)] + suffix
+    return name
 
 
 def check_upload(filename: str | None, handle: BinaryIO, *, max_bytes: int) -> AcceptedFile | str:

@@ -30,6 +30,7 @@ from services.notifications.claims import ClaimStore
 from services.notifications.contacts import ContactBook, load_contacts
 from services.notifications.deliveries import DeliveryRecord
 from services.notifications.http import notifications as api
+from services.notifications.http import policy
 from services.notifications.outbox import OutcomePublisher
 from services.notifications.planning import Planner
 from services.notifications.recipients import EMAIL, WEBHOOK, RecipientResolver
@@ -168,6 +169,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     runtime.background_jobs.extend([worker.run, publisher.run, scheduler.run])
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
         title="tdkt – Thông báo",
         description=(
             "Gửi thông báo theo sự kiện phong trào và hồ sơ khen thưởng qua thư điện tử, webhook có chữ ký và "

@@ -12,6 +12,8 @@ from services.reporting import handlers
 from services.reporting.context import ReportingContext
 from services.reporting.generations import drop_all_but_live, ensure_live_generation
 from services.reporting.http import admin as admin_api
+from services.reporting.http import forms as api_forms
+from services.reporting.http import policy
 from services.reporting.http import reports as api
 from services.reporting.live import LiveProjection
 from services.reporting.processing import WorkingDayCounter
@@ -19,6 +21,7 @@ from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from shared.http.circuit import engine_probe
 from shared.http.service import ServiceRuntime, create_service_app, make_broker
+from shared.natsaccounts import nats_options
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
@@ -39,7 +42,7 @@ def open_context(settings: ReportingSettings) -> tuple[ReportingContext, bool]:
     live = LiveProjection(engine, generation)
     rebuilder = Rebuilder(
         live,
-        nats_connector(settings.nats_url),
+        nats_connector(settings.nats_url, **nats_options(settings)),
         durables=handlers.durable_names(),
         batch_size=settings.reporting_rebuild_batch_size,
         verify_wait_seconds=settings.reporting_verify_wait_seconds,
@@ -90,12 +93,13 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     )
     app = create_service_app(
         runtime,
+        policy=policy.POLICY,
         title="tdkt – Báo cáo",
         description=(
             "Báo cáo tổng hợp thi đua, khen thưởng theo kỳ; biểu 0602.N/BNV-TĐKT; xuất CSV, XLSX. "
             "Số liệu dựng lại được từ lịch sử sự kiện và đối chiếu được với bảng đang dùng."
         ),
-        routers=[api.router, admin_api.router],
+        routers=[api.router, api_forms.router, admin_api.router],
         domain_errors={JobBusy: 409},
     )
     app.state.reporting = ctx

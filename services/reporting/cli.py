@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import typer
 
+from shared.http.clientauth import bearer_headers
+
 app = typer.Typer(help="Báo cáo: dựng lại và đối chiếu bảng số liệu từ lịch sử sự kiện", no_args_is_help=True)
 
 DEFAULT_URL = "http://127.0.0.1:8004"
@@ -42,11 +44,11 @@ def _offline(job: str) -> dict[str, Any]:
 
 
 def _online_rebuild(url: str, actor: dict[str, str], poll: float) -> dict[str, Any]:
-    started = httpx.post(f"{url}/admin/rebuild", headers=actor, timeout=30)
+    started = httpx.post(f"{url}/admin/rebuild", headers=bearer_headers() or actor, timeout=30)
     if started.status_code != 202:
         raise typer.BadParameter(started.json().get("detail", started.text), param_hint="--url")
     while True:
-        job = httpx.get(f"{url}/admin/rebuild", timeout=30).json()["job"]
+        job = httpx.get(f"{url}/admin/rebuild", headers=bearer_headers(), timeout=30).json()["job"]
         _show(job)
         if job["state"] in ("done", "failed"):
             return job  # type: ignore[no-any-return]
@@ -57,7 +59,7 @@ def _online_rebuild(url: str, actor: dict[str, str], poll: float) -> dict[str, A
 def rebuild(
     url: str = typer.Option(DEFAULT_URL, help="Địa chỉ dịch vụ báo cáo đang chạy"),
     offline: bool = typer.Option(False, help="Tự dựng lại trong tiến trình này (khi dịch vụ đã dừng)"),
-    actor_id: str = typer.Option("cli", help="Người thực hiện (X-Actor-Id; dịch vụ phải ở chế độ phát triển)"),
+    actor_id: str = typer.Option("cli", help="Chỉ khi kiểm thử (X-Actor-Id); thường: TDKT_ACCESS_TOKEN"),
     actor_role: str = typer.Option("operator", help="Vai trò (X-Actor-Role)"),
     poll: float = typer.Option(1.0, help="Giây giữa hai lần xem tiến độ"),
 ) -> None:
@@ -79,7 +81,11 @@ def verify(
     offline: bool = typer.Option(False, help="Tự kiểm tra trong tiến trình này (khi dịch vụ đã dừng)"),
 ) -> None:
     """Rebuild into scratch tables and compare them row for row with the live ones; exit 1 if they differ."""
-    job = _offline("verify") if offline else httpx.get(f"{url}/admin/verify", timeout=600).json()
+    job = (
+        _offline("verify")
+        if offline
+        else httpx.get(f"{url}/admin/verify", headers=bearer_headers(), timeout=600).json()
+    )
     if job.get("state") != "done":
         typer.echo(f"Lỗi: {job.get('error') or job.get('detail')}", err=True)
         raise typer.Exit(2)

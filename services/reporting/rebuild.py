@@ -124,12 +124,14 @@ class JobProgress:
 Connect = Callable[[], Awaitable[NatsClient]]
 
 
-def nats_connector(url: str) -> Connect:
+def nats_connector(url: str, **options: Any) -> Connect:
+    """`options`: credentials and TLS (`shared.natsaccounts.nats_options`)."""
+
     async def quiet(exc: Exception) -> None:  # the job reports the failure itself, once
         log.debug("rebuild connection to NATS: %s", exc)
 
     async def connect() -> NatsClient:
-        return await nats.connect(url, connect_timeout=2, max_reconnect_attempts=3, error_cb=quiet)
+        return await nats.connect(url, connect_timeout=2, max_reconnect_attempts=3, error_cb=quiet, **options)
 
     return connect
 

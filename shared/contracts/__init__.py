@@ -1,5 +1,6 @@
 """Published event contracts. Importing this package registers every contract."""
 
+from shared.contracts import annual as annual
 from shared.contracts import audit as audit
 from shared.contracts import campaigns as campaigns
 from shared.contracts import documents as documents

@@ -114,11 +114,12 @@ def unprocessable(exc: FieldErrors) -> JSONResponse:
 class ProblemError(Exception):
     """Raise from an endpoint to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, detail: str, errors: dict[str, str] | None = None, code: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors
+        self.code = code
 
 
 def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], int] | None = None) -> None:
@@ -159,7 +160,7 @@ def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], 
 
     @app.exception_handler(ProblemError)
     async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
-        return problem(exc.status, exc.detail, errors=exc.errors)
+        return problem(exc.status, exc.detail, errors=exc.errors, code=exc.code)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
@@ -33,10 +33,14 @@ from prometheus_client import make_asgi_app
 from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
 from shared.http.circuit import DatabaseCircuit
+from shared.http.limits import install_limits
+from shared.http.pii_mask import install_pii_mask
+from shared.http.policy import Policy, ScopeCheck, enforce_policy
 from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, install_problem_handlers, problem
 from shared.logs import faststream_logger
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
+from shared.natsaccounts import broker_security
 from shared.settings import TdktSettings
 from shared.streams import ALL_STREAMS, EVENT_STREAMS, StreamSpec, ensure_streams, stream_for_subject
 
@@ -49,6 +53,7 @@ BackgroundJob = Callable[[], Awaitable[None]]
 def make_broker(settings: TdktSettings, service: str) -> NatsBroker:
     return NatsBroker(
         settings.nats_url,
+        security=broker_security(settings),  # this service's NATS user and TLS (shared.natsaccounts)
         name=f"tdkt-{service}",
         max_reconnect_attempts=-1,  # keep trying: the relay waits, commands still succeed
         reconnect_time_wait=1.0,
@@ -222,6 +227,8 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     domain_errors: dict[type[Exception], int] | None = None,
     version: str = "0.1.0",
+    policy: Policy | None = None,
+    scope_check: ScopeCheck | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -237,7 +244,15 @@ def create_service_app(
         finally:
             await _shut_down(runtime, relay_tasks, tasks)
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        dependencies=[Depends(enforce_policy)],  # who may call what: the service's policy.py
+    )
+    app.state.policy = policy
+    app.state.scope_check = scope_check
     app.state.settings = runtime.settings
     app.state.runtime = runtime
     app.state.database_circuit = runtime.circuit
@@ -251,6 +266,8 @@ def create_service_app(
             )
         return await call_next(request)  # type: ignore[no-any-return]
 
+    install_pii_mask(app)
+    install_limits(app, runtime.settings)
     for router in routers:
         app.include_router(router)
     asyncapi = AsyncAPI(runtime.broker, title=f"tdkt {runtime.name}", version=version, description=description)

@@ -115,8 +115,10 @@ def subscribe_events(
     async def consume(msg: NatsMessage) -> None:
         try:
             payload = json.loads(msg.body)
-        except ValueError:
-            payload = {"_raw": msg.body.decode("utf-8", "replace")}
+        except (ValueError, RecursionError):
+            payload = None
+        if not isinstance(payload, dict):  # `null`, a list, a number: as malformed as bad JSON
+            payload = {"_raw": msg.body.decode("utf-8", "replace")[:10_000]}
         delivery = delivery_of(msg, payload)
         try:
             await asyncio.to_thread(handler, payload, delivery)

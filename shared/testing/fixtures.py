@@ -19,9 +19,15 @@ import nats
 import pytest
 from nats.js.client import JetStreamContext
 
+from shared.natsaccounts import service_env
 from shared.natsserver import NatsServerProcess, free_port
 from shared.streams import ALL_STREAMS, ensure_streams
-from shared.testing.servers import PostgresServer, nats_server, postgres_server
+from shared.testing.servers import NATS_PASSWORDS, PostgresServer, nats_server, postgres_server
+
+# Test-only paths (docs/security.md): the suite acts as any role through X-Actor-* headers
+# instead of tokens, and writes as fast as it likes. Nothing outside the fixtures sets these.
+os.environ.setdefault("TDKT_TEST_ACTOR_HEADERS", "1")
+os.environ.setdefault("TDKT_RATE_LIMIT_PER_MINUTE", "0")
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +117,8 @@ def start_service(
     service where its clients expect it), once it answers /healthz."""
     port = port or free_port()
     full_env = {**os.environ, **env, "TDKT_PORT": str(port), "TDKT_DEV_MODE": "1"}
+    passwords = NATS_PASSWORDS.get(full_env.get("TDKT_NATS_URL", ""), {})
+    full_env = {**service_env(name, passwords), **full_env}  # log in to the fixtures' NATS as itself
     output = open(log_path, "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", f"services.{name}"], env=full_env, stdout=output, stderr=subprocess.STDOUT

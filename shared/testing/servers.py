@@ -22,7 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from shared.natsaccounts import ADMIN_USER, nats_server_config, new_passwords
 from shared.natsserver import NatsServerProcess, free_port, port_open
+
+NATS_PASSWORDS: dict[str, dict[str, str]] = {}
+"""The per-service NATS passwords of each server the fixtures started, by URL: services started
+by `start_service` log in as themselves, so their subject permissions are exercised."""
+
+
+@contextlib.contextmanager
+def accounts_nats_server(store: Path, log_file: Path | None = None) -> Iterator[NatsServerProcess]:
+    """A local nats-server with the services' users (`shared.natsaccounts`); a client without
+    credentials is the admin user (test code inspecting streams)."""
+    passwords = new_passwords()
+    config = store / "accounts.conf"
+    store.mkdir(parents=True, exist_ok=True)
+    config.write_text(nats_server_config(passwords, no_auth_user=ADMIN_USER))
+    with NatsServerProcess(free_port(), store / "js", log_file, config_file=config) as srv:
+        NATS_PASSWORDS[srv.url] = passwords
+        try:
+            yield srv
+        finally:
+            NATS_PASSWORDS.pop(srv.url, None)
 
 
 def docker_engine_answers() -> bool:
@@ -56,7 +77,7 @@ def nats_server() -> Iterator[str]:
         with NatsContainer(image=NATS_IMAGE, jetstream=True) as container:
             yield container.nats_uri()
         return
-    with tempfile.TemporaryDirectory(prefix="tdkt-nats-") as store, NatsServerProcess(free_port(), Path(store)) as srv:
+    with tempfile.TemporaryDirectory(prefix="tdkt-nats-") as store, accounts_nats_server(Path(store)) as srv:
         yield srv.url
 
 

@@ -68,17 +68,25 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
         wait_until(lambda: b"Ctrl-C" in log.read_bytes(), timeout=90)
         assert "chưa trả lời /healthz" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
         assert port_open("127.0.0.1", nats_port)  # its own NATS, not the machine's
-        assert len(httpx.get(f"{campaigns}/campaigns", timeout=5).json()) == 15  # the movements of dispatch 147
         console = f"http://127.0.0.1:{console_port}"
         started = log.read_text(errors="replace").split("tdkt đang chạy", 1)[1].splitlines()
         assert console in started[1]  # the console's address comes first
-        with httpx.Client(base_url=console, timeout=10) as browser:
-            browser.post("/dang-nhap", data={"user_id": "cv.pnv", "next": "/phong-trao"})
-            page = browser.get("/phong-trao")
-        assert page.status_code == 200 and "Tìm thấy 15 phong trào" in page.text
+        issuer = next(line.split(": ", 1)[1].strip() for line in started if "Định danh OIDC" in line)
+        assert httpx.get(f"{campaigns}/campaigns", timeout=5).status_code == 401  # no token, no answer
+        token = httpx.get(f"{issuer}/dev/token/tt.kiemtra", timeout=5).json()["access_token"]
+        auditor = {"Authorization": f"Bearer {token}"}
+        assert len(httpx.get(f"{campaigns}/campaigns", headers=auditor, timeout=5).json()) == 15  # dispatch 147
+        with httpx.Client(base_url=console, timeout=10, follow_redirects=True) as browser:
+            # The console's login goes through the development OIDC provider (code + PKCE):
+            # its form lists the demo users; picking one returns to the console.
+            form = browser.get("/dang-nhap/oidc", params={"next": "/phong-trao"})
+            assert form.status_code == 200 and "cv.pnv" in form.text
+            page = browser.post(str(form.url), data={"sub": "cv.pnv"})
+        assert page.status_code == 200 and "Tìm thấy 15 phong trào" in page.text, page.text[-2000:]
 
         def reported() -> int:
-            return sum(r["campaigns"] for r in httpx.get(f"{reporting}/reports/campaigns", timeout=5).json())
+            answer = httpx.get(f"{reporting}/reports/campaigns", headers=auditor, timeout=5)
+            return sum(r["campaigns"] for r in answer.json())
 
         wait_until(lambda: reported() == 15, timeout=60)
         for offset in range(4):

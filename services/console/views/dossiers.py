@@ -533,6 +533,10 @@ async def detail(request: Request, dossier_id: str, user: UserDep, services: Ser
         d = await _dossier(services, user, dossier_id)
     history = await services.dossiers.get(f"/dossiers/{dossier_id}/history", user=user)
     as_of = next((h for h in history if str(h["version"]) == version), None) if version else None
+    try:
+        award_history = await services.dossiers.get(f"/dossiers/{dossier_id}/award-history", user=user)
+    except ServiceError:
+        award_history = None  # the page stands without it
     return pages.render(
         request,
         "dossiers/detail.html",
@@ -548,6 +552,7 @@ async def detail(request: Request, dossier_id: str, user: UserDep, services: Ser
             "timeline": timeline(history, request.app.state.units.name),
             "slips": available_slips(d, history),
             "just_received": request.query_params.get("moi") == "1",
+            "award_history": award_history,
         },
     )
 

@@ -311,6 +311,11 @@ class Nominee:
     """Scientific projects, schemes or works; `recognised_by` is who accepted them (nghiệm thu)."""
     combat_ingenuity: tuple[Initiative, ...] = ()
     """Feats of ingenuity in combat or combat support; `recognised_by` is the recognising unit."""
+    id_number: str = ""
+    """Citizen ID (CCCD, 12 digits) or old ID card (9 digits): personal data (NĐ 13/2023), kept
+    only in the encrypted event store, never published (shared.pii)."""
+    date_of_birth: str = ""
+    """ISO date; personal data like `id_number`."""
 
     @property
     def recognised_initiatives(self) -> int:
@@ -350,6 +355,8 @@ class Nominee:
             "sector": self.sector.value,
             "scientific_works": [w.as_dict() for w in self.scientific_works],
             "combat_ingenuity": [c.as_dict() for c in self.combat_ingenuity],
+            **({"id_number": self.id_number} if self.id_number else {}),
+            **({"date_of_birth": self.date_of_birth} if self.date_of_birth else {}),
         }
 
     @classmethod
@@ -373,6 +380,8 @@ class Nominee:
             sector=Sector(d.get("sector") or Sector.PUBLIC),
             scientific_works=tuple(Initiative.from_dict(w) for w in d.get("scientific_works", [])),
             combat_ingenuity=tuple(Initiative.from_dict(c) for c in d.get("combat_ingenuity", [])),
+            id_number=d.get("id_number", ""),
+            date_of_birth=d.get("date_of_birth", ""),
         )
 
 
@@ -706,8 +715,18 @@ def parse_nominee(
         sector=r.choice("sector", Sector, required=False) or Sector.PUBLIC,
         scientific_works=tuple(works),
         combat_ingenuity=tuple(ingenuity),
+        id_number=_id_number(r),
+        date_of_birth=(born.isoformat() if (born := r.day("date_of_birth", required=False)) else ""),
     )
     return nominee if len(errors) == before else None
+
+
+def _id_number(r: FieldReader) -> str:
+    value = r.text("id_number", required=False).replace(" ", "")
+    if value and not (value.isdigit() and len(value) in (9, 12)):
+        r.fail("id_number", "Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số với chứng minh nhân dân cũ).")
+        return ""
+    return value
 
 
 def _recognitions(r: FieldReader, key: str) -> list[Initiative]:

@@ -38,7 +38,8 @@ def submit(system: System, kinds: tuple[str, ...], body: dict[str, Any]) -> dict
         **body,
         "attachments": [{"name": f["name"], "kind": f["kind"], "sha256": f["sha256"]} for f in stored],
     }
-    return api("POST", f"{system.dossiers.url}/dossiers", 201, json=body, headers=CLERK)  # type: ignore[no-any-return]
+    desk = {**CLERK, "X-Actor-Unit": body["proposing_unit"]}  # the proposing commune's own desk
+    return api("POST", f"{system.dossiers.url}/dossiers", 201, json=body, headers=desk)  # type: ignore[no-any-return]
 
 
 def test_vote_decision_annulment_and_recovery_each_refused_then_done_on_its_screen(

@@ -20,7 +20,9 @@ REVIEW = {
 
 
 def draft(client: TestClient, **overrides: Any) -> dict[str, Any]:
-    response = client.post("/campaigns", json={**thematic_campaign(), **overrides}, headers=LEAD_UNIT)
+    body = {**thematic_campaign(), **overrides}
+    lead_unit = {**LEAD_UNIT, "X-Actor-Unit": body["lead_unit_id"]}  # a lead unit drafts its own movements
+    response = client.post("/campaigns", json=body, headers=lead_unit)
     assert response.status_code == 201, response.text
     return response.json()
 

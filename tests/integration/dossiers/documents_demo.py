@@ -18,6 +18,7 @@ DEMO_MOMENT = datetime(2025, 9, 3, 9, 5, tzinfo=VIETNAM_TZ)
 COMMUNE = "XA-THANH-OAI-2025"
 DESK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": COMMUNE}
 CHAIR = {"X-Actor-Id": "ct.ubnd", "X-Actor-Role": "chairman", "X-Actor-Unit": COMMUNE}
+SECRETARIAT = {"X-Actor-Id": "vp.thongke", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": COMMUNE}
 
 
 def _upload(client: TestClient, files: list[tuple[str, str, bytes]]) -> list[dict[str, Any]]:
@@ -79,10 +80,10 @@ def ad_hoc_appraised(client: TestClient) -> dict[str, Any]:
         client.post(
             f"/dossiers/{dossier_id}/council-checks",
             json={"confirmed": ["certificate_merit"], "meeting_date": "2025-09-03", "minutes_ref": "01/BB-HĐTĐKT"},
-            headers=DESK,
+            headers=SECRETARIAT,
         )
     )
-    return ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=DESK))
+    return ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=SECRETARIAT))
 
 
 def higher_level_voted(client: TestClient, *, word_memo: bytes | None = None) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def higher_level_voted(client: TestClient, *, word_memo: bytes | None = None) ->
                     "meeting_date": "2025-09-03",
                     "minutes_ref": "02/BB-HĐTĐKT",
                 },
-                headers=DESK,
+                headers=SECRETARIAT,
             )
         )
     for nominee, votes in (("n1", 10), ("n2", 9)):
@@ -150,7 +151,7 @@ def higher_level_voted(client: TestClient, *, word_memo: bytes | None = None) ->
                     "absent_in_writing": 1,
                     "meeting_date": "2025-09-03",
                 },
-                headers=DESK,
+                headers=SECRETARIAT,
             )
         )
-    return ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=DESK))
+    return ok(client.post(f"/dossiers/{dossier_id}/appraisal", json={}, headers=SECRETARIAT))

@@ -17,6 +17,7 @@ APPOINTMENT = date(2024, 6, 17)
 CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": "VP-HDND-UBND"}
 SECRETARY = {"X-Actor-Id": "cv.pnv", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "PNV"}
 CHAIRMAN = {"X-Actor-Id": "ct.ubnd", "X-Actor-Role": "chairman", "X-Actor-Unit": "UBND-THANH-OAI"}
+STEP_ACTORS = {"decision": CHAIRMAN, "rejection": CHAIRMAN, "annulment": CHAIRMAN, "withdrawal": CLERK}
 UNIT = "XA-BICH-HOA"
 AUTHORITY = "UBND-THANH-OAI"
 
@@ -126,9 +127,11 @@ def act(
     dossier_id: str,
     step: str,
     body: dict[str, Any] | None = None,
-    headers: dict[str, str] = SECRETARY,
+    headers: dict[str, str] | None = None,
 ) -> Any:
-    """POST a step command on a dossier (the secretariat acts unless told otherwise)."""
+    """POST a step command on a dossier (by default the role the policy table lets take it:
+    the chairman decides, the desk clerk withdraws, the secretariat does the rest)."""
+    headers = headers or STEP_ACTORS.get(step, SECRETARY)
     return client.post(f"/dossiers/{dossier_id}/{step}", json=body or {}, headers=headers)
 
 

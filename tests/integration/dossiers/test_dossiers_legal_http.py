@@ -17,7 +17,7 @@ from shared.workdays import VIETNAM_TZ
 
 from .payloads import (
     CHAIRMAN,
-    CLERK,
+    SECRETARY,
     PinnedClock,
     act,
     annual_body,
@@ -106,7 +106,7 @@ def test_a_dossier_pending_at_the_ended_district_passes_to_its_successor(june_20
         "Ủy ban nhân dân xã Bình Minh",
     )
     assert moved["successions"] == [{"from": "UBND-THANH-OAI", "to": "XA-BINH-MINH-2025", "ended_on": "2025-06-30"}]
-    swept = client.post("/dossiers/successions", headers=CLERK)
+    swept = client.post("/dossiers/successions", headers=SECRETARY)
     assert swept.status_code == 200
     assert [(r["id"], r["to"]) for r in swept.json()] == [(two["id"], "XA-BINH-MINH-2025")]
     types = [h["type"] for h in client.get(f"/dossiers/{two['id']}/history").json()]

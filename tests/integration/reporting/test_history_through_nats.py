@@ -22,7 +22,7 @@ from shared.workdays import WorkingCalendar
 from tests.integration.reporting.conftest import FedService
 from tests.integration.reporting.expected import Truth
 
-SECRETARIAT = {"X-Actor-Id": "cv.pnv", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "PNV"}
+SECRETARIAT = {"X-Actor-Id": "qt.hethong", "X-Actor-Role": "operator", "X-Actor-Unit": "PNV"}
 PERIODS: list[dict[str, str]] = [
     {"period": "2023"},
     {"period": "2023-Q1"},

@@ -1,0 +1,47 @@
+"""The NATS accounts of deploy/nats/values.yaml on a real nats-server: a service may publish its
+own events and no one else's, and no service may delete or purge a stream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nats
+import pytest
+from nats.errors import Error as NatsError
+from nats.js.errors import APIError
+
+from shared.streams import CAMPAIGNS, DOSSIERS, ensure_streams
+from tests.deploy.natsconf import production_nats
+
+PASSWORDS = {u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "tdkt-admin", "sys")}
+
+
+async def connect(url: str, user: str) -> nats.NATS:
+    return await nats.connect(url, user=user, password=PASSWORDS[user], max_reconnect_attempts=0)
+
+
+async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> None:
+    with production_nats(tmp_path, PASSWORDS) as url:
+        operator = await connect(url, "tdkt-admin")
+        await ensure_streams(operator.jetstream())
+        reporting = await connect(url, "reporting")
+        campaigns = await connect(url, "campaigns")
+        try:
+            ack = await campaigns.jetstream().publish("tdkt.campaign.drafted", b"{}", timeout=5)
+            assert ack.stream == CAMPAIGNS.name
+            for client, subject in ((reporting, "tdkt.campaign.drafted"), (campaigns, "tdkt.dossier.submitted")):
+                with pytest.raises(NatsError):  # refused by the server: no ack ever comes
+                    await client.jetstream().publish(subject, b"{}", timeout=1)
+            with pytest.raises((APIError, NatsError)):
+                await campaigns.jetstream(timeout=1).delete_stream(DOSSIERS.name)
+            # Reading a stream from its start (reporting's rebuild, `tdkt store`, `tdkt audit`):
+            # an ordered consumer delivering to the reader's _INBOX.
+            sub = await reporting.jetstream().subscribe("tdkt.campaign.>", stream=CAMPAIGNS.name, ordered_consumer=True)
+            assert (await sub.next_msg(timeout=5)).subject == "tdkt.campaign.drafted"
+            await sub.unsubscribe()
+            info = await operator.jetstream().stream_info(CAMPAIGNS.name)
+            assert info.state.messages == 1  # only the permitted message arrived
+            assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 0
+        finally:
+            for client in (operator, reporting, campaigns):
+                await client.close()
