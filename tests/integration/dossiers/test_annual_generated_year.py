@@ -23,6 +23,12 @@ PROVINCIAL = "PROVINCIAL_EMULATION_FIGHTER"
 
 
 @pytest.fixture
+def app() -> Dossiers:
+    """A dossiers application on the in-memory (POPO) store."""
+    return Dossiers(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+
+@pytest.fixture
 def sqlite_app(tmp_path: Path) -> Dossiers:
     app = Dossiers(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.sqlite")})
     yield app
