@@ -14,9 +14,9 @@ from pathlib import Path
 
 from services.dossiers.annual.application import AnnualWork
 from services.dossiers.application import Dossiers
-from tests.unit.dossiers.annual.test_council import constituted
-from tests.unit.dossiers.annual.year_data import DEADLINE, ROUND_OPENED, UNITS, unit_file
-from tests.unit.dossiers.helpers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments
+from tests.support.annual_council import constituted
+from tests.support.annual_year import DEADLINE, ROUND_OPENED, UNITS, unit_file
+from tests.support.dossiers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments
 
 
 def _step(name: str, started: tuple[float, float]) -> tuple[float, float]:

@@ -21,7 +21,7 @@ from shared.messaging.streamreads import JetStreamReader, jetstream_publish
 from shared.natsserver import NatsServerProcess, free_port
 from shared.reference.org_units import load_org_units
 from shared.streams import DOSSIERS, ensure_streams
-from tests.integration.audit.history import generate
+from tests.support.audit_history import generate
 
 DOSSIER_COUNT = 600
 

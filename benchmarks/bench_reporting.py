@@ -36,7 +36,7 @@ from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
 from shared.streams import ensure_streams, stream_for_subject
 from shared.workdays import WorkingCalendar
-from tests.integration.reporting.history import generate
+from tests.support.reporting_history import generate
 
 
 async def run(dossiers: int, database_url: str | None, workdir: Path) -> list[tuple[str, float, int]]:

@@ -22,7 +22,7 @@ from eventsourcing.domain import Snapshot
 from benchmarks.context import Context
 from benchmarks.results import Figure, bound_figure, percentile
 from services.dossiers.application import Dossiers
-from tests.unit.dossiers.helpers import CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import CLERK, SECRETARY, at, attachments, submission
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
 from shared.streams import stream_for_subject
 from shared.workdays import WorkingCalendar
-from tests.integration.reporting.history import generate
+from tests.support.reporting_history import generate
 
 STREAMS = ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS")
 

@@ -18,12 +18,12 @@ from sqlalchemy import insert, select
 
 from benchmarks.context import Context
 from benchmarks.results import Figure, bound_figure
-from services.dossiers.api import _line
 from services.dossiers.application import Dossiers
+from services.dossiers.http.dossiers import _line
 from services.dossiers.query_model import DossierFilter, DossierQueryModel, dossier_rows, folded_words, nominee_rows
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
-from tests.unit.dossiers.helpers import at, individual, submission
+from tests.support.dossiers import at, individual, submission
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")
 MIDDLE = ("Thị", "Văn", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Xuân", "Hồng")

@@ -115,12 +115,10 @@ async def submit_http(
 
 
 def submit_in_process(app: Dossiers, count: int, payload: dict[str, Any]) -> float:
-    fields = submission.submission_fields(
-        {k: v for k, v in payload.items() if k != "attachments"}, payload["attachments"]
-    )
+    command = submission.read_submission(payload)
     started = time.perf_counter()
     for _ in range(count):
-        app.submit(actor=ACTOR, at=datetime.now(UTC), **fields)
+        app.submit(command, actor=ACTOR, at=datetime.now(UTC))
     return count / (time.perf_counter() - started)
 
 

@@ -75,7 +75,7 @@ def schemas(out: Path = typer.Option(Path("docs/contracts"), help="Folder for th
 def rule_sets(out: Path = typer.Option(Path("docs/rule-sets.md"), help="Where to write the document")) -> None:
     """Write the rule sets as a document: every entry, its article, and whether its text was read."""
     from services.dossiers import ruleset_doc
-    from services.dossiers.rules import RuleBook
+    from services.dossiers.domain.rules import RuleBook
 
     typer.echo(ruleset_doc.write(RuleBook.load(), out))
 

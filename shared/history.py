@@ -1,7 +1,10 @@
-"""Audit reads over any event-sourced aggregate: its full history, in order, as JSON-ready data."""
+"""Audit reads over any event-sourced aggregate, the same in every service: its full history in
+order (who, when, why, what changed), and its state as the record stood at a moment (time travel).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -56,6 +59,46 @@ def event_history(app: Application[Any], aggregate_id: UUID) -> list[dict[str, A
             }
         )
     return entries
+
+
+def history_with_changes(
+    app: Application[Any],
+    aggregate_id: UUID,
+    view: Callable[[Any], dict[str, Any]],
+    annotate: Callable[[dict[str, Any], Any], None] | None = None,
+) -> list[dict[str, Any]]:
+    """`event_history`, each entry with the fields of `view` (the aggregate's JSON view) that its
+    event changed, before and after; `annotate(entry, event)` adds what a service wants more."""
+    entries = event_history(app, aggregate_id)
+    aggregate: Any = None
+    before: dict[str, Any] = {}
+    for entry, event in zip(entries, app.repository.event_store.get(aggregate_id), strict=True):
+        aggregate = event.mutate(aggregate)
+        after = view(aggregate)
+        entry["changes"] = {
+            k: {"before": before.get(k), "after": v}
+            for k, v in after.items()
+            if before.get(k) != v and k not in ("version", "modified_on")
+        }
+        if annotate is not None:
+            annotate(entry, event)
+        before = after
+    return entries
+
+
+def version_as_of(app: Application[Any], aggregate_id: UUID, moment: datetime) -> int | None:
+    """The aggregate's version as the record stood at `moment`: its last event RECORDED at or
+    before it; None when it did not exist yet.
+
+    Recording timestamps, not the times events declare: a declared time may be back-dated (a
+    posted dossier entered on arrival) and need not grow with the version; the recording time does.
+    """
+    version = None
+    for event in app.repository.event_store.get(aggregate_id):
+        if event.timestamp > moment:
+            break
+        version = event.originator_version
+    return version
 
 
 def today_in_vietnam() -> date:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.campaigns import api, policy
 from services.campaigns.application import Campaigns
-from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.http import campaigns as api
+from services.campaigns.http import policy
 from services.campaigns.publishing import PUBLISHED_CONTRACTS, map_campaign_event
 from services.campaigns.scheduler import overdue_sweep
 from services.campaigns.settings import CampaignsSettings

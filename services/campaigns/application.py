@@ -1,31 +1,24 @@
-"""Use cases of the campaigns service over the event store: commands, queries and a JSON view.
+"""Use cases of the campaigns service over the event store: the commands, and the reads of one
+campaign (now, at a version, as of a moment, its history).
 
-Listing: campaigns are found through the application's notification log, filtered on the topic of
-`Campaign.Drafted` (one notification per campaign, written in the same transaction as the
-campaign itself, so the list is never out of step and needs no extra aggregate). Each campaign is
-then loaded and filtered in memory, which is fine at a district's few dozen movements a year; a
-reporting projection is the place for anything heavier.
+Listing and searching live in `queries.py`, over the events folded in log order
+(`self.queries`); the JSON view in `representation.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
-from services.campaigns.domain import (
+from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
-    KIND_LABELS,
-    STATUS_LABELS,
     Campaign,
-    CampaignStatus,
     DocumentReference,
-    Review,
     ReviewResult,
     Stage,
     Target,
@@ -34,15 +27,16 @@ from services.campaigns.domain import (
     is_review_overdue,
     review_due_date,
 )
-from services.campaigns.eligibility import assess_eligibility
-from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from services.campaigns.queries import CampaignQueries
+from services.campaigns.representation import state_as_dict
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
+from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
-from shared.text import matches
 from shared.workdays import WorkingCalendar
 
-_PAGE = 500
+STALE = "Phong trào vừa được người khác cập nhật; hãy tải lại và thử lại."
 
 
 class Campaigns(TdktApplication):
@@ -64,6 +58,8 @@ class Campaigns(TdktApplication):
         super().__init__(env)
         self.units = units or load_org_units()
         self.review_due_days = review_due_days
+        self.queries = CampaignQueries(self, self.state_as_dict)
+        """The reads (`queries.py`): search and listing over the folded events."""
 
     # ----------------------------------------------------------------- commands
 
@@ -115,9 +111,11 @@ class Campaigns(TdktApplication):
         self._save(campaign)
         return campaign
 
-    def amend(self, campaign_id: UUID, *, actor: Actor, reason: str = "", **changes: Any) -> Campaign:
+    def amend(
+        self, campaign_id: UUID, *, actor: Actor, expected_version: int | None = None, reason: str = "", **changes: Any
+    ) -> Campaign:
         """Amends content before launch (keys of `AMENDABLE_FIELDS`); saves nothing when nothing changed."""
-        campaign = self.get(campaign_id)
+        campaign = self._load(campaign_id, expected_version)
         reference_errors = self._reference_errors(
             changes.get("lead_unit_id", campaign.lead_unit_id),
             changes.get("launching_level"),
@@ -138,29 +136,64 @@ class Campaigns(TdktApplication):
         campaign_id: UUID,
         *,
         actor: Actor,
+        expected_version: int | None = None,
         directive: DocumentReference | Mapping[str, Any] | None = None,
         plan: DocumentReference | Mapping[str, Any] | None = None,
         reason: str = "",
     ) -> Campaign:
         """Records directive and/or plan references, also after launch."""
-        return self._act(campaign_id, "attach_documents", actor=actor, directive=directive, plan=plan, reason=reason)
-
-    def register(self, campaign_id: UUID, *, registration_number: str, registered_on: date, actor: Actor) -> Campaign:
         return self._act(
             campaign_id,
-            "register",
+            expected_version=expected_version,
+            method="attach_documents",
+            actor=actor,
+            directive=directive,
+            plan=plan,
+            reason=reason,
+        )
+
+    def register(
+        self,
+        campaign_id: UUID,
+        *,
+        registration_number: str,
+        registered_on: date,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> Campaign:
+        return self._act(
+            campaign_id,
+            expected_version=expected_version,
+            method="register",
             registration_number=registration_number,
             registered_on=registered_on,
             actor=actor,
         )
 
     def return_registration(
-        self, campaign_id: UUID, *, reasons: list[str] | str, returned_on: date, actor: Actor
+        self,
+        campaign_id: UUID,
+        *,
+        reasons: list[str] | str,
+        returned_on: date,
+        actor: Actor,
+        expected_version: int | None = None,
     ) -> Campaign:
-        return self._act(campaign_id, "return_registration", reasons=reasons, returned_on=returned_on, actor=actor)
+        return self._act(
+            campaign_id,
+            expected_version=expected_version,
+            method="return_registration",
+            reasons=reasons,
+            returned_on=returned_on,
+            actor=actor,
+        )
 
-    def launch(self, campaign_id: UUID, *, launched_on: date, actor: Actor) -> Campaign:
-        return self._act(campaign_id, "launch", launched_on=launched_on, actor=actor)
+    def launch(
+        self, campaign_id: UUID, *, launched_on: date, actor: Actor, expected_version: int | None = None
+    ) -> Campaign:
+        return self._act(
+            campaign_id, expected_version=expected_version, method="launch", launched_on=launched_on, actor=actor
+        )
 
     def file_interim_review(
         self,
@@ -170,6 +203,7 @@ class Campaigns(TdktApplication):
         summary: str,
         filed_on: date,
         actor: Actor,
+        expected_version: int | None = None,
         stage: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
@@ -178,7 +212,8 @@ class Campaigns(TdktApplication):
         """Files an interim review (sơ kết), per stage when the campaign has stages."""
         return self._act(
             campaign_id,
-            "file_interim_review",
+            expected_version=expected_version,
+            method="file_interim_review",
             report=report,
             summary=summary,
             filed_on=filed_on,
@@ -197,6 +232,7 @@ class Campaigns(TdktApplication):
         summary: str,
         filed_on: date,
         actor: Actor,
+        expected_version: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
@@ -204,7 +240,8 @@ class Campaigns(TdktApplication):
         """Files the final review (tổng kết) with a result for every target."""
         return self._act(
             campaign_id,
-            "file_final_review",
+            expected_version=expected_version,
+            method="file_final_review",
             report=report,
             summary=summary,
             filed_on=filed_on,
@@ -223,6 +260,7 @@ class Campaigns(TdktApplication):
         filed_on: date,
         reason: str,
         actor: Actor,
+        expected_version: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
@@ -230,7 +268,8 @@ class Campaigns(TdktApplication):
         """Replaces the final review by a corrected one (a new event; history keeps both)."""
         return self._act(
             campaign_id,
-            "correct_final_review",
+            expected_version=expected_version,
+            method="correct_final_review",
             report=report,
             summary=summary,
             filed_on=filed_on,
@@ -241,12 +280,25 @@ class Campaigns(TdktApplication):
             proposed_individuals=proposed_individuals,
         )
 
-    def close_campaign(self, campaign_id: UUID, *, closed_on: date, actor: Actor) -> Campaign:
+    def close_campaign(
+        self, campaign_id: UUID, *, closed_on: date, actor: Actor, expected_version: int | None = None
+    ) -> Campaign:
         """Closes the campaign (named so because `Application.close()` releases the database)."""
-        return self._act(campaign_id, "close", closed_on=closed_on, actor=actor)
+        return self._act(
+            campaign_id, expected_version=expected_version, method="close", closed_on=closed_on, actor=actor
+        )
 
-    def cancel(self, campaign_id: UUID, *, reason: str, cancelled_on: date, actor: Actor) -> Campaign:
-        return self._act(campaign_id, "cancel", reason=reason, cancelled_on=cancelled_on, actor=actor)
+    def cancel(
+        self, campaign_id: UUID, *, reason: str, cancelled_on: date, actor: Actor, expected_version: int | None = None
+    ) -> Campaign:
+        return self._act(
+            campaign_id,
+            expected_version=expected_version,
+            method="cancel",
+            reason=reason,
+            cancelled_on=cancelled_on,
+            actor=actor,
+        )
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
         """Flags a missing final review; a no-op when already flagged (the event happens once)."""
@@ -260,7 +312,7 @@ class Campaigns(TdktApplication):
         flagged on reload or lost as a concurrent save, and is not returned here.
         """
         flagged = []
-        for campaign in self._all():
+        for campaign in self.queries.campaigns():
             overdue = is_review_overdue(campaign, on, self.review_due_days, self.calendar)
             if campaign.review_overdue_flagged_on is None and overdue:
                 try:
@@ -291,63 +343,36 @@ class Campaigns(TdktApplication):
         except AggregateNotFoundError:
             raise CampaignNotFound(campaign_id) from None
 
+    def get_as_of(self, campaign_id: UUID, moment: datetime) -> Campaign:
+        """The campaign as the record stood at `moment` (`shared.history.version_as_of`)."""
+        version = version_as_of(self, campaign_id, moment)
+        if version is None:
+            raise CampaignNotFound(campaign_id)
+        return self.get(campaign_id, version=version)
+
+    def history(self, campaign_id: UUID) -> list[dict[str, Any]]:
+        """Every stored event in the shared audit format, with the fields each one changed."""
+        self.get(campaign_id)
+        return history_with_changes(self, campaign_id, self.state_as_dict)
+
     def get_by_code(self, code: str) -> Campaign:
         return self.get(campaign_id_for(code))
 
-    def campaign_ids(self) -> Iterator[UUID]:
-        """Ids of every campaign, in drafting order."""
-        topics = [get_topic(Campaign.Drafted)]
-        start = 1
-        while True:
-            page = self.notification_log.select(start=start, limit=_PAGE, topics=topics)
-            for notification in page:
-                yield notification.originator_id
-            if len(page) < _PAGE:
-                return
-            start = page[-1].id + 1
-
-    def search(
-        self,
-        *,
-        lead_unit_id: str | None = None,
-        kind: str | None = None,
-        status: str | None = None,
-        year: int | None = None,
-        text: str | None = None,
-    ) -> list[Campaign]:
-        """Campaigns matching every given filter, in drafting order.
-
-        `year` keeps campaigns whose timeline overlaps that year (a campaign without dates has no
-        year); `text` is accent-insensitive over code, name, purpose, requirements and content.
-        """
-        found = []
-        for campaign in self._all():
-            if lead_unit_id and campaign.lead_unit_id != lead_unit_id.strip().upper():
-                continue
-            if kind and campaign.kind != kind.strip().lower():
-                continue
-            if status and campaign.status != status.strip().lower():
-                continue
-            if year is not None and not _in_year(campaign, year):
-                continue
-            if text and not matches(
-                text, campaign.code, campaign.name, campaign.purpose, campaign.requirements, campaign.content
-            ):
-                continue
-            found.append(campaign)
-        return found
-
     def state_as_dict(self, campaign: Campaign) -> dict[str, Any]:
+        """The campaign's JSON view (`representation.py`) with this service's review period."""
         return state_as_dict(campaign, review_due_days=self.review_due_days, calendar=self.calendar)
 
     # ----------------------------------------------------------------- plumbing
 
-    def _all(self) -> Iterator[Campaign]:
-        for campaign_id in self.campaign_ids():
-            yield self.get(campaign_id)
-
-    def _act(self, campaign_id: UUID, method: str, **kwargs: Any) -> Campaign:
+    def _load(self, campaign_id: UUID, expected_version: int | None) -> Campaign:
+        """The campaign, provided it is still at the version the client last saw (`If-Match`)."""
         campaign = self.get(campaign_id)
+        if expected_version is not None and campaign.version != expected_version:
+            raise CampaignError("concurrent_update", STALE)
+        return campaign
+
+    def _act(self, campaign_id: UUID, *, method: str, expected_version: int | None = None, **kwargs: Any) -> Campaign:
+        campaign = self._load(campaign_id, expected_version)
         getattr(campaign, method)(**kwargs)
         self._save(campaign)
         return campaign
@@ -377,81 +402,3 @@ class Campaigns(TdktApplication):
             allowed = ", ".join(f"{code} ({name})" for code, name in levels.items())
             errors["launching_level"] = f"Cấp phát động không hợp lệ: «{level}». Chọn một trong: {allowed}."
         return errors
-
-
-def _in_year(campaign: Campaign, year: int) -> bool:
-    start = campaign.start_date or campaign.end_date
-    end = campaign.end_date or campaign.start_date
-    return start is not None and end is not None and start.year <= year <= end.year
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _review_view(review: Review) -> dict[str, Any]:
-    return {
-        "stage": review.stage,
-        "filed_on": review.filed_on.isoformat(),
-        "report": review.report.as_dict(),
-        "summary": review.summary,
-        "results": [r.as_dict() for r in review.results],
-        "proposed_collectives": review.proposed_collectives,
-        "proposed_individuals": review.proposed_individuals,
-    }
-
-
-def state_as_dict(
-    campaign: Campaign, *, review_due_days: int = DEFAULT_REVIEW_DUE_DAYS, calendar: WorkingCalendar | None = None
-) -> dict[str, Any]:
-    """A JSON-friendly view of the campaign for the API: ISO dates, decimals as strings, eligibility."""
-    status = CampaignStatus(campaign.status)
-    registration = campaign.registration
-    cancellation = campaign.cancellation
-    final_review = campaign.final_review
-    due = review_due_date(campaign.end_date, review_due_days, calendar) if campaign.end_date else None
-    return {
-        "id": str(campaign.id),
-        "version": campaign.version,
-        "code": campaign.code,
-        "name": campaign.name,
-        "lead_unit_id": campaign.lead_unit_id,
-        "kind": campaign.kind.value,
-        "kind_label": KIND_LABELS[campaign.kind],
-        "launching_level": campaign.launching_level,
-        "status": status.value,
-        "status_label": STATUS_LABELS[status],
-        "purpose": campaign.purpose,
-        "requirements": campaign.requirements,
-        "content": campaign.content,
-        "targets": [t.as_dict() for t in campaign.targets],
-        "start_date": _iso(campaign.start_date),
-        "end_date": _iso(campaign.end_date),
-        "stages": [s.as_dict() for s in campaign.stages],
-        "directive": campaign.directive.as_dict() if campaign.directive else None,
-        "plan": campaign.plan.as_dict() if campaign.plan else None,
-        "registration": (
-            {"number": registration.number, "registered_on": registration.registered_on.isoformat()}
-            if registration
-            else None
-        ),
-        "registration_returns": [
-            {"reasons": list(r.reasons), "returned_on": r.returned_on.isoformat()}
-            for r in campaign.registration_returns
-        ],
-        "launched_on": _iso(campaign.launched_on),
-        "interim_reviews": [_review_view(r) for r in campaign.interim_reviews],
-        "final_review": _review_view(final_review) if final_review else None,
-        "review_due_on": _iso(due),
-        "review_overdue_flagged_on": _iso(campaign.review_overdue_flagged_on),
-        "closed_on": _iso(campaign.closed_on),
-        "cancellation": (
-            {"reason": cancellation.reason, "cancelled_on": cancellation.cancelled_on.isoformat()}
-            if cancellation
-            else None
-        ),
-        "drafted_by": campaign.drafted_by.as_dict(),
-        "created_on": campaign.created_on.isoformat(),
-        "modified_on": campaign.modified_on.isoformat(),
-        "eligibility": assess_eligibility(campaign).as_dict(),
-    }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from services.campaigns.domain import campaign_id_for
+from services.campaigns.domain.campaign import campaign_id_for
 from shared.actor import Actor
 
 DEMO = "(dữ liệu mẫu)"

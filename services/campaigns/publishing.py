@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.campaigns.application import Campaigns
-from services.campaigns.domain import Campaign, review_due_date
-from services.campaigns.eligibility import assess_eligibility
+from services.campaigns.domain.campaign import Campaign, review_due_date
+from services.campaigns.domain.eligibility import assess_eligibility
 from shared.contracts import campaigns as contracts
 from shared.contracts.base import EventContract
 from shared.messaging.relay import Envelope

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import demo_commands
-from services.campaigns.domain import campaign_id_for
-from services.campaigns.errors import CampaignNotFound
+from services.campaigns.domain.campaign import campaign_id_for
+from services.campaigns.domain.errors import CampaignNotFound
 
 
 def seed_demo(app: Campaigns) -> int:
@@ -30,4 +30,4 @@ def seed_demo(app: Campaigns) -> int:
 
 
 def store_is_empty(app: Campaigns) -> bool:
-    return next(iter(app.campaign_ids()), None) is None
+    return app.queries.is_empty()

@@ -9,26 +9,16 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from services.dossiers import (
-    api,
-    api_annual,
-    api_attachments,
-    api_campaigns,
-    api_commands,
-    api_documents,
-    api_overview,
-    api_slips,
-    campaign_readmodel,
-    handlers,
-    policy,
-)
+from services.dossiers import handlers
 from services.dossiers.annual.application import AnnualNotFound, AnnualWork
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
 from services.dossiers.blobs import BlobNotFound, open_blob_store
-from services.dossiers.campaign_readmodel import CampaignReadModel
-from services.dossiers.campaign_view import CampaignLookup
-from services.dossiers.errors import DossierError, DossierNotFound, DossierValidationError
+from services.dossiers.campaign_table import CampaignTable, create_tables
+from services.dossiers.domain.campaign_eligibility import CampaignLookup
+from services.dossiers.domain.errors import DossierError, DossierNotFound, DossierValidationError
+from services.dossiers.http import annual, attachments, campaigns, documents, overview, policy, slips, steps
+from services.dossiers.http import dossiers as dossier_routes
 from services.dossiers.publishing import PUBLISHED_CONTRACTS, dossier_event_mapper
 from services.dossiers.query_model import DossierQueryModel
 from services.dossiers.recheck_schedule import RecheckScheduler
@@ -75,9 +65,9 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     units = load_org_units(settings.org_units_file)
     engine = make_engine(settings.database_url(SERVICE, settings.dossiers_database_url))
     idempotence.create_tables(engine)
-    campaign_readmodel.create_tables(engine)
-    campaign_view = CampaignReadModel(engine)
-    dossiers = open_dossiers(settings, campaign_view.lookup, units)
+    create_tables(engine)
+    campaign_table = CampaignTable(engine)
+    dossiers = open_dossiers(settings, campaign_table.lookup, units)
     blobs = open_blob_store(settings)
     dossier_query = DossierQueryModel(engine, dossiers)
 
@@ -134,16 +124,16 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             "phiếu tiếp nhận, phiếu yêu cầu bổ sung, phiếu từ chối, phiếu xin lỗi và hẹn lại."
         ),
         routers=[
-            api_overview.overview_router,  # before api.router, whose /dossiers/{dossier_id} would take "overview"
-            api_overview.public_router,
-            api.router,
-            api_commands.router,
-            api_attachments.router,
-            api_slips.router,
-            api_campaigns.router,
-            api_documents.router,
-            api_documents.blanks_router,
-            api_annual.router,
+            overview.overview_router,  # first: /dossiers/{dossier_id} would take "overview"
+            overview.public_router,
+            dossier_routes.router,
+            steps.router,
+            attachments.router,
+            slips.router,
+            campaigns.router,
+            documents.router,
+            documents.blanks_router,
+            annual.router,
         ],
         domain_errors={
             DossierValidationError: 422,
@@ -151,7 +141,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
             DossierNotFound: 404,
             BlobNotFound: 404,
             AnnualNotFound: 404,
-            **api_documents.DOMAIN_ERRORS,
+            **documents.DOMAIN_ERRORS,
         },
     )
     app.state.dossiers = dossiers
@@ -164,10 +154,10 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     app.state.units = units
     app.state.blobs = blobs
     app.state.clock = clock
-    app.state.campaign_view = campaign_view
+    app.state.campaign_table = campaign_table
     app.state.recheck = recheck
     app.state.recheck_scheduler = scheduler
-    app.state.documents = api_documents.document_service(settings, dossiers, units, blobs)
+    app.state.documents = documents.document_service(settings, dossiers, units, blobs)
     app.state.slips = SlipPrinter(
         dossiers,
         units,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, ClassVar, NamedTuple, TypeVar
@@ -25,21 +26,23 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
-from services.dossiers.campaign_view import CampaignCheck, CampaignLookup, check_thematic_campaign
-from services.dossiers.domain import OPEN_STATUSES, Dossier, check_at, state_as_dict, to_json_types
-from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierNotFound, DossierValidationError
-from services.dossiers.model import (
+from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
+from services.dossiers.domain.commands import SubmitDossier
+from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
+from services.dossiers.domain.errors import (
+    DossierConcurrencyError,
+    DossierError,
+    DossierNotFound,
+    DossierValidationError,
+)
+from services.dossiers.domain.rules import RuleBook, RuleSet
+from services.dossiers.domain.values import (
     AnnulmentGround,
     Attachment,
     AuthorityLevel,
-    AwardType,
-    Channel,
     DecidingAuthority,
-    DossierKind,
     DossierStatus,
-    Nominee,
     label,
 )
 from services.dossiers.numbering import (
@@ -49,12 +52,13 @@ from services.dossiers.numbering import (
     format_receipt_number,
     parse_decision_number,
 )
-from services.dossiers.rules import RuleBook, RuleSet
+from services.dossiers.representation import state_as_dict, to_json_types
 from shared.actor import Actor
 from shared.eventstore import TdktApplication
-from shared.history import event_history
+from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError, load_org_units
 from shared.text import matches
+from shared.topics import topics_of
 from shared.workdays import WorkingCalendar, local_date
 
 Q = TypeVar("Q", bound=NumberSequence)
@@ -354,26 +358,7 @@ class Dossiers(TdktApplication):
 
     # --- receipt and completeness --------------------------------------------------------
 
-    def submit(
-        self,
-        *,
-        channel: Channel | str,
-        proposing_unit: str,
-        award_type: AwardType | str,
-        kind: DossierKind | str,
-        nominees: Sequence[Nominee | Mapping[str, Any]],
-        attachments: Sequence[Attachment | Mapping[str, Any]],
-        achievements: str,
-        actor: Actor,
-        at: datetime,
-        campaign_id: str | None = None,
-        feat_date: date | None = None,
-        postmark_date: date | None = None,
-        emulation_year: int | None = None,
-        dossier_id: UUID | None = None,
-        deciding_authority: str | None = None,
-        escalation_reason: str | None = None,
-    ) -> Dossier:
+    def submit(self, command: SubmitDossier, *, actor: Actor, at: datetime, dossier_id: UUID | None = None) -> Dossier:
         """Receive a dossier under the rule set in force on its receipt date, with a receipt
         number from this office's yearly sequence, the authority it is addressed to (named, or
         this desk's people's committee as the org-unit data has it on that day) and, when it is
@@ -384,7 +369,8 @@ class Dossiers(TdktApplication):
             rules = self.rule_book.for_date(received_on)
         except LookupError:
             raise DossierValidationError({"at": "Không có bộ quy tắc áp dụng cho ngày tiếp nhận này."}) from None
-        authority = self._receiving_authority(received_on, str(proposing_unit or ""), deciding_authority)
+        authority = self._receiving_authority(received_on, command.proposing_unit, command.deciding_authority)
+        addressed = replace(command, deciding_authority=authority)
         new_id = dossier_id or uuid4()
         year = received_on.year
         for attempt in range(self.number_attempts):
@@ -393,22 +379,10 @@ class Dossiers(TdktApplication):
                 rules=rules,
                 calendar=self.calendar,
                 receipt_number=format_receipt_number(sequence.peek(), year, self.receipt_office),
-                channel=channel,
-                proposing_unit=proposing_unit,
-                award_type=award_type,
-                kind=kind,
-                nominees=nominees,
-                attachments=attachments,
-                achievements=achievements,
+                command=addressed,
                 actor=actor,
                 at=at,
-                campaign_id=campaign_id,
-                feat_date=feat_date,
-                postmark_date=postmark_date,
-                emulation_year=emulation_year,
                 dossier_id=new_id,
-                deciding_authority=authority,
-                escalation_reason=escalation_reason,
             )
             sequence.issue(dossier.id, at)
             try:
@@ -1013,53 +987,38 @@ class Dossiers(TdktApplication):
         return dossier
 
     def get_as_of(self, dossier_id: UUID | str, at: datetime) -> Dossier:
-        """The dossier as the record stood at `at`: the last event RECORDED at or before it.
-
-        It uses the store's recording timestamps, not the events' declared `at`, because `at`
-        may be back-dated (a posted dossier entered on arrival) and need not grow with the
-        version, whereas the recording time does.
-        """
+        """The dossier as the record stood at `at` (`shared.history.version_as_of`)."""
         check_at(at)
-        version = None
-        for e in self.events.get(self._uuid(dossier_id)):
-            if e.timestamp > at:
-                break
-            version = e.originator_version
+        version = version_as_of(self, self._uuid(dossier_id), at)
         if version is None:
             raise DossierNotFound(dossier_id)
         return self.get(dossier_id, version=version)
 
     def history(self, dossier_id: UUID | str) -> list[dict[str, Any]]:
         """Every stored event in order, in the shared audit format (type, version, when recorded,
-        actor, reason, data), plus the declared `at` and the dossier fields each event changed
-        (before and after). A refusal's reasons are its reason."""
-        uid = self._uuid(dossier_id)
-        entries = event_history(self, uid)
-        dossier: Any = None
-        before: dict[str, Any] = {}
-        for entry, e in zip(entries, self.events.get(uid), strict=True):
-            dossier = e.mutate(dossier)
+        actor, reason, data, the fields it changed), plus the declared `at`. A refusal's reasons
+        are its reason."""
+
+        def view(dossier: Any) -> dict[str, Any]:
             if not isinstance(dossier, Dossier):
                 raise DossierNotFound(dossier_id)
-            after = state_as_dict(dossier)
+            return state_as_dict(dossier)
+
+        def annotate(entry: dict[str, Any], e: Any) -> None:
             entry["at"] = to_json_types(getattr(e, "at", None))
             entry["reason"] = entry["reason"] or "; ".join(getattr(e, "reasons", ())) or None
-            entry["changes"] = {
-                k: {"before": before.get(k), "after": v}
-                for k, v in after.items()
-                if before.get(k) != v and k not in ("version", "modified_on")
-            }
-            before = after
+
+        entries = history_with_changes(self, self._uuid(dossier_id), view, annotate)
         if not entries:
             raise DossierNotFound(dossier_id)
         return entries
 
     def dossier_ids(self) -> Iterator[UUID]:
         """Every dossier id in submission order, from the notification log (see module docstring)."""
-        topic = get_topic(Dossier.Submitted)
+        topics = topics_of(Dossier.Submitted)
         start, page = 1, 500
         while True:
-            batch = self.recorder.select_notifications(start=start, limit=page, topics=[topic])
+            batch = self.recorder.select_notifications(start=start, limit=page, topics=topics)
             for notification in batch:
                 yield notification.originator_id
             if len(batch) < page:

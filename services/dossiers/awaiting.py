@@ -30,17 +30,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierNotFound
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierError, DossierNotFound
+from services.dossiers.domain.values import DossierStatus
 from shared.actor import SYSTEM_ACTOR
+from shared.topics import topics_of
 
 log = logging.getLogger(__name__)
 
-DEFERRED_TOPIC = get_topic(Dossier.CampaignCheckDeferred)
+DEFERRED_TOPICS = topics_of(Dossier.CampaignCheckDeferred)
 ATTEMPTS = 3
 
 
@@ -63,7 +62,7 @@ class AwaitingIndex:
     def candidates(self) -> list[UUID]:
         while True:
             batch = self.app.recorder.select_notifications(
-                start=self._position + 1, limit=self.page, topics=[DEFERRED_TOPIC]
+                start=self._position + 1, limit=self.page, topics=DEFERRED_TOPICS
             )
             for notification in batch:
                 self._candidates[notification.originator_id] = None

@@ -16,10 +16,13 @@ from typing import Any
 from faststream.nats import NatsBroker
 from sqlalchemy import Engine
 
-from services.dossiers.campaign_readmodel import apply_campaign_event
+from services.dossiers.campaign_table import apply_campaign_event
 from services.dossiers.recheck_schedule import RecheckScheduler
+from shared.contracts.base import REGISTRY
+from shared.contracts.campaigns import CampaignEvent
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import apply_once
+from shared.messaging.progress import consumers_caught_up
 from shared.settings import TdktSettings
 from shared.streams import CAMPAIGNS
 
@@ -31,14 +34,22 @@ DURABLE = f"{CONSUMER}-{CAMPAIGNS.name.lower()}"
 def handle_campaign_event(
     engine: Engine, scheduler: RecheckScheduler, payload: dict[str, Any], delivery: Delivery
 ) -> bool:
-    """Apply one campaign event to the view; True if it changed the view now."""
+    """Apply one campaign event to the view; True if it changed the view now.
+
+    The payload is parsed as the published contract of its subject and schema version; a version
+    this service does not read (a v2 published beside v1) is acknowledged and left alone."""
+    contract = REGISTRY.for_payload(delivery.subject, payload)
+    if contract is None or not issubclass(contract, CampaignEvent):
+        scheduler.message_processed()
+        return False
+    event = contract.model_validate(payload)
     applied = apply_once(
         engine,
         consumer=CONSUMER,
         event_id=delivery.event_id,
         subject=delivery.subject,
         stream_sequence=delivery.stream_sequence,
-        effect=lambda conn: apply_campaign_event(conn, payload),
+        effect=lambda conn: apply_campaign_event(conn, event),
     )
     scheduler.message_processed()
     return applied
@@ -59,14 +70,10 @@ def register(broker: NatsBroker, engine: Engine, scheduler: RecheckScheduler, se
 
 
 def consumer_caught_up(broker: NatsBroker, started: asyncio.Event) -> Callable[[], Awaitable[bool]]:
-    """Whether this service's campaign consumer has nothing pending or in flight (False while
-    NATS is not connected: an unknown lag is not a caught-up view)."""
+    """Whether this service's campaign consumer has caught up (`shared.messaging.progress`)."""
 
     async def caught_up() -> bool:
-        if not started.is_set():
-            return False
-        js = broker.config.connection_state.stream
-        info = await js.consumer_info(CAMPAIGNS.name, DURABLE)
-        return info.num_pending == 0 and info.num_ack_pending == 0
+        js = broker.config.connection_state.stream if started.is_set() else None
+        return await consumers_caught_up(js, [(CAMPAIGNS.name, DURABLE)])
 
     return caught_up

@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.errors import DossierValidationError
 
 NUMBERING_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:dossiers:numbering")
 

@@ -14,7 +14,7 @@ from typing import Any
 from services.dossiers.annual.publishing import ANNUAL_CONTRACTS, map_annual_event
 from services.dossiers.application import Dossiers
 from services.dossiers.documents.records import document_links
-from services.dossiers.domain import Dossier
+from services.dossiers.domain.dossier import Dossier
 from shared.contracts import documents as document_contracts
 from shared.contracts import dossiers as contracts
 from shared.contracts.base import EventContract

@@ -28,7 +28,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
-from eventsourcing.utils import get_topic
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -53,9 +52,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import Dossier
+from services.dossiers.domain.dossier import Dossier
+from shared.background import BackgroundLoop
 from shared.sqlstore import create_all
 from shared.text import fold_vietnamese
+from shared.topics import topics_of
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,8 @@ positions = Table(
 )
 
 POSITION_NAME = "dossiers"
-DOSSIER_TOPIC_PREFIX = get_topic(Dossier) + "."
+DOSSIER_TOPIC_PREFIXES = tuple(f"{topic}." for topic in topics_of(Dossier))
+"""The dossier's events, under every module name it was stored under (`shared.topics`)."""
 
 
 def folded_words(text: str) -> str:
@@ -193,7 +195,7 @@ class DossierQueryModel:
                     return read
                 first_seen: dict[UUID, int] = {}
                 for n in batch:
-                    if n.topic.startswith(DOSSIER_TOPIC_PREFIX):
+                    if n.topic.startswith(DOSSIER_TOPIC_PREFIXES):
                         first_seen.setdefault(n.originator_id, n.id)
                 dossiers = self._states_after(batch)
                 if self._apply(start, batch[-1].id, dossiers, first_seen):
@@ -207,7 +209,7 @@ class DossierQueryModel:
         catching up, so most dossiers cost no extra read)."""
         states: dict[UUID, Any] = {}
         for n in batch:
-            if not n.topic.startswith(DOSSIER_TOPIC_PREFIX):
+            if not n.topic.startswith(DOSSIER_TOPIC_PREFIXES):
                 continue
             if n.originator_id not in states:
                 before = n.originator_version - 1
@@ -266,15 +268,16 @@ class DossierQueryModel:
     def follow(self, interval_seconds: float) -> Callable[[], Awaitable[None]]:
         """A background job keeping the model caught up every `interval_seconds`."""
 
-        async def job() -> None:
-            while True:
-                try:
-                    await asyncio.to_thread(self.catch_up)
-                except Exception:
-                    log.exception("dossiers query model: catching up failed; will try again")
-                await asyncio.sleep(interval_seconds)
+        async def step() -> None:
+            await asyncio.to_thread(self.catch_up)
 
-        return job
+        def failed(_: BaseException) -> None:
+            log.exception("dossiers query model: catching up failed; will try again")
+
+        loop = BackgroundLoop(  # `shared.background`
+            "dossiers query model", step, interval=interval_seconds, max_backoff=interval_seconds, on_error=failed
+        )
+        return loop.run
 
     # --- queries ---------------------------------------------------------------------------
 

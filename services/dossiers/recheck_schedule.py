@@ -32,6 +32,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from services.dossiers.awaiting import CampaignRecheck
+from shared.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,21 @@ class RecheckScheduler:
         return True
 
     async def run_forever(self) -> None:
-        """The background job: tick a few times per settle period, forever."""
+        """The background job (`shared.background`): tick a few times per settle period, forever."""
         interval = max(min(self.settle_seconds / 2, 0.5), 0.05)
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.tick()
-            except Exception as exc:  # NATS away, consumer not created yet, database busy: next tick
-                log.warning("awaiting-campaign re-check postponed: %s", exc)
+
+        async def tick() -> None:
+            await self.tick()
+
+        def postponed(exc: BaseException) -> None:  # NATS away, consumer not created yet, database busy
+            log.warning("awaiting-campaign re-check postponed: %s", exc)
+
+        await BackgroundLoop(
+            "awaiting-campaign re-check",
+            tick,
+            interval=interval,
+            max_backoff=interval,
+            min_backoff=interval,
+            on_error=postponed,
+            first_wait=interval,
+        ).run()

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from services.dossiers.model import label
-from services.dossiers.rules import (
+from services.dossiers.domain.rules import (
     AnyOf,
     BySector,
     CouncilCheck,
@@ -22,6 +21,7 @@ from services.dossiers.rules import (
     RuleSet,
     StandardOf,
 )
+from services.dossiers.domain.values import label
 
 HEADER = """# Rule sets: every entry, its article, and whether its text was read
 

@@ -24,9 +24,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierError
-from services.dossiers.model import label
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierError
+from services.dossiers.domain.values import label
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 from shared.workdays import VIETNAM_TZ
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from services.dossiers.application import Dossiers
 from shared.actor import SYSTEM_ACTOR
+from shared.background import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +37,17 @@ def succession_sweep(
 ) -> Callable[[], Awaitable[None]]:
     """A background job running `sweep_once` every `interval_seconds` (0 disables it)."""
 
+    async def sweep() -> None:
+        await asyncio.to_thread(sweep_once, app, clock())
+
+    def failed(_: BaseException) -> None:
+        log.exception("succession sweep failed; will try again")
+
     async def job() -> None:
         if interval_seconds <= 0:
             return
-        while True:
-            try:
-                await asyncio.to_thread(sweep_once, app, clock())
-            except Exception:
-                log.exception("succession sweep failed; will try again")
-            await asyncio.sleep(interval_seconds)
+        await BackgroundLoop(
+            "succession sweep", sweep, interval=interval_seconds, max_backoff=interval_seconds, on_error=failed
+        ).run()
 
     return job

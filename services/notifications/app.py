@@ -17,7 +17,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from services.notifications import api, catalogue, handlers, policy, tables
+from services.notifications import catalogue, handlers, tables
 from services.notifications.channels import Sender
 from services.notifications.channels.email import (
     PickupDirectorySender,
@@ -29,6 +29,8 @@ from services.notifications.channels.webhook import SecretLookup, WebhookSender
 from services.notifications.claims import ClaimStore
 from services.notifications.contacts import ContactBook, load_contacts
 from services.notifications.deliveries import DeliveryRecord
+from services.notifications.http import notifications as api
+from services.notifications.http import policy
 from services.notifications.outbox import OutcomePublisher
 from services.notifications.planning import Planner
 from services.notifications.recipients import EMAIL, WEBHOOK, RecipientResolver

@@ -22,6 +22,7 @@ from services.notifications.planning import Occurrence, Planner
 from services.notifications.recording import record_planned
 from services.notifications.subscriptions import active_subscriptions
 from shared.contracts.base import REGISTRY
+from shared.messaging import progress
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import apply_once
 from shared.settings import TdktSettings
@@ -38,8 +39,9 @@ def durable_names() -> list[str]:
 
 
 def normalised(subject: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a known event against its contract and fill its defaults; pass others through."""
-    contract = REGISTRY.get(subject)
+    """Validate a known event against its contract (at its schema version) and fill its defaults;
+    pass others through."""
+    contract = REGISTRY.for_payload(subject, payload)
     if contract is None:
         return dict(payload)
     return contract.model_validate(payload).model_dump(mode="json")
@@ -94,15 +96,8 @@ def register(
 
 
 async def consumers_caught_up(broker: NatsBroker, started: Callable[[], bool]) -> bool:
-    """Whether our durable consumers have nothing pending (so read models are current)."""
-    if not started():
-        return False
-    js = broker.config.connection_state.stream
-    for (stream, _), durable in zip(SUBSCRIPTIONS, durable_names(), strict=True):
-        try:
-            info = await js.consumer_info(stream.name, durable)
-        except Exception:  # NATS unreachable: we cannot know, so we wait
-            return False
-        if info.num_pending or info.num_ack_pending:
-            return False
-    return True
+    """Whether our durable consumers have caught up, so the read models are current
+    (`shared.messaging.progress`)."""
+    js = broker.config.connection_state.stream if started() else None
+    durables = [(stream.name, durable) for (stream, _), durable in zip(SUBSCRIPTIONS, durable_names(), strict=True)]
+    return await progress.consumers_caught_up(js, durables)

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from services.notifications.deliveries import DeliveryRecord
 from services.notifications.tables import outbox
-from shared.aio import wait_for_event
+from shared.background import BackgroundLoop
 from shared.contracts.base import REGISTRY, ActorInfo, EventContract
 from shared.contracts.notifications import NotificationDelivered, NotificationFailed
 
@@ -82,14 +82,13 @@ class OutcomePublisher:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.last_error: str | None = None
-        self._wakeup: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._background = BackgroundLoop(
+            "notification outcome publisher", self._round, interval=poll_seconds, on_error=self._report
+        )
 
     def wake(self) -> None:
         """Callable from any thread (the worker records outcomes in worker threads)."""
-        loop, wakeup = self._loop, self._wakeup
-        if loop is not None and wakeup is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(wakeup.set)
+        self._background.wake()
 
     def backlog(self) -> int:
         with self.engine.connect() as conn:
@@ -120,20 +119,15 @@ class OutcomePublisher:
             sent += len(batch)
 
     async def run(self) -> None:
-        """Until cancelled: woken by new outcomes and by a timer; backs off while NATS is down."""
-        self._loop = asyncio.get_running_loop()
-        self._wakeup = asyncio.Event()
-        delay = self.poll_seconds
-        while True:
-            try:
-                await self.publish_pending()
-                self.last_error = None
-                delay = self.poll_seconds
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # NATS down or not yet connected: keep the rows, try later
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("chưa phát được sự kiện kết quả gửi thông báo: %s", self.last_error)
-                delay = min(max(delay * 2, 0.5), 10.0)
-            await wait_for_event(self._wakeup, delay)
-            self._wakeup.clear()
+        """Until cancelled (`shared.background`): woken by new outcomes and by a timer; backs off
+        while NATS is down."""
+        await self._background.run()
+
+    async def _round(self) -> None:
+        await self.publish_pending()
+        self.last_error = None
+
+    def _report(self, exc: BaseException) -> None:
+        """NATS down or not yet connected: the rows stay, the loop tries later."""
+        self.last_error = f"{type(exc).__name__}: {exc}"
+        log.warning("chưa phát được sự kiện kết quả gửi thông báo: %s", self.last_error)

@@ -22,6 +22,7 @@ from services.notifications.planning import Occurrence, Planner
 from services.notifications.recording import record_planned
 from services.notifications.reminders import Reminder, ReminderRules, due_reminders
 from services.notifications.tables import reminders
+from shared.background import BackgroundLoop
 from shared.history import today_in_vietnam
 from shared.workdays import WorkingCalendar
 
@@ -85,15 +86,18 @@ class ReminderScheduler:
         return True
 
     async def run(self) -> None:
-        while True:
-            try:
-                if self.caught_up is None or await self.caught_up():
-                    fired = await asyncio.to_thread(self.fire_due, self.today())
-                    if fired:
-                        log.info("đã phát %d nhắc việc: %s", len(fired), ", ".join(fired))
-                        self.on_recorded()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("lượt kiểm tra nhắc việc bị lỗi; sẽ thử lại")
-            await asyncio.sleep(self.interval_seconds)
+        """Every `interval_seconds` (`shared.background`), once the consumers have caught up."""
+        await BackgroundLoop(
+            "reminder scheduler",
+            self._round,
+            interval=self.interval_seconds,
+            max_backoff=self.interval_seconds,
+            on_error=lambda _: log.exception("lượt kiểm tra nhắc việc bị lỗi; sẽ thử lại"),
+        ).run()
+
+    async def _round(self) -> None:
+        if self.caught_up is None or await self.caught_up():
+            fired = await asyncio.to_thread(self.fire_due, self.today())
+            if fired:
+                log.info("đã phát %d nhắc việc: %s", len(fired), ", ".join(fired))
+                self.on_recorded()

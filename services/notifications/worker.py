@@ -29,7 +29,7 @@ from prometheus_client import Counter
 from services.notifications.channels import PermanentDeliveryError, Sender
 from services.notifications.claims import Claim, ClaimStore, Outcome
 from services.notifications.deliveries import DELIVERED, FAILED, PENDING
-from shared.aio import wait_for_event
+from shared.background import BackgroundLoop
 from shared.dberrors import is_database_unavailable
 
 log = logging.getLogger(__name__)
@@ -78,33 +78,31 @@ class DeliveryWorker:
         self.shutdown_grace_seconds = shutdown_grace_seconds
         self.on_outcome = on_outcome
         self.clock = clock
-        self._wakeup: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._background = BackgroundLoop("notification delivery worker", self._round, interval=poll_seconds)
 
     def wake(self) -> None:
         """Callable from any thread: the consumer calls it after recording new deliveries."""
-        loop, wakeup = self._loop, self._wakeup
-        if loop is not None and wakeup is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(wakeup.set)
+        self._background.wake()
 
     async def run(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._wakeup = wakeup = asyncio.Event()
-        in_flight: set[asyncio.Task[None]] = set()
+        """Until cancelled (`shared.background`): claim what is due, up to `concurrency` sends at
+        once; woken by new deliveries, by each finished send and by a timer."""
         try:
-            while True:
-                free = self.concurrency - len(in_flight)
-                if free > 0:
-                    for claim in await self._claim(free):
-                        task = asyncio.create_task(self.deliver(claim))
-                        in_flight.add(task)
-                        task.add_done_callback(in_flight.discard)
-                        task.add_done_callback(lambda _: wakeup.set())
-                await wait_for_event(wakeup, self.poll_seconds)
-                wakeup.clear()
+            await self._background.run()
         finally:
-            if in_flight:  # graceful shutdown: let sends finish and be recorded
-                await asyncio.wait(in_flight, timeout=self.shutdown_grace_seconds)
+            if self._in_flight:  # graceful shutdown: let sends finish and be recorded
+                await asyncio.wait(self._in_flight, timeout=self.shutdown_grace_seconds)
+
+    async def _round(self) -> None:
+        free = self.concurrency - len(self._in_flight)
+        if free <= 0:
+            return
+        for claim in await self._claim(free):
+            task = asyncio.create_task(self.deliver(claim))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+            task.add_done_callback(lambda _: self._background.wake())
 
     async def run_once(self) -> int:
         """Claim what is due and deliver it all; returns how many were attempted (for tests)."""

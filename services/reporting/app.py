@@ -8,9 +8,13 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from services.reporting import admin_api, api, api_forms, handlers, policy
+from services.reporting import handlers
 from services.reporting.context import ReportingContext
 from services.reporting.generations import drop_all_but_live, ensure_live_generation
+from services.reporting.http import admin as admin_api
+from services.reporting.http import forms as api_forms
+from services.reporting.http import policy
+from services.reporting.http import reports as api
 from services.reporting.live import LiveProjection
 from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from shared.http.problems import ProblemError
+from shared.errors import FieldErrors
 from shared.workdays import VIETNAM_TZ
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -103,28 +103,26 @@ def resolve_period(start: str | None, end: str | None, period: str | None, *, to
     errors: dict[str, str] = {}
     if period is not None and period.strip():
         if (start and start.strip()) or (end and end.strip()):
-            raise ProblemError(
-                422,
-                "Chỉ dùng một cách chọn kỳ báo cáo: tham số period hoặc cặp from/to.",
+            raise FieldErrors(
                 {"period": "Không dùng cùng lúc với from/to."},
+                "Chỉ dùng một cách chọn kỳ báo cáo: tham số period hoặc cặp from/to.",
             )
         named = parse_named_period(period)
         if named is None:
-            raise ProblemError(422, "Kỳ báo cáo không hợp lệ.", {"period": f"Không hiểu «{period}»; {PERIOD_HELP}."})
+            raise FieldErrors({"period": f"Không hiểu «{period}»; {PERIOD_HELP}."}, "Kỳ báo cáo không hợp lệ.")
         return named
     first, last = _parse_date("from", start, errors), _parse_date("to", end, errors)
     if errors:
-        raise ProblemError(422, "Ngày của kỳ báo cáo không hợp lệ.", errors)
+        raise FieldErrors(errors, "Ngày của kỳ báo cáo không hợp lệ.")
     today = today or today_in_vietnam()
     if first is None and last is None:
         return year_period(today.year)
     last = last or today
     first = first or date(last.year, 1, 1)
     if first > last:
-        raise ProblemError(
-            422,
-            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
+        raise FieldErrors(
             {"from": f"Ngày bắt đầu {vn_date(first)} sau ngày kết thúc {vn_date(last)}."},
+            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
         )
     return range_period(first, last)
 

@@ -71,14 +71,9 @@ Decoded = CampaignEvent | DossierEvent | OtherEvent
 
 
 def decode(subject: str, payload: dict[str, Any]) -> Decoded:
-    """The event as its contract (version 1), or an `OtherEvent`; raises on a malformed payload."""
-    contract = REGISTRY.get(subject)
-    readable = (
-        contract is not None
-        and subject.startswith(PROJECTED_PREFIXES)
-        and int(payload.get("schema_version", 1)) == contract.model_fields["schema_version"].default
-    )
-    if readable:
+    """The event as its contract (the versions this projection reads), or an `OtherEvent`; raises on a
+    malformed payload."""
+    if subject.startswith(PROJECTED_PREFIXES) and REGISTRY.for_payload(subject, payload) is not None:
         event = REGISTRY.parse(subject, payload)
         if isinstance(event, CampaignEvent | DossierEvent):
             return event

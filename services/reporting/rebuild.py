@@ -22,7 +22,6 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import NoServersError
 from nats.js.client import JetStreamContext
-from nats.js.errors import NotFoundError
 from sqlalchemy import Connection, bindparam, insert, select
 
 from services.reporting import generations
@@ -32,6 +31,7 @@ from services.reporting.projector import decode, project
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
 from services.reporting.tables import consumer_name, projection_tables
 from shared.messaging.idempotence import processed_messages
+from shared.messaging.progress import consumers_caught_up
 from shared.streams import EVENT_STREAMS, StreamSpec
 
 log = logging.getLogger(__name__)
@@ -317,14 +317,7 @@ class Rebuilder:
         the check reports is a real one and not a lag."""
         deadline = asyncio.get_running_loop().time() + self.verify_wait_seconds
         while asyncio.get_running_loop().time() < deadline:
-            pending = 0
-            for stream, durable in self.durables:
-                try:
-                    info = await js.consumer_info(stream, durable)
-                except NotFoundError:
-                    continue
-                pending += (info.num_pending or 0) + (info.num_ack_pending or 0)
-            if pending == 0:
+            if await consumers_caught_up(js, self.durables):  # `shared.messaging.progress`
                 return
             await asyncio.sleep(0.2)
 

@@ -11,6 +11,7 @@ side by side.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -99,30 +100,52 @@ class EventContract(BaseModel):
         return self.model_dump(mode="json")
 
 
+def version_of(contract: type[EventContract]) -> int:
+    """The schema version a contract class publishes (its `schema_version` default)."""
+    return int(contract.model_fields["schema_version"].default)
+
+
 class ContractRegistry:
-    """Subject → contract class, so a consumer can parse any published event it meets."""
+    """(subject, schema version) → contract class, so a consumer can parse any published event it
+    meets, and a subject can carry v1 and v2 side by side while consumers move."""
 
     def __init__(self) -> None:
-        self._by_subject: dict[str, type[EventContract]] = {}
+        self._by_key: dict[tuple[str, int], type[EventContract]] = {}
 
     def register(self, contract: type[EventContract]) -> type[EventContract]:
-        existing = self._by_subject.get(contract.subject)
+        key = (contract.subject, version_of(contract))
+        existing = self._by_key.get(key)
         if existing is not None and existing is not contract:
-            raise ValueError(f"subject {contract.subject} already has {existing.__name__}")
-        self._by_subject[contract.subject] = contract
+            raise ValueError(f"subject {key[0]} v{key[1]} already has {existing.__name__}")
+        self._by_key[key] = contract
         return contract
 
-    def get(self, subject: str) -> type[EventContract] | None:
-        return self._by_subject.get(subject)
+    def get(self, subject: str, version: int | None = None) -> type[EventContract] | None:
+        """The contract of `subject` at `version`; without a version, its latest."""
+        if version is not None:
+            return self._by_key.get((subject, version))
+        versions = self.versions(subject)
+        return self._by_key[(subject, versions[-1])] if versions else None
 
-    def parse(self, subject: str, data: dict[str, Any]) -> EventContract:
-        contract = self._by_subject.get(subject)
+    def versions(self, subject: str) -> list[int]:
+        return sorted(v for s, v in self._by_key if s == subject)
+
+    def for_payload(self, subject: str, data: Mapping[str, Any]) -> type[EventContract] | None:
+        """The contract a received payload was published under (its `schema_version`, 1 if absent)."""
+        try:
+            version = int(data.get("schema_version", 1))
+        except (TypeError, ValueError):
+            return None
+        return self._by_key.get((subject, version))
+
+    def parse(self, subject: str, data: Mapping[str, Any]) -> EventContract:
+        contract = self.for_payload(subject, data)
         if contract is None:
-            raise KeyError(f"no contract for subject {subject}")
+            raise KeyError(f"no contract for subject {subject} v{data.get('schema_version', 1)}")
         return contract.model_validate(data)
 
     def all(self) -> list[type[EventContract]]:
-        return list(self._by_subject.values())
+        return list(self._by_key.values())
 
 
 REGISTRY = ContractRegistry()

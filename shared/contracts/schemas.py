@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from shared.contracts import REGISTRY
+from shared.contracts.base import version_of
 
 
-def contract_schemas() -> dict[str, dict[str, Any]]:
-    """Subject → JSON Schema (draft 2020-12) of its payload, with the CloudEvents type noted."""
+def contract_schemas() -> dict[tuple[str, int], dict[str, Any]]:
+    """(subject, schema version) → JSON Schema (draft 2020-12) of its payload, with the
+    CloudEvents type noted."""
     schemas = {}
     for contract in REGISTRY.all():
         schema = contract.model_json_schema(mode="serialization")
@@ -18,15 +20,15 @@ def contract_schemas() -> dict[str, dict[str, Any]]:
         schema["$id"] = f"urn:tdkt:contract:{contract.ce_type()}"
         schema["x-subject"] = contract.subject
         schema["x-cloudevents-type"] = contract.ce_type()
-        schemas[contract.subject] = schema
+        schemas[(contract.subject, version_of(contract))] = schema
     return schemas
 
 
 def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for subject, schema in sorted(contract_schemas().items()):
-        path = folder / f"{subject}.v{schema['properties']['schema_version']['default']}.json"
+    for (subject, version), schema in sorted(contract_schemas().items()):
+        path = folder / f"{subject}.v{version}.json"
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)
     return written

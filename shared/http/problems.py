@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.dberrors import DATABASE_ERROR_TYPES, is_database_unavailable
+from shared.errors import FieldErrors
 from shared.messaging.storecheck import StoreNotWritable
 
 PROBLEM_JSON = "application/problem+json"
@@ -97,6 +98,19 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def request_field_errors(exc: RequestValidationError) -> FieldErrors:
+    """What pydantic found wrong in a request, as the one 422 error (first message per field)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        errors.setdefault(field_path(error.get("loc", ())), vietnamese_message(error))
+    return FieldErrors(errors)
+
+
+def unprocessable(exc: FieldErrors) -> JSONResponse:
+    """The one 422 answer of every service (see `shared.errors`)."""
+    return problem(422, exc.detail, errors=exc.field_errors)
+
+
 class ProblemError(Exception):
     """Raise from an endpoint to answer with a problem document."""
 
@@ -111,16 +125,18 @@ class ProblemError(Exception):
 def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], int] | None = None) -> None:
     """Answer every error as problem+json; `domain_errors` maps a service's exceptions to statuses.
 
-    A domain exception may carry `field_errors: dict[str, str]` (shown as `errors`) and should
-    carry a Vietnamese message as its `str()`.
+    Every 422 is a `shared.errors.FieldErrors` (a service's validation error is one; so is what
+    pydantic finds in a request), answered by `unprocessable`; any other domain exception carries
+    a Vietnamese message as its `str()` and, for a 409, a stable `code`.
     """
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors: dict[str, str] = {}
-        for error in exc.errors():
-            errors.setdefault(field_path(error.get("loc", ())), vietnamese_message(error))
-        return problem(422, "Dữ liệu gửi lên chưa hợp lệ; xem chi tiết từng trường.", errors=errors)
+        return unprocessable(request_field_errors(exc))
+
+    @app.exception_handler(FieldErrors)
+    async def _fields(_: Request, exc: FieldErrors) -> JSONResponse:
+        return unprocessable(exc)
 
     @app.exception_handler(StoreNotWritable)
     async def _store(_: Request, exc: StoreNotWritable) -> JSONResponse:
@@ -156,10 +172,10 @@ def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], 
         return problem(exc.status_code, detail)
 
     for error_type, status in (domain_errors or {}).items():
+        if issubclass(error_type, FieldErrors):
+            continue  # answered by the one 422 handler above
 
         async def _domain(_: Request, exc: Exception, status: int = status) -> JSONResponse:
-            errors = getattr(exc, "field_errors", None) or None
-            detail = "Dữ liệu gửi lên chưa hợp lệ; xem chi tiết từng trường." if errors else str(exc)
-            return problem(status, detail, errors=errors, code=getattr(exc, "code", None) or None)
+            return problem(status, str(exc), code=getattr(exc, "code", None) or None)
 
         app.add_exception_handler(error_type, _domain)  # type: ignore[arg-type]

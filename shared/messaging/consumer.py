@@ -23,7 +23,7 @@ event and must change nothing.
 once (one worker thread each), and a retried message comes back after later ones; several
 replicas share one durable consumer. Every handler therefore reaches the same state whatever the
 arrival order: state is kept per aggregate at the highest `aggregate_version` seen, and facts are
-keyed by event id (reporting's `tables.py`, dossiers' `campaign_readmodel.py`, notifications'
+keyed by event id (reporting's `tables.py`, dossiers' `campaign_table.py`, notifications'
 deliveries keyed by event and recipient). The streams themselves hold each aggregate's events in
 version order (`shared.messaging.relay`), for subscribers that read them one at a time.
 """

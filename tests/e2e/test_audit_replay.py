@@ -24,7 +24,7 @@ from services.dossiers.settings import DossiersSettings
 from shared.audit.keys import ensure_dev_keys
 from shared.streams import DOSSIERS
 from shared.testing.fixtures import ServiceProcess, wait_until
-from tests.integration.audit.history import generate
+from tests.support.audit_history import generate
 
 pytestmark = pytest.mark.e2e
 

@@ -35,7 +35,7 @@ from shared.testing.servers import PostgresServer
 from tests.deploy.manifests import DEPLOY, NATS_SERVICES, ROOT, by_generated_name, objects, resolved_env
 from tests.deploy.natsconf import production_nats
 from tests.deploy.settings_names import settings_class
-from tests.e2e.campaign_payloads import LEAD_UNIT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, thematic_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -4,7 +4,6 @@ award decision is in the TDKT_DOSSIERS stream exactly once."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from shared.contracts.schemas import contract_schemas
 from shared.streams import DOSSIERS
 from shared.testing.fixtures import ServiceProcess
 from shared.testing.jetstream import eventually
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = pytest.mark.e2e
 
@@ -128,26 +127,29 @@ async def test_a_thematic_dossier_goes_through_or_is_refused_on_what_was_learned
     awarded = call("POST", f"{dossiers.url}/dossiers/{accepted_id}/decision", 200, json=decision, headers=CHAIRMAN)
     assert awarded["status"] == "AWARDED" and awarded["decision"]["number"] == "1/QĐ-UBND"
 
-    assert len(await _decided(jetstream)) == 1
+    assert len(await _decided(jetstream, dossiers.url)) == 1
     # Stopped and started again on the same store, the relay resumes after what it published.
     dossiers.stop()
     restarted = run_service("dossiers", dossiers_env, var_dir=var_dir)
     await eventually(lambda: httpx.get(f"{restarted.url}/readyz", timeout=5).status_code == 200, timeout=20)
-    messages = await _decided(jetstream)
+    messages = await _decided(jetstream, restarted.url)
     assert len(messages) == 1
     payload = json.loads(messages[0].data)
-    jsonschema.validate(payload, contract_schemas()["tdkt.award.decided"])
+    jsonschema.validate(payload, contract_schemas()[("tdkt.award.decided", 1)])
     assert payload["dossier"]["dossier_id"] == accepted_id
     assert payload["dossier"]["campaign_id"] == eligible
     assert payload["decision_number"] == "1/QĐ-UBND"
     assert payload["approvals"][0]["cash_reward_vnd"] == 1_410_000  # 0.6 × 2,340,000 = 1,404,000, rounded up
 
 
-async def _decided(js: JetStreamContext) -> list[Any]:
-    """The award.decided messages once the relay has had time to (re)publish everything."""
-    for _ in range(100):
-        if await award_messages(js):
-            break
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(0.5)  # a re-sent copy would land here; de-duplication must drop it
+async def _decided(js: JetStreamContext, service_url: str) -> list[Any]:
+    """The award.decided messages once the dossiers' relay has published everything it stored:
+    a re-sent copy would have landed by then, so de-duplication must have dropped it."""
+
+    def published_all() -> bool:
+        relay = httpx.get(f"{service_url}/readyz", timeout=5).json()["checks"].get("relay:dossiers")
+        return isinstance(relay, dict) and relay.get("lag_events") == 0
+
+    await eventually(published_all, timeout=20)
+    await eventually(lambda: award_messages(js), timeout=20)
     return await award_messages(js)

@@ -19,8 +19,8 @@ from nats.js.client import JetStreamContext
 from services.notifications.templates import PACKAGED_TEMPLATES_DIR
 from shared.history import today_in_vietnam
 from shared.testing.fixtures import ServiceProcess, wait_until
-from tests.integration.notifications.support import SmtpServer, publish
-from tests.unit.notifications import events
+from tests.support import notification_events as events
+from tests.support.notifications import SmtpServer, publish
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from nats.js.client import JetStreamContext
 
 from shared.testing.fixtures import ServiceProcess, wait_until
 from shared.testing.servers import PostgresServer
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

@@ -21,8 +21,8 @@ from shared.contracts import dossiers as dc
 from shared.contracts.base import EventContract
 from shared.streams import stream_for_subject
 from shared.testing.fixtures import ServiceProcess, wait_until
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
-from tests.unit.reporting.events import approval, dossier_event
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.reporting_events import approval, dossier_event
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from shared.natsserver import NatsServerProcess
 from shared.streams import CAMPAIGNS
 from shared.testing.fixtures import ServiceProcess, wait_until
 from shared.testing.jetstream import stream_messages
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,6 @@ changes nothing; poison and malformed messages go to the dead letters and are re
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from pathlib import Path
@@ -19,6 +18,7 @@ from services.reporting.handlers import handler_for
 from services.reporting.live import LiveProjection
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import processed_messages
+from shared.messaging.progress import consumers_caught_up
 from shared.sqlstore import make_engine
 from shared.streams import CAMPAIGNS, DEAD_LETTERS
 from shared.testing.jetstream import eventually
@@ -167,7 +167,6 @@ async def test_message_that_keeps_failing_goes_to_the_dead_letter_stream_and_is_
         assert await eventually(released)
         info = await jetstream.consumer_info(CAMPAIGNS.name, "test-dlq-tdkt_campaigns")
         assert info.num_redelivered == 0  # terminated messages are not waiting for redelivery
-        await asyncio.sleep(0.3)
 
     info = await jetstream.stream_info(DEAD_LETTERS.name)
     assert info.state.messages == 2
@@ -204,7 +203,8 @@ async def test_a_database_outage_longer_than_the_tries_sends_nothing_to_the_dead
         await broker.start()
         await publish(jetstream, "tdkt.campaign.drafted", campaign_event("campaigns-during-outage"))
         await eventually(lambda: len(attempts) == 6)
-        await asyncio.sleep(0.2)
+        # Nothing pending and nothing awaiting its ack: no seventh delivery is on its way.
+        await eventually(lambda: consumers_caught_up(jetstream, [(CAMPAIGNS.name, "test-outage-tdkt_campaigns")]))
 
     assert attempts == [1, 2, 3, 4, 5, 6]
     info = await jetstream.stream_info(DEAD_LETTERS.name)

@@ -8,7 +8,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from shared.testing.servers import PostgresServer
-from tests.integration.relay_fixtures import Tallies, Tally
+from tests.support.relay import Tallies, Tally
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -20,7 +20,7 @@ from shared.messaging.streamreads import JetStreamReader
 from shared.natsserver import NatsServerProcess
 from shared.streams import CAMPAIGNS, ensure_streams, journal_stream
 from shared.testing.jetstream import js_publisher, stream_messages
-from tests.integration.relay_fixtures import Tallies, TallyNoted, ids_in_log, tally_mapper
+from tests.support.relay import Tallies, TallyNoted, ids_in_log, tally_mapper
 
 TALLIES_JOURNAL = journal_stream("tallies")
 
@@ -205,8 +205,12 @@ async def test_an_event_the_mapper_cannot_publish_stops_the_relay_visibly_and_no
     app.count(good.id, times=2)
     broken = True
 
+    attempts = 0
+
     def mapper(app_: Tallies, event: Any, envelope: Any) -> TallyNoted:
+        nonlocal attempts
         if broken and event.originator_id == bad.id:
+            attempts += 1
             raise KeyError("label")
         return tally_mapper(app_, event, envelope)
 
@@ -222,7 +226,8 @@ async def test_an_event_the_mapper_cannot_publish_stops_the_relay_visibly_and_no
     task = asyncio.create_task(relay.run())
     try:
         await wait_for(lambda: relay.blocked is not None)
-        await asyncio.sleep(0.3)  # several more attempts, one ERROR line
+        tried = attempts
+        await wait_for(lambda: attempts >= tried + 3)  # several more attempts, still one ERROR line
         health = await asyncio.to_thread(relay.health)
         assert not health.ok and health.detail["lag_events"] == 3
         assert any("cannot be published" in p and f"aggregate {bad.id} v1" in p for p in health.problems)

@@ -14,8 +14,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 
 @pytest.mark.parametrize("service", ["campaigns", "dossiers", "notifications", "reporting"])
 def test_the_documented_policy_table_is_the_codes(service: str) -> None:
-    policy = importlib.import_module(f"services.{service}.policy").POLICY
-    heading = f"### {service} (`services/{service}/policy.py`)\n\n"
+    policy = importlib.import_module(f"services.{service}.http.policy").POLICY
+    heading = f"### {service} (`services/{service}/http/policy.py`)\n\n"
     text = DOC.read_text(encoding="utf-8")
     assert heading in text
     start = text.index(heading) + len(heading)

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from services.dossiers import ruleset_doc
-from services.dossiers.rules import RuleBook
+from services.dossiers.domain.rules import RuleBook
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "docs" / "domain.md"
@@ -51,3 +51,13 @@ def test_no_file_in_the_repository_points_outside_it() -> None:
             continue
         offenders += [f"{name}: {p}" for p in outside if p in text]
     assert offenders == []
+
+
+def test_the_architecture_and_the_how_to_name_only_files_that_exist() -> None:
+    """docs/architecture.md and docs/howto.md point at the code by path; a move must update them."""
+    for doc in ("architecture.md", "howto.md"):
+        text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+        paths = set(re.findall(r"`((?:services|shared|tests|docs)/[\w./-]+)`", text))
+        assert paths, doc
+        missing = sorted(p for p in paths if not (ROOT / p.rstrip("/")).exists())
+        assert missing == [], f"{doc} names files that do not exist: {missing}"

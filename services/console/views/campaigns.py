@@ -325,8 +325,9 @@ async def amend_form(
 async def amend(request: Request, campaign_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
     raw = F.nest(await form_pairs(request))
     body = F.convert(raw, DRAFT_CONVERTERS)
+    headers = _if_match(body)
     try:
-        await services.campaigns.patch(f"/campaigns/{campaign_id}", user=user, json=body)
+        await services.campaigns.request("PATCH", f"/campaigns/{campaign_id}", user=user, headers=headers, json=body)
     except ServiceError as error:
         campaign = await _campaign_for_form(services, user, campaign_id, error)
         context = _form_context(F.flatten(raw), error, amend=campaign)
@@ -334,10 +335,17 @@ async def amend(request: Request, campaign_id: str, user: UserDep, services: Ser
     return redirect(f"/phong-trao/{campaign_id}", "Đã điều chỉnh nội dung phong trào.")
 
 
+def _if_match(body: dict[str, Any]) -> dict[str, str]:
+    """The movement's version the form was filled against (its hidden `version` field), sent as
+    If-Match: a movement someone changed meanwhile is refused (409), not overwritten."""
+    version = str(body.pop("version", "") or "").strip()
+    return {"If-Match": f'"{version}"'} if version.isdigit() else {}
+
+
 def _action_values(action: Action, c: dict[str, Any]) -> dict[str, Any]:
     """Sensible starting values: today's date, the targets to report on, the current review."""
     today = today_vn().strftime("%d/%m/%Y")
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"version": str(c["version"])}
     for key in ("registered_on", "returned_on", "launched_on", "filed_on", "closed_on", "cancelled_on"):
         values[key] = today
     if action.key in ("interim-reviews", "final-review", "final-review-correction"):
@@ -383,9 +391,10 @@ async def act(
         body.setdefault("results", [])
     if action.key == "registration-return":
         body.setdefault("reasons", [])
+    headers = _if_match(body)
     try:
         await services.campaigns.request(
-            action.method, f"/campaigns/{campaign_id}{action.api_path}", user=user, json=body
+            action.method, f"/campaigns/{campaign_id}{action.api_path}", user=user, headers=headers, json=body
         )
     except ServiceError as error:
         campaign = await _campaign_for_form(services, user, campaign_id, error)

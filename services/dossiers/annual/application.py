@@ -36,11 +36,12 @@ from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.annual.registration_import import read_registration_xlsx
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import Dossier, check_at
-from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierValidationError
-from services.dossiers.model import AWARD_VALUES, DossierKind, DossierStatus, label
+from services.dossiers.domain.dossier import Dossier, check_at
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierError, DossierValidationError
+from services.dossiers.domain.rules import RuleSet
+from services.dossiers.domain.values import AWARD_VALUES, DossierKind, DossierStatus, label
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence, format_receipt_number
-from services.dossiers.rules import RuleSet
+from services.dossiers.submission import read_submission
 from shared.actor import SYSTEM_ACTOR, Actor
 from shared.workdays import local_date
 
@@ -543,23 +544,30 @@ class AnnualWork:
             dossiers = []
             for kind, items in groups.items():
                 try:
+                    command = read_submission(
+                        {
+                            "channel": channel,
+                            "proposing_unit": unit,
+                            "award_type": "MOVEMENT",
+                            "kind": kind.value,
+                            "nominees": [r["nominee"] for r in items],
+                            "attachments": attachments,
+                            "achievements": achievements,
+                            "emulation_year": rnd.year,
+                            "deciding_authority": authority,
+                        },
+                        rules=rules,
+                        received_on=received_on,
+                    )
                     dossier = Dossier.submit(
                         rules=rules,
                         calendar=self.app.calendar,
                         receipt_number=format_receipt_number(
                             sequence.peek(), received_on.year, self.app.receipt_office
                         ),
-                        channel=channel,
-                        proposing_unit=unit,
-                        award_type="MOVEMENT",
-                        kind=kind.value,
-                        nominees=[r["nominee"] for r in items],
-                        attachments=attachments,
-                        achievements=achievements,
+                        command=command,
                         actor=actor,
                         at=at,
-                        emulation_year=rnd.year,
-                        deciding_authority=authority,
                     )
                 except DossierValidationError as exc:
                     raise DossierValidationError(_by_ref(exc.field_errors, items)) from None

@@ -19,7 +19,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
-from services.dossiers.errors import DossierError, DossierValidationError
+from services.dossiers.domain.errors import DossierError, DossierValidationError
 from shared.actor import Actor
 
 

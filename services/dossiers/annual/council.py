@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from services.dossiers.errors import DossierError, DossierValidationError
+from services.dossiers.domain.errors import DossierError, DossierValidationError
 from shared.actor import Actor
 
 ANNUAL_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:dossiers:annual")

@@ -23,8 +23,8 @@ import yaml
 from eventsourcing.domain import Aggregate, event
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
-from services.dossiers.errors import DossierError
-from services.dossiers.model import label
+from services.dossiers.domain.errors import DossierError
+from services.dossiers.domain.values import label
 from shared.actor import Actor
 
 

@@ -14,8 +14,8 @@ from services.dossiers.annual.application import AnnualWork
 from services.dossiers.documents import wording as w
 from services.dossiers.documents.context import decision_rows
 from services.dossiers.documents.service import DocumentService
-from services.dossiers.errors import DossierError
-from services.dossiers.model import AuthorityLevel
+from services.dossiers.domain.errors import DossierError
+from services.dossiers.domain.values import AuthorityLevel
 
 
 def list_decision_context(work: AnnualWork, docs: DocumentService, round_id: str, today: date) -> dict[str, Any]:

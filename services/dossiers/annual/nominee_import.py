@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.xlsx_rows import sheet_rows
-from services.dossiers.model import LABELS, AwardForm, Gender, NomineeKind, PerformanceRating, Title
+from services.dossiers.domain.values import LABELS, AwardForm, Gender, NomineeKind, PerformanceRating, Title
 from shared.text import fold_vietnamese as fold
 
 COLUMNS: dict[str, tuple[str, ...]] = {

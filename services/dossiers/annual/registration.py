@@ -18,8 +18,8 @@ import yaml
 from eventsourcing.domain import Aggregate, event
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
-from services.dossiers.errors import DossierValidationError
-from services.dossiers.model import AWARD_VALUES, label
+from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import AWARD_VALUES, label
 from shared.actor import Actor
 
 POLICY_FILE = Path(__file__).with_name("registration_policy.yaml")

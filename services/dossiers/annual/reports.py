@@ -10,7 +10,7 @@ from typing import Any
 
 from services.dossiers.annual.application import AnnualWork
 from services.dossiers.annual.history import HistoryStatus
-from services.dossiers.model import label
+from services.dossiers.domain.values import label
 
 
 def registrations_against_results(work: AnnualWork, year: int) -> list[dict[str, Any]]:

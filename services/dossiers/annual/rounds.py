@@ -18,8 +18,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import AWARD_VALUES
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import AWARD_VALUES
 from shared.actor import Actor
 
 

@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 
 from services.dossiers.documents import wording as w
-from services.dossiers.domain import Dossier
-from services.dossiers.model import AuthorityLevel, Nominee, NomineeKind, label
-from services.dossiers.rules import RuleBook, RuleSet
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.rules import RuleBook, RuleSet
+from services.dossiers.domain.values import AuthorityLevel, Nominee, NomineeKind, label
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 
 DATA_DIR = Path(__file__).parent

@@ -37,9 +37,9 @@ from services.dossiers.documents.package import PackageEntry, build_package, fil
 from services.dossiers.documents.records import SignedDocument, SigningMethod, document_links
 from services.dossiers.documents.render import DOCX_TYPE, PDF_TYPE, DocumentRenderer
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, verify_signed_pdf
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierConcurrencyError, DossierError, DossierValidationError
-from services.dossiers.model import NomineeKind, Title, label
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierError, DossierValidationError
+from services.dossiers.domain.values import NomineeKind, Title, label
 from shared.actor import Actor
 from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import local_date

@@ -32,7 +32,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from services.dossiers.errors import DossierValidationError
+from services.dossiers.domain.errors import DossierValidationError
 
 
 class SignatureRefused(DossierValidationError):

@@ -1,11 +1,11 @@
 """The dossier's document steps: its signed decision, the certificates printed for its awardees,
 and its forwarding upward (khen cao) with the higher level's result.
 
-A base class of `Dossier` (services.dossiers.domain), kept here with the rest of the documents so
+A base class of `Dossier` (services.dossiers.domain.dossier), kept here with the rest of the documents so
 the aggregate's own module stays about the procedure. The commands follow the aggregate's rules:
 check state and input first (`DossierError` 409, `DossierValidationError` 422), then one
 past-tense event whose body only assigns state. They rely on the aggregate's guards
-(`_require`, `_check_at`, `_check_rules`, `_check_nominee_ids`) and queries (`nominee`,
+(`_check_status`, `_check_at`, `_check_rules`, `_check_nominee_ids`) and queries (`nominee`,
 `approved_ids`, `annulled_ids`). Event topics live under this module
 (`services.dossiers.documents.steps:DossierDocuments.…`); they never move without
 `register_topic`.
@@ -28,9 +28,9 @@ from services.dossiers.documents.records import (
     PrintBatch,
     SignedDocument,
 )
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import REQUIRED, DecidingAuthority, DossierStatus, FieldReader, label
-from services.dossiers.rules import RuleSet
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import RuleSet
+from services.dossiers.domain.values import REQUIRED, DecidingAuthority, DossierStatus, FieldReader, label
 from shared.actor import Actor
 from shared.workdays import local_date
 
@@ -68,7 +68,7 @@ class DossierDocuments(Aggregate):
         """Record the chairman's digitally signed decision (a PDF whose PAdES signature the
         caller verified against the trusted roots). A second signed file needs a reason; both
         stay in the history and the latest is the one sent out."""
-        self._require("ghi nhận quyết định đã ký số", S.AWARDED, S.RESULT_RETURNED, S.ANNULLED)
+        self._check_status("ghi nhận quyết định đã ký số", S.AWARDED, S.RESULT_RETURNED, S.ANNULLED)
         self._check_at(at)
         assert self.decision is not None
         if not self.decision.number:
@@ -111,7 +111,7 @@ class DossierDocuments(Aggregate):
     ) -> list[CertificatePrint]:
         """Record that certificates were printed for these awardees (one batch, one PDF). A
         certificate printed before is a reprint: it needs a reason and is numbered as a copy."""
-        self._require("in giấy khen", S.AWARDED, S.RESULT_RETURNED, S.HIGHER_LEVEL_AWARDED)
+        self._check_status("in giấy khen", S.AWARDED, S.RESULT_RETURNED, S.HIGHER_LEVEL_AWARDED)
         self._check_at(at)
         errors: dict[str, str] = {}
         ids = list(dict.fromkeys(nominee_ids))
@@ -182,7 +182,7 @@ class DossierDocuments(Aggregate):
         """The nominees this unit may forward upward (khen cao), or why not: the dossier is with
         this unit, each award is beyond its power on that day (else it decides itself), and each
         nominee passed the appraisal and, where the award needs one, the council's vote."""
-        self._require("trình cấp trên khen thưởng", S.IN_APPRAISAL, S.HIGHER_LEVEL_RETURNED)
+        self._check_status("trình cấp trên khen thưởng", S.IN_APPRAISAL, S.HIGHER_LEVEL_RETURNED)
         self._check_rules(rules)
         if self.deciding_authority is not None and authority.code != self.deciding_authority:
             raise DossierError(
@@ -328,7 +328,7 @@ class DossierDocuments(Aggregate):
     ) -> HigherLevelResult:
         """Record what the higher level did: its decision (number, date, who was awarded) or its
         return of the dossier with reasons."""
-        self._require("ghi nhận kết quả của cấp trên", S.FORWARDED)
+        self._check_status("ghi nhận kết quả của cấp trên", S.FORWARDED)
         self._check_at(at)
         forwarded = self.forwardings[-1]
         errors: dict[str, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from services.dossiers.model import Gender, NomineeKind, Title, label
+from services.dossiers.domain.values import Gender, NomineeKind, Title, label
 
 BLANK = "\u2002" * 6
 """Room left for a number or a day a clerk writes in by hand (a draft before it is issued)."""

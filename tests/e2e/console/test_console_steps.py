@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.workdays import WorkingCalendar
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT
 from tests.e2e.console.conftest import Screen, System, api
 from tests.e2e.console.helpers import THEMATIC_FILES, click, error_of, fill, pdf, reload_until, today, upload, vn
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,7 @@ from shared.audit.keys import ensure_dev_keys
 from shared.streams import AUDIT
 from shared.testing.fixtures import wait_until
 from shared.testing.jetstream import stream_messages
-
-from .history import generate
+from tests.support.audit_history import generate
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pytest
 from nats.js.client import JetStreamContext
 
 from audit.bundlecheck import write_zip
-from tests.unit.dossiers.helpers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, submission
+from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, submission
 
 from .support import Deployment, checkpointed, deployment, make_history
 

@@ -15,8 +15,7 @@ from services.dossiers.settings import DossiersSettings
 from shared.audit.chainstore import ChainReader
 from shared.messaging.relay import envelope_for
 from shared.reference.org_units import load_org_units
-
-from .history import generate
+from tests.support.audit_history import generate
 
 
 def test_the_public_chain_takes_what_the_mapper_publishes(tmp_path: Path) -> None:

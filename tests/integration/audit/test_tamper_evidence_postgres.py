@@ -12,8 +12,8 @@ from nats.js.client import JetStreamContext
 
 from services.dossiers.application import Dossiers
 from shared.testing.servers import PostgresServer
+from tests.support.audit_history import generate
 
-from .history import generate
 from .support import checkpointed, deployment, make_history
 
 pytestmark = pytest.mark.postgres

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.e2e.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
+from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT, thematic_campaign
 
 REVIEW = {
     "report": {"number": "120/BC-UBND", "issued_on": "2024-01-05", "signer": "Trưởng phòng Kinh tế"},

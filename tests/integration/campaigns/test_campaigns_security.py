@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from nats.js.client import JetStreamContext
 
 from services.campaigns.app import build_app
-from services.campaigns.policy import POLICY
+from services.campaigns.http.policy import POLICY
 from services.campaigns.settings import CampaignsSettings
 from shared.http.auth import KNOWN_ROLES
 from shared.testing.apicheck import check_no_server_errors, check_policy_matrix, unlisted_routes

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.dossiers.application import Dossiers
 from services.dossiers.documents.records import PackageFile, SignedDocument, SigningMethod
-from tests.unit.dossiers.helpers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
 
 KHEN_CAO = [
     {

@@ -10,9 +10,9 @@ from services.dossiers.annual.identity import person_key
 from services.dossiers.annual.nominee_import import write_xlsx
 from services.dossiers.application import Dossiers
 from shared.testing.servers import PostgresServer
-from tests.unit.dossiers.annual.test_council import constituted
-from tests.unit.dossiers.annual.year_data import BAD_ROWS, people_of
-from tests.unit.dossiers.helpers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments
+from tests.support.annual_council import constituted
+from tests.support.annual_year import BAD_ROWS, people_of
+from tests.support.dossiers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments
 
 
 def test_a_round_on_postgresql(postgres: PostgresServer, postgres_db: str) -> None:

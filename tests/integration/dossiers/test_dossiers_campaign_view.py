@@ -9,13 +9,14 @@ from typing import Any
 
 from services.dossiers.application import Dossiers
 from services.dossiers.awaiting import CampaignRecheck
-from services.dossiers.campaign_readmodel import CampaignReadModel, create_tables
+from services.dossiers.campaign_table import CampaignTable, create_tables
 from services.dossiers.handlers import handle_campaign_event
 from services.dossiers.recheck_schedule import RecheckScheduler
 from shared.messaging import idempotence
 from shared.messaging.consumer import Delivery
 from shared.sqlstore import make_engine
-from tests.unit.dossiers.helpers import SECRETARY, THEMATIC, at, attachments, collective, submission
+from tests.support.contracts import campaign_payload
+from tests.support.dossiers import SECRETARY, THEMATIC, at, attachments, collective, submission
 
 from .payloads import RECEIPT_MOMENT, PinnedClock
 
@@ -23,11 +24,8 @@ CAMPAIGN = "5e0b3c3a-7f4e-4d5f-9a51-0c6c1a2b3d4e"
 
 
 def campaign_event(version: int, *, eligible: bool, status: str = "registered") -> dict[str, Any]:
-    return {
-        "event_id": f"campaigns-{version}",
-        "aggregate_id": CAMPAIGN,
-        "aggregate_version": version,
-        "campaign": {
+    return campaign_payload(
+        {
             "campaign_id": CAMPAIGN,
             "code": "PT-2024-CDS",
             "name": "Chuyển đổi số trong cơ quan hành chính",
@@ -39,20 +37,20 @@ def campaign_event(version: int, *, eligible: bool, status: str = "registered") 
                 "reasons": [] if eligible else [{"code": "no_review", "message": "Chưa có báo cáo tổng kết."}],
             },
         },
-    }
+        version,
+        event_id=f"campaigns-{version}",
+    )
 
 
 def delivery(version: int, pending: int | None = 0) -> Delivery:
     return Delivery("tdkt.campaign.registered", f"campaigns-{version}", "TDKT_CAMPAIGNS", version, 1, {}, pending)
 
 
-def setup(
-    tmp_path: Path, *, consumer_caught_up: bool = True
-) -> tuple[Any, CampaignReadModel, Dossiers, RecheckScheduler]:
+def setup(tmp_path: Path, *, consumer_caught_up: bool = True) -> tuple[Any, CampaignTable, Dossiers, RecheckScheduler]:
     engine = make_engine(f"sqlite:///{tmp_path / 'views.sqlite'}")
     idempotence.create_tables(engine)
     create_tables(engine)
-    view = CampaignReadModel(engine)
+    view = CampaignTable(engine)
     app = Dossiers(
         env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "d.sqlite")},
         campaign_lookup=view.lookup,

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from services.dossiers.documents.signatures import Pkcs12Signer
-from tests.unit.dossiers.documents.ca import PASSPHRASE, make_ca
+from tests.support.signing_ca import PASSPHRASE, make_ca
 
 from .documents_demo import CHAIR, COMMUNE, DEMO_MOMENT, DESK, ad_hoc_appraised, ad_hoc_awarded, higher_level_voted
 from .payloads import PinnedClock, ok

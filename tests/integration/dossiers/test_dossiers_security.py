@@ -15,7 +15,7 @@ import pytest
 from eventsourcing.cryptography import AESCipher
 from fastapi.testclient import TestClient
 
-from services.dossiers.policy import POLICY
+from services.dossiers.http.policy import POLICY
 from shared.contracts.dossiers import NomineeInfo
 from shared.http.auth import KNOWN_ROLES
 from shared.pii import SENSITIVE_NOMINEE_FIELDS

@@ -168,7 +168,7 @@ async def test_reconcile_re_imports_into_postgresql_and_moves_the_relay_past_wha
 
 
 def _minimal_submission() -> dict[str, Any]:
-    from tests.unit.dossiers.helpers import at, submission
+    from tests.support.dossiers import at, submission
 
     from .payloads import RECEIPT_MOMENT
 

@@ -16,12 +16,13 @@ from fastapi.testclient import TestClient
 from nats.js.client import JetStreamContext
 
 from services.campaigns.application import Campaigns
-from services.campaigns.eligibility import MESSAGES, EligibilityCode
+from services.campaigns.domain.eligibility import MESSAGES, EligibilityCode
 from services.campaigns.publishing import map_campaign_event
 from services.dossiers import handlers
-from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict
+from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.handlers import DURABLE
 from shared.actor import SYSTEM_ACTOR
+from shared.contracts.campaigns import CampaignEvent
 from shared.messaging.relay import OutboxRelay
 from shared.streams import CAMPAIGNS
 from shared.testing.jetstream import eventually, js_publisher
@@ -188,11 +189,11 @@ async def test_a_waiting_dossier_is_judged_only_once_an_earlier_campaign_message
     waiting = submit(client, thematic_body(client, good))["id"]
     assert ok(act(client, waiting, "completeness-check"))["status"] == "AWAITING_CAMPAIGN"
 
-    failed: list[dict[str, Any]] = []
+    failed: list[CampaignEvent] = []
     apply = handlers.apply_campaign_event
 
-    def busy_once_on_the_final_review(conn: Any, event: dict[str, Any]) -> bool:
-        if event["campaign"]["campaign_id"] == good and event["aggregate_version"] == 4 and not failed:
+    def busy_once_on_the_final_review(conn: Any, event: CampaignEvent) -> bool:
+        if event.campaign.campaign_id == good and event.aggregate_version == 4 and not failed:
             failed.append(event)
             raise sqlite3.OperationalError("database is locked")
         return apply(conn, event)

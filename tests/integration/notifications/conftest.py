@@ -12,7 +12,7 @@ import pytest
 from nats.js.client import JetStreamContext
 
 from services.notifications.app import build_app
-from tests.integration.notifications.support import SmtpServer, WebhookReceiver, fast_settings, running
+from tests.support.notifications import SmtpServer, WebhookReceiver, fast_settings, running
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from nats.js.client import JetStreamContext
 
 from shared.contracts.notifications import NotificationDelivered
 from shared.streams import DOSSIERS, NOTIFICATIONS
-from tests.integration.notifications.support import (
+from tests.support import notification_events as events
+from tests.support.notifications import (
     DEV_ACTOR,
     SmtpServer,
     consumed,
@@ -18,7 +19,6 @@ from tests.integration.notifications.support import (
     publish,
     stream_events,
 )
-from tests.unit.notifications import events
 
 UNIT_ADDRESS = "phonggiaoduc@thanhoai.example"
 PNV_ADDRESSES = ("thiduakhenthuong.pnv@thanhoai.example", "vanthu.pnv@thanhoai.example")

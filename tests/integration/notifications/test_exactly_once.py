@@ -30,8 +30,8 @@ from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
 from shared.testing.servers import PostgresServer
 from shared.workdays import WorkingCalendar
-from tests.integration.notifications.support import SmtpServer, eventually, publish
-from tests.unit.notifications import events
+from tests.support import notification_events as events
+from tests.support.notifications import SmtpServer, eventually, publish
 
 
 async def test_two_replicas_send_each_notice_exactly_once(

@@ -16,7 +16,8 @@ from nats.js.client import JetStreamContext
 from shared.contracts.notifications import NotificationFailed
 from shared.natsserver import free_port
 from shared.streams import NOTIFICATIONS
-from tests.integration.notifications.support import (
+from tests.support import notification_events as events
+from tests.support.notifications import (
     DEV_ACTOR,
     SmtpServer,
     WebhookReceiver,
@@ -24,7 +25,6 @@ from tests.integration.notifications.support import (
     publish,
     stream_events,
 )
-from tests.unit.notifications import events
 
 SECRET = "khoa-bi-mat-cua-cong-thong-tin-dien-tu"
 

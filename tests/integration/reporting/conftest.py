@@ -32,7 +32,7 @@ from shared.contracts.base import EventContract
 from shared.messaging.idempotence import processed_messages
 from shared.streams import stream_for_subject
 from shared.testing.fixtures import reset_streams
-from tests.integration.reporting.history import generate
+from tests.support.reporting_history import generate
 
 DOSSIERS = 700
 DUPLICATE_WINDOW_SECONDS = 1

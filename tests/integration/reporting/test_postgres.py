@@ -29,7 +29,7 @@ from shared.streams import stream_for_subject
 from shared.testing.servers import PostgresServer
 from shared.workdays import WorkingCalendar
 from tests.integration.reporting.expected import Truth
-from tests.integration.reporting.history import generate
+from tests.support.reporting_history import generate
 
 pytestmark = pytest.mark.postgres
 

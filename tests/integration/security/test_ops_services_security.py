@@ -11,15 +11,15 @@ from fastapi.testclient import TestClient
 from nats.js.client import JetStreamContext
 
 from services.notifications.app import build_app as build_notifications
-from services.notifications.policy import POLICY as NOTIFICATIONS
+from services.notifications.http.policy import POLICY as NOTIFICATIONS
 from services.reporting.app import build_app as build_reporting
-from services.reporting.policy import POLICY as REPORTING
+from services.reporting.http.policy import POLICY as REPORTING
 from services.reporting.settings import ReportingSettings
 from shared.http.auth import KNOWN_ROLES
 from shared.natsserver import free_port
 from shared.testing.apicheck import check_no_server_errors, check_policy_matrix, unlisted_routes
 from shared.testing.issuer import TestIssuer, running_issuer
-from tests.integration.notifications.support import fast_settings
+from tests.support.notifications import fast_settings
 
 
 @pytest.fixture

@@ -1,51 +1,18 @@
-"""Campaigns use cases over the in-memory (POPO) event store, plus one run on a SQLite file."""
+"""Campaigns use cases over the in-memory (POPO) event store."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import CAMPAIGNS, demo_commands
-from services.campaigns.domain import Campaign, CampaignStatus, campaign_id_for
-from services.campaigns.errors import CampaignError, CampaignNotFound, CampaignValidationError
-from shared.actor import Actor
-
-LEAD = Actor(id="nv.pkt", role="lead_unit_officer", unit="PKT")
-SECRETARIAT = Actor(id="cv.pnv", role="council_secretariat", unit="PNV")
-POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-
-NTM: dict[str, Any] = {
-    "code": "PT-2023-NTM",
-    "name": "Toàn dân chung sức xây dựng Nông thôn mới",
-    "lead_unit_id": "PKT",
-    "kind": "thematic",
-    "launching_level": "district",
-    "actor": LEAD,
-    "purpose": "Huy động cả hệ thống chính trị xây dựng nông thôn mới nâng cao.",
-    "requirements": "Bám sát bộ tiêu chí nông thôn mới nâng cao của thành phố.",
-    "content": "Xây dựng đường giao thông nông thôn, chỉnh trang khu dân cư.",
-    "targets": [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "target_value": 5, "unit_of_measure": "xã"}],
-    "start_date": date(2023, 1, 15),
-    "end_date": date(2023, 12, 31),
-    "directive": {"number": "03/CT-UBND", "issued_on": date(2023, 1, 9), "signer": "Chủ tịch UBND huyện"},
-    "plan": {"number": "15/KH-UBND", "issued_on": date(2023, 1, 12)},
-}
-REPORT = {"number": "120/BC-PKT", "issued_on": date(2023, 7, 10)}
-
-
-def campaign_app(**kwargs: Any) -> Campaigns:
-    return Campaigns(env=POPO, **kwargs)
-
-
-def launched(app: Campaigns, **overrides: Any) -> Campaign:
-    campaign = app.draft(**{**NTM, **overrides})
-    app.register(campaign.id, registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
-    return app.launch(campaign.id, launched_on=date(2023, 1, 20), actor=LEAD)
+from services.campaigns.domain.campaign import CampaignStatus, campaign_id_for
+from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
+from tests.support.campaigns import LEAD, NTM, POPO, REPORT, SECRETARIAT, campaign_app, launched
 
 
 def test_application_is_named_campaigns() -> None:
@@ -181,7 +148,7 @@ def test_overdue_sweep_flags_each_campaign_once() -> None:
     assert app.flag_overdue_reviews(on=date(2024, 1, 24)) == []
     assert app.flag_review_overdue(campaign.id, on=date(2024, 1, 25)).version == 4
     flagged = app.notification_log.select(
-        start=1, limit=100, topics=["services.campaigns.domain:Campaign.ReviewOverdueFlagged"]
+        start=1, limit=100, topics=["services.campaigns.domain.campaign:Campaign.ReviewOverdueFlagged"]
     )
     assert len(flagged) == 1
 
@@ -192,7 +159,7 @@ def test_search_by_lead_unit_kind_status_year_and_text() -> None:
         getattr(app, command.method)(**command.kwargs)
 
     def codes(**filters: Any) -> list[str]:
-        return [c.code for c in app.search(**filters)]
+        return [c.code for c in app.queries.search(**filters)]
 
     assert len(codes()) == len(CAMPAIGNS)
     assert codes(lead_unit_id="pnv") == ["PT-2023-NTVT", "PT-2023-CCHC"]
@@ -210,7 +177,7 @@ def test_demo_data_reaches_every_state_it_intends() -> None:
     app = campaign_app()
     for command in demo_commands():
         getattr(app, command.method)(**command.kwargs)
-    status = {c.code: c.status for c in app.search()}
+    status = {c.code: c.status for c in app.queries.search()}
     assert status["PT-2023-NTVT"] == CampaignStatus.CLOSED
     assert status["PT-2023-HTS"] == CampaignStatus.DRAFT
     assert status["PT-2023-SKTD"] == CampaignStatus.REGISTERED
@@ -219,24 +186,6 @@ def test_demo_data_reaches_every_state_it_intends() -> None:
     assert app.get_by_code("PT-2023-QT").lead_unit_id == "BCHQS"
     assert len(app.get_by_code("PT-2023-VNN").registration_returns) == 1
     assert all("dữ liệu mẫu" in c["directive"]["number"] for c in CAMPAIGNS if c["directive"])
-
-
-def test_sqlite_file_store_keeps_dates_actors_and_history(tmp_path: Path) -> None:
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "campaigns.sqlite")}
-    writer = Campaigns(env=env)
-    campaign = launched(writer)
-    writer.close()
-
-    reader = Campaigns(env=env)
-    stored = reader.get(campaign.id)
-    assert (stored.launched_on, stored.drafted_by, stored.registration.registered_on) == (
-        date(2023, 1, 20),
-        LEAD,
-        date(2023, 1, 18),
-    )
-    assert reader.get(campaign.id, version=1).status == CampaignStatus.DRAFT
-    assert [c.id for c in reader.search(text="nông thôn")] == [campaign.id]
-    reader.close()
 
 
 def test_snapshots_rebuild_the_same_campaign() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.campaigns.domain import (
+from services.campaigns.domain.campaign import (
     Campaign,
     CampaignStatus,
     MovementKind,
@@ -16,7 +16,7 @@ from services.campaigns.domain import (
     is_review_overdue,
     review_due_date,
 )
-from services.campaigns.errors import CampaignError, CampaignValidationError
+from services.campaigns.domain.errors import CampaignError, CampaignValidationError
 from shared.actor import Actor
 
 LEAD = Actor(id="nv.pkt", role="lead_unit_officer", unit="PKT")

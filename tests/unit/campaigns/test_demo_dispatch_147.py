@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import CAMPAIGNS
-from services.campaigns.domain import CampaignStatus
+from services.campaigns.domain.campaign import CampaignStatus
 from services.campaigns.seed import seed_demo
 
 DISPATCH_147 = {
@@ -38,20 +38,20 @@ def seeded() -> Campaigns:
 def test_seed_demo_holds_exactly_the_movements_dispatch_147_names_with_their_lead_offices() -> None:
     """Dispatch 147/UBND-NV (2023) of UBND huyện Thanh Oai lists its movements and their leads."""
     app = seeded()
-    assert {c.name: c.lead_unit_id for c in app.search()} == DISPATCH_147
+    assert {c.name: c.lead_unit_id for c in app.queries.search()} == DISPATCH_147
 
 
 def test_the_demo_shows_every_state_of_a_movements_life() -> None:
     app = seeded()
-    states = {c.status for c in app.search()}
+    states = {c.status for c in app.queries.search()}
     assert states >= {
         CampaignStatus.DRAFT,
         CampaignStatus.REGISTERED,
         CampaignStatus.LAUNCHED,
         CampaignStatus.CLOSED,
     }
-    assert any(c.registration_returns for c in app.search())
-    assert any(c.interim_reviews and c.stages for c in app.search())
+    assert any(c.registration_returns for c in app.queries.search())
+    assert any(c.interim_reviews and c.stages for c in app.queries.search())
 
 
 def test_every_demo_document_is_marked_as_sample_data() -> None:

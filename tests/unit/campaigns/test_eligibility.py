@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from services.campaigns.domain import Campaign, DocumentReference, Registration, Review, Target
-from services.campaigns.eligibility import (
+from services.campaigns.domain.campaign import Campaign, DocumentReference, Registration, Review, Target
+from services.campaigns.domain.eligibility import (
     MESSAGES,
     EligibilityCode,
     EligibilityReason,

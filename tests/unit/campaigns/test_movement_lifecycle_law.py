@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from services.campaigns.domain import Campaign, is_review_overdue, review_due_date
-from services.campaigns.errors import CampaignError, CampaignValidationError
+from services.campaigns.domain.campaign import Campaign, is_review_overdue, review_due_date
+from services.campaigns.domain.errors import CampaignError, CampaignValidationError
 from shared.workdays import WorkingCalendar
 
 from .test_campaign_lifecycle import (

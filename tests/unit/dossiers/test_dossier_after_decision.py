@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
-
-from .helpers import (
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
+from tests.support.dossiers import (
     AUTHORITY,
     CLERK,
     SECRETARY,

@@ -8,11 +8,10 @@ from uuid import uuid4
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.domain import state_as_dict
-from services.dossiers.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
-from services.dossiers.model import DossierStatus
-
-from .helpers import (
+from services.dossiers.domain.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
+from services.dossiers.representation import state_as_dict
+from tests.support.dossiers import (
     AUTHORITY,
     CHAIRMAN,
     CLERK,

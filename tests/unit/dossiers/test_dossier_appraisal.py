@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.dossiers.appraisal import appraise_nominee
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import Concurrence, parse_nominee
-from services.dossiers.rules import KindRule
-
-from .helpers import (
+from services.dossiers.domain.appraisal import appraise_nominee
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import KindRule
+from services.dossiers.domain.values import Concurrence, parse_nominee
+from tests.support.dossiers import (
     ANNUAL,
     RULE_SET_IDS,
     SECRETARY,

@@ -7,11 +7,15 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.campaign_view import CampaignCheck, CampaignVerdict, CampaignView, check_thematic_campaign
-from services.dossiers.errors import DossierError
-from services.dossiers.model import DossierStatus
-
-from .helpers import (
+from services.dossiers.domain.campaign_eligibility import (
+    CampaignCheck,
+    CampaignVerdict,
+    CampaignView,
+    check_thematic_campaign,
+)
+from services.dossiers.domain.errors import DossierError
+from services.dossiers.domain.values import DossierStatus
+from tests.support.dossiers import (
     CLERK,
     SECRETARY,
     THEMATIC,

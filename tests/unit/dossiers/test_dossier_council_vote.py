@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
-
-from .helpers import RULE_SET_IDS, SECRETARY, given_in_appraisal, next_moment, rules, then_events
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from tests.support.dossiers import RULE_SET_IDS, SECRETARY, given_in_appraisal, next_moment, rules, then_events
 
 
 def vote(rule_set_id: str, *, total: int, yes: int, no: int, absent_in_writing: int = 0, nominee_id: str = "n2"):

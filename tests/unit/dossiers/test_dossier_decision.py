@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
-from services.dossiers.rules import DisclosureRule
-
-from .helpers import (
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import DisclosureRule
+from services.dossiers.domain.values import DossierStatus
+from tests.support.dossiers import (
     AUTHORITY,
     CHAIRMAN,
     COMMUNE_2025,

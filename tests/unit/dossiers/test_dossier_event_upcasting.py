@@ -9,9 +9,8 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from services.dossiers.application import Dossiers
-from services.dossiers.model import AwardType
-
-from .helpers import CLERK, SECRETARY, at, attachments, fighter, submission
+from services.dossiers.domain.values import AwardType
+from tests.support.dossiers import CLERK, SECRETARY, at, attachments, fighter, submission
 
 OLD_SHAPES: dict[str, tuple[str, ...]] = {
     "Dossier.Submitted": ("deciding_authority", "counted_from", "escalation_reason"),

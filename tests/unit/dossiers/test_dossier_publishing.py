@@ -12,8 +12,7 @@ from services.dossiers.publishing import CONTRACT_BY_EVENT, dossier_event_mapper
 from shared.contracts import dossiers as contracts
 from shared.messaging.relay import envelope_for
 from shared.reference.org_units import load_org_units
-
-from .helpers import at, submission
+from tests.support.dossiers import at, submission
 
 
 def mapped(app: Dossiers) -> list[object]:
@@ -45,7 +44,7 @@ def test_an_unknown_unit_is_published_under_its_code(app: Dossiers) -> None:
 
 def test_every_dossier_event_class_has_a_contract() -> None:
     from services.dossiers.documents.steps import DossierDocuments
-    from services.dossiers.domain import Dossier
+    from services.dossiers.domain.dossier import Dossier
 
     def declared(cls: type) -> set[str]:
         return {k for k, v in vars(cls).items() if isinstance(v, type) and k not in ("Event", "Created")}

@@ -7,11 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.dossiers.domain import Dossier
-from services.dossiers.errors import DossierValidationError
-from services.dossiers.model import DossierStatus
-
-from .helpers import (
+from services.dossiers.domain.dossier import Dossier
+from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import DossierStatus
+from tests.support.dossiers import (
     AD_HOC,
     RECEIPT_DAY,
     THEMATIC,
@@ -133,7 +132,7 @@ def test_a_thematic_dossier_needs_its_campaign():
 
 def test_an_award_type_must_fit_the_dossier_kind():
     with pytest.raises(DossierValidationError) as raised:
-        submit(kind="YEAR_END", award_type="AD_HOC", nominees=[collective()])
+        submit(kind="YEAR_END", award_type="AD_HOC", feat_date=date(2024, 5, 20), nominees=[collective()])
     assert "award_type" in raised.value.field_errors
 
 

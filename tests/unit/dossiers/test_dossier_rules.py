@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from services.dossiers.model import AuthorityLevel, NomineeKind, Procedure
-from services.dossiers.rules import RuleBook, RuleSet
-
-from .helpers import RULE_SET_IDS, book
+from services.dossiers.domain.rules import RuleBook, RuleSet
+from services.dossiers.domain.values import AuthorityLevel, NomineeKind, Procedure
+from tests.support.dossiers import RULE_SET_IDS, book
 
 
 @pytest.mark.parametrize(

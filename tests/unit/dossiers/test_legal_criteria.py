@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.rules import RuleSet
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.rules import RuleSet
 from shared.workdays import local_date
-
-from .helpers import (
+from tests.support.dossiers import (
     ANNUAL,
     CHAIRMAN,
     SECRETARY,
@@ -346,7 +345,7 @@ def test_a_second_council_vote_is_a_recorded_revote_with_its_reason():
 
 
 def test_the_latest_ballot_governs_the_decision():
-    from .helpers import powers_on, signer
+    from tests.support.dossiers import powers_on, signer
 
     dossier = given_in_appraisal()
     vote(dossier, 9)

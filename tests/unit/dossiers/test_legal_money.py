@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-
-from .helpers import CHAIRMAN, SECRETARY, at, collective, individual, submission
+from tests.support.dossiers import CHAIRMAN, SECRETARY, at, collective, individual, submission
 
 
 def decided(app: Dossiers, day: date, decided_on: date, nominees: list[dict[str, Any]], **overrides: Any):
@@ -46,7 +45,7 @@ def test_cash_rewards_are_rounded_up_to_the_next_ten_thousand_dong(app):
 
 def test_rounding_is_data_up_or_to_the_nearest():
     """The rounding rule of the rule set (`cash`), its direction kept as data until the text is read."""
-    from services.dossiers.rules import CashRule, Rounding
+    from services.dossiers.domain.rules import CashRule, Rounding
 
     up = CashRule(round_to_vnd=10_000, rounding=Rounding.UP, article="khoản 2 Điều 68 NĐ 91/2017", confirmed=False)
     nearest = up.model_copy(update={"rounding": Rounding.NEAREST})
@@ -121,9 +120,8 @@ def test_a_household_certificate_is_one_and_a_half_times_the_individual_amount()
     individual figure was not read, so neither is known yet; set it, and the household's follows."""
     from decimal import Decimal
 
-    from services.dossiers.model import AuthorityLevel, NomineeKind
-
-    from .helpers import rules
+    from services.dossiers.domain.values import AuthorityLevel, NomineeKind
+    from tests.support.dossiers import rules
 
     nd152 = rules("2025-nd152")
     award = nd152.award("CERTIFICATE_OF_MERIT")

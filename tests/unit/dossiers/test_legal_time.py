@@ -7,10 +7,20 @@ from datetime import date, datetime, time
 
 import pytest
 
-from services.dossiers.domain import Dossier
+from services.dossiers.domain.dossier import Dossier
 from shared.workdays import VIETNAM_TZ, WorkingCalendar
-
-from .helpers import AD_HOC, CLERK, SECRETARY, at, attachments, calendar, next_moment, rules, submission
+from tests.support.dossiers import (
+    AD_HOC,
+    CLERK,
+    SECRETARY,
+    at,
+    attachments,
+    calendar,
+    form,
+    next_moment,
+    rules,
+    submission,
+)
 
 
 def receive(moment: datetime, rule_set_id: str = "2024-nd98", **overrides) -> Dossier:
@@ -75,7 +85,7 @@ def test_a_supplement_that_leaves_the_dossier_incomplete_sets_no_appointment():
 def test_a_complete_ad_hoc_dossier_gets_its_appointment_at_receipt():
     dossier = receive(
         at(date(2024, 6, 3), 9), kind="AD_HOC", award_type="AD_HOC", feat_date=date(2024, 6, 1),
-        nominees=[{**submission()["nominees"][0], "award": "CERTIFICATE_OF_MERIT"}], attachments=attachments(*AD_HOC),
+        nominees=[{**form()["nominees"][0], "award": "CERTIFICATE_OF_MERIT"}], attachments=attachments(*AD_HOC),
     )  # fmt: skip
     assert dossier.appointment_date == calendar().add_working_days(date(2024, 6, 3), 8)
 

@@ -13,12 +13,22 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
-from services.dossiers.campaign_view import CampaignView
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.campaign_eligibility import CampaignView
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
 from shared.reference.org_units import load_org_units
-
-from .helpers import CHAIRMAN, CLERK, SECRETARY, THEMATIC, at, attachments, collective, fighter, individual, submission
+from tests.support.dossiers import (
+    CHAIRMAN,
+    CLERK,
+    SECRETARY,
+    THEMATIC,
+    at,
+    attachments,
+    collective,
+    fighter,
+    individual,
+    submission,
+)
 
 
 def received(app: Dossiers, day: date, **overrides: Any):

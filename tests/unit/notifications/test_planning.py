@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from services.notifications.planning import Occurrence, Planner, delivery_id_for, delivery_key
 from services.notifications.recipients import EMAIL, INBOX, WEBHOOK
 from services.notifications.subscriptions import Subscription, pattern_problem, subject_matches
-from tests.unit.notifications import events
+from tests.support import notification_events as events
 
 
 def occurrence(event) -> Occurrence:  # type: ignore[no-untyped-def]

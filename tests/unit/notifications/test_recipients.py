@@ -10,7 +10,7 @@ from services.notifications.catalogue import Audience
 from services.notifications.contacts import ContactBook, ContactsError, load_contacts
 from services.notifications.recipients import EMAIL, INBOX, WEBHOOK, RecipientResolver
 from shared.reference.org_units import load_org_units
-from tests.unit.notifications import events
+from tests.support import notification_events as events
 
 
 def book(tmp_path: Path, text: str, **kwargs: str) -> ContactBook:

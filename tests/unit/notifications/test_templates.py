@@ -27,7 +27,7 @@ from services.notifications.templates import (
 )
 from services.notifications.views import CampaignView, DossierView
 from shared.workdays import WorkingCalendar
-from tests.unit.notifications import events
+from tests.support import notification_events as events
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.reporting.periods import resolve_period, split
-from shared.http.problems import ProblemError
+from shared.errors import FieldErrors
 
 
 @pytest.mark.parametrize(
@@ -54,10 +54,9 @@ def test_missing_bounds_default_to_the_year_and_today_in_vietnam() -> None:
 def test_wrong_periods_are_refused_with_a_message_per_parameter(
     start: str | None, end: str | None, period: str | None, field: str, message: str
 ) -> None:
-    with pytest.raises(ProblemError) as refused:
+    with pytest.raises(FieldErrors) as refused:
         resolve_period(start, end, period)
-    assert refused.value.status == 422
-    assert message in (refused.value.errors or {})[field]
+    assert message in refused.value.field_errors[field]
 
 
 def test_a_range_splits_into_clipped_months_and_quarters() -> None:

@@ -21,10 +21,10 @@ from services.dossiers.publishing import dossier_event_mapper
 from shared.contracts import REGISTRY
 from shared.messaging.relay import envelope_for
 from shared.reference.org_units import load_org_units
+from tests.support.annual_council import constituted
+from tests.support.dossiers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, fighter
 
-from ..helpers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, fighter
 from .test_clusters import scored
-from .test_council import constituted
 
 ID_NUMBER = "001085012345"
 

@@ -10,9 +10,8 @@ import pytest
 from services.dossiers.annual.application import AnnualWork
 from services.dossiers.annual.clusters import EmulationCluster
 from services.dossiers.application import Dossiers
-from services.dossiers.errors import DossierError, DossierValidationError
-
-from ..helpers import SECRETARY, at
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from tests.support.dossiers import SECRETARY, at
 
 WHEN = at(date(2025, 12, 15))
 SCORES = {

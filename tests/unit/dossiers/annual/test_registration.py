@@ -8,8 +8,7 @@ from services.dossiers.annual.application import AnnualWork
 from services.dossiers.annual.identity import person_key
 from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.application import Dossiers
-
-from ..helpers import ANNUAL, AUTHORITY, SECRETARY, at, attachments, individual
+from tests.support.dossiers import ANNUAL, AUTHORITY, SECRETARY, at, attachments, individual
 
 KEY = bytes(16)
 
@@ -122,7 +121,7 @@ def test_a_registration_is_imported_from_xlsx_and_a_bad_file_stores_nothing(app:
 def test_a_submitted_list_names_its_problems_by_row(app: Dossiers) -> None:
     import pytest
 
-    from services.dossiers.errors import DossierValidationError
+    from services.dossiers.domain.errors import DossierValidationError
 
     work = AnnualWork(app)
     rnd = work.open_round(

@@ -8,9 +8,8 @@ from datetime import date
 from services.dossiers.annual.application import AnnualWork
 from services.dossiers.annual.identity import collective_key, person_key
 from services.dossiers.application import Dossiers
-
-from ..helpers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, individual
-from .test_council import constituted
+from tests.support.annual_council import constituted
+from tests.support.dossiers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, individual
 
 
 def test_a_collective_passes_once_the_council_confirms_its_standards(app: Dossiers) -> None:

@@ -9,10 +9,10 @@ from uuid import uuid4
 import pytest
 
 from services.dossiers.documents.records import PackageFile, SignedDocument, SigningMethod
-from services.dossiers.errors import DossierError, DossierValidationError
-from services.dossiers.model import DossierStatus
+from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import DossierStatus
 from services.dossiers.numbering import DecisionNumberSequence, parse_decision_number
-from tests.unit.dossiers.helpers import (
+from tests.support.dossiers import (
     CHAIRMAN,
     CLERK,
     COMMUNE_2025,

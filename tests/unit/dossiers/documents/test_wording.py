@@ -8,7 +8,7 @@ import pytest
 
 from services.dossiers.documents import wording as w
 from services.dossiers.documents.context import legal_bases
-from services.dossiers.rules import RuleBook
+from services.dossiers.domain.rules import RuleBook
 
 
 def test_the_date_line_puts_a_zero_before_days_under_ten_and_months_one_and_two() -> None:

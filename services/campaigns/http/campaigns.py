@@ -1,0 +1,319 @@
+"""HTTP API of the campaigns service: thin endpoints that turn requests into use-case calls.
+
+Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its threadpool.
+Field-level checks live in the domain (Vietnamese messages, HTTP 422); refused transitions are 409.
+Every answer carrying a campaign has its version as `ETag`; a command sent with `If-Match` is
+refused (409) when someone changed the campaign since, so a stale form never overwrites a newer
+movement silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import BaseModel, Field
+
+from services.campaigns.application import Campaigns
+from services.campaigns.domain.campaign import Campaign
+from services.campaigns.domain.eligibility import assess_eligibility
+from shared.history import today_in_vietnam
+from shared.http.actor import ActorDep
+from shared.http.requests import if_match_header, set_etag, version_or_moment
+
+router = APIRouter(prefix="/campaigns", tags=["phong trào thi đua"])
+units_router = APIRouter(prefix="/units", tags=["danh mục đơn vị"])
+
+
+def get_app(request: Request) -> Campaigns:
+    return request.app.state.campaigns  # type: ignore[no-any-return]
+
+
+AppDep = Annotated[Campaigns, Depends(get_app)]
+
+
+class DocumentIn(BaseModel):
+    number: str = Field(description="Số, ký hiệu văn bản, ví dụ 02/CT-UBND")
+    issued_on: date | None = Field(None, description="Ngày ban hành")
+    signer: str = Field("", description="Người ký")
+    reference: str = Field("", description="Trích yếu hoặc đường dẫn")
+
+
+class TargetIn(BaseModel):
+    indicator: str = Field(description="Chỉ tiêu")
+    target_value: Decimal | None = Field(None, description="Giá trị chỉ tiêu")
+    unit_of_measure: str = Field("", description="Đơn vị tính")
+
+
+class StageIn(BaseModel):
+    number: int
+    name: str
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class CampaignContent(BaseModel):
+    name: str | None = Field(None, description="Tên phong trào")
+    lead_unit_id: str | None = Field(None, description="Mã đơn vị chủ trì (xem /units)")
+    kind: str | None = Field(None, description="regular (thường xuyên) | periodic (theo đợt) | thematic (chuyên đề)")
+    launching_level: str | None = Field(None, description="Cấp phát động: district | commune | department")
+    purpose: str | None = Field(None, description="Mục đích")
+    requirements: str | None = Field(None, description="Yêu cầu")
+    content: str | None = Field(None, description="Nội dung")
+    targets: list[TargetIn] | None = Field(None, description="Chỉ tiêu đo được")
+    start_date: date | None = None
+    end_date: date | None = None
+    stages: list[StageIn] | None = Field(None, description="Các đợt (phong trào theo đợt)")
+    directive: DocumentIn | None = Field(None, description="Văn bản chỉ đạo")
+    plan: DocumentIn | None = Field(None, description="Kế hoạch")
+
+
+class DraftIn(CampaignContent):
+    code: str = Field(description="Mã phong trào, chữ không dấu, ví dụ PT-2023-NTM")
+    name: str = Field(description="Tên phong trào")
+    lead_unit_id: str = Field(description="Mã đơn vị chủ trì (xem /units)")
+    kind: str = Field(description="regular | periodic | thematic")
+    launching_level: str = Field("district", description="Cấp phát động")
+
+
+class AmendIn(CampaignContent):
+    reason: str = Field("", description="Lý do điều chỉnh")
+
+
+class DocumentsIn(BaseModel):
+    directive: DocumentIn | None = None
+    plan: DocumentIn | None = None
+    reason: str = ""
+
+
+class RegisterIn(BaseModel):
+    registration_number: str = Field(description="Số đăng ký do Phòng Nội vụ cấp")
+    registered_on: date | None = Field(None, description="Ngày đăng ký; mặc định hôm nay")
+
+
+class ReturnIn(BaseModel):
+    reasons: list[str] = Field(description="Lý do trả lại")
+    returned_on: date | None = None
+
+
+class LaunchIn(BaseModel):
+    launched_on: date | None = None
+
+
+class ResultIn(BaseModel):
+    indicator: str
+    achieved_value: Decimal | None = None
+    note: str = ""
+
+
+class ReviewIn(BaseModel):
+    report: DocumentIn = Field(description="Báo cáo sơ kết/tổng kết")
+    summary: str = Field(description="Tóm tắt kết quả")
+    filed_on: date | None = None
+    results: list[ResultIn] = Field(default_factory=list, description="Kết quả theo từng chỉ tiêu")
+    proposed_collectives: int = Field(0, ge=0, description="Số tập thể đề nghị khen thưởng")
+    proposed_individuals: int = Field(0, ge=0, description="Số cá nhân đề nghị khen thưởng")
+
+
+class InterimReviewIn(ReviewIn):
+    stage: int | None = Field(None, description="Đợt được sơ kết (phong trào theo đợt)")
+
+
+class CorrectionIn(ReviewIn):
+    reason: str = Field(description="Lý do đính chính")
+
+
+class CloseIn(BaseModel):
+    closed_on: date | None = None
+
+
+class CancelIn(BaseModel):
+    reason: str = Field(description="Lý do hủy")
+    cancelled_on: date | None = None
+
+
+IfMatchDep = Annotated[int | None, Depends(if_match_header("phong trào"))]
+
+
+def _reply(response: Response, app: Campaigns, campaign: Campaign) -> dict[str, Any]:
+    """The campaign's JSON view, its version as the ETag for the next If-Match."""
+    set_etag(response, campaign.version)
+    return app.state_as_dict(campaign)
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(exclude_unset=True)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Soạn thảo phong trào thi đua")
+def draft(body: DraftIn, response: Response, app: AppDep, actor: ActorDep) -> dict[str, Any]:
+    fields = body.model_dump(exclude_none=True)
+    return _reply(response, app, app.draft(actor=actor, **fields))
+
+
+@router.get("", summary="Danh sách, tìm kiếm phong trào (có dấu hoặc không dấu)")
+def search(
+    app: AppDep,
+    lead_unit: Annotated[str | None, Query(description="Mã đơn vị chủ trì")] = None,
+    kind: Annotated[str | None, Query()] = None,
+    status_: Annotated[str | None, Query(alias="status")] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    q: Annotated[str | None, Query(description="Từ khóa, ví dụ: nong thon moi")] = None,
+) -> list[dict[str, Any]]:
+    found = app.queries.search(lead_unit_id=lead_unit, kind=kind, status=status_, year=year, text=q)
+    return app.queries.views(found)
+
+
+@router.get("/{campaign_id}", summary="Một phong trào; ?version=N hoặc ?as_of=<thời điểm ISO> để xem lại trạng thái cũ")
+def get_one(
+    campaign_id: UUID,
+    response: Response,
+    app: AppDep,
+    version: Annotated[int | None, Query(ge=1, description="Phiên bản")] = None,
+    as_of: Annotated[datetime | None, Query(description="Thời điểm; không có múi giờ thì hiểu là giờ Việt Nam")] = None,
+) -> dict[str, Any]:
+    moment = version_or_moment(version, as_of)
+    campaign = app.get_as_of(campaign_id, moment) if moment is not None else app.get(campaign_id, version=version)
+    return _reply(response, app, campaign)
+
+
+@router.get("/{campaign_id}/history", summary="Toàn bộ lịch sử sự kiện (ai, khi nào, vì sao, thay đổi gì)")
+def history(campaign_id: UUID, app: AppDep) -> list[dict[str, Any]]:
+    return app.history(campaign_id)
+
+
+@router.get("/{campaign_id}/eligibility", summary="Phong trào có đủ điều kiện khen thưởng chuyên đề không")
+def eligibility(campaign_id: UUID, app: AppDep) -> dict[str, Any]:
+    return assess_eligibility(app.get(campaign_id)).as_dict()
+
+
+@router.patch("/{campaign_id}", summary="Điều chỉnh phong trào trước khi phát động")
+def amend(
+    campaign_id: UUID, body: AmendIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    fields = _dump(body)
+    reason = fields.pop("reason", "")
+    return _reply(
+        response, app, app.amend(campaign_id, actor=actor, reason=reason, expected_version=expected, **fields)
+    )
+
+
+@router.post("/{campaign_id}/documents", summary="Bổ sung văn bản chỉ đạo, kế hoạch")
+def attach_documents(
+    campaign_id: UUID, body: DocumentsIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    return _reply(
+        response, app, app.attach_documents(campaign_id, actor=actor, expected_version=expected, **_dump(body))
+    )
+
+
+@router.post("/{campaign_id}/registration", summary="Phòng Nội vụ đăng ký phong trào")
+def register(
+    campaign_id: UUID, body: RegisterIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    registered_on = body.registered_on or today_in_vietnam()
+    registered = app.register(
+        campaign_id,
+        registration_number=body.registration_number,
+        registered_on=registered_on,
+        actor=actor,
+        expected_version=expected,
+    )
+    return _reply(response, app, registered)
+
+
+@router.post("/{campaign_id}/registration-return", summary="Trả lại hồ sơ đăng ký, nêu lý do")
+def return_registration(
+    campaign_id: UUID, body: ReturnIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    returned_on = body.returned_on or today_in_vietnam()
+    returned = app.return_registration(
+        campaign_id, reasons=body.reasons, returned_on=returned_on, actor=actor, expected_version=expected
+    )
+    return _reply(response, app, returned)
+
+
+@router.post("/{campaign_id}/launch", summary="Phát động phong trào")
+def launch(
+    campaign_id: UUID, body: LaunchIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    launched_on = body.launched_on or today_in_vietnam()
+    return _reply(
+        response, app, app.launch(campaign_id, launched_on=launched_on, actor=actor, expected_version=expected)
+    )
+
+
+def _review_fields(body: ReviewIn) -> dict[str, Any]:
+    fields = body.model_dump()
+    fields["filed_on"] = body.filed_on or today_in_vietnam()
+    return fields
+
+
+@router.post("/{campaign_id}/interim-reviews", summary="Gửi báo cáo sơ kết")
+def file_interim_review(
+    campaign_id: UUID, body: InterimReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.file_interim_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
+
+
+@router.post("/{campaign_id}/final-review", summary="Gửi báo cáo tổng kết")
+def file_final_review(
+    campaign_id: UUID, body: ReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.file_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
+
+
+@router.put("/{campaign_id}/final-review", summary="Đính chính báo cáo tổng kết (lịch sử giữ bản cũ)")
+def correct_final_review(
+    campaign_id: UUID, body: CorrectionIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    filed = app.correct_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
+    return _reply(response, app, filed)
+
+
+@router.post("/{campaign_id}/close", summary="Kết thúc phong trào sau tổng kết")
+def close(
+    campaign_id: UUID, body: CloseIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    closed_on = body.closed_on or today_in_vietnam()
+    return _reply(
+        response, app, app.close_campaign(campaign_id, closed_on=closed_on, actor=actor, expected_version=expected)
+    )
+
+
+@router.post("/{campaign_id}/cancel", summary="Hủy phong trào, nêu lý do")
+def cancel(
+    campaign_id: UUID, body: CancelIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
+) -> dict[str, Any]:
+    cancelled_on = body.cancelled_on or today_in_vietnam()
+    cancelled = app.cancel(
+        campaign_id, reason=body.reason, cancelled_on=cancelled_on, actor=actor, expected_version=expected
+    )
+    return _reply(response, app, cancelled)
+
+
+@units_router.get(
+    "", summary="Danh mục đơn vị (phòng, ban, xã): cấp, thẩm quyền khen thưởng, thời gian hoạt động, đơn vị kế thừa"
+)
+def list_units(app: AppDep, active_on: date | None = None) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "authority_level": u.authority_level,
+            "parent": u.parent,
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
+            "award_level": u.award_level,
+            "award_power": power.name if (power := app.units.award_level(u.code)) else None,
+            "award_power_article": power.article if power else None,
+            "successors": list(u.successors),
+        }
+        for u in app.units.all(active_on=active_on)
+    ]

@@ -1,0 +1,1 @@
+"""The dossiers service's HTTP entry points: one router module per resource."""

@@ -1,0 +1,1 @@
+"""The notifications service's HTTP entry points: one router module per resource."""

@@ -1,0 +1,1 @@
+"""The reporting service's HTTP entry points: one router module per resource."""
