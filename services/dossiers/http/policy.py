@@ -28,6 +28,8 @@ READ = allow(STAFF, scope=CLERK)
 AUDIT = allow("auditor", "administrator")
 
 UNIT_CLERKS = ("desk_clerk", "lead_unit_officer", "lead_unit_clerk", SECRETARIAT)
+OWN_LIST = {role: "jurisdiction" for role in UNIT_CLERKS if role != SECRETARIAT}
+"""A unit's year-end list or registration: within the clerk's or officer's reach (`unit` field)."""
 COUNCIL_KEEPERS = allow(SECRETARIAT, "administrator")
 ROUND = "/rounds/{round_id}"
 CLUSTER = "/clusters/{code}/{year}"
@@ -48,8 +50,8 @@ ANNUAL_POLICY: Policy = {
     ("POST", "/rounds"): allow(SECRETARIAT),
     ("GET", "/rounds"): allow(STAFF),
     ("GET", ROUND): allow(STAFF),
-    ("POST", f"{ROUND}/submissions"): allow(*UNIT_CLERKS),
-    ("POST", f"{ROUND}/imports"): allow(*UNIT_CLERKS),
+    ("POST", f"{ROUND}/submissions"): allow(*UNIT_CLERKS, scope=OWN_LIST),
+    ("POST", f"{ROUND}/imports"): allow(*UNIT_CLERKS, scope=OWN_LIST),
     ("POST", f"{ROUND}/appraisal"): allow(SECRETARIAT),
     ("POST", f"{ROUND}/council-checks"): allow(SECRETARIAT, "council_member"),
     ("POST", f"{ROUND}/votes"): allow(SECRETARIAT, "council_member"),
@@ -58,8 +60,8 @@ ANNUAL_POLICY: Policy = {
     ("GET", f"{ROUND}/decision.{{fmt}}"): allow(STAFF),
     ("GET", f"{ROUND}/annex"): allow(STAFF),
     # emulation registration (đăng ký thi đua) and clusters (cụm, khối)
-    ("POST", "/registrations"): allow(*UNIT_CLERKS),
-    ("POST", "/registrations/imports"): allow(*UNIT_CLERKS),
+    ("POST", "/registrations"): allow(*UNIT_CLERKS, scope=OWN_LIST),
+    ("POST", "/registrations/imports"): allow(*UNIT_CLERKS, scope=OWN_LIST),
     ("GET", "/registrations/{unit}/{year}"): allow(STAFF),
     ("POST", "/clusters"): allow(SECRETARIAT),
     ("GET", CLUSTER): allow(STAFF),
@@ -144,13 +146,23 @@ def _name(units: OrgUnitDirectory, code: str) -> str:
         return f"đơn vị mã «{code or '?'}»"
 
 
+async def unit_named_in(request: Request) -> str:
+    """The unit a command is for: `proposing_unit` (a dossier) or `unit` (a year-end list or a
+    registration), from a JSON body or a form upload."""
+    if "multipart/form-data" in request.headers.get("content-type", ""):
+        form = await request.form()  # cached on the request: the endpoint reads the same form
+        return str(form.get("unit") or "")
+    body = await json_body(request)
+    return str(body.get("proposing_unit") or body.get("unit") or "")
+
+
 async def scope_check(request: Request, actor: Actor, scope: str) -> str | tuple[str, str] | None:
     units = request.app.state.units
     dossier_id = request.path_params.get("dossier_id")
     if dossier_id is None:
         if scope != "jurisdiction":
             return None
-        proposing = str((await json_body(request)).get("proposing_unit") or "").strip().upper()
+        proposing = (await unit_named_in(request)).strip().upper()
         if proposing in units and proposing not in jurisdiction(units, actor.unit):
             return OUTSIDE.format(unit=actor.unit or "?", other=proposing)
         return None

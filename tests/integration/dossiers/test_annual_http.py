@@ -178,3 +178,26 @@ def test_clusters_and_the_council_over_http_answer_in_vietnamese(client: TestCli
     on = {d: len(ok(client.get(f"/councils/{AUTHORITY}", params={"on": d}))["members_on"])
           for d in ("2024-03-31", "2024-04-15", "2024-05-01")}  # fmt: skip
     assert on == {"2024-03-31": 5, "2024-04-15": 4, "2024-05-01": 5}
+
+
+def test_a_commune_clerk_cannot_submit_or_register_for_another_commune(client: TestClient) -> None:
+    """Issue #12: a clerk acts only within its unit's reach, for year-end lists and registrations too."""
+    clerk = {"X-Actor-Id": "cb.xa", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": "XA-THANH-OAI-2025"}
+    rnd = ok(client.post("/rounds", headers=SECRETARY, json={
+        "authority": AUTHORITY, "year": 2024, "name": "Tổng kết năm 2024", "units": ["XA-BICH-HOA"],
+        "awards": ["ADVANCED_WORKER"], "submission_deadline": "2024-06-30",
+    }), 201)  # fmt: skip
+    form = {"unit": "XA-BICH-HOA", "achievements": "Hoàn thành xuất sắc nhiệm vụ.", "attachments": "[]"}
+    xlsx = ("ds.xlsx", write_xlsx(PEOPLE[:1]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload_refused = client.post(f"/rounds/{rnd['round_id']}/imports", headers=clerk, data=form, files={"file": xlsx})
+    assert upload_refused.status_code == 403 and "ngoài phạm vi" in upload_refused.json()["detail"]
+    registration = {
+        "unit": "XA-BICH-HOA",
+        "year": 2024,
+        "targets": {"ADVANCED_WORKER": 5},
+        "registered_on": "2024-01-10",
+    }
+    refused = client.post("/registrations", headers=clerk, json=registration)
+    assert refused.status_code == 403 and "ngoài phạm vi" in refused.json()["detail"]
+    assert ok(client.get(f"/rounds/{rnd['round_id']}"))["by_status"] == {"NOT_SUBMITTED": 1}
+    assert client.get("/registrations/XA-BICH-HOA/2024").status_code == 404
