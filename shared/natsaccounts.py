@@ -26,15 +26,42 @@ JETSTREAM_CLIENT = (
     "$JS.API.STREAM.UPDATE.*",
     "$JS.API.STREAM.NAMES",
     "$JS.API.STREAM.LIST",
-    "$JS.API.STREAM.MSG.GET.*",
-    "$JS.API.DIRECT.GET.>",
-    "$JS.API.CONSUMER.>",
+    "$JS.API.CONSUMER.LIST.*",
+    "$JS.API.CONSUMER.NAMES.*",
     "$JS.ACK.>",
     "$JS.FC.>",
 )
-"""What every JetStream client publishes besides its own subjects: the API requests a service
-makes (declaring its streams at start-up, reading, consumers; never deleting or purging a
-stream), acks and flow control replies. deploy/nats/values.yaml gives production the same."""
+"""What every JetStream client publishes besides its own subjects: server, stream and consumer
+info (`/readyz` and `/metrics` show every consumer's lag), declaring the streams at start-up
+(never deleting or purging one), acks and flow control replies.
+Reading a stream is granted per stream (`SERVICE_READS`). deploy/nats/values.yaml gives
+production the same."""
+
+SERVICE_READS: dict[str, tuple[str, ...]] = {
+    "campaigns": ("TDKT_CAMPAIGNS", "TDKT_JOURNAL_CAMPAIGNS", "TDKT_AUDIT"),
+    "dossiers": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_JOURNAL_DOSSIERS", "TDKT_AUDIT"),
+    "notifications": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_NOTIFICATIONS"),
+    "reporting": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_NOTIFICATIONS"),
+}
+"""The streams each service reads: those it consumes, its own public stream and journal (the
+relay's and the start-up check's reads) and the audit checkpoints it signs."""
+
+
+def stream_read_api(stream: str) -> tuple[str, ...]:
+    """The JetStream API subjects of consumers and message reads on one stream."""
+    return (
+        f"$JS.API.CONSUMER.CREATE.{stream}",
+        f"$JS.API.CONSUMER.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.INFO.{stream}.>",
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.>",
+        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+    )
+
+
 INBOX = ("_INBOX.>",)
 
 SERVICE_PUBLISHES: dict[str, tuple[str, ...]] = {
@@ -56,7 +83,13 @@ ADMIN_USER = "tdkt-admin"
 
 def service_permissions(service: str) -> dict[str, Any]:
     return {
-        "publish": {"allow": [*SERVICE_PUBLISHES[service], *JETSTREAM_CLIENT]},
+        "publish": {
+            "allow": [
+                *SERVICE_PUBLISHES[service],
+                *JETSTREAM_CLIENT,
+                *(api for stream in SERVICE_READS[service] for api in stream_read_api(stream)),
+            ]
+        },
         "subscribe": {"allow": list(INBOX)},
     }
 
