@@ -1,5 +1,6 @@
 """The NATS accounts of deploy/nats/values.yaml on a real nats-server: a service may publish its
-own events and no one else's, and no service may delete or purge a stream."""
+own events and no one else's, reads only the streams it reads, and no service may delete or purge a
+stream."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> N
             sub = await reporting.jetstream().subscribe("tdkt.campaign.>", stream=CAMPAIGNS.name, ordered_consumer=True)
             assert (await sub.next_msg(timeout=5)).subject == "tdkt.campaign.drafted"
             await sub.unsubscribe()
+            # ...but not another service's journal: consumers only on the streams it reads.
+            with pytest.raises((APIError, NatsError, TimeoutError)):
+                await reporting.jetstream(timeout=1).subscribe(
+                    "journal.dossiers", stream="TDKT_JOURNAL_DOSSIERS", ordered_consumer=True
+                )
             info = await operator.jetstream().stream_info(CAMPAIGNS.name)
             assert info.state.messages == 1  # only the permitted message arrived
             assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 0
