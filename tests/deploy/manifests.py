@@ -38,7 +38,10 @@ def require_kubectl() -> str:
         return found
     if os.environ.get("TDKT_REQUIRE_KUBECTL"):
         pytest.fail("kubectl is needed to render the overlays (TDKT_REQUIRE_KUBECTL is set)")
-    pytest.skip("kubectl not installed: the overlays cannot be rendered here")
+    pytest.skip(
+        "kubectl is not installed, so the Kustomize overlays cannot be rendered on this machine; install"
+        " the Kubernetes client to run these checks (CI sets TDKT_REQUIRE_KUBECTL=1 and fails without it)"
+    )
 
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
