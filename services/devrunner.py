@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 
 from shared.audit.keys import ensure_dev_keys
-from shared.natsaccounts import nats_server_config, new_passwords, service_env
+from shared.natsaccounts import ADMIN_USER, AUDITOR_USER, nats_server_config, new_passwords, service_env
 from shared.natsserver import NatsServerProcess, free_port, port_open
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
@@ -74,6 +74,19 @@ def _demo_user_ids() -> list[str]:
     return [f"{sub} ({claims['roles'][0]})" for sub, claims in demo_claims().items()]
 
 
+AUDITOR_ENV = "nats-auditor.env"
+ADMIN_ENV = "nats-admin.env"
+
+
+def _write_client_env(var_dir: Path, passwords: dict[str, str]) -> None:
+    """The NATS logins of this run for people's tools, as files to `source`: the auditor's
+    (read-only: `tdkt audit`, a subscriber) and the operators' (`tdkt store`)."""
+    for name, user in ((AUDITOR_ENV, AUDITOR_USER), (ADMIN_ENV, ADMIN_USER)):
+        path = var_dir / name
+        path.write_text(f"TDKT_NATS_USER={user}\nTDKT_NATS_PASSWORD={passwords[user]}\n", encoding="utf-8")
+        path.chmod(0o600)
+
+
 def _dev_audit_keys(var_dir: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
     """Development keys for the signed checkpoints (var/audit-keys), unless the environment names keys."""
     if env.get("TDKT_AUDIT_PUBLIC_KEYS_FILE"):
@@ -112,6 +125,7 @@ def run_system(
         accounts = var_dir / "nats-accounts.conf"
         accounts.write_text(nats_server_config(passwords))
         accounts.chmod(0o600)
+        _write_client_env(var_dir, passwords)
         nats_process = NatsServerProcess(
             nats_port, var_dir / "nats", var_dir / "nats.log", config_file=accounts
         ).start()
@@ -167,6 +181,8 @@ def run_system(
         print("\n tdkt đang chạy" + ("" if healthy else " (một số dịch vụ chưa trả lời /healthz)"))
         print(f"   Bảng điều khiển: {console_url}   (đăng nhập: chọn người dùng mẫu)")
         print(f"   NATS JetStream : {nats_url}" + ("  (lưu trong var/nats)" if nats_process else ""))
+        if nats_process:
+            print(f"   Tài khoản NATS : chỉ đọc {var_dir / AUDITOR_ENV}, quản trị {var_dir / ADMIN_ENV}")
         issuer = env["TDKT_OIDC_ISSUER"]
         print(f"   Định danh OIDC : {issuer}")
         if "oidc" in processes:

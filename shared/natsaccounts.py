@@ -79,6 +79,19 @@ SERVICE_PUBLISHES: dict[str, tuple[str, ...]] = {
 """Each service's own subjects (the console does not use NATS)."""
 ADMIN_USER = "tdkt-admin"
 """Operators' tools (`tdkt store`, backups): every subject. Not given to any service."""
+AUDITOR_USER = "tdkt-auditor"
+"""Auditors and other readers of the history (`tdkt audit replay`, `verify`, `export`, a subscriber
+of another organisation): read every stream, publish nothing, declare nothing."""
+AUDITOR_READS: tuple[str, ...] = (
+    "TDKT_CAMPAIGNS",
+    "TDKT_DOSSIERS",
+    "TDKT_NOTIFICATIONS",
+    "TDKT_AUDIT",
+    "TDKT_JOURNAL_CAMPAIGNS",
+    "TDKT_JOURNAL_DOSSIERS",
+)
+READ_ONLY_CLIENT = tuple(s for s in JETSTREAM_CLIENT if ".CREATE." not in s and ".UPDATE." not in s)
+"""The JetStream client API without declaring streams: what a reader needs besides its reads."""
 
 
 def service_permissions(service: str) -> dict[str, Any]:
@@ -94,8 +107,26 @@ def service_permissions(service: str) -> dict[str, Any]:
     }
 
 
+def auditor_permissions() -> dict[str, Any]:
+    return {
+        "publish": {
+            "allow": [*READ_ONLY_CLIENT, *(api for stream in AUDITOR_READS for api in stream_read_api(stream))]
+        },
+        "subscribe": {"allow": list(INBOX)},
+    }
+
+
+def user_permissions(user: str) -> dict[str, Any] | None:
+    """What one user of the table may do; None for the operators' user (everything)."""
+    if user in SERVICE_PUBLISHES:
+        return service_permissions(user)
+    if user == AUDITOR_USER:
+        return auditor_permissions()
+    return None
+
+
 def new_passwords() -> dict[str, str]:
-    return {name: secrets.token_urlsafe(18) for name in [*SERVICE_PUBLISHES, ADMIN_USER]}
+    return {name: secrets.token_urlsafe(18) for name in [*SERVICE_PUBLISHES, AUDITOR_USER, ADMIN_USER]}
 
 
 def nats_server_config(passwords: dict[str, str], *, no_auth_user: str | None = None) -> str:
@@ -107,8 +138,8 @@ def nats_server_config(passwords: dict[str, str], *, no_auth_user: str | None = 
     users: list[dict[str, Any]] = []
     for name, password in passwords.items():
         user: dict[str, Any] = {"user": name, "password": password}
-        if name in SERVICE_PUBLISHES:
-            user["permissions"] = service_permissions(name)
+        if (permissions := user_permissions(name)) is not None:
+            user["permissions"] = permissions
         users.append(user)
     config: dict[str, Any] = {"authorization": {"users": users}}
     if no_auth_user:

@@ -117,7 +117,11 @@ def test_each_service_starts_from_its_deployment_and_the_accounts_carry_an_event
     postgres: PostgresServer, tmp_path: Path
 ) -> None:
     secrets = {s: resolved_env("dev", s) for s in NATS_SERVICES}
-    passwords = {s: secrets[s]["TDKT_NATS_PASSWORD"] for s in NATS_SERVICES} | {"sys": "t-sys", "tdkt-admin": "t-admin"}
+    passwords = {s: secrets[s]["TDKT_NATS_PASSWORD"] for s in NATS_SERVICES} | {
+        "sys": "t-sys",
+        "tdkt-admin": "t-admin",
+        "tdkt-auditor": "t-auditor",
+    }
     home = tmp_path / "home"  # the image's WORKDIR: the package installed, docs/contracts beside it
     (home / "docs").mkdir(parents=True)
     (home / "docs" / "contracts").symlink_to(ROOT / "docs" / "contracts")

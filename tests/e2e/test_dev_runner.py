@@ -3,6 +3,7 @@ data, clean Ctrl-C."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -10,7 +11,9 @@ import sys
 from pathlib import Path
 
 import httpx
+import nats
 import pytest
+from nats.errors import Error as NatsError
 
 from shared.natsserver import free_port, port_open
 from shared.testing.fixtures import wait_until
@@ -33,6 +36,24 @@ def free_port_outside(taken: range) -> int:
         if port not in taken:
             return port
     raise RuntimeError("no free port outside the services' range")
+
+
+async def auditor_reads(url: str, login: dict[str, str]) -> tuple[bool, bool]:
+    """(could read the campaigns' stream, could publish a campaign event) as the auditor."""
+    nc = await nats.connect(url, user=login["TDKT_NATS_USER"], password=login["TDKT_NATS_PASSWORD"])
+    try:
+        js = nc.jetstream()
+        sub = await js.subscribe("tdkt.campaign.>", stream="TDKT_CAMPAIGNS", ordered_consumer=True)
+        read = (await sub.next_msg(timeout=5)).subject.startswith("tdkt.campaign.")
+        await sub.unsubscribe()
+        try:
+            await js.publish("tdkt.campaign.drafted", b"{}", timeout=1)
+            published = True
+        except NatsError:
+            published = False
+        return read, published
+    finally:
+        await nc.close()
 
 
 def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
@@ -89,6 +110,9 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
             return sum(r["campaigns"] for r in answer.json())
 
         wait_until(lambda: reported() == 15, timeout=60)
+        # The auditor's NATS login written for this run reads the published history, and only reads.
+        login = dict(line.split("=", 1) for line in (tmp_path / "var" / "nats-auditor.env").read_text().split())
+        assert asyncio.run(auditor_reads(f"nats://127.0.0.1:{nats_port}", login)) == (True, False)
         for offset in range(4):
             assert httpx.get(f"http://127.0.0.1:{first + offset}/readyz", timeout=5).status_code == 200
     finally:

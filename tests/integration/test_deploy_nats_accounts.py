@@ -14,7 +14,9 @@ from nats.js.errors import APIError
 from shared.streams import CAMPAIGNS, DOSSIERS, ensure_streams
 from tests.deploy.natsconf import production_nats
 
-PASSWORDS = {u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "tdkt-admin", "sys")}
+PASSWORDS = {
+    u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "tdkt-admin", "tdkt-auditor", "sys")
+}
 
 
 async def connect(url: str, user: str) -> nats.NATS:
@@ -50,4 +52,29 @@ async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> N
             assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 0
         finally:
             for client in (operator, reporting, campaigns):
+                await client.close()
+
+
+async def test_the_auditor_reads_every_stream_and_changes_nothing(tmp_path: Path) -> None:
+    with production_nats(tmp_path, PASSWORDS) as url:
+        operator = await connect(url, "tdkt-admin")
+        await ensure_streams(operator.jetstream())
+        await operator.jetstream().publish("tdkt.dossier.submitted", b"{}", timeout=5)
+        auditor = await connect(url, "tdkt-auditor")
+        try:
+            js = auditor.jetstream(timeout=1)
+            sub = await js.subscribe("tdkt.dossier.>", stream=DOSSIERS.name, ordered_consumer=True)
+            assert (await sub.next_msg(timeout=5)).subject == "tdkt.dossier.submitted"
+            await sub.unsubscribe()
+            journal = await js.subscribe("journal.dossiers", stream="TDKT_JOURNAL_DOSSIERS", ordered_consumer=True)
+            await journal.unsubscribe()  # a consumer on the journal too (`tdkt audit verify`)
+            with pytest.raises(NatsError):
+                await js.publish("tdkt.dossier.submitted", b"{}")
+            with pytest.raises((APIError, NatsError, TimeoutError)):
+                await js.add_stream(name="TDKT_AUDITOR_OWN", subjects=["auditor.>"])
+            with pytest.raises((APIError, NatsError, TimeoutError)):
+                await js.purge_stream(DOSSIERS.name)
+            assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 1
+        finally:
+            for client in (operator, auditor):
                 await client.close()

@@ -111,7 +111,7 @@ def nats_users() -> dict[str, dict[str, Any]]:
 
 def test_each_service_publishes_only_its_own_subjects() -> None:
     users = nats_users()
-    assert set(users) == {*NATS_SERVICES, "tdkt-admin"}
+    assert set(users) == {*NATS_SERVICES, "tdkt-admin", "tdkt-auditor"}
     for service, subjects in own_subjects().items():
         permissions = users[service]["permissions"]
         allowed = set(permissions["publish"]["allow"])
@@ -124,7 +124,7 @@ def test_each_service_publishes_only_its_own_subjects() -> None:
 
 
 def test_the_generated_server_configuration_is_valid_for_nats_server(tmp_path: Any) -> None:
-    env = {f"{u.upper()}_PASSWORD": f"pw-{u}" for u in [*NATS_SERVICES, "admin", "sys"]}
+    env = {f"{u.upper()}_PASSWORD": f"pw-{u}" for u in [*NATS_SERVICES, "admin", "auditor", "sys"]}
     result = subprocess.run(
         [find_nats_server(), "-c", str(COMPOSE_CONF), "-t"], env=env, capture_output=True, text=True, timeout=30
     )
@@ -279,11 +279,12 @@ def test_three_instances_one_role_and_database_per_service_and_a_backup() -> Non
 def test_production_nats_permissions_are_the_development_servers() -> None:
     """`tdkt up` and the test fixtures run nats-server with shared/natsaccounts.py's table; the
     chart's accounts must grant each service exactly the same."""
-    from shared.natsaccounts import SERVICE_PUBLISHES, service_permissions
+    from shared.natsaccounts import AUDITOR_USER, SERVICE_PUBLISHES, user_permissions
 
     users = {u["user"]: u for u in chart_values()["config"]["merge"]["accounts"]["TDKT"]["users"]}
-    for service in SERVICE_PUBLISHES:
+    for service in (*SERVICE_PUBLISHES, AUDITOR_USER):
         granted = users[service]["permissions"]
-        expected = service_permissions(service)
+        expected = user_permissions(service)
+        assert expected is not None
         assert set(granted["publish"]["allow"]) == set(expected["publish"]["allow"]), service
         assert set(granted["subscribe"]["allow"]) == set(expected["subscribe"]["allow"]), service
