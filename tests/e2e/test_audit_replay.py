@@ -22,8 +22,10 @@ from services.cli import app as cli
 from services.dossiers.app import open_dossiers
 from services.dossiers.settings import DossiersSettings
 from shared.audit.keys import ensure_dev_keys
+from shared.natsaccounts import AUDITOR_USER
 from shared.streams import DOSSIERS
 from shared.testing.fixtures import ServiceProcess, wait_until
+from shared.testing.servers import NATS_PASSWORDS
 from tests.support.audit_history import generate
 
 pytestmark = pytest.mark.e2e
@@ -69,6 +71,10 @@ async def test_replay_of_thousands_of_events_equals_the_live_services(
     info = await jetstream.stream_info(DOSSIERS.name)
     assert info.state.messages >= 2400  # thousands of published dossier events
     published_in = time.monotonic() - started
+
+    if passwords := NATS_PASSWORDS.get(nats_url):  # the fixtures' own server: replay as the read-only auditor
+        monkeypatch.setenv("TDKT_NATS_USER", AUDITOR_USER)
+        monkeypatch.setenv("TDKT_NATS_PASSWORD", passwords[AUDITOR_USER])
 
     def run_replay(out: Path) -> tuple[int, str]:
         monkeypatch.chdir(REPO)  # docs/contracts/, the published JSON Schemas
