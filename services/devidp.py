@@ -26,7 +26,8 @@ from oidc_provider_mock import User, init_app
 from services.console.auth import DEMO_USERS
 
 DEV_IDP_PORT = 4480
-ACCESS_TOKEN_SECONDS = 8 * 60 * 60
+ACCESS_TOKEN_SECONDS = int(os.environ.get("TDKT_DEV_IDP_TOKEN_SECONDS", 8 * 60 * 60))
+"""How long its access tokens live (short in the test of the console's session renewal)."""
 
 
 def demo_claims() -> dict[str, dict[str, Any]]:

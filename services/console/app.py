@@ -60,7 +60,9 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     async def before_and_after(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if not request.url.path.startswith("/tinh/") and hasattr(request.app.state, "units"):
             await request.app.state.units.ensure()
+        await auth.renew_session(request)
         response = await call_next(request)
+        auth.keep_renewed_session(request, response)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

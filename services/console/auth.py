@@ -83,13 +83,13 @@ def current_user(request: Request) -> User | None:
     """The logged-in user, or None (no cookie, a forged or expired one, or no login configured)."""
     settings = request.app.state.settings
     if oidc.enabled(settings):
-        session = oidc.unsign(_secret(request), request.cookies.get(COOKIE, "")) or {}
-        claims = oidc.user_claims(request, str(session.get("t", ""))) if session.get("t") else None
+        token = session_token(request)
+        claims = oidc.user_claims(request, token) if token else None
         if claims is None:
             return None
         known = USERS_BY_ID.get(claims["id"])
         title = known.title if known else ""
-        return User(claims["id"], claims["name"], claims["role"], claims["unit"], title, token=str(session["t"]))
+        return User(claims["id"], claims["name"], claims["role"], claims["unit"], title, token=token)
     if not (settings.dev_mode and getattr(settings, "test_actor_headers", False)):
         return None
     raw = request.cookies.get(COOKIE, "")
@@ -101,6 +101,48 @@ def current_user(request: Request) -> User | None:
     except (ValueError, KeyError, TypeError):
         return None
     return USERS_BY_ID.get(user_id)
+
+
+def session_token(request: Request) -> str:
+    """The access token of this request's session: renewed by `renew_session` if it was, else the cookie's."""
+    renewed = getattr(request.state, "renewed_tokens", None)
+    if renewed is not None:
+        return renewed.access if renewed else ""
+    session = oidc.unsign(_secret(request), request.cookies.get(COOKIE, "")) or {}
+    return str(session.get("t") or "")
+
+
+async def renew_session(request: Request) -> None:
+    """Before a request runs: an access token about to expire is exchanged for a new one with the
+    session's refresh token (`oidc.refresh`); with none, or a refused one, the session ends."""
+    if not oidc.enabled(request.app.state.settings) or request.url.path.startswith("/dang-nhap"):
+        return
+    token = session_token(request)
+    if not token or not oidc.expires_within(token, oidc.REFRESH_MARGIN_SECONDS):
+        return
+    refresh_token = oidc.unseal(_secret(request), request.cookies.get(oidc.REFRESH_COOKIE, ""))
+    request.state.renewed_tokens = (await oidc.refresh(request, refresh_token) if refresh_token else None) or False
+
+
+def keep_renewed_session(request: Request, response: Response) -> None:
+    """After the request: the renewed tokens go into the cookies (or the ended session out of them)."""
+    renewed = getattr(request.state, "renewed_tokens", None)
+    if renewed is None or any(c.startswith(f"{COOKIE}=") for c in response.headers.getlist("set-cookie")):
+        return  # nothing renewed, or the request itself set or ended the session (logout)
+    if renewed:
+        set_session(request, response, renewed)
+    else:
+        response.delete_cookie(COOKIE)
+        response.delete_cookie(oidc.REFRESH_COOKIE)
+
+
+def set_session(request: Request, response: Response, tokens: oidc.Tokens) -> None:
+    secure = request.app.state.settings.console_secure_cookie
+    secret = _secret(request)
+    cookie = {"max_age": MAX_AGE_SECONDS, "httponly": True, "samesite": "lax", "secure": secure}
+    response.set_cookie(COOKIE, oidc.sign(secret, {"t": tokens.access}), **cookie)  # type: ignore[arg-type]
+    if tokens.refresh:
+        response.set_cookie(oidc.REFRESH_COOKIE, oidc.seal(secret, tokens.refresh), **cookie)  # type: ignore[arg-type]
 
 
 def require_user(request: Request) -> User:
@@ -170,9 +212,14 @@ async def login(request: Request, user_id: Annotated[str, Form()], next: Annotat
 
 
 @router.post("/dang-xuat")
-async def logout() -> Response:
-    response = RedirectResponse("/dang-nhap", status_code=303)
+async def logout(request: Request) -> Response:
+    """Ends the console's session, and the issuer's too where it offers RP-initiated logout."""
+    target = "/dang-nhap"
+    if oidc.enabled(request.app.state.settings):
+        target = await oidc.end_session_url(request, str(request.url_for("login_page"))) or target
+    response = RedirectResponse(target, status_code=303)
     response.delete_cookie(COOKIE)
+    response.delete_cookie(oidc.REFRESH_COOKIE)
     return response
 
 
@@ -189,17 +236,10 @@ async def oidc_login(request: Request, next: str | None = None) -> Response:
 
 @router.get("/dang-nhap/xong", name="oidc_callback", include_in_schema=False)
 async def oidc_callback(request: Request, code: str = "", state: str = "") -> Response:
-    token = await oidc.complete(request, code, state) if code and state else None
-    if token is None:
+    tokens = await oidc.complete(request, code, state) if code and state else None
+    if tokens is None:
         return RedirectResponse("/dang-nhap", status_code=303)
     response = RedirectResponse(safe_next(oidc.flow_next(request)), status_code=303)
     response.delete_cookie(oidc.FLOW_COOKIE)
-    response.set_cookie(
-        COOKIE,
-        oidc.sign(_secret(request), {"t": token}),
-        max_age=MAX_AGE_SECONDS,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.console_secure_cookie,
-    )
+    set_session(request, response, tokens)
     return response

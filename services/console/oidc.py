@@ -3,8 +3,11 @@
 `/dang-nhap/oidc` sends the browser to the issuer with a fresh `state` and code verifier (kept
 in a short-lived signed cookie); `/dang-nhap/xong` exchanges the code for tokens, verifies the
 access token exactly as the services do (`shared.http.auth`), and keeps it in the signed
-session cookie. Each call to a service then carries it as `Authorization: Bearer`, so the
-services decide with the user's own token. Configured by `TDKT_OIDC_ISSUER`,
+session cookie, and the refresh token, encrypted, in a second cookie. Each call to a service
+then carries the access token as `Authorization: Bearer`, so the services decide with the
+user's own token. Shortly before the access token expires, the next request exchanges the
+refresh token for a new one (`refresh`), so a clerk filling a long form is not sent to the login
+page (Keycloak's access tokens live 5 minutes). Configured by `TDKT_OIDC_ISSUER`,
 `TDKT_OIDC_CLIENT_ID`, `TDKT_OIDC_CLIENT_SECRET` (docs/security.md).
 """
 
@@ -15,12 +18,16 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import Request
 
 from shared.http.auth import InvalidToken, TokenVerifier, actor_from_claims
@@ -29,7 +36,16 @@ log = logging.getLogger(__name__)
 
 FLOW_COOKIE = "tdkt_login"
 FLOW_SECONDS = 10 * 60
+REFRESH_COOKIE = "tdkt_refresh"
+REFRESH_MARGIN_SECONDS = 60
+"""An access token expiring within this is renewed before the request runs."""
 SCOPE = "openid profile"
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access: str
+    refresh: str | None
 
 
 def enabled(settings: Any) -> bool:
@@ -96,23 +112,71 @@ async def authorization_redirect(request: Request, next_url: str) -> tuple[str, 
     return url, sign(_secret(request), flow)
 
 
-async def complete(request: Request, code: str, state: str) -> str | None:
-    """The verified access token for the code, or None (forged state, expired flow, refusal)."""
+async def complete(request: Request, code: str, state: str) -> Tokens | None:
+    """The verified tokens for the code, or None (forged state, expired flow, refusal)."""
     flow = unsign(_secret(request), request.cookies.get(FLOW_COOKIE, ""))
     if not flow or not hmac.compare_digest(str(flow.get("s")), state) or time.time() - flow["t"] > FLOW_SECONDS:
         return None
     config = await discovery(request)
     client = _client(request)
     try:
-        token = await client.fetch_token(config["token_endpoint"], code=code, code_verifier=flow["v"])
-        access_token = str(token["access_token"])
-        verifier(request).verify(access_token)
+        return _verified(
+            request, await client.fetch_token(config["token_endpoint"], code=code, code_verifier=flow["v"])
+        )
     except (InvalidToken, KeyError, httpx.HTTPError, ValueError) as exc:
         log.warning("console login refused: %s", exc)
         return None
     finally:
         await client.aclose()
-    return access_token
+
+
+async def refresh(request: Request, refresh_token: str) -> Tokens | None:
+    """New tokens for a refresh token, or None (expired, revoked, the issuer unreachable)."""
+    config = await discovery(request)
+    client = _client(request)
+    try:
+        answer = await client.refresh_token(config["token_endpoint"], refresh_token=refresh_token)
+        tokens = _verified(request, answer)
+    except (InvalidToken, KeyError, httpx.HTTPError, ValueError) as exc:
+        log.info("console session not renewed: %s", exc)
+        return None
+    finally:
+        await client.aclose()
+    return Tokens(tokens.access, tokens.refresh or refresh_token)  # an issuer may keep the same one
+
+
+def _verified(request: Request, token: dict[str, Any]) -> Tokens:
+    access_token = str(token["access_token"])
+    verifier(request).verify(access_token)
+    return Tokens(access_token, str(token["refresh_token"]) if token.get("refresh_token") else None)
+
+
+def expires_within(access_token: str, seconds: float) -> bool:
+    """Whether a token this console verified and signed into its cookie expires within `seconds`."""
+    try:
+        payload = access_token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return float(claims["exp"]) - time.time() < seconds
+    except (IndexError, KeyError, TypeError, ValueError):
+        return True
+
+
+def _refresh_key(secret: bytes) -> AESGCM:
+    return AESGCM(hashlib.sha256(b"tdkt-console-refresh-token:" + secret).digest())
+
+
+def seal(secret: bytes, text: str) -> str:
+    """The refresh token encrypted for its cookie (the browser keeps it; only this console reads it)."""
+    nonce = os.urandom(12)
+    return base64.urlsafe_b64encode(nonce + _refresh_key(secret).encrypt(nonce, text.encode(), None)).decode()
+
+
+def unseal(secret: bytes, raw: str) -> str | None:
+    try:
+        data = base64.urlsafe_b64decode(raw.encode())
+        return _refresh_key(secret).decrypt(data[:12], data[12:], None).decode()
+    except (InvalidTag, ValueError, TypeError):
+        return None
 
 
 def user_claims(request: Request, access_token: str) -> dict[str, Any] | None:
@@ -122,6 +186,20 @@ def user_claims(request: Request, access_token: str) -> dict[str, Any] | None:
         return None
     actor = actor_from_claims(claims)
     return {"id": actor.id, "name": actor.name or actor.id, "role": actor.role, "unit": actor.unit}
+
+
+async def end_session_url(request: Request, after: str) -> str | None:
+    """The issuer's logout page (OpenID RP-Initiated Logout) returning to `after`, if it has one."""
+    try:
+        endpoint = (await discovery(request)).get("end_session_endpoint")
+    except httpx.HTTPError:
+        return None
+    if not endpoint:
+        return None
+    query = httpx.QueryParams(
+        {"client_id": request.app.state.settings.oidc_client_id, "post_logout_redirect_uri": after}
+    )
+    return f"{endpoint}?{query}"
 
 
 def flow_next(request: Request) -> str:
