@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from audit.cli import app as audit_app
-from services.devrunner import run_system
+from services.devrunner import ensure_dev_pii_key, run_system
 from services.reporting.cli import app as reporting_app
 from services.storecli import app as store_app
 
@@ -26,6 +26,7 @@ def up(
     console_port: int | None = typer.Option(None, help="HTTP port of the web console (default: first port - 1)"),
 ) -> None:
     """Run the whole system locally: its own NATS JetStream, the four services and the web console."""
+    ensure_dev_pii_key(var_dir)  # before the first store is written
     if demo:
         _seed_if_empty(var_dir)
     raise typer.Exit(run_system(var_dir, nats_port=nats_port, first_port=first_port, console_port=console_port))

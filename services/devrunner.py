@@ -9,6 +9,7 @@ cleanly on Ctrl-C.
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ import httpx
 from shared.audit.keys import ensure_dev_keys
 from shared.natsaccounts import ADMIN_USER, AUDITOR_USER, nats_server_config, new_passwords, service_env
 from shared.natsserver import NatsServerProcess, free_port, port_open
+from shared.pii import DEV_KEY_FILE
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
 
 COLOURS = {
@@ -85,6 +87,21 @@ def _write_client_env(var_dir: Path, passwords: dict[str, str]) -> None:
         path = var_dir / name
         path.write_text(f"TDKT_NATS_USER={user}\nTDKT_NATS_PASSWORD={passwords[user]}\n", encoding="utf-8")
         path.chmod(0o600)
+
+
+def ensure_dev_pii_key(var_dir: Path) -> None:
+    """Personal data encrypted at rest in development as in production: unless `TDKT_PII_KEY` is
+    set, a key is made in var/pii.key together with new stores (`shared.pii.cipher_env` reads it).
+    Stores an earlier run wrote without one stay as they are (unencrypted) until var/ is emptied."""
+    key_file = var_dir / DEV_KEY_FILE
+    if os.environ.get("TDKT_PII_KEY") or key_file.exists():
+        return
+    if any((var_dir / f"{name}.sqlite").exists() for name in ("campaigns", "dossiers")):
+        print("Dữ liệu trong var/ đã ghi khi chưa mã hóa: giữ nguyên, không mã hóa (xóa var/ để mã hóa).")
+        return
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(base64.b64encode(os.urandom(32)).decode() + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
 
 
 def _dev_audit_keys(var_dir: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:

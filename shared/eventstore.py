@@ -216,5 +216,5 @@ def persistence_env(app_name: str, var_dir: Path, environ: dict[str, str] | None
     for key, default in POSTGRES_DEFAULTS.items():
         if not (environ.get(prefix + key) or environ.get(key)):
             env[key] = default
-    env.update(cipher_env(environ))  # personal data encrypted at rest when TDKT_PII_KEY is set
+    env.update(cipher_env(environ, var_dir))  # personal data encrypted at rest (TDKT_PII_KEY, or var's dev key)
     return env

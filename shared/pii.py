@@ -4,13 +4,15 @@
 event-sourced services (nominees' names, ID numbers, dates of birth, ratings, discipline all
 live in those events). `TDKT_PII_OLD_KEYS` (comma-separated) are earlier keys still tried when
 reading, so a key can be rotated without rewriting the store first (docs/security.md).
-Without `TDKT_PII_KEY` nothing is encrypted (development, most tests).
+Without `TDKT_PII_KEY` nothing is encrypted (most tests), except where the var folder holds the
+development key `tdkt up` made with its stores (`pii.key`).
 """
 
 from __future__ import annotations
 
 from base64 import b64decode
 from collections.abc import Mapping
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -49,9 +51,16 @@ class RotatingAESCipher(AESCipher):
         raise ValueError("stored data cannot be decrypted with the current or any previous key (TDKT_PII_KEY)")
 
 
-def cipher_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """The eventsourcing settings that switch the cipher on, from `TDKT_PII_KEY`."""
+DEV_KEY_FILE = "pii.key"
+"""`tdkt up`'s key, in its var folder: used when `TDKT_PII_KEY` is not set and the file exists."""
+
+
+def cipher_env(environ: Mapping[str, str], var_dir: Path | None = None) -> dict[str, str]:
+    """The eventsourcing settings that switch the cipher on, from `TDKT_PII_KEY` (or the var
+    folder's development key file, so every tool opening `make up`'s stores reads them)."""
     key = environ.get("TDKT_PII_KEY")
+    if not key and var_dir is not None and (var_dir / DEV_KEY_FILE).is_file():
+        key = (var_dir / DEV_KEY_FILE).read_text(encoding="utf-8").strip()
     if not key:
         return {}
     env = {"CIPHER_TOPIC": "shared.pii:RotatingAESCipher", "CIPHER_KEY": key}

@@ -4,8 +4,10 @@ data, clean Ctrl-C."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +38,12 @@ def free_port_outside(taken: range) -> int:
         if port not in taken:
             return port
     raise RuntimeError("no free port outside the services' range")
+
+
+def stored_states_are_encrypted(store: Path) -> bool:
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        states = [bytes(row[0]) for row in db.execute("SELECT state FROM stored_events LIMIT 20")]
+    return bool(states) and not any(state.lstrip().startswith(b"{") for state in states)
 
 
 async def auditor_reads(url: str, login: dict[str, str]) -> tuple[bool, bool]:
@@ -110,6 +118,9 @@ def test_tdkt_up_runs_the_system_with_demo_data_and_stops_cleanly_on_ctrl_c(tmp_
             return sum(r["campaigns"] for r in answer.json())
 
         wait_until(lambda: reported() == 15, timeout=60)
+        # Personal data encrypted at rest with the key made with the stores (var/pii.key).
+        assert (tmp_path / "var" / "pii.key").stat().st_mode & 0o077 == 0
+        assert stored_states_are_encrypted(tmp_path / "var" / "campaigns.sqlite")
         # The auditor's NATS login written for this run reads the published history, and only reads.
         login = dict(line.split("=", 1) for line in (tmp_path / "var" / "nats-auditor.env").read_text().split())
         assert asyncio.run(auditor_reads(f"nats://127.0.0.1:{nats_port}", login)) == (True, False)
