@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -13,9 +14,10 @@ from starlette.datastructures import UploadFile
 from services.console import formdata as F
 from services.console.auth import User
 from services.console.clients import ServiceError, Services
+from services.console.formatting import today_vn
 from services.console.pages import Pages, error_context, form_status, redirect
 
-_ROW = re.compile(r"^rows\[(\d+)\](?:\.(.+))?$")
+_ROW = re.compile(r"^(?:rows\[(\d+)\](?:\.(.+))?|dòng (\d+))$")
 
 
 def get_services(request: Request) -> Services:
@@ -52,14 +54,15 @@ def refused(request: Request, pages: Pages, template: str, context: dict[str, An
 
 
 def row_errors(errors: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """An imported list's errors (`rows[N].<column>`, from the service) as a table of row, column
+    """An imported list's errors (`rows[N].<column>`, or `dòng N` for a row refused as a whole, from
+    the service) as a table of row, column
     and message, in sheet order; and the other errors, keyed by the form's field names."""
     rows: list[dict[str, Any]] = []
     rest: dict[str, str] = {}
     for key, message in errors.items():
         found = _ROW.match(key)
         if found:
-            rows.append({"row": int(found[1]), "column": found[2] or "", "message": message})
+            rows.append({"row": int(found[1] or found[3]), "column": found[2] or "", "message": message})
         else:
             rest[key] = message
     return sorted(rows, key=lambda r: (r["row"], r["column"])), rest
@@ -93,3 +96,12 @@ async def post_form(
         return refused(request, pages, template, {**context, "values": F.flatten(raw)}, error)
     url, text = done(answer)
     return redirect(url, text)
+
+
+def day_or_today(typed: str) -> str:
+    """A typed date (dd/mm/yyyy) as ISO, or today in Vietnam when blank or not a date."""
+    value = F.day(typed or "")
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return today_vn().isoformat()

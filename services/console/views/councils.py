@@ -15,7 +15,7 @@ from services.console import roles
 from services.console.auth import UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
-from services.console.views.common import PagesDep, ServicesDep, post_form
+from services.console.views.common import PagesDep, ServicesDep, day_or_today, post_form
 
 router = APIRouter(prefix="/hoi-dong", tags=["hội đồng thi đua – khen thưởng"])
 
@@ -52,7 +52,7 @@ async def minutes(request: Request, meeting_id: str, user: UserDep, services: Se
 
 @router.get("/{authority}")
 async def council(request: Request, authority: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    on = F.day(request.query_params.get("ngay", "")) or today_vn().isoformat()
+    on = day_or_today(request.query_params.get("ngay", ""))
     found, problem = None, None
     try:
         found = await services.dossiers.get(f"/councils/{authority}", user=user, params={"on": on})

@@ -10,7 +10,6 @@ chairman signs one decision for the list, whose Word/PDF and annex are downloade
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -22,7 +21,15 @@ from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.pages import redirect
-from services.console.views.common import PagesDep, ServicesDep, form_files, form_pairs, refused, row_errors
+from services.console.views.common import (
+    PagesDep,
+    ServicesDep,
+    day_or_today,
+    form_files,
+    form_pairs,
+    refused,
+    row_errors,
+)
 from services.console.views.dossiers import upload_files
 from shared.contracts import labels as L
 
@@ -332,11 +339,7 @@ def _per_ref(text: str) -> dict[str, list[str]]:
 
 async def _vote_context(services: ServicesDep, user: User, round_id: str, values: dict[str, Any]) -> dict[str, Any]:
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
-    day = F.day(str(values.get("meeting_date") or "")) or today_vn().isoformat()
-    try:
-        on = date.fromisoformat(str(day)).isoformat()
-    except ValueError:
-        on = today_vn().isoformat()
+    on = day_or_today(str(values.get("meeting_date") or ""))
     council, council_problem = None, None
     try:
         council = await services.dossiers.get(f"/councils/{r['authority']}", user=user, params={"on": on})
