@@ -40,37 +40,29 @@ AWARD_HISTORY = MenuItem("/lich-su-khen-thuong", "Lịch sử khen thưởng")
 INBOX = MenuItem("/thong-bao", "Thông báo")
 PUBLIC = MenuItem("/cong-khai", "Công khai")
 
+EVERY_SCREEN = (
+    DASHBOARD,
+    DOSSIERS,
+    ROUNDS,
+    COUNCIL,
+    PLEDGES,
+    CLUSTERS,
+    AWARD_HISTORY,
+    CAMPAIGNS,
+    REPORTS,
+    INBOX,
+    PUBLIC,
+)
+"""Phòng Nội vụ works every screen of the office; the auditor reads them all."""
+COUNCIL_MENU = (DASHBOARD, DOSSIERS, ROUNDS, COUNCIL, AWARD_HISTORY, CAMPAIGNS, REPORTS, INBOX, PUBLIC)
+
 MENUS: dict[str, tuple[MenuItem, ...]] = {
     "desk_clerk": (DASHBOARD, DOSSIERS, ROUNDS, PLEDGES, AWARD_HISTORY, CAMPAIGNS, INBOX, PUBLIC),
     "lead_unit_officer": (DASHBOARD, CAMPAIGNS, DOSSIERS, ROUNDS, PLEDGES, REPORTS, INBOX, PUBLIC),
-    "council_secretariat": (
-        DASHBOARD,
-        DOSSIERS,
-        ROUNDS,
-        COUNCIL,
-        PLEDGES,
-        CLUSTERS,
-        AWARD_HISTORY,
-        CAMPAIGNS,
-        REPORTS,
-        INBOX,
-        PUBLIC,
-    ),
-    "council_member": (DASHBOARD, DOSSIERS, ROUNDS, COUNCIL, AWARD_HISTORY, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "chairman": (DASHBOARD, DOSSIERS, ROUNDS, COUNCIL, AWARD_HISTORY, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "auditor": (
-        DASHBOARD,
-        DOSSIERS,
-        ROUNDS,
-        COUNCIL,
-        PLEDGES,
-        CLUSTERS,
-        AWARD_HISTORY,
-        CAMPAIGNS,
-        REPORTS,
-        INBOX,
-        PUBLIC,
-    ),
+    "council_secretariat": EVERY_SCREEN,
+    "council_member": COUNCIL_MENU,
+    "chairman": COUNCIL_MENU,
+    "auditor": EVERY_SCREEN,
     "administrator": (DASHBOARD, REPORTS, INBOX, COUNCIL, CAMPAIGNS, DOSSIERS, PUBLIC),
 }
 

@@ -96,6 +96,12 @@ STEPS: dict[str, tuple[str, str, dict[str, F.Converter], tuple[str, ...], str]] 
 """Each command on a cluster: screen path → (API path, title, converters, multi-value fields, message)."""
 
 
+async def _cluster_for(step: str, services: ServicesDep, user: Any, code: str, year: int) -> dict[str, Any]:
+    if step not in STEPS:
+        raise HTTPException(404)
+    return await _cluster(services, user, code, year)
+
+
 def _step_context(c: dict[str, Any], step: str, request: Request) -> dict[str, Any]:
     return {
         "c": c,
@@ -111,9 +117,7 @@ def _step_context(c: dict[str, Any], step: str, request: Request) -> dict[str, A
 async def step_form(
     request: Request, code: str, year: int, step: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    if step not in STEPS:
-        raise HTTPException(404)
-    c = await _cluster(services, user, code, year)
+    c = await _cluster_for(step, services, user, code, year)
     values = {"signed_on": today_vn().strftime("%d/%m/%Y"), "award": "EMULATION_FLAG"}
     return pages.render(request, "clusters/step.html", {**_step_context(c, step, request), "values": values})
 
@@ -122,9 +126,7 @@ async def step_form(
 async def run_step(
     request: Request, code: str, year: int, step: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    if step not in STEPS:
-        raise HTTPException(404)
-    c = await _cluster(services, user, code, year)
+    c = await _cluster_for(step, services, user, code, year)
     api, _, converters, multi, message = STEPS[step]
     return await post_form(
         request,

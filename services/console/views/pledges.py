@@ -45,13 +45,13 @@ async def pledges(request: Request, user: UserDep, services: ServicesDep, pages:
         "by_unit": by_unit,
         "problem": problem,
         "may_register": roles.may_annual(user.role, "register"),
-        "unit_options": _unit_options(request, user),
+        "unit_options": _unit_options(request),
         "values": {"unit": user.unit, "year": str(year)},
     }
     return pages.render(request, "pledges/list.html", context)
 
 
-def _unit_options(request: Request, user: User) -> list[tuple[str, str]]:
+def _unit_options(request: Request) -> list[tuple[str, str]]:
     return request.app.state.units.options(active_on=today_vn())  # type: ignore[no-any-return]
 
 
@@ -68,7 +68,7 @@ def _year_param(request: Request) -> int:
 
 def _form_context(request: Request, user: User, **more: Any) -> dict[str, Any]:
     return {
-        "unit_options": _unit_options(request, user),
+        "unit_options": _unit_options(request),
         "award_options": list(ROUND_AWARDS.items()),
         "people_rows": PEOPLE_ROWS,
         "row_errors": [],
