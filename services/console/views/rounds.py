@@ -357,8 +357,8 @@ async def _vote_context(services: ServicesDep, user: User, round_id: str, values
 
 @router.get("/{round_id}/bo-phieu")
 async def vote_form(request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    meeting = request.query_params.get("meeting_date") or _today()
-    context = await _vote_context(services, user, round_id, {"meeting_date": meeting})
+    values = {"meeting_date": _today(), **{k: v for k, v in request.query_params.items() if v}}
+    context = await _vote_context(services, user, round_id, values)
     for m in (context["council"] or {}).get("members_on", []):
         context["values"].setdefault(f"attendance.{m['member_id']}", "present")
     return pages.render(request, "rounds/vote.html", context)
