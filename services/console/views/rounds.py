@@ -124,28 +124,45 @@ async def open_round(request: Request, user: UserDep, services: ServicesDep, pag
 async def round_detail(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
+    """The round's progress, read from the round's own record (no dossier is loaded, so the page
+    stays quick for a round of thousands); the list has its own page."""
     progress = await services.dossiers.get(f"/rounds/{round_id}", user=user)
-    try:
-        nominees = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
-        list_problem = None
-    except ServiceError as error:
-        nominees, list_problem = [], error
-    decided = bool(progress.get("decisions"))
     mine = [u["unit"] for u in progress["progress"] if _may_submit_for(request, user, u["unit"])]
     return pages.render(
         request,
         "rounds/detail.html",
         {
             "r": progress,
+            "nominees_total": sum(u["nominees"] for u in progress["progress"]),
+            "actions": roles.annual_actions(user.role),
+            "my_units": mine,
+            "decided": bool(progress.get("decisions")),
+            "progress_labels": PROGRESS_LABELS,
+        },
+    )
+
+
+@router.get("/{round_id}/danh-sach")
+async def round_list(
+    request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
+) -> Response:
+    """Every nominee of the round (or of one unit) with appraisal, votes and outcome."""
+    r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
+    everyone = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
+    unit = request.query_params.get("don_vi", "")
+    nominees = [n for n in everyone if not unit or n["unit"] == unit]
+    return pages.render(
+        request,
+        "rounds/nominees.html",
+        {
+            "r": r,
+            "unit": unit,
             "nominees": nominees,
-            "list_problem": list_problem,
+            "unit_options": [(u, request.app.state.units.name(u)) for u in r["units"]],
             "passed": sum(1 for n in nominees if n["appraisal_passed"]),
             "failed": sum(1 for n in nominees if n["appraisal_passed"] is False),
             "awarded": sum(1 for n in nominees if n["awarded"]),
-            "actions": roles.annual_actions(user.role),
-            "my_units": mine,
-            "decided": decided,
-            "progress_labels": PROGRESS_LABELS,
+            "decided": bool(r.get("decisions")),
         },
     )
 

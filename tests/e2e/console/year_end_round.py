@@ -86,6 +86,10 @@ def year_end_round(screen: Screen, system: System) -> None:
     click(page, "button", "Thẩm định cả danh sách")
     assert "Đã thẩm định danh sách: 2 đạt, 0 không đạt" in flash(page)
     s.check("round-appraised")
+    click(page, "link", "Danh sách 2 người được đề nghị: thẩm định, phiếu bầu và kết quả")
+    expect(page.get_by_role("region", name="Danh sách đề nghị")).to_contain_text("Chiến sĩ thi đua cơ sở")
+    s.check("round-list")
+    s.goto(round_path)
 
     s.login("tv.hoidong")
     s.goto(round_path)

@@ -156,9 +156,13 @@ def test_the_round_from_opening_to_the_decision_on_the_console(dossiers: Service
 
     with console(dossiers, "cv.pnv") as office:
         page = text(office.get(f"/dot-xet/{round_id}"))
-        assert "Đã nộp" in page and "Chưa nộp" in page and "Chưa thẩm định" in page
+        assert "Đã nộp" in page and "Chưa nộp" in page and "Danh sách 2 người được đề nghị" in page
+        listed = text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={AUTHORITY}"))
+        assert "Nguyễn Thị Hương" in listed and "Chưa thẩm định" in listed
+        assert "Chưa có ai" in text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi=XA-TAM-HUNG-2025"))
         moved(office.post(f"/dot-xet/{round_id}/tham-dinh"))
         assert "Đã thẩm định danh sách: 2 đạt" in text(office.get(f"/dot-xet/{round_id}"))
+        assert "thẩm định đạt 2, không đạt 0" in text(office.get(f"/dot-xet/{round_id}/danh-sach"))
 
     with console(dossiers, "tv.hoidong") as member:
         ballot = text(member.get(f"/dot-xet/{round_id}/bo-phieu"))
