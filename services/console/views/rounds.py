@@ -136,7 +136,6 @@ async def round_detail(
             "nominees_total": sum(u["nominees"] for u in progress["progress"]),
             "actions": roles.annual_actions(user.role),
             "my_units": mine,
-            "decided": bool(progress.get("decisions")),
             "progress_labels": PROGRESS_LABELS,
         },
     )

@@ -185,6 +185,8 @@ def test_the_round_from_opening_to_the_decision_on_the_console(dossiers: Service
         moved(chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={"decision_date": TODAY}))
         decided = chairman.get(f"/dot-xet/{round_id}")
         assert "Đã ban hành quyết định số" in text(decided) and "/tai/phu-luc.xlsx" in decided.text
+        twice = chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={"decision_date": TODAY})  # a 409
+        assert twice.status_code == 422 and "không còn hồ sơ nào chờ quyết định" in text(twice)
         annex = chairman.get(f"/dot-xet/{round_id}/tai/phu-luc.xlsx")
         assert annex.status_code == 200
         sheet = load_workbook(io.BytesIO(annex.content)).active
