@@ -22,11 +22,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
-from services.console.app import build_app
-from services.console.settings import ConsoleSettings
 from services.dossiers.annual.nominee_import import write_xlsx
-from shared.natsserver import free_port
 from shared.testing.fixtures import ServiceProcess, reset_streams, start_service
+from tests.integration.console.support import console_as
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTHORITY = "XA-THANH-OAI-2025"
@@ -62,13 +60,7 @@ def dossiers(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @contextmanager
 def console(dossiers: ServiceProcess, user_id: str) -> Iterator[TestClient]:
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    settings = ConsoleSettings(
-        dev_mode=True, campaigns_url=nowhere, dossiers_url=dossiers.url, notifications_url=nowhere,
-        reporting_url=nowhere, console_service_timeout_seconds=20,
-    )  # fmt: skip
-    with TestClient(build_app(settings), follow_redirects=False) as client:
-        assert client.post("/dang-nhap", data={"user_id": user_id, "next": "/"}).status_code == 303
+    with console_as(dossiers.url, user_id) as client:
         yield client
 
 
