@@ -19,7 +19,20 @@ from services.console.clients import ServiceError, Services
 from services.console.pages import Pages, login_url
 from services.console.settings import ConsoleSettings
 from services.console.units import UnitCatalogue
-from services.console.views import campaigns, dashboard, dossiers, notifications, public, reports, rounds, successions
+from services.console.views import (
+    awardhistory,
+    campaigns,
+    clusters,
+    councils,
+    dashboard,
+    dossiers,
+    notifications,
+    pledges,
+    public,
+    reports,
+    rounds,
+    successions,
+)
 from shared.http.limits import install_limits
 from shared.settings import TdktSettings
 
@@ -101,6 +114,10 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         dossiers.router,
         reports.router,
         rounds.router,
+        councils.router,
+        pledges.router,
+        clusters.router,
+        awardhistory.router,
         notifications.router,
         public.router,
     ):

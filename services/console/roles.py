@@ -33,17 +33,37 @@ CAMPAIGNS = MenuItem("/phong-trao", "Phong trào")
 DOSSIERS = MenuItem("/ho-so", "Hồ sơ")
 REPORTS = MenuItem("/bao-cao", "Báo cáo")
 ROUNDS = MenuItem("/dot-xet", "Đợt xét")
+COUNCIL = MenuItem("/hoi-dong", "Hội đồng TĐKT")
+PLEDGES = MenuItem("/dang-ky-thi-dua", "Đăng ký thi đua")
+CLUSTERS = MenuItem("/cum-khoi", "Cụm, khối")
+AWARD_HISTORY = MenuItem("/lich-su-khen-thuong", "Lịch sử khen thưởng")
 INBOX = MenuItem("/thong-bao", "Thông báo")
 PUBLIC = MenuItem("/cong-khai", "Công khai")
 
+EVERY_SCREEN = (
+    DASHBOARD,
+    DOSSIERS,
+    ROUNDS,
+    COUNCIL,
+    PLEDGES,
+    CLUSTERS,
+    AWARD_HISTORY,
+    CAMPAIGNS,
+    REPORTS,
+    INBOX,
+    PUBLIC,
+)
+"""Phòng Nội vụ works every screen of the office; the auditor reads them all."""
+COUNCIL_MENU = (DASHBOARD, DOSSIERS, ROUNDS, COUNCIL, AWARD_HISTORY, CAMPAIGNS, REPORTS, INBOX, PUBLIC)
+
 MENUS: dict[str, tuple[MenuItem, ...]] = {
-    "desk_clerk": (DASHBOARD, DOSSIERS, CAMPAIGNS, INBOX, PUBLIC),
-    "lead_unit_officer": (DASHBOARD, CAMPAIGNS, DOSSIERS, REPORTS, INBOX, PUBLIC),
-    "council_secretariat": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "council_member": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "chairman": (DASHBOARD, DOSSIERS, ROUNDS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "auditor": (DASHBOARD, DOSSIERS, CAMPAIGNS, REPORTS, INBOX, PUBLIC),
-    "administrator": (DASHBOARD, REPORTS, INBOX, CAMPAIGNS, DOSSIERS, PUBLIC),
+    "desk_clerk": (DASHBOARD, DOSSIERS, ROUNDS, PLEDGES, AWARD_HISTORY, CAMPAIGNS, INBOX, PUBLIC),
+    "lead_unit_officer": (DASHBOARD, CAMPAIGNS, DOSSIERS, ROUNDS, PLEDGES, REPORTS, INBOX, PUBLIC),
+    "council_secretariat": EVERY_SCREEN,
+    "council_member": COUNCIL_MENU,
+    "chairman": COUNCIL_MENU,
+    "auditor": EVERY_SCREEN,
+    "administrator": (DASHBOARD, REPORTS, INBOX, COUNCIL, CAMPAIGNS, DOSSIERS, PUBLIC),
 }
 
 # Dossier steps (the dossiers API's command paths) each role is offered.
@@ -89,6 +109,27 @@ CAMPAIGN_ACTIONS: dict[str, frozenset[str]] = {
         }
     ),
     "council_secretariat": frozenset({"draft", "registration", "registration-return", "close", "cancel"}),
+}
+
+# The year's workload (the dossiers API's annual commands) each role is offered.
+ANNUAL_ACTIONS: dict[str, frozenset[str]] = {
+    "desk_clerk": frozenset({"submit-list", "register"}),
+    "lead_unit_officer": frozenset({"submit-list", "register"}),
+    "council_secretariat": frozenset(
+        {
+            "open-round",
+            "submit-list",
+            "appraise-round",
+            "round-checks",
+            "vote-round",
+            "keep-council",
+            "register",
+            "keep-clusters",
+        }
+    ),
+    "council_member": frozenset({"round-checks", "vote-round"}),
+    "chairman": frozenset({"decide-round"}),
+    "administrator": frozenset({"keep-council"}),
 }
 
 # Dossier statuses that make up each role's queue ("việc cần làm").
@@ -141,6 +182,14 @@ def may_pass_in_bulk(role: str) -> bool:
 
 def may_campaign(role: str, action: str) -> bool:
     return action in CAMPAIGN_ACTIONS.get(role, frozenset())
+
+
+def may_annual(role: str, action: str) -> bool:
+    return action in ANNUAL_ACTIONS.get(role, frozenset())
+
+
+def annual_actions(role: str) -> frozenset[str]:
+    return ANNUAL_ACTIONS.get(role, frozenset())
 
 
 def sees_own_unit_only(role: str) -> bool:

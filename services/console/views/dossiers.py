@@ -354,7 +354,7 @@ async def nominee_row(request: Request, index: int, user: UserDep, pages: PagesD
     return pages.fragment(request, "dossiers/_nominee.html", context)
 
 
-async def _upload(services: ServicesDep, user: User, files: list[Any], kinds: list[str]) -> list[dict[str, Any]]:
+async def upload_files(services: ServicesDep, user: User, files: list[Any], kinds: list[str]) -> list[dict[str, Any]]:
     parts = [("files", (f.filename, await f.read(), f.content_type or "application/octet-stream")) for f in files]
     response = await services.dossiers.request("POST", "/attachments", user=user, files=parts, data={"kind": kinds})
     return response.json()  # type: ignore[no-any-return]
@@ -369,7 +369,7 @@ async def upload(request: Request, user: UserDep, services: ServicesDep) -> Resp
     if not files:
         return JSONResponse({"detail": "Chưa chọn tệp.", "errors": {}}, status_code=422)
     try:
-        stored = await _upload(services, user, files, kinds)
+        stored = await upload_files(services, user, files, kinds)
     except ServiceError as error:
         return JSONResponse({"detail": error.detail, "errors": error.errors}, status_code=error.status)
     return JSONResponse(stored, status_code=201)
@@ -389,7 +389,7 @@ async def _attach_posted_files(request: Request, services: ServicesDep, user: Us
         return
     form = await request.form()
     kinds = [k for k in form.getlist("upload_kind") if isinstance(k, str)][: len(files)]
-    stored = await _upload(services, user, files, kinds + ["OTHER"] * (len(files) - len(kinds)))
+    stored = await upload_files(services, user, files, kinds + ["OTHER"] * (len(files) - len(kinds)))
     raw.setdefault("attachments", [])
     raw["attachments"] += [{k: str(f[k] or "") for k in ("sha256", "name", "kind", "size")} for f in stored]
 

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from shared.workdays import WorkingCalendar
 from tests.e2e.console.conftest import Screen, System, api
 from tests.e2e.console.helpers import THEMATIC_FILES, click, error_of, fill, pdf, reload_until, today, upload, vn
+from tests.e2e.console.year_end_round import year_end_round
 from tests.support.campaign_payloads import LEAD_UNIT, SECRETARIAT
 
 pytestmark = pytest.mark.e2e
@@ -475,3 +476,9 @@ def test_a_movement_returned_amended_registered_reviewed_corrected_and_closed(sc
         expect(timeline).to_contain_text(label)
     expect(timeline).to_contain_text("Lý do: Một dự án bị trùng")
     s.check("04-phong-trao-da-ket-thuc")
+
+
+def test_a_year_end_round_from_opening_to_the_decision(screen: Screen, system: System) -> None:
+    """Office opens a round, the commune uploads its list, the council votes, the chairman decides
+    (`year_end_round.py`)."""
+    year_end_round(screen, system)

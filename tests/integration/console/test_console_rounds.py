@@ -9,12 +9,9 @@ from datetime import date
 
 import httpx
 import nats
-from fastapi.testclient import TestClient
 
-from services.console.app import build_app
-from services.console.settings import ConsoleSettings
-from shared.natsserver import free_port
 from shared.testing.fixtures import ServiceProcess, reset_streams
+from tests.integration.console.support import console_as
 from tests.integration.dossiers.payloads import SECRETARY
 
 PERSON = {
@@ -54,13 +51,7 @@ def test_rounds_and_award_history_in_the_console(nats_url: str, run_service: Cal
     })  # fmt: skip
     assert submitted.status_code == 201, submitted.text
 
-    nowhere = f"http://127.0.0.1:{free_port()}"
-    settings = ConsoleSettings(
-        dev_mode=True, campaigns_url=nowhere, dossiers_url=dossiers.url, notifications_url=nowhere,
-        reporting_url=nowhere, console_service_timeout_seconds=10,
-    )  # fmt: skip
-    with TestClient(build_app(settings), follow_redirects=False) as console:
-        assert console.post("/dang-nhap", data={"user_id": "cv.pnv", "next": "/dot-xet"}).status_code == 303
+    with console_as(dossiers.url, "cv.pnv") as console:
         listing = console.get("/dot-xet")
         assert listing.status_code == 200 and f"Tổng kết năm {year}" in listing.text and "1/2" in listing.text
         detail = console.get(f"/dot-xet/{rnd['round_id']}")

@@ -1,0 +1,44 @@
+"""Lịch sử khen thưởng: a person's awards by year (proposed, decided, not awarded, annulled),
+searched by ID number (sent in the form's body, never in an address, and not kept by the
+service) or personal code; and the history of each nominee of a dossier, linked from its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.console.auth import UserDep
+from services.console.clients import ServiceError
+from services.console.views.common import PagesDep, ServicesDep, form_pairs, refused
+
+router = APIRouter(prefix="/lich-su-khen-thuong", tags=["lịch sử khen thưởng"])
+TEMPLATE = "history/search.html"
+
+
+@router.get("")
+async def history(request: Request, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
+    identity = request.query_params.get("dinh_danh", "").strip()
+    dossier_id = request.query_params.get("ho_so", "").strip()
+    context: dict[str, Any] = {"values": {}, "found": None, "dossier": None, "people": []}
+    if identity:
+        context["found"] = await services.dossiers.post("/award-history/search", user=user, json={"identity": identity})
+    elif dossier_id:
+        d = await services.dossiers.get(f"/dossiers/{dossier_id}", user=user)
+        by_nominee = await services.dossiers.get(f"/dossiers/{dossier_id}/award-history", user=user)
+        context["dossier"] = d
+        context["people"] = [{"name": n["name"], "awards": by_nominee.get(n["nominee_id"])} for n in d["nominees"]]
+    return pages.render(request, TEMPLATE, context)
+
+
+@router.post("")
+async def search(request: Request, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
+    values = dict(await form_pairs(request))
+    body = {k: values[k].strip() for k in ("id_number", "person_id") if values.get(k, "").strip()}
+    context: dict[str, Any] = {"values": {"person_id": values.get("person_id", "")}, "dossier": None, "people": []}
+    try:
+        found = await services.dossiers.post("/award-history/search", user=user, json=body)
+    except ServiceError as error:
+        return refused(request, pages, TEMPLATE, {**context, "found": None}, error)
+    return pages.render(request, TEMPLATE, {**context, "found": found})
