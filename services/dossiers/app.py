@@ -148,6 +148,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     app.state.dossier_query = dossier_query
     app.state.annual = AnnualWork(dossiers)
     dossiers.history_objections = app.state.annual.history_objections_for
+    dossiers.history_proposals = app.state.annual.propose_dossier
     dossiers.council_size = app.state.annual.council_size
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)

@@ -153,6 +153,10 @@ class Dossiers(TdktApplication):
         self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
         """What the award history finds against a dossier's nominees (consecutive-year criteria),
         set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
+        self.history_proposals: Callable[[Dossier, RuleSet, Actor, datetime], Sequence[Any]] | None = None
+        """The award history's register with a new dossier's proposals, saved with the dossier (it
+        may refuse a second proposal of a title in a year), set by the service's wiring
+        (`annual.application.AnnualWork.propose_dossier`)."""
         self.external_registers = frozenset(c.strip().upper() for c in external_registers)
         """Authorities whose decision numbers come from their own document register (entered when
         a decision is issued) rather than from this system's sequence."""
@@ -362,7 +366,8 @@ class Dossiers(TdktApplication):
         """Receive a dossier under the rule set in force on its receipt date, with a receipt
         number from this office's yearly sequence, the authority it is addressed to (named, or
         this desk's people's committee as the org-unit data has it on that day) and, when it is
-        complete, an appointment date."""
+        complete, an appointment date. Its nominees with a stable identity enter the award history
+        in the same transaction (`history_proposals`)."""
         check_at(at)
         received_on = local_date(at)
         try:
@@ -385,8 +390,9 @@ class Dossiers(TdktApplication):
                 dossier_id=new_id,
             )
             sequence.issue(dossier.id, at)
+            history = self.history_proposals(dossier, rules, actor, at) if self.history_proposals else ()
             try:
-                self.save(sequence, dossier)
+                self.save(sequence, dossier, *history)
                 return dossier
             except IntegrityError:
                 if self._exists(new_id):

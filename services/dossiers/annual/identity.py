@@ -48,3 +48,11 @@ def valid_id_number(value: str) -> bool:
 
 def valid_person_id(value: str) -> bool:
     return bool(PERSON_ID.match(value.strip()))
+
+
+def nominee_identity(*, kind: str, id_number: str, name: str, proposing_unit: str) -> str | None:
+    """A dossier nominee's identity: a person by the ID number (none without one: a name is not an
+    identity); a collective or household by its proposing unit and name, as a round's list keys it."""
+    if kind == "INDIVIDUAL":
+        return person_key(id_number) if id_number and valid_id_number(id_number) else None
+    return collective_key(proposing_unit, name) if proposing_unit.strip() and name.strip() else None
