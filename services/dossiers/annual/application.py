@@ -82,6 +82,19 @@ class AnnualWork:
         self.app = dossiers
         self.requirements = dict(requirements if requirements is not None else load_requirements())
 
+    @classmethod
+    def wired(
+        cls, dossiers: Dossiers, requirements: Mapping[str, list[ConsecutiveRequirement]] | None = None
+    ) -> AnnualWork:
+        """The year's workload over `dossiers`, with the hooks the dossiers' own use cases call: the
+        council's size on a day, the award history's objections in appraisal, and its register
+        saved with every new dossier."""
+        work = cls(dossiers, requirements)
+        dossiers.council_size = work.council_size
+        dossiers.history_objections = work.history_objections_for
+        dossiers.history_proposals = work.propose_dossier
+        return work
+
     # --- plumbing ------------------------------------------------------------------------
 
     def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
