@@ -25,8 +25,9 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Transcoder
 
+from services.dossiers.annual.history import AwardYear, HistoryEntryAsDict
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
 from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
@@ -114,12 +115,14 @@ class Dossiers(TdktApplication):
     the transcoder does not know (register transcodings first if that ever changes). The receipt
     number sequence of an office has one event per dossier received in the year, and every
     receipt reads it: it is snapshotted, or receiving the N-th dossier of a year would replay N
-    events (docs/performance.md). A decision sequence is not (its `dated` map has int keys, which
+    events (docs/performance.md). So is the year's award register (`annual.history.AwardYear`),
+    which every receipt naming someone identifiable reads and writes. A decision sequence is not
+    (its `dated` map has int keys, which
     JSON would turn into strings), and has one event per decision, far fewer.
     """
 
     name = "Dossiers"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50, AwardYear: 50}
     internal_topic_prefixes = (
         "services.dossiers.numbering:",  # the number sequences are never published
         "services.dossiers.annual.feed:",  # nor the award history's reading position
@@ -162,6 +165,10 @@ class Dossiers(TdktApplication):
         a decision is issued) rather than from this system's sequence."""
 
     # --- plumbing ------------------------------------------------------------------------
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(HistoryEntryAsDict())
 
     @staticmethod
     def _uuid(dossier_id: UUID | str) -> UUID:

@@ -23,6 +23,7 @@ from uuid import UUID, uuid5
 
 import yaml
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Transcoding
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
 from services.dossiers.annual.identity import nominee_identity
@@ -96,6 +97,19 @@ class HistoryEntry:
         }
 
 
+class HistoryEntryAsDict(Transcoding):
+    """A register's entries in its snapshots (`Dossiers.snapshotting_intervals`)."""
+
+    type = HistoryEntry
+    name = "award_history_entry"
+
+    def encode(self, obj: HistoryEntry) -> dict[str, Any]:
+        return {**vars(obj), "status": obj.status.value}
+
+    def decode(self, data: dict[str, Any]) -> HistoryEntry:
+        return HistoryEntry(**{**data, "status": HistoryStatus(data["status"])})
+
+
 def _key(identity: str, award: str) -> str:
     return f"{identity}|{award}"
 
@@ -119,13 +133,20 @@ class AwardYear(Aggregate):
     def __init__(self, year: int) -> None:
         self.year = year
         self.entries: dict[str, HistoryEntry] = {}
+        self._keys: dict[str, list[str]] = {}
+        """Per dossier id, the keys its proposals were written under (an entry may since belong to
+        a later dossier): a decision touches its own entries without reading the whole year."""
 
     def entry(self, identity: str, award: str) -> HistoryEntry | None:
         return self.entries.get(_key(identity, award))
 
+    def _of(self, dossier_id: str) -> list[tuple[str, HistoryEntry]]:
+        entries = self.entries
+        return [(k, e) for k in self._keys.get(dossier_id, ()) if (e := entries[k]).dossier_id == dossier_id]
+
     def by_dossier(self, dossier_id: str) -> dict[str, HistoryEntry]:
         """This dossier's entries by nominee id."""
-        return {e.nominee_id: e for e in self.entries.values() if e.dossier_id == dossier_id and e.nominee_id}
+        return {e.nominee_id: e for _, e in self._of(dossier_id) if e.nominee_id}
 
     def conflicts(self, rows: Iterable[Mapping[str, Any]], dossier_id: str | None) -> dict[str, str]:
         """Per row key, why the proposal repeats an award this year already holds (Vietnamese);
@@ -153,8 +174,11 @@ class AwardYear(Aggregate):
     @event("Proposed")
     def _proposed(self, dossier_id: str, rows: list[dict[str, Any]], actor: Actor, at: datetime) -> None:
         entries = self.entries  # updated in place: this register owns it, and a year holds thousands
+        keys = self._keys.setdefault(dossier_id, [])
         for r in rows:
-            entries[_row_key(r, dossier_id)] = HistoryEntry(
+            key = _row_key(r, dossier_id)
+            keys.append(key)
+            entries[key] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.PROPOSED,
                 "DOSSIER", dossier_id, r["nominee_id"], None, None, r.get("proposing_unit", ""),
                 r.get("receipt_number", ""),
@@ -200,8 +224,9 @@ class AwardYear(Aggregate):
         at: datetime,
     ) -> None:
         entries = self.entries
-        mine = [(k, e) for k, e in entries.items() if e.dossier_id == dossier_id and e.nominee_id in outcomes]
-        for k, e in mine:
+        for k, e in self._of(dossier_id):
+            if e.nominee_id not in outcomes:
+                continue
             status = HistoryStatus(outcomes[e.nominee_id])  # type: ignore[index]
             keep = status is HistoryStatus.ANNULLED
             entries[k] = HistoryEntry(

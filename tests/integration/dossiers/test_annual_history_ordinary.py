@@ -203,3 +203,25 @@ def test_appraisal_of_an_ordinary_dossier_reads_the_history(env: dict[str, str])
         assert len(history["n2"]) == 1 and "thiếu năm 2023" in history["n2"][0]
     finally:
         app.close()
+
+
+def test_the_years_register_is_read_from_a_snapshot(work: AnnualWork, env: dict[str, str]) -> None:
+    """Every receipt naming someone identifiable reads the year's register: it is snapshotted every 50
+    events, as the receipt sequence is, and reads back the same from the snapshot."""
+    app = work.app
+    register = AwardYear(year=2024)
+    for i in range(55):
+        rows = [{"identity": f"C-{i}", "award": GK, "once_a_year": False, "name": f"Tổ {i}", "nominee_id": "n1"}]
+        register.propose(dossier_id=f"d{i}", rows=rows, actor=SECRETARY, at=at(date(2024, 6, 3)))
+        app.save(register)
+    register.record_outcome(dossier_id="d7", outcomes={"n1": "DECIDED"}, decision_number="7/QĐ-UBND",
+                            decision_date=date(2024, 7, 1), actor=SECRETARY, at=at(date(2024, 7, 1)))  # fmt: skip
+    app.save(register)
+    assert [s.originator_version for s in app.snapshots.get(register.id)] == [50]
+    other = Dossiers(env=env)
+    try:
+        read = other.repository.get(register.id)
+        assert read.version == register.version and read.entries == register.entries
+        assert read.by_dossier("d7")["n1"].decision_date == date(2024, 7, 1)
+    finally:
+        other.close()
