@@ -40,6 +40,7 @@ from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.annual.registration_import import read_registration_xlsx
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
+from services.dossiers.documents.steps import DossierDocuments
 from services.dossiers.domain.dossier import Dossier, check_at
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierError, DossierValidationError
 from services.dossiers.domain.rules import RuleSet
@@ -295,11 +296,13 @@ class AnnualWork:
             Dossier.AwardAnnulled,
             Dossier.Withdrawn,
             Dossier.Refused,
+            DossierDocuments.HigherLevelResultRecorded,  # type: ignore[attr-defined]  # (defined there, not on Dossier)
         )
     )
 
     def sync_history(self, *, actor: Actor | None = None) -> int:
-        """Fold the decisions, rejections, annulments and withdrawals stored since the last call into
+        """Fold the decisions (the higher level's too, for khen cao), rejections, annulments and
+        withdrawals stored since the last call into
         the year registers; the reading position is saved with them (exactly once). Returns how many
         dossier events were read."""
         who = actor or SYSTEM_ACTOR
@@ -1209,4 +1212,10 @@ def _outcomes(name: str, e: Any, nominee_ids: list[str]) -> tuple[dict[str, str]
         return {i: HistoryStatus.NOT_AWARDED.value for i in nominee_ids}, None, e.decision_date
     if name == "AwardAnnulled":
         return {i: HistoryStatus.ANNULLED.value for i in e.nominee_ids if i in nominee_ids}, None, None
+    if name == "HigherLevelResultRecorded":  # khen cao: the higher level decided (a return changes nothing:
+        if e.outcome != "AWARDED":  # the dossier may be forwarded again, or withdrawn)
+            return {}, None, None
+        outcomes = {i: HistoryStatus.NOT_AWARDED.value for i in e.not_awarded if i in nominee_ids}
+        outcomes |= {i: HistoryStatus.DECIDED.value for i in e.awarded_ids if i in nominee_ids}
+        return outcomes, e.decision_number, e.decision_date
     return {i: HistoryStatus.WITHDRAWN.value for i in nominee_ids}, None, None
