@@ -254,7 +254,8 @@ class AwardYear(Aggregate):
 # --- which dossiers enter, and where ------------------------------------------------------
 
 NO_IDENTITY = "Chưa có số định danh, không đối chiếu được lịch sử khen thưởng."
-"""Why a nominee is not in the history: an individual without an ID number has no stable identity."""
+"""Why a nominee is not in the history: an individual with neither an ID number nor the office's
+person id has no stable identity."""
 
 
 def history_year(dossier: Dossier) -> int:
@@ -271,12 +272,16 @@ def dossier_proposals(dossier: Dossier, once_a_year: Callable[[str], bool]) -> l
     errors: dict[str, str] = {}
     for i, n in enumerate(dossier.nominees):
         identity = nominee_identity(
-            kind=n.kind.value, id_number=n.id_number, name=n.name, proposing_unit=dossier.proposing_unit
+            kind=n.kind.value,
+            id_number=n.id_number,
+            person_id=n.person_id,
+            name=n.name,
+            proposing_unit=dossier.proposing_unit,
         )
         if identity is None:
             continue
         if (identity, n.award) in seen:
-            field = "id_number" if n.id_number else "name"
+            field = "id_number" if n.id_number else "person_id" if n.person_id else "name"
             errors[f"nominees[{i}].{field}"] = (
                 f"Trùng với đối tượng thứ {seen[(identity, n.award)] + 1}: cùng người (tập thể), cùng danh hiệu."
             )

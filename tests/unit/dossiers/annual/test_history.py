@@ -40,12 +40,18 @@ def test_titles_are_one_a_year_and_certificates_are_not(rule_set_id: str) -> Non
 
 def test_only_nominees_with_a_stable_identity_enter() -> None:
     dossier = given_received(
-        nominees=[individual(id_number=X), individual(name="Không số"), collective(award="ADVANCED_COLLECTIVE")]
+        nominees=[
+            individual(id_number=X),
+            individual(name="Không số"),
+            collective(award="ADVANCED_COLLECTIVE"),
+            individual(name="Mã riêng", person_id="P-0042"),
+        ]
     )
     rows = dossier_proposals(dossier, rules("2024-nd98").once_a_year)
     assert [(r["nominee_id"], r["identity"], r["once_a_year"]) for r in rows] == [
         ("n1", person_key(X), True),
         ("n3", collective_key(dossier.proposing_unit, "Tổ Toán – Tin"), True),
+        ("n4", "P-0042", True),
     ]
     assert rows[0]["receipt_number"] == dossier.receipt_number and rows[0]["proposing_unit"] == "THCS-KIM-BAI"
 
@@ -60,14 +66,13 @@ def test_the_same_person_twice_for_one_award_in_a_dossier_is_422() -> None:
 
 
 def test_identity_of_a_dossier_nominee() -> None:
-    assert nominee_identity(kind="INDIVIDUAL", id_number="001 090 000 301", name="A", proposing_unit="U") == (
-        person_key(X)
-    )
-    assert nominee_identity(kind="INDIVIDUAL", id_number="", name="A", proposing_unit="U") is None
-    assert nominee_identity(kind="INDIVIDUAL", id_number="123", name="A", proposing_unit="U") is None
-    assert nominee_identity(kind="HOUSEHOLD", id_number="", name="Hộ ông Tâm", proposing_unit="u1") == (
-        collective_key("U1", "hộ  ông tâm")
-    )
+    def of(kind: str = "INDIVIDUAL", id_number: str = "", person_id: str = "", name: str = "A") -> str | None:
+        return nominee_identity(kind=kind, id_number=id_number, person_id=person_id, name=name, proposing_unit="u1")
+
+    assert of(id_number="001 090 000 301", person_id="P-0042") == person_key(X)
+    assert of(person_id="P-0042") == "P-0042"
+    assert of() is None and of(id_number="123") is None and of(person_id="0042") is None
+    assert of("HOUSEHOLD", name="Hộ ông Tâm") == collective_key("U1", "hộ  ông tâm")
 
 
 def test_the_year_is_the_emulation_year_else_the_year_of_receipt() -> None:
@@ -116,3 +121,11 @@ def test_rows_stored_before_the_flag_are_limited() -> None:
     register.propose(dossier_id="d1", rows=[{k: v for k, v in row(GK, False).items() if k != "once_a_year"}],
                      actor=SECRETARY, at=MOMENT)  # fmt: skip
     assert register.conflicts([{"identity": "H-x", "award": GK, "name": "X"}], "d2") != {}
+
+
+def test_a_person_id_not_in_the_offices_form_is_422() -> None:
+    with pytest.raises(DossierValidationError) as refused:
+        given_received(nominees=[individual(person_id="0042")])
+    assert refused.value.field_errors == {
+        "nominees[0].person_id": "Mã cá nhân phải có dạng P-… (chữ, số, dấu gạch ngang)."
+    }
