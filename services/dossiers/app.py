@@ -146,9 +146,7 @@ def build_app(settings: TdktSettings | None = None, *, clock: Clock = utc_now) -
     )
     app.state.dossiers = dossiers
     app.state.dossier_query = dossier_query
-    app.state.annual = AnnualWork(dossiers)
-    dossiers.history_objections = app.state.annual.history_objections_for
-    dossiers.council_size = app.state.annual.council_size
+    app.state.annual = AnnualWork.wired(dossiers)
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=DOSSIERS)
     app.state.units = units

@@ -25,8 +25,9 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Transcoder
 
+from services.dossiers.annual.history import AwardYear, HistoryEntryAsDict
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
 from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
@@ -114,12 +115,14 @@ class Dossiers(TdktApplication):
     the transcoder does not know (register transcodings first if that ever changes). The receipt
     number sequence of an office has one event per dossier received in the year, and every
     receipt reads it: it is snapshotted, or receiving the N-th dossier of a year would replay N
-    events (docs/performance.md). A decision sequence is not (its `dated` map has int keys, which
+    events (docs/performance.md). So is the year's award register (`annual.history.AwardYear`),
+    which every receipt naming someone identifiable reads and writes. A decision sequence is not
+    (its `dated` map has int keys, which
     JSON would turn into strings), and has one event per decision, far fewer.
     """
 
     name = "Dossiers"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50, AwardYear: 50}
     internal_topic_prefixes = (
         "services.dossiers.numbering:",  # the number sequences are never published
         "services.dossiers.annual.feed:",  # nor the award history's reading position
@@ -153,11 +156,19 @@ class Dossiers(TdktApplication):
         self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
         """What the award history finds against a dossier's nominees (consecutive-year criteria),
         set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
+        self.history_proposals: Callable[[Dossier, RuleSet, Actor, datetime], Sequence[Any]] | None = None
+        """The award history's register with a new dossier's proposals, saved with the dossier (it
+        may refuse a second proposal of a title in a year), set by the service's wiring
+        (`annual.application.AnnualWork.propose_dossier`)."""
         self.external_registers = frozenset(c.strip().upper() for c in external_registers)
         """Authorities whose decision numbers come from their own document register (entered when
         a decision is issued) rather than from this system's sequence."""
 
     # --- plumbing ------------------------------------------------------------------------
+
+    def register_transcodings(self, transcoder: Transcoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(HistoryEntryAsDict())
 
     @staticmethod
     def _uuid(dossier_id: UUID | str) -> UUID:
@@ -362,7 +373,8 @@ class Dossiers(TdktApplication):
         """Receive a dossier under the rule set in force on its receipt date, with a receipt
         number from this office's yearly sequence, the authority it is addressed to (named, or
         this desk's people's committee as the org-unit data has it on that day) and, when it is
-        complete, an appointment date."""
+        complete, an appointment date. Its nominees with a stable identity enter the award history
+        in the same transaction (`history_proposals`)."""
         check_at(at)
         received_on = local_date(at)
         try:
@@ -385,8 +397,9 @@ class Dossiers(TdktApplication):
                 dossier_id=new_id,
             )
             sequence.issue(dossier.id, at)
+            history = self.history_proposals(dossier, rules, actor, at) if self.history_proposals else ()
             try:
-                self.save(sequence, dossier)
+                self.save(sequence, dossier, *history)
                 return dossier
             except IntegrityError:
                 if self._exists(new_id):

@@ -96,6 +96,8 @@ def _rows(rules: RuleSet) -> Iterator[tuple[str, str, Any]]:
                 f"≤ {award.quota.max_percent}% số người đạt LĐTT của đơn vị trong năm",
                 (award.quota),
             )
+        if award.once_a_year:
+            yield f"{label(name)}: mỗi năm", "một lần đề nghị cho một người (tập thể)", award.once_a_year
         for reward in award.rewards:
             levels = f" ({', '.join(lv.value for lv in reward.levels)})" if reward.levels else ""
             if reward.multiplier is not None:

@@ -146,7 +146,9 @@ class AwardHistoryProposed(AnnualEvent):
 
     subject: ClassVar[str] = "tdkt.award.history.proposed"
     dossier_id: str
-    rows: list[dict[str, Any]] = Field(description="identity, award, name, unit, nominee_id, ref")
+    rows: list[dict[str, Any]] = Field(
+        description="identity, award, once_a_year, name, unit, nominee_id, ref, proposing_unit, receipt_number"
+    )
 
 
 @published

@@ -23,19 +23,24 @@ from services.dossiers.annual.clusters import EmulationCluster
 from services.dossiers.annual.council import Council, CouncilMeeting, council_view, tally_list_vote
 from services.dossiers.annual.feed import HistoryFeed
 from services.dossiers.annual.history import (
+    NO_IDENTITY,
     AwardYear,
     ConsecutiveRequirement,
     HistoryStatus,
+    dossier_proposals,
     history_failures,
+    history_year,
     load_requirements,
     person_history,
 )
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.nominee_import import HEADER, RowError, read_xlsx
+from services.dossiers.annual.past_awards_import import read_past_awards_xlsx
 from services.dossiers.annual.registration import EmulationPledge, policy_for
 from services.dossiers.annual.registration_import import read_registration_xlsx
 from services.dossiers.annual.rounds import AwardRound
 from services.dossiers.application import Dossiers
+from services.dossiers.documents.steps import DossierDocuments
 from services.dossiers.domain.dossier import Dossier, check_at
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierError, DossierValidationError
 from services.dossiers.domain.rules import RuleSet
@@ -77,6 +82,19 @@ class AnnualWork:
     def __init__(self, dossiers: Dossiers, requirements: Mapping[str, list[ConsecutiveRequirement]] | None = None):
         self.app = dossiers
         self.requirements = dict(requirements if requirements is not None else load_requirements())
+
+    @classmethod
+    def wired(
+        cls, dossiers: Dossiers, requirements: Mapping[str, list[ConsecutiveRequirement]] | None = None
+    ) -> AnnualWork:
+        """The year's workload over `dossiers`, with the hooks the dossiers' own use cases call: the
+        council's size on a day, the award history's objections in appraisal, and its register
+        saved with every new dossier."""
+        work = cls(dossiers, requirements)
+        dossiers.council_size = work.council_size
+        dossiers.history_objections = work.history_objections_for
+        dossiers.history_proposals = work.propose_dossier
+        return work
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -278,11 +296,13 @@ class AnnualWork:
             Dossier.AwardAnnulled,
             Dossier.Withdrawn,
             Dossier.Refused,
+            DossierDocuments.HigherLevelResultRecorded,  # type: ignore[attr-defined]  # (defined there, not on Dossier)
         )
     )
 
     def sync_history(self, *, actor: Actor | None = None) -> int:
-        """Fold the decisions, rejections, annulments and withdrawals stored since the last call into
+        """Fold the decisions (the higher level's too, for khen cao), rejections, annulments and
+        withdrawals stored since the last call into
         the year registers; the reading position is saved with them (exactly once). Returns how many
         dossier events were read."""
         who = actor or SYSTEM_ACTOR
@@ -300,7 +320,7 @@ class AnnualWork:
                 e = self.app.mapper.to_domain_event(n)
                 if n.originator_id not in years:
                     first = self.app.get(n.originator_id, version=1)  # the year is set on receipt
-                    years[n.originator_id] = first.emulation_year or getattr(e, "decision_date", first.received_on).year
+                    years[n.originator_id] = history_year(first)
                 year = years[n.originator_id]
                 if year is None:
                     continue
@@ -335,6 +355,7 @@ class AnnualWork:
         """Awards decided before this system, from the office's registers: each row names the person
         (ID number, person id, or for a collective its proposing unit and name), the award and year."""
         check_at(at)
+        once_a_year = self._once_a_year(at)
         errors: dict[str, str] = {}
         if not str(source_ref or "").strip():
             errors["source_ref"] = "Bắt buộc nêu nguồn (sổ khen thưởng, quyết định…)."
@@ -357,6 +378,7 @@ class AnnualWork:
                         "unit": str(r.get("unit") or ""),
                         "proposing_unit": str(r.get("proposing_unit") or "").strip().upper(),
                         "award": award,
+                        "once_a_year": once_a_year(str(award)),
                         "decision_number": str(r.get("decision_number") or ""),
                         "decision_date": str(r.get("decision_date") or ""),
                     }
@@ -376,6 +398,58 @@ class AnnualWork:
 
         self._retrying(build)
         return {"imported": sum(len(v) for v in by_year.values()), "years": sorted(by_year)}
+
+    def import_past_awards_xlsx(
+        self, *, content: bytes, source_ref: str, keep_valid_rows: bool, actor: Actor, at: datetime
+    ) -> dict[str, Any]:
+        """Past awards from the office's XLSX register (`past_awards_import`). A file with errors
+        stores nothing (422 with a message per row and column) unless `keep_valid_rows`, which
+        imports the valid rows only."""
+        check_at(at)
+        result = read_past_awards_xlsx(content, today=local_date(at), once_a_year=self._once_a_year(at))
+        valid = result.valid_rows()
+        if (result.errors and not keep_valid_rows) or not valid:
+            raise ImportRejected(result.errors or [RowError(0, "", "Tệp không có dòng nào hợp lệ.")], result.summary())
+        try:
+            out = self.import_past_awards(rows=valid, source_ref=source_ref, actor=actor, at=at)
+        except DossierValidationError as exc:
+            raise DossierValidationError(_by_row(exc.field_errors, valid)) from None
+        return {**out, "import": result.summary()}
+
+    def _once_a_year(self, at: datetime) -> Callable[[str], bool]:
+        """Which awards the rule set in force on `at` limits to one a year (every award, as before
+        the rule sets said so, when none is in force)."""
+        try:
+            return self.app.rule_book.for_date(local_date(at)).once_a_year
+        except LookupError:
+            return lambda award: True
+
+    def propose_dossier(self, dossier: Dossier, rules: RuleSet, actor: Actor, at: datetime) -> list[Aggregate]:
+        """An ordinary dossier's nominees with a stable identity enter the register of its year
+        (`history_year`), to be saved with the dossier in one transaction (`Dossiers.submit`
+        retries both on a lost race, reading the register again). Refused (409), naming the earlier
+        dossier, when it repeats a title the rule set limits to one a year; nothing to save when no
+        nominee can be identified."""
+        rows = dossier_proposals(dossier, rules.once_a_year)
+        if not rows:
+            return []
+        register = self.year_register(history_year(dossier))
+        register.propose(dossier_id=str(dossier.id), rows=rows, actor=actor, at=at)
+        return [register]
+
+    def dossier_history(self, dossier: Dossier) -> dict[str, dict[str, Any]]:
+        """Per nominee of the dossier: its identity's history, or why there is none to compare."""
+        mine = self.year_register(history_year(dossier)).by_dossier(str(dossier.id))
+        out: dict[str, dict[str, Any]] = {}
+        for n in dossier.nominees:
+            entry = mine.get(n.nominee_id)
+            out[n.nominee_id] = {
+                "name": n.name,
+                "identified": entry is not None,
+                "awards": self.history_of(entry.identity) if entry else [],
+                "note": None if entry else NO_IDENTITY,
+            }
+        return out
 
     def history_of(self, identity: str, years: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """Every entry of one identity, oldest first (over the registers of `years`, or all)."""
@@ -397,11 +471,9 @@ class AnnualWork:
 
     def history_objections(self, dossier: Dossier, registers: dict[int, AwardYear]) -> dict[str, list[str]]:
         """Per nominee, what the award history fails of its award's consecutive-year requirements.
-        A nominee the register does not know (no identity) gets none: the rule set's council check
-        of the same standard still has to be recorded."""
-        year = dossier.emulation_year
-        if year is None:
-            return {}
+        A nominee the register does not know (no identity: an individual without an ID number) gets
+        none: the rule set's council check of the same standard still has to be recorded."""
+        year = history_year(dossier)
         if year not in registers:
             registers[year] = self.year_register(year)
         mine = registers[year].by_dossier(str(dossier.id))
@@ -413,7 +485,7 @@ class AnnualWork:
                     if y not in registers:
                         registers[y] = self.year_register(y)
                 if entry is None:
-                    continue  # no identity (a dossier outside a round): the council's check stands alone
+                    continue  # no identity (no ID number): the council's check stands alone
                 if fails := history_failures(req, registers, entry.identity, year):
                     found.setdefault(n.nominee_id, []).extend(fails)
         return found
@@ -529,6 +601,7 @@ class AnnualWork:
                 {
                     "identity": r["identity"],
                     "award": r["nominee"]["award"],
+                    "once_a_year": rules.once_a_year(r["nominee"]["award"]),
                     "name": r["nominee"].get("name", ""),
                     "ref": r["ref"],
                 }
@@ -578,11 +651,13 @@ class AnnualWork:
                         {
                             "identity": r["identity"],
                             "award": r["nominee"]["award"],
+                            "once_a_year": rules.once_a_year(r["nominee"]["award"]),
                             "name": r["nominee"].get("name", ""),
                             "unit": r["nominee"].get("unit", "") or unit,
                             "nominee_id": f"n{j + 1}",
                             "ref": r["ref"],
                             "proposing_unit": unit,
+                            "receipt_number": dossier.receipt_number,
                         }
                         for j, r in enumerate(items)
                     ],
@@ -648,11 +723,13 @@ class AnnualWork:
         rnd.check_can_submit(unit)
         result = read_xlsx(content, proposing_unit=unit, awards_considered=rnd.awards)
         register = self.year_register(rnd.year)
+        once_a_year = self._once_a_year(at)
         conflicts = register.conflicts(
             [
                 {
                     "identity": r["identity"],
                     "award": r["nominee"]["award"],
+                    "once_a_year": once_a_year(r["nominee"]["award"]),
                     "name": r["nominee"]["name"],
                     "ref": str(r["row"]),
                 }
@@ -1100,15 +1177,27 @@ def identity_of(row: Mapping[str, Any], path: str, errors: dict[str, str]) -> st
     return ""
 
 
-def _by_ref(field_errors: Mapping[str, str], items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """A dossier's field errors (`nominees[3].gender`) named by the rows they came from (`dòng 12.gender`)."""
+def _rekeyed(field_errors: Mapping[str, str], prefix: str, names: Sequence[str]) -> dict[str, str]:
+    """Field errors of the i-th item (`nominees[3].gender`) named as the user knows the item
+    (`dòng 12.gender`): `names[i]`."""
     out = {}
     for key, message in field_errors.items():
         head, _, rest = key.partition("]")
-        if head.startswith("nominees[") and head[9:].isdigit() and int(head[9:]) < len(items):
-            key = f"{items[int(head[9:])]['ref']}{rest}"
+        index = head[len(prefix) :]
+        if head.startswith(prefix) and index.isdigit() and int(index) < len(names):
+            key = f"{names[int(index)]}{rest}"
         out[key] = message
     return out
+
+
+def _by_ref(field_errors: Mapping[str, str], items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """A dossier's field errors named by the rows they came from."""
+    return _rekeyed(field_errors, "nominees[", [i["ref"] for i in items])
+
+
+def _by_row(field_errors: Mapping[str, str], rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """`import_past_awards`'s field errors (`rows[3].year`) named by the sheet rows they came from."""
+    return _rekeyed(field_errors, "rows[", [f"rows[{r['row']}]" for r in rows])
 
 
 def _outcomes(name: str, e: Any, nominee_ids: list[str]) -> tuple[dict[str, str], str | None, date | None]:
@@ -1123,4 +1212,10 @@ def _outcomes(name: str, e: Any, nominee_ids: list[str]) -> tuple[dict[str, str]
         return {i: HistoryStatus.NOT_AWARDED.value for i in nominee_ids}, None, e.decision_date
     if name == "AwardAnnulled":
         return {i: HistoryStatus.ANNULLED.value for i in e.nominee_ids if i in nominee_ids}, None, None
+    if name == "HigherLevelResultRecorded":  # khen cao: the higher level decided (a return changes nothing:
+        if e.outcome != "AWARDED":  # the dossier may be forwarded again, or withdrawn)
+            return {}, None, None
+        outcomes = {i: HistoryStatus.NOT_AWARDED.value for i in e.not_awarded if i in nominee_ids}
+        outcomes |= {i: HistoryStatus.DECIDED.value for i in e.awarded_ids if i in nominee_ids}
+        return outcomes, e.decision_number, e.decision_date
     return {i: HistoryStatus.WITHDRAWN.value for i in nominee_ids}, None, None

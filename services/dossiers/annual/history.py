@@ -3,29 +3,36 @@
 A year's register holds, per (identity, award), the latest state of that award for that year:
 proposed in a dossier, decided, not awarded, annulled, or imported from the office's past
 records. It is the consistency boundary of "one proposal of a title per person and year": every
-submission of the year writes the same aggregate, so two dossiers cannot both propose the same
-person for the same title (the second save conflicts, is retried, and is refused naming the
-first dossier). Decisions and annulments reach it from the dossiers' own events
-(`AnnualWork.sync_history`), whichever screen made them.
+submission of the year that names someone identifiable (a round's list or an ordinary dossier)
+writes the same aggregate, so two dossiers cannot both propose the same person for the same title
+(the second save conflicts, is retried, and is refused naming the first dossier). Awards the rule
+set does not limit to one a year (Giấy khen, Bằng khen: `once_a_year` in the rule set) are kept
+per dossier instead, never refused. Decisions and annulments reach it from the dossiers' own
+events (`AnnualWork.sync_history`), whichever screen made them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 import yaml
 from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Transcoding
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
-from services.dossiers.domain.errors import DossierError
+from services.dossiers.annual.identity import nominee_identity
+from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.values import label
 from shared.actor import Actor
+
+if TYPE_CHECKING:
+    from services.dossiers.domain.dossier import Dossier
 
 
 class HistoryStatus(StrEnum):
@@ -61,6 +68,14 @@ class HistoryEntry:
     decision_number: str | None = None
     decision_date: date | None = None
     proposing_unit: str = ""
+    receipt_number: str = ""
+
+    @property
+    def where(self) -> str:
+        """The dossier (or the imported record) this entry comes from, as a clerk names it."""
+        if self.receipt_number:
+            return f"hồ sơ số {self.receipt_number}"
+        return f"hồ sơ {self.dossier_id}" if self.dossier_id else "hồ sơ khen thưởng đã nhập từ trước"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,11 +93,33 @@ class HistoryEntry:
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat() if self.decision_date else None,
             "proposing_unit": self.proposing_unit,
+            "receipt_number": self.receipt_number,
         }
+
+
+class HistoryEntryAsDict(Transcoding):
+    """A register's entries in its snapshots (`Dossiers.snapshotting_intervals`)."""
+
+    type = HistoryEntry
+    name = "award_history_entry"
+
+    def encode(self, obj: HistoryEntry) -> dict[str, Any]:
+        return {**vars(obj), "status": obj.status.value}
+
+    def decode(self, data: dict[str, Any]) -> HistoryEntry:
+        return HistoryEntry(**{**data, "status": HistoryStatus(data["status"])})
 
 
 def _key(identity: str, award: str) -> str:
     return f"{identity}|{award}"
+
+
+def _row_key(row: Mapping[str, Any], source: str) -> str:
+    """Where a row lives in the register: one place per (identity, award) for an award limited to
+    one a year (rows stored before the flag existed were all treated so), else one per `source`
+    (the proposing dossier, or the decision an imported award came from)."""
+    key = _key(row["identity"], row["award"])
+    return key if row.get("once_a_year", True) else f"{key}|{source}"
 
 
 class AwardYear(Aggregate):
@@ -96,24 +133,32 @@ class AwardYear(Aggregate):
     def __init__(self, year: int) -> None:
         self.year = year
         self.entries: dict[str, HistoryEntry] = {}
+        self._keys: dict[str, list[str]] = {}
+        """Per dossier id, the keys its proposals were written under (an entry may since belong to
+        a later dossier): a decision touches its own entries without reading the whole year."""
 
     def entry(self, identity: str, award: str) -> HistoryEntry | None:
         return self.entries.get(_key(identity, award))
 
+    def _of(self, dossier_id: str) -> list[tuple[str, HistoryEntry]]:
+        entries = self.entries
+        return [(k, e) for k in self._keys.get(dossier_id, ()) if (e := entries[k]).dossier_id == dossier_id]
+
     def by_dossier(self, dossier_id: str) -> dict[str, HistoryEntry]:
         """This dossier's entries by nominee id."""
-        return {e.nominee_id: e for e in self.entries.values() if e.dossier_id == dossier_id and e.nominee_id}
+        return {e.nominee_id: e for _, e in self._of(dossier_id) if e.nominee_id}
 
     def conflicts(self, rows: Iterable[Mapping[str, Any]], dossier_id: str | None) -> dict[str, str]:
-        """Per row key, why the proposal repeats an award this year already holds (Vietnamese)."""
+        """Per row key, why the proposal repeats an award this year already holds (Vietnamese);
+        rows of an award not limited to one a year (`once_a_year: False`) never conflict."""
         found: dict[str, str] = {}
         for row in rows:
+            if not row.get("once_a_year", True):
+                continue
             earlier = self.entry(row["identity"], row["award"])
             if earlier is None or earlier.status not in HOLDING or earlier.dossier_id == dossier_id:
                 continue
-            where = (f"hồ sơ {earlier.dossier_id}" if earlier.dossier_id else "hồ sơ khen thưởng đã nhập từ trước") + (
-                f", quyết định số {earlier.decision_number}" if earlier.decision_number else ""
-            )
+            where = earlier.where + (f", quyết định số {earlier.decision_number}" if earlier.decision_number else "")
             found[row.get("ref") or row["identity"]] = (
                 f"{row.get('name') or earlier.name} đã được đề nghị '{label(row['award'])}' năm {self.year} "
                 f"({STATUS_LABELS[earlier.status]}; {where})."
@@ -129,10 +174,14 @@ class AwardYear(Aggregate):
     @event("Proposed")
     def _proposed(self, dossier_id: str, rows: list[dict[str, Any]], actor: Actor, at: datetime) -> None:
         entries = self.entries  # updated in place: this register owns it, and a year holds thousands
+        keys = self._keys.setdefault(dossier_id, [])
         for r in rows:
-            entries[_key(r["identity"], r["award"])] = HistoryEntry(
+            key = _row_key(r, dossier_id)
+            keys.append(key)
+            entries[key] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.PROPOSED,
                 "DOSSIER", dossier_id, r["nominee_id"], None, None, r.get("proposing_unit", ""),
+                r.get("receipt_number", ""),
             )  # fmt: skip
 
     def record_outcome(
@@ -175,15 +224,16 @@ class AwardYear(Aggregate):
         at: datetime,
     ) -> None:
         entries = self.entries
-        for e in self.by_dossier(dossier_id).values():
-            if e.nominee_id in outcomes:
-                status = HistoryStatus(outcomes[e.nominee_id])
-                keep = status is HistoryStatus.ANNULLED
-                entries[_key(e.identity, e.award)] = HistoryEntry(
-                    e.identity, e.name, e.unit, e.award, e.year, status, e.source, e.dossier_id, e.nominee_id,
-                    e.decision_number if keep else decision_number, e.decision_date if keep else decision_date,
-                    e.proposing_unit,
-                )  # fmt: skip
+        for k, e in self._of(dossier_id):
+            if e.nominee_id not in outcomes:
+                continue
+            status = HistoryStatus(outcomes[e.nominee_id])  # type: ignore[index]
+            keep = status is HistoryStatus.ANNULLED
+            entries[k] = HistoryEntry(
+                e.identity, e.name, e.unit, e.award, e.year, status, e.source, e.dossier_id, e.nominee_id,
+                e.decision_number if keep else decision_number, e.decision_date if keep else decision_date,
+                e.proposing_unit, e.receipt_number,
+            )  # fmt: skip
 
     def import_past(self, *, rows: Sequence[Mapping[str, Any]], actor: Actor, at: datetime, source_ref: str) -> None:
         """Awards decided before this system (the office's registers), as decided."""
@@ -193,12 +243,66 @@ class AwardYear(Aggregate):
     def _imported(self, rows: list[dict[str, Any]], source_ref: str, actor: Actor, at: datetime) -> None:
         entries = self.entries
         for r in rows:
-            entries[_key(r["identity"], r["award"])] = HistoryEntry(
+            entries[_row_key(r, f"QĐ:{r.get('decision_number') or ''}")] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.DECIDED,
                 "IMPORTED", None, None, r.get("decision_number") or None,
                 date.fromisoformat(r["decision_date"]) if r.get("decision_date") else None,
                 r.get("proposing_unit", ""),
             )  # fmt: skip
+
+
+# --- which dossiers enter, and where ------------------------------------------------------
+
+NO_IDENTITY = "Chưa có số định danh, không đối chiếu được lịch sử khen thưởng."
+"""Why a nominee is not in the history: an individual with neither an ID number nor the office's
+person id has no stable identity."""
+
+
+def history_year(dossier: Dossier) -> int:
+    """The register a dossier's proposals belong to: its emulation year when set (a round, an annual
+    title), else the year it was received (an ad hoc or thematic award is for that year's deed)."""
+    return dossier.emulation_year or dossier.received_on.year
+
+
+def dossier_proposals(dossier: Dossier, once_a_year: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """The register rows of a dossier's nominees that have a stable identity (`nominee_identity`);
+    422 when the dossier names the same person (collective) twice for the same award."""
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    errors: dict[str, str] = {}
+    for i, n in enumerate(dossier.nominees):
+        identity = nominee_identity(
+            kind=n.kind.value,
+            id_number=n.id_number,
+            person_id=n.person_id,
+            name=n.name,
+            proposing_unit=dossier.proposing_unit,
+        )
+        if identity is None:
+            continue
+        if (identity, n.award) in seen:
+            field = "id_number" if n.id_number else "person_id" if n.person_id else "name"
+            errors[f"nominees[{i}].{field}"] = (
+                f"Trùng với đối tượng thứ {seen[(identity, n.award)] + 1}: cùng người (tập thể), cùng danh hiệu."
+            )
+            continue
+        seen[(identity, n.award)] = i
+        rows.append(
+            {
+                "identity": identity,
+                "award": n.award,
+                "once_a_year": once_a_year(n.award),
+                "name": n.name,
+                "unit": n.unit or dossier.proposing_unit,
+                "nominee_id": n.nominee_id,
+                "ref": f"nominees[{i}]",
+                "proposing_unit": dossier.proposing_unit,
+                "receipt_number": dossier.receipt_number,
+            }
+        )
+    if errors:
+        raise DossierValidationError(errors)
+    return rows
 
 
 # --- history requirements (data) ---------------------------------------------------------

@@ -15,9 +15,10 @@ import os
 import re
 import unicodedata
 
+from services.dossiers.domain.values import PERSON_ID
+
 DEV_SECRET = "tdkt-dev-person-key"  # development only; production sets TDKT_PERSON_KEY_SECRET
 ID_NUMBER = re.compile(r"^\d{9}$|^\d{12}$")
-PERSON_ID = re.compile(r"^P-[0-9A-Za-z-]{3,40}$")
 
 
 def secret() -> bytes:
@@ -48,3 +49,14 @@ def valid_id_number(value: str) -> bool:
 
 def valid_person_id(value: str) -> bool:
     return bool(PERSON_ID.match(value.strip()))
+
+
+def nominee_identity(*, kind: str, id_number: str, person_id: str, name: str, proposing_unit: str) -> str | None:
+    """A dossier nominee's identity: a person by the ID number, else the office's person id (none
+    without either: a name is not an identity); a collective or household by its proposing unit
+    and name, as a round's list keys it."""
+    if kind == "INDIVIDUAL":
+        if id_number and valid_id_number(id_number):
+            return person_key(id_number)
+        return person_id.strip() if person_id and valid_person_id(person_id) else None
+    return collective_key(proposing_unit, name) if proposing_unit.strip() and name.strip() else None

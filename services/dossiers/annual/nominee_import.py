@@ -97,13 +97,19 @@ class ImportResult:
         }
 
 
-def _columns(header: Sequence[Any]) -> tuple[dict[str, int], list[RowError]]:
-    wanted = {_fold(n): key for key, names in COLUMNS.items() for n in names}
+def find_columns(header: Sequence[Any], columns: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """Where each wanted column is, by its header as offices type it (the first match wins)."""
+    wanted = {_fold(n): key for key, names in columns.items() for n in names}
     found: dict[str, int] = {}
     for i, cell in enumerate(header):
         key = wanted.get(_fold(cell)) if cell is not None else None
         if key and key not in found:
             found[key] = i
+    return found
+
+
+def _columns(header: Sequence[Any]) -> tuple[dict[str, int], list[RowError]]:
+    found = find_columns(header, COLUMNS)
     missing = [HEADER[k] for k in REQUIRED_COLUMNS if k not in found]
     errors = [RowError(1, name, f"Thiếu cột «{name}» ở dòng tiêu đề.") for name in missing]
     if "id_number" not in found and "person_id" not in found:
@@ -216,35 +222,50 @@ def read_rows(
     return result
 
 
-def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterable[str]) -> ImportResult:
-    """Read the first sheet of an XLSX file (straight from its XML; through openpyxl when that fails)."""
+NOT_XLSX = RowError(0, "", "Tệp không phải bảng tính XLSX đọc được.")
+
+
+def read_sheet(content: bytes) -> list[list[Any]] | None:
+    """The first sheet's rows of an XLSX file (straight from its XML; through openpyxl when that
+    fails), or None when the file is not a readable XLSX. A date cell comes as a `datetime` through
+    openpyxl and as its serial number straight from the XML (see `cell_date`)."""
     try:
-        rows = list(sheet_rows(content))
+        return list(sheet_rows(content))
     except (ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError):
-        rows = None
-    if rows is not None:
-        return read_rows(rows, proposing_unit=proposing_unit, awards_considered=awards_considered)
+        pass
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX
-        return ImportResult(errors=[RowError(0, "", "Tệp không phải bảng tính XLSX đọc được.")])
+        return None
     try:
-        sheet = book.worksheets[0]
-        return read_rows(
-            sheet.iter_rows(values_only=True), proposing_unit=proposing_unit, awards_considered=awards_considered
-        )
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    except Exception:  # a sheet openpyxl cannot read either
+        return None
     finally:
         book.close()
 
 
-def write_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """A list in the layout `read_xlsx` reads (headers in Vietnamese; keys as `COLUMNS`)."""
+def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterable[str]) -> ImportResult:
+    """Read the first sheet of an XLSX file."""
+    rows = read_sheet(content)
+    if rows is None:
+        return ImportResult(errors=[NOT_XLSX])
+    return read_rows(rows, proposing_unit=proposing_unit, awards_considered=awards_considered)
+
+
+def write_table(header: Mapping[str, str], rows: Iterable[Mapping[str, Any]], title: str) -> bytes:
+    """An XLSX list: STT, then one column per key of `header` (its Vietnamese title)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Danh sách")
-    keys = list(COLUMNS)
-    sheet.append(["STT", *(HEADER[k] for k in keys)])
+    sheet = book.create_sheet(title)
+    keys = list(header)
+    sheet.append(["STT", *(header[k] for k in keys)])
     for i, row in enumerate(rows, start=1):
         sheet.append([i, *(row.get(k) for k in keys)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def write_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """A list in the layout `read_xlsx` reads (headers in Vietnamese; keys as `COLUMNS`)."""
+    return write_table(HEADER, rows, "Danh sách")

@@ -3,14 +3,19 @@ one person and title per row, a Vietnamese message per row and column, as the ye
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import load_workbook
-
 from services.dossiers.annual.identity import person_key, valid_id_number, valid_person_id
-from services.dossiers.annual.nominee_import import AWARDS, ImportResult, RowError, _fold
+from services.dossiers.annual.nominee_import import (
+    AWARDS,
+    NOT_XLSX,
+    ImportResult,
+    RowError,
+    _fold,
+    find_columns,
+    read_sheet,
+)
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("Họ và tên", "Họ tên"),
@@ -25,13 +30,7 @@ def read_registration_rows(values: Iterable[Sequence[Any]]) -> ImportResult:
     """Rows `{row, identity, name, award}`; the header row first."""
     result = ImportResult()
     it = iter(values)
-    header = next(it, None) or []
-    wanted = {_fold(n): key for key, names in COLUMNS.items() for n in names}
-    cols: dict[str, int] = {}
-    for i, cell in enumerate(header):
-        key = wanted.get(_fold(cell)) if cell is not None else None
-        if key and key not in cols:
-            cols[key] = i
+    cols = find_columns(next(it, None) or [], COLUMNS)
     for key in ("name", "award"):
         if key not in cols:
             result.errors.append(RowError(1, HEADER[key], f"Thiếu cột «{HEADER[key]}» ở dòng tiêu đề."))
@@ -73,11 +72,5 @@ def read_registration_rows(values: Iterable[Sequence[Any]]) -> ImportResult:
 
 
 def read_registration_xlsx(content: bytes) -> ImportResult:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several kinds for a file that is not XLSX
-        return ImportResult(errors=[RowError(0, "", "Tệp không phải bảng tính XLSX đọc được.")])
-    try:
-        return read_registration_rows(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
+    rows = read_sheet(content)
+    return ImportResult(errors=[NOT_XLSX]) if rows is None else read_registration_rows(rows)

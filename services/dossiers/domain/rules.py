@@ -173,6 +173,12 @@ class QuotaRule(_Sourced):
     of_awards: list[str]
 
 
+class OnceAYear(_Sourced):
+    """At most one proposal of this award per person (collective) and emulation year: a title for
+    the year's results. Giấy khen and Bằng khen reward an achievement, and one person may get
+    several in a year, so they carry no such entry (docs/domain.md, Y3)."""
+
+
 class RewardRule(_Sourced):
     """Cash multiplier of the base salary for one kind of nominee, at the given deciding levels
     (all levels when none are named). `multiplier: null` means the figure is not known, unless
@@ -199,6 +205,7 @@ class AwardRule(_Sourced):
     required_attachments: list[AttachmentKind] = []
     council_vote: VoteRule | None = None
     quota: QuotaRule | None = None
+    once_a_year: OnceAYear | None = None
     rewards: list[RewardRule] = []
     deciding_levels: list[AuthorityLevel]
 
@@ -315,6 +322,11 @@ class RuleSet(_Rule):
 
     def award(self, award: str) -> AwardRule:
         return self.awards[award]
+
+    def once_a_year(self, award: str) -> bool:
+        """Whether a person (collective) may be proposed for `award` only once per emulation year."""
+        rule = self.awards.get(award)
+        return rule is not None and rule.once_a_year is not None
 
     def working_days(self, procedure: Procedure) -> int:
         return self.procedures[procedure].working_days

@@ -316,6 +316,9 @@ class Nominee:
     only in the encrypted event store, never published (shared.pii)."""
     date_of_birth: str = ""
     """ISO date; personal data like `id_number`."""
+    person_id: str = ""
+    """The office's own person id (`P-…`), where it keeps one: with the ID number, what identifies
+    the person in the award history (services/dossiers/annual/identity.py)."""
 
     @property
     def recognised_initiatives(self) -> int:
@@ -357,6 +360,7 @@ class Nominee:
             "combat_ingenuity": [c.as_dict() for c in self.combat_ingenuity],
             **({"id_number": self.id_number} if self.id_number else {}),
             **({"date_of_birth": self.date_of_birth} if self.date_of_birth else {}),
+            **({"person_id": self.person_id} if self.person_id else {}),
         }
 
     @classmethod
@@ -382,6 +386,7 @@ class Nominee:
             combat_ingenuity=tuple(Initiative.from_dict(c) for c in d.get("combat_ingenuity", [])),
             id_number=d.get("id_number", ""),
             date_of_birth=d.get("date_of_birth", ""),
+            person_id=d.get("person_id", ""),
         )
 
 
@@ -717,6 +722,7 @@ def parse_nominee(
         combat_ingenuity=tuple(ingenuity),
         id_number=_id_number(r),
         date_of_birth=(born.isoformat() if (born := r.day("date_of_birth", required=False)) else ""),
+        person_id=_person_id(r),
     )
     return nominee if len(errors) == before else None
 
@@ -725,6 +731,18 @@ def _id_number(r: FieldReader) -> str:
     value = r.text("id_number", required=False).replace(" ", "")
     if value and not (value.isdigit() and len(value) in (9, 12)):
         r.fail("id_number", "Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số với chứng minh nhân dân cũ).")
+        return ""
+    return value
+
+
+PERSON_ID = re.compile(r"^P-[0-9A-Za-z-]{3,40}$")
+"""The office's person id: `P-` and 3 to 40 letters, digits or hyphens."""
+
+
+def _person_id(r: FieldReader) -> str:
+    value = r.text("person_id", required=False)
+    if value and not PERSON_ID.match(value):
+        r.fail("person_id", "Mã cá nhân phải có dạng P-… (chữ, số, dấu gạch ngang).")
         return ""
     return value
 

@@ -21,6 +21,7 @@ from services.dossiers.annual.application import AnnualNotFound, AnnualWork, ide
 from services.dossiers.annual.council import council_view
 from services.dossiers.annual.identity import person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.list_decision import render_list_decision
+from services.dossiers.annual.past_awards_import import write_past_awards_xlsx
 from services.dossiers.annual.reports import annual_report
 from services.dossiers.domain.errors import DossierValidationError
 from services.dossiers.http.common import BlobsDep, NowDep, UnitsDep, dossier_view, resolve_attachments
@@ -45,6 +46,13 @@ class AttachmentRef(BaseModel):
     kind: str | None = None
     sha256: str | None = None
     size: int | None = None
+
+
+def _list_file(file: UploadFile) -> bytes:
+    content = file.file.read(MAX_LIST_BYTES + 1)
+    if len(content) > MAX_LIST_BYTES:
+        raise DossierValidationError({"file": f"Tệp danh sách quá lớn (tối đa {MAX_LIST_BYTES // 1_000_000} MB)."})
+    return content
 
 
 def _attachments(blobs: Any, refs: list[AttachmentRef]) -> list[dict[str, Any]]:
@@ -152,6 +160,41 @@ def import_past_awards(body: PastAwardsIn, work: WorkDep, actor: ActorDep, now: 
     return work.import_past_awards(rows=body.rows, source_ref=body.source_ref, actor=actor, at=now)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post(
+    "/award-history/imports/xlsx",
+    summary="Nhập khen thưởng đã có trước hệ thống từ sổ khen thưởng (.xlsx); tệp có lỗi không lưu gì "
+    "trừ khi chọn giữ các dòng hợp lệ",
+)
+def import_past_awards_xlsx(
+    work: WorkDep,
+    actor: ActorDep,
+    now: NowDep,
+    source_ref: Annotated[str, Form(description="Nguồn: sổ khen thưởng, quyết định…")],
+    file: Annotated[UploadFile, File(description="Sổ khen thưởng (.xlsx) theo mẫu")],
+    keep_valid_rows: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:
+    return work.import_past_awards_xlsx(
+        content=_list_file(file), source_ref=source_ref, keep_valid_rows=keep_valid_rows, actor=actor, at=now
+    )
+
+
+@router.get(
+    "/award-history/imports/template.xlsx",
+    summary="Mẫu sổ khen thưởng để nhập: STT, Họ và tên, Số CCCD / Mã định danh, Đơn vị, Danh hiệu / Hình thức, "
+    "Năm, Số quyết định, Ngày quyết định",
+    response_class=Response,
+)
+def past_awards_template() -> Response:
+    return Response(
+        write_past_awards_xlsx(),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="mau-so-khen-thuong.xlsx"'},
+    )
+
+
 class HistoryQuery(BaseModel):
     id_number: str | None = Field(None, description="Số CCCD (chỉ dùng để tra, không lưu)")
     person_id: str | None = None
@@ -174,15 +217,13 @@ def history_of(body: HistoryQuery, work: WorkDep) -> dict[str, Any]:
     return {"identity": identity, "awards": work.history_of(identity)}
 
 
-@router.get("/dossiers/{dossier_id}/award-history", summary="Lịch sử khen thưởng của từng đối tượng trong hồ sơ")
+@router.get(
+    "/dossiers/{dossier_id}/award-history",
+    summary="Lịch sử khen thưởng của từng đối tượng trong hồ sơ (hoặc vì sao không đối chiếu được)",
+)
 def dossier_history(dossier_id: str, work: WorkDep) -> dict[str, Any]:
     _catch_up(work)
-    dossier = work.app.get(dossier_id)
-    mine = work.year_register(dossier.emulation_year).by_dossier(str(dossier.id)) if dossier.emulation_year else {}
-    return {
-        n.nominee_id: (work.history_of(mine[n.nominee_id].identity) if n.nominee_id in mine else None)
-        for n in dossier.nominees
-    }
+    return work.dossier_history(work.app.get(dossier_id))
 
 
 # --- rounds --------------------------------------------------------------------------------
@@ -261,9 +302,7 @@ def import_list(
     keep_valid_rows: Annotated[bool, Form()] = False,
     attachments: Annotated[str, Form(description="JSON: các tài liệu đã tải lên (sha256, kind)")] = "[]",
 ) -> dict[str, Any]:
-    content = file.file.read(MAX_LIST_BYTES + 1)
-    if len(content) > MAX_LIST_BYTES:
-        raise DossierValidationError({"file": f"Tệp danh sách quá lớn (tối đa {MAX_LIST_BYTES // 1_000_000} MB)."})
+    content = _list_file(file)
     try:
         refs = [AttachmentRef(**a) for a in json.loads(attachments)]
     except (ValueError, TypeError):
@@ -375,7 +414,7 @@ def round_annex(round_id: str, work: WorkDep, format: str = "json") -> Any:
     out.seek(0)
     return StreamingResponse(
         out,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="phu-luc-quyet-dinh.xlsx"'},
     )
 
@@ -415,9 +454,7 @@ def import_registration(
         given = json.loads(targets) if targets.strip() else None
     except ValueError:
         raise DossierValidationError({"targets": "Phải là JSON: danh hiệu → số lượng."}) from None
-    content = file.file.read(MAX_LIST_BYTES + 1)
-    if len(content) > MAX_LIST_BYTES:
-        raise DossierValidationError({"file": f"Tệp danh sách quá lớn (tối đa {MAX_LIST_BYTES // 1_000_000} MB)."})
+    content = _list_file(file)
     return work.import_registration(
         unit=unit,
         year=year,

@@ -44,6 +44,8 @@ ANNUAL_POLICY: Policy = {
     ("GET", "/council-meetings/{meeting_id}"): allow(STAFF),
     # award history: searched by ID number, so only those who check eligibility
     ("POST", "/award-history/imports"): COUNCIL_KEEPERS,
+    ("POST", "/award-history/imports/xlsx"): COUNCIL_KEEPERS,
+    ("GET", "/award-history/imports/template.xlsx"): COUNCIL_KEEPERS,
     ("POST", "/award-history/search"): allow(SECRETARIAT, "council_member", "chairman", "auditor", "desk_clerk"),
     ("GET", f"{D}/award-history"): READ,
     # year-end rounds

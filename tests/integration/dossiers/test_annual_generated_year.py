@@ -185,7 +185,7 @@ def test_a_generated_year_feeds_the_next_years_provincial_fighter_check(sqlite_a
             next_round.id, unit="DV02", nominees=[proposal(P, "P")], attachments=attachments(*ANNUAL),
             achievements="…", actor=SECRETARY, at=at(date(2026, 1, 21)),
         )  # fmt: skip
-    assert submitted["dossier_ids"][0] in again.value.message
+    assert f"hồ sơ số {submitted['receipt_numbers'][0]}" in again.value.message
     work.appraise_round(next_round.id, actor=SECRETARY, at=at(date(2026, 1, 22)))
     history = {r["name"]: [f for f in r["failures"] if f.startswith("Lịch sử")] for r in work.round_list(next_round.id)}
     assert history["P"] == []

@@ -7,12 +7,9 @@ check runs on SQLite here and on PostgreSQL when one is configured.
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +18,7 @@ from services.dossiers.domain.errors import DossierError
 from services.dossiers.numbering import DecisionNumberSequence, ReceiptNumberSequence
 from shared.reference.org_units import OrgUnit, OrgUnitDirectory
 from tests.support.dossiers import CHAIRMAN, SECRETARY, at, submission
+from tests.support.threads import in_threads
 
 THREADS = 6
 
@@ -30,29 +28,6 @@ def with_district(code: str) -> OrgUnitDirectory:
     base = default_units()
     extra = OrgUnit(code, f"Ủy ban nhân dân huyện {code}", "people_committee", "district", award_level="DISTRICT")
     return OrgUnitDirectory([*base.all(), extra], base.authority_levels(), "PNV", award_levels=base.award_levels())
-
-
-def in_threads(count: int, make_app: Callable[[], Dossiers], work: Callable[[Dossiers, int], Any]) -> list[Any]:
-    """Run `work(app, i)` in `count` threads released together; results or exceptions, by i."""
-    apps = [make_app() for _ in range(count)]
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = work(apps[i], i)
-        except Exception as e:  # collected and asserted by the caller
-            results[i] = e
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    for app in apps:
-        app.close()  # as a stopped service process would: its connections go back at once
-    return results
 
 
 def ready_for_decision(app: Dossiers, authority: str) -> uuid.UUID:

@@ -413,6 +413,9 @@ def test_a_dossier_beyond_the_communes_power_is_forwarded_as_a_package_and_the_r
         )
     )
     assert returned["status"] == "HIGHER_LEVEL_RETURNED"
+    history = ok(client.get(f"{url}/award-history", headers=DESK))
+    assert history["n1"]["note"] and not history["n1"]["identified"]  # no ID number: not compared
+    assert [(a["award"], a["status"]) for a in history["n2"]["awards"]] == [("COMMENDATION", "PROPOSED")]
     again = client.post(f"{url}/forwarding", json=forward, headers=CHAIR)
     assert again.status_code == 422 and "trình lại phải nêu lý do" in again.json()["errors"]["reason"]
     ok(client.post(f"{url}/forwarding", json={**forward, "reason": "Đã bổ sung xác nhận sáng kiến"}, headers=CHAIR))
@@ -434,6 +437,8 @@ def test_a_dossier_beyond_the_communes_power_is_forwarded_as_a_package_and_the_r
     assert awarded["higher_level_result"]["decision_number"] == "3456/QĐ-UBND"
     assert awarded["higher_level_result"]["not_awarded"] == {"n2": ["Chưa đủ tiêu chuẩn"]}
     assert [f["round"] for f in awarded["forwardings"]] == [1, 2]
+    history = ok(client.get(f"{url}/award-history", headers=DESK))  # the higher level's decision reaches it
+    assert [(a["status"], a["decision_number"]) for a in history["n2"]["awards"]] == [("NOT_AWARDED", "3456/QĐ-UBND")]
 
 
 def test_an_award_within_the_communes_power_is_not_forwarded(demo_client: Callable[..., TestClient]) -> None:
