@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.dossiers.application import Dossiers
-from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, submission, supplied
 
 FIRST_DAY = date(2024, 1, 8)
 
@@ -43,7 +43,7 @@ def dossier_path(app: Dossiers, i: int) -> int:
         return app.withdraw(d, actor=CLERK, at=at(day + timedelta(days=1)), reason="Đơn vị xin rút hồ sơ").version
     if path == 1:
         app.request_supplement(d, missing=["BALLOT_RESULT"], actor=SECRETARY, at=at(day, 10), reason="Thiếu biên bản")
-        app.supplement(d, attachments=attachments("BALLOT_RESULT"), actor=CLERK, at=at(day + timedelta(days=1), 9))
+        app.supplement(d, attachments=supplied("BALLOT_RESULT"), actor=CLERK, at=at(day + timedelta(days=1), 9))
         day += timedelta(days=1)
     app.check_completeness(d, actor=SECRETARY, at=at(day, 15))
     if path == 5:

@@ -34,7 +34,7 @@ from services.dossiers.documents.certificates import (
     print_batch,
 )
 from services.dossiers.documents.package import PackageEntry, build_package, file_format, slug
-from services.dossiers.documents.records import SignedDocument, SigningMethod, document_links
+from services.dossiers.documents.records import HigherLevelOutcome, SignedDocument, SigningMethod, document_links
 from services.dossiers.documents.render import DOCX_TYPE, PDF_TYPE, DocumentRenderer
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, verify_signed_pdf
 from services.dossiers.domain.dossier import Dossier
@@ -576,14 +576,14 @@ class DocumentService:
         self,
         dossier_id: str,
         *,
-        outcome: str,
+        outcome: HigherLevelOutcome,
         decided_by: str,
         actor: Actor,
         at: datetime,
         decision_number: str | None = None,
-        decision_date: date | str | None = None,
+        decision_date: date | None = None,
         awarded_ids: Sequence[str] | None = None,
-        not_awarded: Mapping[str, Any] | None = None,
+        not_awarded: Mapping[str, Sequence[str]] | None = None,
         reasons: Sequence[str] = (),
         expected_version: int | None = None,
     ) -> Dossier:

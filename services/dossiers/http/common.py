@@ -9,7 +9,7 @@ domain keeps receiving its time from outside.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,6 +20,8 @@ from services.dossiers.application import Dossiers
 from services.dossiers.blobs import BlobStore, is_sha256
 from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierValidationError
+from services.dossiers.domain.values import Attachment
+from services.dossiers.forms import parse_attachment
 from services.dossiers.representation import dossier_view
 from services.dossiers.representation import unit_name as unit_name
 from shared.http.actor import ActorDep
@@ -104,6 +106,21 @@ def resolve_attachments(
                 item["name"] = ref.name or info.name
         resolved.append(item)
     return resolved, errors
+
+
+def attachments_from(
+    items: Sequence[Mapping[str, Any]], errors: Mapping[str, str] | None = None, path: str = "attachments"
+) -> list[Attachment]:
+    """Attachment metadata read into `Attachment` values for the domain, or 422: first with the
+    `errors` found before (files never uploaded, see `resolve_attachments`), else with every
+    problem of the metadata itself."""
+    if errors:
+        raise DossierValidationError(dict(errors))
+    found: dict[str, str] = {}
+    files = [parse_attachment(item, f"{path}[{i}]", found) for i, item in enumerate(items)]
+    if found:
+        raise DossierValidationError(found)
+    return [a for a in files if a is not None]
 
 
 class CommandContext:

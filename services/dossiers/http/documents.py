@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from services.dossiers.blobs import BlobNotFound
 from services.dossiers.documents.certificates import BlankBook, UnknownBlank
 from services.dossiers.documents.context import DraftOptions, OfficeBook
-from services.dossiers.documents.records import SigningMethod
+from services.dossiers.documents.records import HigherLevelOutcome, SigningMethod
 from services.dossiers.documents.render import PDF_TYPE, DocumentRenderer, RenderingUnavailable, TemplateMissing
 from services.dossiers.documents.service import KINDS, DocumentService
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, load_certificates
@@ -35,6 +35,7 @@ from services.dossiers.http.common import (
     expected,
     respond,
 )
+from services.dossiers.http.fields import choice
 from shared.http.actor import ActorDep
 from shared.workdays import local_date
 
@@ -303,8 +304,11 @@ def forwarding_package(dossier_id: str, app: DossiersDep, blobs: BlobsDep) -> Re
     )
 
 
+Outcome = choice(HigherLevelOutcome)
+
+
 class HigherResultIn(VersionedIn):
-    outcome: str = Field(description="AWARDED (cấp trên quyết định khen thưởng) | RETURNED (trả lại hồ sơ)")
+    outcome: Outcome = Field(description="AWARDED (cấp trên quyết định khen thưởng) | RETURNED (trả lại hồ sơ)")
     decided_by: str = Field(description="Cấp trên, ví dụ: Chủ tịch UBND thành phố Hà Nội")
     decision_number: str | None = None
     decision_date: date | None = None
