@@ -7,8 +7,8 @@ Listing and searching live in `queries.py`, over the events folded in log order
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,14 +34,22 @@ from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
 from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
-from shared.workdays import WorkingCalendar
+from shared.workdays import WorkingCalendar, local_date
 
 STALE = "Phong trào vừa được người khác cập nhật; hãy tải lại và thử lại."
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Campaigns(TdktApplication):
-    """The campaigns application. `units` (org-unit directory), `review_due_days` (working days)
-    and the working-day `calendar` are injected."""
+    """The campaigns application. `units` (org-unit directory), `review_due_days` (working days),
+    the working-day `calendar` and the `clock` are injected.
+
+    Every command records when it happened (`at`, on each event): the caller's time (the HTTP
+    layer passes the service clock's), else the clock's. A legal date the caller leaves out
+    (`registered_on`, `launched_on`, …) is the Vietnam date of `at`."""
 
     name = "Campaigns"
 
@@ -52,8 +60,10 @@ class Campaigns(TdktApplication):
         units: OrgUnitDirectory | None = None,
         review_due_days: int = DEFAULT_REVIEW_DUE_DAYS,
         calendar: WorkingCalendar | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.calendar = calendar or default_calendar()
+        self.clock = clock
         review_due_date(date(2000, 1, 1), review_due_days, self.calendar)  # fail fast on a bad setting
         super().__init__(env)
         self.units = units or load_org_units()
@@ -72,6 +82,7 @@ class Campaigns(TdktApplication):
         kind: str,
         launching_level: str,
         actor: Actor,
+        at: datetime | None = None,
         purpose: str = "",
         requirements: str = "",
         content: str = "",
@@ -101,7 +112,7 @@ class Campaigns(TdktApplication):
         }
         reference_errors = self._reference_errors(lead_unit_id, launching_level, start_date)
         try:
-            campaign = Campaign.draft(actor=actor, **fields)
+            campaign = Campaign.draft(actor=actor, at=at or self.clock(), **fields)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:
@@ -112,7 +123,14 @@ class Campaigns(TdktApplication):
         return campaign
 
     def amend(
-        self, campaign_id: UUID, *, actor: Actor, expected_version: int | None = None, reason: str = "", **changes: Any
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        reason: str = "",
+        **changes: Any,
     ) -> Campaign:
         """Amends content before launch (keys of `AMENDABLE_FIELDS`); saves nothing when nothing changed."""
         campaign = self._load(campaign_id, expected_version)
@@ -122,7 +140,7 @@ class Campaigns(TdktApplication):
             changes.get("start_date", campaign.start_date),
         )
         try:
-            changed = campaign.amend(actor=actor, reason=reason, **changes)
+            changed = campaign.amend(actor=actor, at=at or self.clock(), reason=reason, **changes)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:
@@ -136,6 +154,7 @@ class Campaigns(TdktApplication):
         campaign_id: UUID,
         *,
         actor: Actor,
+        at: datetime | None = None,
         expected_version: int | None = None,
         directive: DocumentReference | Mapping[str, Any] | None = None,
         plan: DocumentReference | Mapping[str, Any] | None = None,
@@ -147,6 +166,7 @@ class Campaigns(TdktApplication):
             expected_version=expected_version,
             method="attach_documents",
             actor=actor,
+            at=at,
             directive=directive,
             plan=plan,
             reason=reason,
@@ -157,17 +177,20 @@ class Campaigns(TdktApplication):
         campaign_id: UUID,
         *,
         registration_number: str,
-        registered_on: date,
         actor: Actor,
+        at: datetime | None = None,
+        registered_on: date | None = None,
         expected_version: int | None = None,
     ) -> Campaign:
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="register",
             registration_number=registration_number,
-            registered_on=registered_on,
+            registered_on=registered_on or local_date(at),
             actor=actor,
+            at=at,
         )
 
     def return_registration(
@@ -175,24 +198,39 @@ class Campaigns(TdktApplication):
         campaign_id: UUID,
         *,
         reasons: list[str] | str,
-        returned_on: date,
         actor: Actor,
+        at: datetime | None = None,
+        returned_on: date | None = None,
         expected_version: int | None = None,
     ) -> Campaign:
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="return_registration",
             reasons=reasons,
-            returned_on=returned_on,
+            returned_on=returned_on or local_date(at),
             actor=actor,
+            at=at,
         )
 
     def launch(
-        self, campaign_id: UUID, *, launched_on: date, actor: Actor, expected_version: int | None = None
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime | None = None,
+        launched_on: date | None = None,
+        expected_version: int | None = None,
     ) -> Campaign:
+        at = at or self.clock()
         return self._act(
-            campaign_id, expected_version=expected_version, method="launch", launched_on=launched_on, actor=actor
+            campaign_id,
+            expected_version=expected_version,
+            method="launch",
+            launched_on=launched_on or local_date(at),
+            actor=actor,
+            at=at,
         )
 
     def file_interim_review(
@@ -201,8 +239,9 @@ class Campaigns(TdktApplication):
         *,
         report: DocumentReference | Mapping[str, Any],
         summary: str,
-        filed_on: date,
         actor: Actor,
+        at: datetime | None = None,
+        filed_on: date | None = None,
         expected_version: int | None = None,
         stage: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
@@ -210,13 +249,15 @@ class Campaigns(TdktApplication):
         proposed_individuals: int = 0,
     ) -> Campaign:
         """Files an interim review (sơ kết), per stage when the campaign has stages."""
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="file_interim_review",
             report=report,
             summary=summary,
-            filed_on=filed_on,
+            filed_on=filed_on or local_date(at),
+            at=at,
             actor=actor,
             stage=stage,
             results=results,
@@ -230,21 +271,24 @@ class Campaigns(TdktApplication):
         *,
         report: DocumentReference | Mapping[str, Any],
         summary: str,
-        filed_on: date,
         actor: Actor,
+        at: datetime | None = None,
+        filed_on: date | None = None,
         expected_version: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
     ) -> Campaign:
         """Files the final review (tổng kết) with a result for every target."""
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="file_final_review",
             report=report,
             summary=summary,
-            filed_on=filed_on,
+            filed_on=filed_on or local_date(at),
+            at=at,
             actor=actor,
             results=results,
             proposed_collectives=proposed_collectives,
@@ -257,22 +301,25 @@ class Campaigns(TdktApplication):
         *,
         report: DocumentReference | Mapping[str, Any],
         summary: str,
-        filed_on: date,
         reason: str,
         actor: Actor,
+        at: datetime | None = None,
+        filed_on: date | None = None,
         expected_version: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
     ) -> Campaign:
         """Replaces the final review by a corrected one (a new event; history keeps both)."""
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="correct_final_review",
             report=report,
             summary=summary,
-            filed_on=filed_on,
+            filed_on=filed_on or local_date(at),
+            at=at,
             reason=reason,
             actor=actor,
             results=results,
@@ -281,23 +328,44 @@ class Campaigns(TdktApplication):
         )
 
     def close_campaign(
-        self, campaign_id: UUID, *, closed_on: date, actor: Actor, expected_version: int | None = None
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime | None = None,
+        closed_on: date | None = None,
+        expected_version: int | None = None,
     ) -> Campaign:
         """Closes the campaign (named so because `Application.close()` releases the database)."""
+        at = at or self.clock()
         return self._act(
-            campaign_id, expected_version=expected_version, method="close", closed_on=closed_on, actor=actor
+            campaign_id,
+            expected_version=expected_version,
+            method="close",
+            closed_on=closed_on or local_date(at),
+            actor=actor,
+            at=at,
         )
 
     def cancel(
-        self, campaign_id: UUID, *, reason: str, cancelled_on: date, actor: Actor, expected_version: int | None = None
+        self,
+        campaign_id: UUID,
+        *,
+        reason: str,
+        actor: Actor,
+        at: datetime | None = None,
+        cancelled_on: date | None = None,
+        expected_version: int | None = None,
     ) -> Campaign:
+        at = at or self.clock()
         return self._act(
             campaign_id,
             expected_version=expected_version,
             method="cancel",
             reason=reason,
-            cancelled_on=cancelled_on,
+            cancelled_on=cancelled_on or local_date(at),
             actor=actor,
+            at=at,
         )
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
@@ -328,7 +396,7 @@ class Campaigns(TdktApplication):
     def _flag_once(self, campaign_id: UUID, *, on: date, actor: Actor) -> tuple[Campaign, bool]:
         campaign = self.get(campaign_id)
         changed = campaign.flag_review_overdue(
-            on=on, review_due_days=self.review_due_days, actor=actor, calendar=self.calendar
+            on=on, review_due_days=self.review_due_days, actor=actor, at=self.clock(), calendar=self.calendar
         )
         if changed:
             self._save(campaign)
@@ -371,9 +439,17 @@ class Campaigns(TdktApplication):
             raise CampaignError("concurrent_update", STALE)
         return campaign
 
-    def _act(self, campaign_id: UUID, *, method: str, expected_version: int | None = None, **kwargs: Any) -> Campaign:
+    def _act(
+        self,
+        campaign_id: UUID,
+        *,
+        method: str,
+        at: datetime | None,
+        expected_version: int | None = None,
+        **kwargs: Any,
+    ) -> Campaign:
         campaign = self._load(campaign_id, expected_version)
-        getattr(campaign, method)(**kwargs)
+        getattr(campaign, method)(at=at or self.clock(), **kwargs)
         self._save(campaign)
         return campaign
 

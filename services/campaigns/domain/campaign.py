@@ -562,6 +562,7 @@ class Campaign(Aggregate):
         kind: str | MovementKind,
         launching_level: str,
         actor: Actor,
+        at: datetime,
         purpose: str = "",
         requirements: str = "",
         content: str = "",
@@ -595,7 +596,7 @@ class Campaign(Aggregate):
         )
         _check_timeline(errors, fields)
         errors.raise_if_any()
-        return cls(code=code, actor=actor, **fields)
+        return cls(code=code, actor=actor, at=_recorded(at), **fields)
 
     @event("Drafted")
     def __init__(
@@ -615,6 +616,7 @@ class Campaign(Aggregate):
         directive: dict[str, Any] | None,
         plan: dict[str, Any] | None,
         actor: Actor,
+        at: datetime,
     ) -> None:
         given = dict(locals())  # this event's arguments by name; the content fields are set below
         self.code = code
@@ -638,7 +640,7 @@ class Campaign(Aggregate):
         """The content fields as stored (dates as `date`), to merge with and compare to an amendment."""
         return {field: getattr(self, _stored_as(field)) for field in AMENDABLE_FIELDS}
 
-    def amend(self, *, actor: Actor, reason: str = "", **changes: Any) -> bool:
+    def amend(self, *, actor: Actor, at: datetime, reason: str = "", **changes: Any) -> bool:
         """Amends content before launch (fields in `AMENDABLE_FIELDS`); returns False when nothing changed.
 
         Amending a returned registration puts the campaign back to draft, ready to register again.
@@ -658,11 +660,11 @@ class Campaign(Aggregate):
         if not delta:
             return False
         event_changes = {k: (_iso(v) if k in _DATE_FIELDS else v) for k, v in delta.items()}
-        self._amended(changes=event_changes, reason=reason, actor=actor)
+        self._amended(changes=event_changes, reason=reason, actor=actor, at=_recorded(at))
         return True
 
     @event("Amended")
-    def _amended(self, changes: dict[str, Any], reason: str, actor: Actor) -> None:
+    def _amended(self, changes: dict[str, Any], reason: str, actor: Actor, at: datetime) -> None:
         self._set_content(changes)
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             self._status = CampaignStatus.DRAFT.value
@@ -671,6 +673,7 @@ class Campaign(Aggregate):
         self,
         *,
         actor: Actor,
+        at: datetime,
         directive: DocumentReference | Mapping[str, Any] | None = None,
         plan: DocumentReference | Mapping[str, Any] | None = None,
         reason: str = "",
@@ -684,11 +687,11 @@ class Campaign(Aggregate):
         plan_data = _document(errors, "plan", plan, "Kế hoạch", require_signer=False)
         reason = _text(errors, "reason", reason, "Lý do", required=False, max_len=2000)
         errors.raise_if_any()
-        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor)
+        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor, at=_recorded(at))
 
     @event("DocumentsAttached")
     def _documents_attached(
-        self, directive: dict[str, Any] | None, plan: dict[str, Any] | None, reason: str, actor: Actor
+        self, directive: dict[str, Any] | None, plan: dict[str, Any] | None, reason: str, actor: Actor, at: datetime
     ) -> None:
         if directive is not None:
             self._directive = copy.deepcopy(directive)
@@ -697,21 +700,23 @@ class Campaign(Aggregate):
 
     # ----------------------------------------------------------------- registration
 
-    def register(self, *, registration_number: str, registered_on: date, actor: Actor) -> None:
+    def register(self, *, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         """The secretariat registers the movement (đăng ký) under a registration number."""
         self._check_can_register()
         errors = _FieldErrors()
         number = _text(errors, "registration_number", registration_number, "Số đăng ký", required=True, max_len=100)
         day = _date(errors, "registered_on", registered_on, "Ngày đăng ký", required=True)
         errors.raise_if_any()
-        self._registered(registration_number=number, registered_on=day, actor=actor)
+        self._registered(registration_number=number, registered_on=day, actor=actor, at=_recorded(at))
 
     @event("Registered")
-    def _registered(self, registration_number: str, registered_on: date, actor: Actor) -> None:
+    def _registered(self, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         self._registration = {"number": registration_number, "registered_on": registered_on.isoformat()}
         self._status = CampaignStatus.REGISTERED.value
 
-    def return_registration(self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor) -> None:
+    def return_registration(
+        self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor, at: datetime
+    ) -> None:
         """The secretariat sends the registration back with its reasons; the lead unit amends and retries."""
         self._check_can_return_registration()
         errors = _FieldErrors()
@@ -723,26 +728,26 @@ class Campaign(Aggregate):
             errors.add("reasons", "Cần nêu ít nhất một lý do trả lại.")
         day = _date(errors, "returned_on", returned_on, "Ngày trả lại", required=True)
         errors.raise_if_any()
-        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor)
+        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor, at=_recorded(at))
 
     @event("RegistrationReturned")
-    def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor) -> None:
+    def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor, at: datetime) -> None:
         self._registration_returns.append({"reasons": list(reasons), "returned_on": returned_on.isoformat()})
         self._status = CampaignStatus.REGISTRATION_RETURNED.value
 
     # ----------------------------------------------------------------- launch and reviews
 
-    def launch(self, *, launched_on: date, actor: Actor) -> None:
+    def launch(self, *, launched_on: date, actor: Actor, at: datetime) -> None:
         """The lead unit launches the registered movement (phát động)."""
         self._check_can_launch()
         errors = _FieldErrors()
         day = _date(errors, "launched_on", launched_on, "Ngày phát động", required=True)
         _not_before(errors, "launched_on", day, self.registration.registered_on, "ngày đăng ký")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._launched(launched_on=day, actor=actor)
+        self._launched(launched_on=day, actor=actor, at=_recorded(at))
 
     @event("Launched")
-    def _launched(self, launched_on: date, actor: Actor) -> None:
+    def _launched(self, launched_on: date, actor: Actor, at: datetime) -> None:
         self.launched_on = launched_on
         self._status = CampaignStatus.LAUNCHED.value
 
@@ -753,6 +758,7 @@ class Campaign(Aggregate):
         summary: str,
         filed_on: date,
         actor: Actor,
+        at: datetime,
         stage: int | None = None,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
@@ -768,7 +774,7 @@ class Campaign(Aggregate):
         stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
         _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
         errors.raise_if_any()
-        self._interim_review_filed(stage=stage, actor=actor, **review)
+        self._interim_review_filed(stage=stage, actor=actor, at=_recorded(at), **review)
 
     @event("InterimReviewFiled")
     def _interim_review_filed(
@@ -781,6 +787,7 @@ class Campaign(Aggregate):
         proposed_individuals: int,
         filed_on: date,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._interim_reviews.append(
             _review_dict(stage, report, summary, results, proposed_collectives, proposed_individuals, filed_on)
@@ -793,6 +800,7 @@ class Campaign(Aggregate):
         summary: str,
         filed_on: date,
         actor: Actor,
+        at: datetime,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
@@ -804,7 +812,7 @@ class Campaign(Aggregate):
             errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
         )
         errors.raise_if_any()
-        self._final_review_filed(actor=actor, **review)
+        self._final_review_filed(actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewFiled")
     def _final_review_filed(
@@ -816,6 +824,7 @@ class Campaign(Aggregate):
         proposed_individuals: int,
         filed_on: date,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._final_review = _review_dict(
             None, report, summary, results, proposed_collectives, proposed_individuals, filed_on
@@ -830,6 +839,7 @@ class Campaign(Aggregate):
         filed_on: date,
         reason: str,
         actor: Actor,
+        at: datetime,
         results: Sequence[ReviewResult | Mapping[str, Any]] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
@@ -842,7 +852,7 @@ class Campaign(Aggregate):
         )
         reason = _text(errors, "reason", reason, "Lý do điều chỉnh", required=True, max_len=2000)
         errors.raise_if_any()
-        self._final_review_corrected(reason=reason, actor=actor, **review)
+        self._final_review_corrected(reason=reason, actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewCorrected")
     def _final_review_corrected(
@@ -855,6 +865,7 @@ class Campaign(Aggregate):
         filed_on: date,
         reason: str,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._final_review = _review_dict(
             None, report, summary, results, proposed_collectives, proposed_individuals, filed_on
@@ -943,36 +954,42 @@ class Campaign(Aggregate):
 
     # ----------------------------------------------------------------- close, cancel, overdue
 
-    def close(self, *, closed_on: date, actor: Actor) -> None:
+    def close(self, *, closed_on: date, actor: Actor, at: datetime) -> None:
         """Closes (kết thúc) a movement whose final review is filed."""
         self._check_can_close()
         errors = _FieldErrors()
         day = _date(errors, "closed_on", closed_on, "Ngày đóng phong trào", required=True)
         _not_before(errors, "closed_on", day, self.final_review.filed_on, "ngày báo cáo tổng kết")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._closed(closed_on=day, actor=actor)
+        self._closed(closed_on=day, actor=actor, at=_recorded(at))
 
     @event("Closed")
-    def _closed(self, closed_on: date, actor: Actor) -> None:
+    def _closed(self, closed_on: date, actor: Actor, at: datetime) -> None:
         self.closed_on = closed_on
         self._status = CampaignStatus.CLOSED.value
 
-    def cancel(self, *, reason: str, cancelled_on: date, actor: Actor) -> None:
+    def cancel(self, *, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:
         """Cancels the movement (hủy) with a reason; not possible once closed."""
         self._check_can_cancel()
         errors = _FieldErrors()
         reason = _text(errors, "reason", reason, "Lý do hủy", required=True, max_len=2000)
         day = _date(errors, "cancelled_on", cancelled_on, "Ngày hủy", required=True)
         errors.raise_if_any()
-        self._cancelled(reason=reason, cancelled_on=day, actor=actor)
+        self._cancelled(reason=reason, cancelled_on=day, actor=actor, at=_recorded(at))
 
     @event("Cancelled")
-    def _cancelled(self, reason: str, cancelled_on: date, actor: Actor) -> None:
+    def _cancelled(self, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:
         self._cancellation = {"reason": reason, "cancelled_on": cancelled_on.isoformat()}
         self._status = CampaignStatus.CANCELLED.value
 
     def flag_review_overdue(
-        self, *, on: date, review_due_days: int, actor: Actor, calendar: WorkingCalendar | None = None
+        self,
+        *,
+        on: date,
+        review_due_days: int,
+        actor: Actor,
+        at: datetime,
+        calendar: WorkingCalendar | None = None,
     ) -> bool:
         """Flags a missing final review once; returns False (and records nothing) if already flagged.
 
@@ -990,11 +1007,15 @@ class Campaign(Aggregate):
                 f"hạn tổng kết: {_vn(due)}).",
             )
         due_on = review_due_date(self.end_date, review_due_days, calendar)  # type: ignore[arg-type]
-        self._review_overdue_flagged(due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor)
+        self._review_overdue_flagged(
+            due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor, at=_recorded(at)
+        )
         return True
 
     @event("ReviewOverdueFlagged")
-    def _review_overdue_flagged(self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor) -> None:
+    def _review_overdue_flagged(
+        self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor, at: datetime
+    ) -> None:
         self.review_overdue_flagged_on = flagged_on
 
     # ----------------------------------------------------------------- guards
@@ -1140,6 +1161,13 @@ class Campaign(Aggregate):
         return Cancellation(data["reason"], date.fromisoformat(data["cancelled_on"])) if data else None
 
 
+def _recorded(at: datetime) -> datetime:
+    """When the step was recorded: an aware datetime, passed in like every other time."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise CampaignValidationError({"at": "Thời điểm phải là ngày giờ có múi giờ."})
+    return at
+
+
 def _review_dict(
     stage: int | None,
     report: dict[str, Any],
@@ -1161,5 +1189,28 @@ def _review_dict(
         }
     )
 
+
+def _at_was_the_recording_time(state: dict[str, Any]) -> None:
+    """v1 events carried only their legal date (`registered_on`, …); the moment they were
+    recorded is the library's `timestamp`, which is what `at` means."""
+    state["at"] = state["timestamp"]
+
+
+for _event in (
+    Campaign.Drafted,
+    Campaign.Amended,
+    Campaign.DocumentsAttached,
+    Campaign.Registered,
+    Campaign.RegistrationReturned,
+    Campaign.Launched,
+    Campaign.InterimReviewFiled,
+    Campaign.FinalReviewFiled,
+    Campaign.FinalReviewCorrected,
+    Campaign.Closed,
+    Campaign.Cancelled,
+    Campaign.ReviewOverdueFlagged,
+):
+    _event.class_version = 2
+    _event.upcast_v1_v2 = staticmethod(_at_was_the_recording_time)  # type: ignore[attr-defined]
 
 register_moved("services.campaigns.domain", Campaign)  # the module's name until the domain/ package
