@@ -406,7 +406,7 @@ class DocumentService:
         *,
         to_authority: str,
         proposal_number: str,
-        proposal_date: date | str | None,
+        proposal_date: date | None,
         actor: Actor,
         at: datetime,
         nominee_ids: Sequence[str] | None = None,
@@ -421,12 +421,7 @@ class DocumentService:
         if expected_version is not None and dossier.version != expected_version:
             raise DossierConcurrencyError()
         day = local_date(at)
-        if isinstance(proposal_date, str) and proposal_date.strip():
-            try:
-                proposal_date = date.fromisoformat(proposal_date)
-            except ValueError:
-                raise DossierValidationError({"proposal_date": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}) from None
-        proposal_day = proposal_date if isinstance(proposal_date, date) else day
+        proposal_day = proposal_date or day
         rules = self.app.rules_of(dossier)
         powers = self.app.rule_book.for_date(day)
         authority = self.app.authority(dossier.deciding_authority)
