@@ -7,7 +7,7 @@ Listing and searching live in `queries.py`, over the events folded in log order
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -18,10 +18,6 @@ from eventsourcing.persistence import IntegrityError
 from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
     Campaign,
-    DocumentReference,
-    ReviewResult,
-    Stage,
-    Target,
     campaign_id_for,
     default_calendar,
     is_review_overdue,
@@ -73,44 +69,12 @@ class Campaigns(TdktApplication):
 
     # ----------------------------------------------------------------- commands
 
-    def draft(
-        self,
-        *,
-        code: str,
-        name: str,
-        lead_unit_id: str,
-        kind: str,
-        launching_level: str,
-        actor: Actor,
-        at: datetime | None = None,
-        purpose: str = "",
-        requirements: str = "",
-        content: str = "",
-        targets: Sequence[Target | Mapping[str, Any]] = (),
-        start_date: date | None = None,
-        end_date: date | None = None,
-        stages: Sequence[Stage | Mapping[str, Any]] = (),
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
-    ) -> Campaign:
-        """Drafts a campaign; its code must be new and its lead unit and level known."""
-        fields = {
-            "code": code,
-            "name": name,
-            "lead_unit_id": lead_unit_id,
-            "kind": kind,
-            "launching_level": launching_level,
-            "purpose": purpose,
-            "requirements": requirements,
-            "content": content,
-            "targets": targets,
-            "start_date": start_date,
-            "end_date": end_date,
-            "stages": stages,
-            "directive": directive,
-            "plan": plan,
-        }
-        reference_errors = self._reference_errors(lead_unit_id, launching_level, start_date)
+    def draft(self, *, actor: Actor, at: datetime | None = None, **fields: Any) -> Campaign:
+        """Drafts a campaign (`fields` as `Campaign.draft` takes them); its code must be new and
+        its lead unit and level known."""
+        reference_errors = self._reference_errors(
+            fields.get("lead_unit_id"), fields.get("launching_level"), fields.get("start_date")
+        )
         try:
             campaign = Campaign.draft(actor=actor, at=at or self.clock(), **fields)
         except CampaignValidationError as exc:
@@ -149,224 +113,46 @@ class Campaigns(TdktApplication):
             self._save(campaign)
         return campaign
 
-    def attach_documents(
-        self,
-        campaign_id: UUID,
-        *,
-        actor: Actor,
-        at: datetime | None = None,
-        expected_version: int | None = None,
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
-        reason: str = "",
-    ) -> Campaign:
+    # The commands below run one method of the aggregate on the campaign as the client last saw
+    # it (`expected_version`); each takes `actor`, `at` and `expected_version` besides its own
+    # fields, which are the aggregate method's (see `Campaign`).
+
+    def attach_documents(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Records directive and/or plan references, also after launch."""
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="attach_documents",
-            actor=actor,
-            at=at,
-            directive=directive,
-            plan=plan,
-            reason=reason,
-        )
+        return self._act(campaign_id, "attach_documents", command)
 
-    def register(
-        self,
-        campaign_id: UUID,
-        *,
-        registration_number: str,
-        actor: Actor,
-        at: datetime | None = None,
-        registered_on: date | None = None,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="register",
-            registration_number=registration_number,
-            registered_on=registered_on or local_date(at),
-            actor=actor,
-            at=at,
-        )
+    def register(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Registers the movement under `registration_number` on `registered_on` (default: today)."""
+        return self._act(campaign_id, "register", command, dated="registered_on")
 
-    def return_registration(
-        self,
-        campaign_id: UUID,
-        *,
-        reasons: list[str] | str,
-        actor: Actor,
-        at: datetime | None = None,
-        returned_on: date | None = None,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="return_registration",
-            reasons=reasons,
-            returned_on=returned_on or local_date(at),
-            actor=actor,
-            at=at,
-        )
+    def return_registration(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Returns the registration with `reasons` on `returned_on` (default: today)."""
+        return self._act(campaign_id, "return_registration", command, dated="returned_on")
 
-    def launch(
-        self,
-        campaign_id: UUID,
-        *,
-        actor: Actor,
-        at: datetime | None = None,
-        launched_on: date | None = None,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="launch",
-            launched_on=launched_on or local_date(at),
-            actor=actor,
-            at=at,
-        )
+    def launch(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Launches the movement on `launched_on` (default: today)."""
+        return self._act(campaign_id, "launch", command, dated="launched_on")
 
-    def file_interim_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        actor: Actor,
-        at: datetime | None = None,
-        filed_on: date | None = None,
-        expected_version: int | None = None,
-        stage: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def file_interim_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Files an interim review (sơ kết), per stage when the campaign has stages."""
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="file_interim_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on or local_date(at),
-            at=at,
-            actor=actor,
-            stage=stage,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "file_interim_review", command, dated="filed_on")
 
-    def file_final_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        actor: Actor,
-        at: datetime | None = None,
-        filed_on: date | None = None,
-        expected_version: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def file_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Files the final review (tổng kết) with a result for every target."""
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="file_final_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on or local_date(at),
-            at=at,
-            actor=actor,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "file_final_review", command, dated="filed_on")
 
-    def correct_final_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        reason: str,
-        actor: Actor,
-        at: datetime | None = None,
-        filed_on: date | None = None,
-        expected_version: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def correct_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Replaces the final review by a corrected one (a new event; history keeps both)."""
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="correct_final_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on or local_date(at),
-            at=at,
-            reason=reason,
-            actor=actor,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "correct_final_review", command, dated="filed_on")
 
-    def close_campaign(
-        self,
-        campaign_id: UUID,
-        *,
-        actor: Actor,
-        at: datetime | None = None,
-        closed_on: date | None = None,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        """Closes the campaign (named so because `Application.close()` releases the database)."""
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="close",
-            closed_on=closed_on or local_date(at),
-            actor=actor,
-            at=at,
-        )
+    def close_campaign(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Closes the campaign on `closed_on` (default: today); named so because
+        `Application.close()` releases the database."""
+        return self._act(campaign_id, "close", command, dated="closed_on")
 
-    def cancel(
-        self,
-        campaign_id: UUID,
-        *,
-        reason: str,
-        actor: Actor,
-        at: datetime | None = None,
-        cancelled_on: date | None = None,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        at = at or self.clock()
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="cancel",
-            reason=reason,
-            cancelled_on=cancelled_on or local_date(at),
-            actor=actor,
-            at=at,
-        )
+    def cancel(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Cancels the campaign with a `reason` on `cancelled_on` (default: today)."""
+        return self._act(campaign_id, "cancel", command, dated="cancelled_on")
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
         """Flags a missing final review; a no-op when already flagged (the event happens once)."""
@@ -439,17 +225,15 @@ class Campaigns(TdktApplication):
             raise CampaignError("concurrent_update", STALE)
         return campaign
 
-    def _act(
-        self,
-        campaign_id: UUID,
-        *,
-        method: str,
-        at: datetime | None,
-        expected_version: int | None = None,
-        **kwargs: Any,
-    ) -> Campaign:
+    def _act(self, campaign_id: UUID, method: str, command: dict[str, Any], *, dated: str | None = None) -> Campaign:
+        """Run `Campaign.<method>` with `command`: its `at` defaults to the clock's time and its
+        legal date `dated` (if any) to the Vietnam date of `at`."""
+        expected_version = command.pop("expected_version", None)
+        at = command.pop("at", None) or self.clock()
+        if dated is not None and command.get(dated) is None:
+            command[dated] = local_date(at)
         campaign = self._load(campaign_id, expected_version)
-        getattr(campaign, method)(at=at or self.clock(), **kwargs)
+        getattr(campaign, method)(at=at, **command)
         self._save(campaign)
         return campaign
 

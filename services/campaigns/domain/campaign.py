@@ -129,6 +129,15 @@ def _vn(value: date | None) -> str:
 # --------------------------------------------------------------------------- value objects
 
 
+def _decimal_text(value: Decimal | None) -> str | None:
+    """A figure as events store it (a string keeps every digit)."""
+    return None if value is None else str(value)
+
+
+def _stored_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class Target:
     """A measurable target (chỉ tiêu): indicator, target value and unit of measure."""
@@ -138,17 +147,13 @@ class Target:
     unit_of_measure: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        value = None if self.target_value is None else str(self.target_value)
+        value = _decimal_text(self.target_value)
         return {"indicator": self.indicator, "target_value": value, "unit_of_measure": self.unit_of_measure}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Target:
-        value = data.get("target_value")
-        return cls(
-            indicator=data["indicator"],
-            target_value=None if value is None else Decimal(str(value)),
-            unit_of_measure=data.get("unit_of_measure", ""),
-        )
+        value = _stored_decimal(data.get("target_value"))
+        return cls(indicator=data["indicator"], target_value=value, unit_of_measure=data.get("unit_of_measure", ""))
 
 
 @dataclass(frozen=True)
@@ -214,17 +219,12 @@ class ReviewResult:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        value = None if self.achieved_value is None else str(self.achieved_value)
-        return {"indicator": self.indicator, "achieved_value": value, "note": self.note}
+        return {"indicator": self.indicator, "achieved_value": _decimal_text(self.achieved_value), "note": self.note}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReviewResult:
-        value = data.get("achieved_value")
-        return cls(
-            indicator=data["indicator"],
-            achieved_value=None if value is None else Decimal(str(value)),
-            note=data.get("note", ""),
-        )
+        value = _stored_decimal(data.get("achieved_value"))
+        return cls(indicator=data["indicator"], achieved_value=value, note=data.get("note", ""))
 
 
 @dataclass(frozen=True)
@@ -751,26 +751,13 @@ class Campaign(Aggregate):
         self.launched_on = launched_on
         self._status = CampaignStatus.LAUNCHED.value
 
-    def file_interim_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        at: datetime,
-        stage: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Files an interim review (sơ kết); with stages, one per stage, naming the stage."""
+    def file_interim_review(self, *, actor: Actor, at: datetime, stage: int | None = None, **report: Any) -> None:
+        """Files an interim review (sơ kết); with stages, one per stage, naming the stage. `report`:
+        the fields of `_parse_review`."""
         self._check_can_file_interim_review()
         errors = _FieldErrors()
         self._check_stage(errors, stage)
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=False
-        )
+        review = self._parse_review(errors, final=False, **report)
         stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
         _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
         errors.raise_if_any()
@@ -793,24 +780,12 @@ class Campaign(Aggregate):
             _review_dict(stage, report, summary, results, proposed_collectives, proposed_individuals, filed_on)
         )
 
-    def file_final_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        at: datetime,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Files the final review (tổng kết): a result for every target and the award proposals."""
+    def file_final_review(self, *, actor: Actor, at: datetime, **report: Any) -> None:
+        """Files the final review (tổng kết): a result for every target and the award proposals.
+        `report`: the fields of `_parse_review`."""
         self._check_can_file_final_review()
         errors = _FieldErrors()
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
-        )
+        review = self._parse_review(errors, final=True, **report)
         errors.raise_if_any()
         self._final_review_filed(actor=actor, at=_recorded(at), **review)
 
@@ -831,25 +806,12 @@ class Campaign(Aggregate):
         )
         self._status = CampaignStatus.FINAL_REVIEWED.value
 
-    def correct_final_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        reason: str,
-        actor: Actor,
-        at: datetime,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Replaces the final review with a corrected one; history keeps both (corrections are new events)."""
+    def correct_final_review(self, *, reason: str, actor: Actor, at: datetime, **report: Any) -> None:
+        """Replaces the final review with a corrected one; history keeps both (corrections are new
+        events). `report`: the fields of `_parse_review`."""
         self._check_can_correct_final_review()
         errors = _FieldErrors()
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
-        )
+        review = self._parse_review(errors, final=True, **report)
         reason = _text(errors, "reason", reason, "Lý do điều chỉnh", required=True, max_len=2000)
         errors.raise_if_any()
         self._final_review_corrected(reason=reason, actor=actor, at=_recorded(at), **review)
@@ -887,15 +849,16 @@ class Campaign(Aggregate):
     def _parse_review(
         self,
         errors: _FieldErrors,
-        report: Any,
-        summary: Any,
-        filed_on: Any,
-        results: Any,
-        proposed_collectives: Any,
-        proposed_individuals: Any,
         *,
         final: bool,
+        report: DocumentReference | Mapping[str, Any] | None,
+        summary: str,
+        filed_on: date,
+        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        proposed_collectives: int = 0,
+        proposed_individuals: int = 0,
     ) -> dict[str, Any]:
+        """A review report's fields, checked (the same for an interim, final or corrected review)."""
         label = "Báo cáo tổng kết" if final else "Báo cáo sơ kết"
         if report is None:
             errors.add("report", f"{label} không được để trống.")
