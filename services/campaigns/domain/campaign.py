@@ -11,7 +11,9 @@ Why it is shaped this way:
   aggregate keeps them as dicts too (snapshots stay transcodable); typed accessors rebuild them.
 - Event bodies copy what they keep: the library holds a reference to the event's own dicts, so
   changing state in place would silently rewrite an event that is not yet saved.
-- Time is passed in (`registered_on`, `launched_on`, …); nothing here reads the clock.
+- Time is passed in: every event carries `at`, when it was recorded (as the dossiers' events do),
+  and the date the law counts as a field of its own (`registered_on`, `launched_on`, …); nothing
+  here reads the clock. Events stored before `at` existed are upcast (end of this module).
 - The id is derived from the campaign code (`campaign_id_for`), so a code is unique in the store.
 """
 

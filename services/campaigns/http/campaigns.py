@@ -2,8 +2,9 @@
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its threadpool.
 Field-level checks live in the domain (Vietnamese messages, HTTP 422); refused transitions are 409.
-Every answer carrying a campaign has its version as `ETag`; a command sent with `If-Match` is
-refused (409) when someone changed the campaign since, so a stale form never overwrites a newer
+Every command runs through `CampaignCommand` (`shared.http.commands`, as in the dossiers): it
+passes the actor, the time (`at`) and the version from `If-Match`, and answers with the campaign
+and its version as `ETag`; a stale `If-Match` is a 409, so a stale form never overwrites a newer
 movement silently.
 """
 

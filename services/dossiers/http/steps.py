@@ -4,7 +4,8 @@ One endpoint per use case of `Dossiers`, each a thin translation of its body. Ev
 answers with the dossier after the step (ETag = its version) and takes the expected version
 from `If-Match` or `expected_version`: a mismatch, or a change that won a race, is a 409 with
 nothing stored. A step the dossier's state does not allow is a 409 too (`invalid_transition`),
-invalid fields a 422 with a Vietnamese message per field.
+invalid fields a 422 with a Vietnamese message per field: the request models parse them with the
+field types of `fields.py`, and the use case receives typed values.
 """
 
 from __future__ import annotations
