@@ -50,7 +50,7 @@ def dossier_path(app: Dossiers, i: int) -> int:
         return app.get(d).version
     app.appraise(d, actor=SECRETARY, at=at(day + timedelta(days=1), 10))
     _vote(app, d, day + timedelta(days=1))
-    approve, reject = (["n1"], {"n2": "Chưa đủ tiêu chuẩn"}) if path == 4 else (["n1", "n2"], None)
+    approve, reject = (["n1"], {"n2": ["Chưa đủ tiêu chuẩn"]}) if path == 4 else (["n1", "n2"], None)
     app.decide_award(
         d, approve=approve, reject=reject, authority=AUTHORITY, actor=CHAIRMAN, at=at(day + timedelta(days=2), 16)
     )
