@@ -286,7 +286,7 @@ class Nominee:
     """One person, collective or household proposed for one title or award form.
 
     One class for the three kinds (the kind-specific fields are optional) keeps the stored
-    shape flat; `parse_nominee` enforces what each kind needs.
+    shape flat; `services.dossiers.forms.parse_nominee` enforces what each kind needs.
     """
 
     nominee_id: str

@@ -61,13 +61,6 @@ class VersionedIn(BaseModel):
     )
 
 
-def expected(header_version: int | None, body: VersionedIn | None = None) -> int | None:
-    """If-Match wins over the body's `expected_version`."""
-    if header_version is not None:
-        return header_version
-    return body.expected_version if body is not None else None
-
-
 def respond(
     response: Response, units: OrgUnitDirectory, dossier: Dossier, now: datetime, app: Dossiers | None = None
 ) -> dict[str, Any]:

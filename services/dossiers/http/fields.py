@@ -72,14 +72,21 @@ def _day(required: bool) -> Any:
 def count(minimum: int = 0) -> Any:
     """A required whole number not below `minimum` (pydantic itself parses the number)."""
 
+    message = f"Phải là số nguyên không nhỏ hơn {minimum}."
+
+    def not_a_flag(value: Any) -> Any:
+        if isinstance(value, bool):  # JSON true is not a count
+            raise invalid(message)
+        return value
+
     def check(value: int | None) -> int:
         if value is None:
             raise invalid(REQUIRED)
         if value < minimum:
-            raise invalid(f"Phải là số nguyên không nhỏ hơn {minimum}.")
+            raise invalid(message)
         return value
 
-    return Annotated[int | None, AfterValidator(check), Field(validate_default=True)]
+    return Annotated[int | None, BeforeValidator(not_a_flag), AfterValidator(check), Field(validate_default=True)]
 
 
 def choice(enum: type[StrEnum]) -> Any:

@@ -62,6 +62,7 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], dict[str, str]]] = [
     (CouncilVoteIn, {**VOTE, "members_total": 0}, {"members_total": "Phải là số nguyên không nhỏ hơn 1."}),
     (CouncilVoteIn, {**VOTE, "votes_against": -1}, {"votes_against": "Phải là số nguyên không nhỏ hơn 0."}),
     (CouncilVoteIn, {**VOTE, "votes_for": "bảy"}, {"votes_for": "Phải là số nguyên."}),
+    (CouncilVoteIn, {**VOTE, "absent_in_writing": True}, {"absent_in_writing": "Phải là số nguyên không nhỏ hơn 0."}),
     (
         CouncilVoteIn,
         {**VOTE, "nominee_id": "", "meeting_date": "hôm qua"},
