@@ -68,7 +68,7 @@ CLOCK_RUNNING = frozenset({S.RECEIVED, S.AWAITING_CAMPAIGN, S.IN_APPRAISAL})
 proposing unit supplements, and ends once a decision, refusal or withdrawal closes the matter."""
 
 
-def check_at(at: Any, *, not_before: datetime | None = None) -> None:
+def check_at(at: datetime, *, not_before: datetime | None = None) -> None:
     """`at` must be an aware datetime, and not earlier than the previous step."""
     if not isinstance(at, datetime) or at.tzinfo is None:
         raise DossierValidationError({"at": "Thời điểm phải là ngày giờ có múi giờ."})
