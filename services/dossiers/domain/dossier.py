@@ -2,9 +2,9 @@
 
 Each public method is a command. Its input is already typed (dates, whole numbers, enum members,
 `Attachment`s: the HTTP layer parsed the request); it checks the state and the business rules
-first (raising `DossierError` or `DossierValidationError` before anything happens), then triggers one or more
-past-tense events through a private `@event` method whose body only assigns state, because
-that body runs again on every replay. Every event records the actor, an explicit time `at`
+first (raising `DossierError` or `DossierValidationError` before anything happens), then
+triggers one or more past-tense events through a private `@event` method whose body only assigns
+state, because that body runs again on every replay. Every event records the actor, an explicit time `at`
 (never read from a clock here) and, where a person decided, a reason. Rules come in as a
 `RuleSet` (the one whose id the dossier stored on receipt) and dates as a `WorkingCalendar`.
 """
