@@ -22,7 +22,7 @@ from eventsourcing.domain import Snapshot
 from benchmarks.context import Context
 from benchmarks.results import Figure, bound_figure, percentile
 from services.dossiers.application import Dossiers
-from tests.support.dossiers import CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import CLERK, SECRETARY, at, attachments, submission, supplied
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def long_history(app: Dossiers, events: int) -> Any:
         moment += timedelta(minutes=1)
         dossier = app.request_supplement(dossier.id, missing=["Báo cáo thành tích"], actor=SECRETARY, at=moment)
         moment += timedelta(minutes=1)
-        dossier = app.supplement(dossier.id, attachments=attachments("ACHIEVEMENT_REPORT"), actor=CLERK, at=moment)
+        dossier = app.supplement(dossier.id, attachments=supplied("ACHIEVEMENT_REPORT"), actor=CLERK, at=moment)
     return dossier
 
 

@@ -60,6 +60,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         domain_errors={CampaignValidationError: 422, CampaignError: 409, CampaignNotFound: 404},
     )
     app.state.campaigns = campaigns
+    app.state.clock = campaigns.clock
     app.state.relay = relay
     install_audit(app, runtime, relay, public_stream=CAMPAIGNS)
     return app

@@ -7,8 +7,8 @@ Listing and searching live in `queries.py`, over the events folded in log order
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +18,6 @@ from eventsourcing.persistence import IntegrityError
 from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
     Campaign,
-    DocumentReference,
-    ReviewResult,
-    Stage,
-    Target,
     campaign_id_for,
     default_calendar,
     is_review_overdue,
@@ -34,14 +30,22 @@ from shared.actor import SYSTEM_ACTOR, Actor
 from shared.eventstore import TdktApplication
 from shared.history import history_with_changes, version_as_of
 from shared.reference.org_units import OrgUnitDirectory, load_org_units
-from shared.workdays import WorkingCalendar
+from shared.workdays import WorkingCalendar, local_date
 
 STALE = "Phong trào vừa được người khác cập nhật; hãy tải lại và thử lại."
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class Campaigns(TdktApplication):
-    """The campaigns application. `units` (org-unit directory), `review_due_days` (working days)
-    and the working-day `calendar` are injected."""
+    """The campaigns application. `units` (org-unit directory), `review_due_days` (working days),
+    the working-day `calendar` and the `clock` are injected.
+
+    Every command records when it happened (`at`, on each event): the caller's time (the HTTP
+    layer passes the service clock's), else the clock's. A legal date the caller leaves out
+    (`registered_on`, `launched_on`, …) is the Vietnam date of `at`."""
 
     name = "Campaigns"
 
@@ -52,8 +56,10 @@ class Campaigns(TdktApplication):
         units: OrgUnitDirectory | None = None,
         review_due_days: int = DEFAULT_REVIEW_DUE_DAYS,
         calendar: WorkingCalendar | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.calendar = calendar or default_calendar()
+        self.clock = clock
         review_due_date(date(2000, 1, 1), review_due_days, self.calendar)  # fail fast on a bad setting
         super().__init__(env)
         self.units = units or load_org_units()
@@ -63,45 +69,14 @@ class Campaigns(TdktApplication):
 
     # ----------------------------------------------------------------- commands
 
-    def draft(
-        self,
-        *,
-        code: str,
-        name: str,
-        lead_unit_id: str,
-        kind: str,
-        launching_level: str,
-        actor: Actor,
-        purpose: str = "",
-        requirements: str = "",
-        content: str = "",
-        targets: Sequence[Target | Mapping[str, Any]] = (),
-        start_date: date | None = None,
-        end_date: date | None = None,
-        stages: Sequence[Stage | Mapping[str, Any]] = (),
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
-    ) -> Campaign:
-        """Drafts a campaign; its code must be new and its lead unit and level known."""
-        fields = {
-            "code": code,
-            "name": name,
-            "lead_unit_id": lead_unit_id,
-            "kind": kind,
-            "launching_level": launching_level,
-            "purpose": purpose,
-            "requirements": requirements,
-            "content": content,
-            "targets": targets,
-            "start_date": start_date,
-            "end_date": end_date,
-            "stages": stages,
-            "directive": directive,
-            "plan": plan,
-        }
-        reference_errors = self._reference_errors(lead_unit_id, launching_level, start_date)
+    def draft(self, *, actor: Actor, at: datetime | None = None, **fields: Any) -> Campaign:
+        """Drafts a campaign (`fields` as `Campaign.draft` takes them); its code must be new and
+        its lead unit and level known."""
+        reference_errors = self._reference_errors(
+            fields.get("lead_unit_id"), fields.get("launching_level"), fields.get("start_date")
+        )
         try:
-            campaign = Campaign.draft(actor=actor, **fields)
+            campaign = Campaign.draft(actor=actor, at=at or self.clock(), **fields)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:
@@ -112,7 +87,14 @@ class Campaigns(TdktApplication):
         return campaign
 
     def amend(
-        self, campaign_id: UUID, *, actor: Actor, expected_version: int | None = None, reason: str = "", **changes: Any
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        reason: str = "",
+        **changes: Any,
     ) -> Campaign:
         """Amends content before launch (keys of `AMENDABLE_FIELDS`); saves nothing when nothing changed."""
         campaign = self._load(campaign_id, expected_version)
@@ -122,7 +104,7 @@ class Campaigns(TdktApplication):
             changes.get("start_date", campaign.start_date),
         )
         try:
-            changed = campaign.amend(actor=actor, reason=reason, **changes)
+            changed = campaign.amend(actor=actor, at=at or self.clock(), reason=reason, **changes)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:
@@ -131,174 +113,46 @@ class Campaigns(TdktApplication):
             self._save(campaign)
         return campaign
 
-    def attach_documents(
-        self,
-        campaign_id: UUID,
-        *,
-        actor: Actor,
-        expected_version: int | None = None,
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
-        reason: str = "",
-    ) -> Campaign:
+    # The commands below run one method of the aggregate on the campaign as the client last saw
+    # it (`expected_version`); each takes `actor`, `at` and `expected_version` besides its own
+    # fields, which are the aggregate method's (see `Campaign`).
+
+    def attach_documents(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Records directive and/or plan references, also after launch."""
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="attach_documents",
-            actor=actor,
-            directive=directive,
-            plan=plan,
-            reason=reason,
-        )
+        return self._act(campaign_id, "attach_documents", command)
 
-    def register(
-        self,
-        campaign_id: UUID,
-        *,
-        registration_number: str,
-        registered_on: date,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="register",
-            registration_number=registration_number,
-            registered_on=registered_on,
-            actor=actor,
-        )
+    def register(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Registers the movement under `registration_number` on `registered_on` (default: today)."""
+        return self._act(campaign_id, "register", command, dated="registered_on")
 
-    def return_registration(
-        self,
-        campaign_id: UUID,
-        *,
-        reasons: list[str] | str,
-        returned_on: date,
-        actor: Actor,
-        expected_version: int | None = None,
-    ) -> Campaign:
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="return_registration",
-            reasons=reasons,
-            returned_on=returned_on,
-            actor=actor,
-        )
+    def return_registration(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Returns the registration with `reasons` on `returned_on` (default: today)."""
+        return self._act(campaign_id, "return_registration", command, dated="returned_on")
 
-    def launch(
-        self, campaign_id: UUID, *, launched_on: date, actor: Actor, expected_version: int | None = None
-    ) -> Campaign:
-        return self._act(
-            campaign_id, expected_version=expected_version, method="launch", launched_on=launched_on, actor=actor
-        )
+    def launch(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Launches the movement on `launched_on` (default: today)."""
+        return self._act(campaign_id, "launch", command, dated="launched_on")
 
-    def file_interim_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        expected_version: int | None = None,
-        stage: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def file_interim_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Files an interim review (sơ kết), per stage when the campaign has stages."""
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="file_interim_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on,
-            actor=actor,
-            stage=stage,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "file_interim_review", command, dated="filed_on")
 
-    def file_final_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        expected_version: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def file_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Files the final review (tổng kết) with a result for every target."""
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="file_final_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on,
-            actor=actor,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "file_final_review", command, dated="filed_on")
 
-    def correct_final_review(
-        self,
-        campaign_id: UUID,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        reason: str,
-        actor: Actor,
-        expected_version: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> Campaign:
+    def correct_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
         """Replaces the final review by a corrected one (a new event; history keeps both)."""
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="correct_final_review",
-            report=report,
-            summary=summary,
-            filed_on=filed_on,
-            reason=reason,
-            actor=actor,
-            results=results,
-            proposed_collectives=proposed_collectives,
-            proposed_individuals=proposed_individuals,
-        )
+        return self._act(campaign_id, "correct_final_review", command, dated="filed_on")
 
-    def close_campaign(
-        self, campaign_id: UUID, *, closed_on: date, actor: Actor, expected_version: int | None = None
-    ) -> Campaign:
-        """Closes the campaign (named so because `Application.close()` releases the database)."""
-        return self._act(
-            campaign_id, expected_version=expected_version, method="close", closed_on=closed_on, actor=actor
-        )
+    def close_campaign(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Closes the campaign on `closed_on` (default: today); named so because
+        `Application.close()` releases the database."""
+        return self._act(campaign_id, "close", command, dated="closed_on")
 
-    def cancel(
-        self, campaign_id: UUID, *, reason: str, cancelled_on: date, actor: Actor, expected_version: int | None = None
-    ) -> Campaign:
-        return self._act(
-            campaign_id,
-            expected_version=expected_version,
-            method="cancel",
-            reason=reason,
-            cancelled_on=cancelled_on,
-            actor=actor,
-        )
+    def cancel(self, campaign_id: UUID, **command: Any) -> Campaign:
+        """Cancels the campaign with a `reason` on `cancelled_on` (default: today)."""
+        return self._act(campaign_id, "cancel", command, dated="cancelled_on")
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
         """Flags a missing final review; a no-op when already flagged (the event happens once)."""
@@ -328,7 +182,7 @@ class Campaigns(TdktApplication):
     def _flag_once(self, campaign_id: UUID, *, on: date, actor: Actor) -> tuple[Campaign, bool]:
         campaign = self.get(campaign_id)
         changed = campaign.flag_review_overdue(
-            on=on, review_due_days=self.review_due_days, actor=actor, calendar=self.calendar
+            on=on, review_due_days=self.review_due_days, actor=actor, at=self.clock(), calendar=self.calendar
         )
         if changed:
             self._save(campaign)
@@ -371,9 +225,15 @@ class Campaigns(TdktApplication):
             raise CampaignError("concurrent_update", STALE)
         return campaign
 
-    def _act(self, campaign_id: UUID, *, method: str, expected_version: int | None = None, **kwargs: Any) -> Campaign:
+    def _act(self, campaign_id: UUID, method: str, command: dict[str, Any], *, dated: str | None = None) -> Campaign:
+        """Run `Campaign.<method>` with `command`: its `at` defaults to the clock's time and its
+        legal date `dated` (if any) to the Vietnam date of `at`."""
+        expected_version = command.pop("expected_version", None)
+        at = command.pop("at", None) or self.clock()
+        if dated is not None and command.get(dated) is None:
+            command[dated] = local_date(at)
         campaign = self._load(campaign_id, expected_version)
-        getattr(campaign, method)(**kwargs)
+        getattr(campaign, method)(at=at, **command)
         self._save(campaign)
         return campaign
 

@@ -262,11 +262,11 @@ class Dossiers(TdktApplication):
         except UnknownUnitError as exc:
             raise DossierValidationError({field: str(exc)}) from None
 
-    def _check_claimed_level(self, signer: DecidingAuthority, claimed: AuthorityLevel | str | None) -> None:
+    def _check_claimed_level(self, signer: DecidingAuthority, claimed: str | None) -> None:
         """A caller may still send `authority_level`: it must be what the org-unit data says."""
-        if claimed is None or (isinstance(claimed, str) and not claimed.strip()):
+        if claimed is None or not claimed.strip():
             return
-        value = claimed.value if isinstance(claimed, AuthorityLevel) else str(claimed).strip().upper()
+        value = claimed.strip().upper()
         if signer.level is None or value != signer.level.value:
             held = (
                 f"cấp {signer.level.value} ({label(signer.level)})"
@@ -442,7 +442,7 @@ class Dossiers(TdktApplication):
         self,
         dossier_id: UUID | str,
         *,
-        attachments: Sequence[Attachment | Mapping[str, Any]],
+        attachments: Sequence[Attachment],
         actor: Actor,
         at: datetime,
         note: str | None = None,
@@ -638,18 +638,7 @@ class Dossiers(TdktApplication):
 
     # --- decision ------------------------------------------------------------------------
 
-    @staticmethod
-    def _day(value: date | str | None, field: str) -> date | None:
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise DossierValidationError({field: "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}) from None
-        return value
-
-    def _signer(
-        self, dossier: Dossier, authority: str | None, authority_level: AuthorityLevel | str | None
-    ) -> DecidingAuthority:
+    def _signer(self, dossier: Dossier, authority: str | None, authority_level: str | None) -> DecidingAuthority:
         """The signer of a decision on `dossier`: the unit named, else the one the dossier is
         pending at; its level comes from the org-unit data, and a level the caller claims must
         agree with it."""
@@ -673,9 +662,9 @@ class Dossiers(TdktApplication):
         actor: Actor,
         at: datetime,
         authority: str | None = None,
-        authority_level: AuthorityLevel | str | None = None,
-        reject: Mapping[str, Sequence[str] | str] | None = None,
-        decision_date: date | str | None = None,
+        authority_level: str | None = None,
+        reject: Mapping[str, Sequence[str]] | None = None,
+        decision_date: date | None = None,
         reason: str | None = None,
         expected_version: int | None = None,
         decision_number: str | None = None,
@@ -689,7 +678,7 @@ class Dossiers(TdktApplication):
         `PassedToSuccessor`). The cash reward uses the base salary in force on the decision date.
         """
         check_at(at)
-        day = self._day(decision_date, "decision_date") or local_date(at)
+        day = decision_date or local_date(at)
         try:
             base_salary = self.rule_book.base_salary_on(day)
         except LookupError:
@@ -778,14 +767,14 @@ class Dossiers(TdktApplication):
         actor: Actor,
         at: datetime,
         authority: str | None = None,
-        authority_level: AuthorityLevel | str | None = None,
-        decision_date: date | str | None = None,
+        authority_level: str | None = None,
+        decision_date: date | None = None,
         expected_version: int | None = None,
     ) -> Dossier:
         """Award no one: a written notice by the authority the dossier is pending at, not a
         numbered decision."""
         check_at(at)
-        day = self._day(decision_date, "decision_date") or local_date(at)
+        day = decision_date or local_date(at)
         powers = self._powers(day)
 
         def act(d: Dossier) -> None:
@@ -913,7 +902,7 @@ class Dossiers(TdktApplication):
         self,
         dossier_id: UUID | str,
         *,
-        ground: AnnulmentGround | str,
+        ground: AnnulmentGround,
         act_reference: str,
         actor: Actor,
         at: datetime,

@@ -18,14 +18,8 @@ from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.dossier import receipt_problems
 from services.dossiers.domain.errors import DossierValidationError
 from services.dossiers.domain.rules import RuleSet
-from services.dossiers.domain.values import (
-    AwardType,
-    Channel,
-    DossierKind,
-    FieldReader,
-    parse_attachment,
-    parse_nominee,
-)
+from services.dossiers.domain.values import AwardType, Channel, DossierKind
+from services.dossiers.forms import FieldReader, parse_attachment, parse_nominee
 from shared.reference.org_units import OrgUnitDirectory, UnknownUnitError
 
 NO_RULE_SET = "Không có bộ quy tắc áp dụng cho ngày tiếp nhận này."

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from services.dossiers.application import Dossiers
-from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
+from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, submission, supplied
 
 FIRST_DAY = date(2024, 1, 8)
 
@@ -43,14 +43,14 @@ def dossier_path(app: Dossiers, i: int) -> int:
         return app.withdraw(d, actor=CLERK, at=at(day + timedelta(days=1)), reason="Đơn vị xin rút hồ sơ").version
     if path == 1:
         app.request_supplement(d, missing=["BALLOT_RESULT"], actor=SECRETARY, at=at(day, 10), reason="Thiếu biên bản")
-        app.supplement(d, attachments=attachments("BALLOT_RESULT"), actor=CLERK, at=at(day + timedelta(days=1), 9))
+        app.supplement(d, attachments=supplied("BALLOT_RESULT"), actor=CLERK, at=at(day + timedelta(days=1), 9))
         day += timedelta(days=1)
     app.check_completeness(d, actor=SECRETARY, at=at(day, 15))
     if path == 5:
         return app.get(d).version
     app.appraise(d, actor=SECRETARY, at=at(day + timedelta(days=1), 10))
     _vote(app, d, day + timedelta(days=1))
-    approve, reject = (["n1"], {"n2": "Chưa đủ tiêu chuẩn"}) if path == 4 else (["n1", "n2"], None)
+    approve, reject = (["n1"], {"n2": ["Chưa đủ tiêu chuẩn"]}) if path == 4 else (["n1", "n2"], None)
     app.decide_award(
         d, approve=approve, reject=reject, authority=AUTHORITY, actor=CHAIRMAN, at=at(day + timedelta(days=2), 16)
     )

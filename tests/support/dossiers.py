@@ -14,7 +14,7 @@ from uuid import UUID
 from services.dossiers.application import deciding_authority, default_calendar, default_rule_book, default_units
 from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.rules import RuleBook, RuleSet
-from services.dossiers.domain.values import DecidingAuthority
+from services.dossiers.domain.values import Attachment, DecidingAuthority
 from services.dossiers.submission import read_submission
 from shared.actor import Actor
 from shared.workdays import VIETNAM_TZ, WorkingCalendar, local_date
@@ -115,6 +115,11 @@ def attachment(kind: str, name: str | None = None) -> dict[str, Any]:
 
 def attachments(*kinds: str) -> list[dict[str, Any]]:
     return [attachment(k) for k in kinds]
+
+
+def supplied(*kinds: str) -> list[Attachment]:
+    """Attachments as the edge hands them to a supplement: typed values, not form fields."""
+    return [Attachment.from_dict(a) for a in attachments(*kinds)]
 
 
 ANNUAL = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")

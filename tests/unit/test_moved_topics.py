@@ -64,6 +64,16 @@ def test_campaign_stored_under_the_old_topics_loads_lists_and_takes_new_events()
     assert app.get(campaign_id).status == "cancelled"
 
 
+def test_campaign_events_stored_before_they_carried_at_load_with_their_recording_time() -> None:
+    """v1 campaign events had only their legal date; `at` is upcast from the recording timestamp."""
+    app = Campaigns(env=POPO)
+    campaign_id = given_stored(app, FIXTURE["campaigns"])
+    events = list(app.repository.event_store.get(campaign_id))
+    assert [type(e).__name__ for e in events] == ["Drafted", "Registered", "Launched"]
+    assert [e.at for e in events] == [e.timestamp for e in events]
+    assert all(e.at.tzinfo is not None for e in events)
+
+
 def test_dossier_stored_under_the_old_topics_loads_and_lists() -> None:
     app = Dossiers(env=POPO)
     dossier_id = given_stored(app, FIXTURE["dossiers"])

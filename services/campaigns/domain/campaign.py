@@ -11,7 +11,9 @@ Why it is shaped this way:
   aggregate keeps them as dicts too (snapshots stay transcodable); typed accessors rebuild them.
 - Event bodies copy what they keep: the library holds a reference to the event's own dicts, so
   changing state in place would silently rewrite an event that is not yet saved.
-- Time is passed in (`registered_on`, `launched_on`, …); nothing here reads the clock.
+- Time is passed in: every event carries `at`, when it was recorded (as the dossiers' events do),
+  and the date the law counts as a field of its own (`registered_on`, `launched_on`, …); nothing
+  here reads the clock. Events stored before `at` existed are upcast (end of this module).
 - The id is derived from the campaign code (`campaign_id_for`), so a code is unique in the store.
 """
 
@@ -129,6 +131,15 @@ def _vn(value: date | None) -> str:
 # --------------------------------------------------------------------------- value objects
 
 
+def _decimal_text(value: Decimal | None) -> str | None:
+    """A figure as events store it (a string keeps every digit)."""
+    return None if value is None else str(value)
+
+
+def _stored_decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class Target:
     """A measurable target (chỉ tiêu): indicator, target value and unit of measure."""
@@ -138,17 +149,13 @@ class Target:
     unit_of_measure: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        value = None if self.target_value is None else str(self.target_value)
+        value = _decimal_text(self.target_value)
         return {"indicator": self.indicator, "target_value": value, "unit_of_measure": self.unit_of_measure}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Target:
-        value = data.get("target_value")
-        return cls(
-            indicator=data["indicator"],
-            target_value=None if value is None else Decimal(str(value)),
-            unit_of_measure=data.get("unit_of_measure", ""),
-        )
+        value = _stored_decimal(data.get("target_value"))
+        return cls(indicator=data["indicator"], target_value=value, unit_of_measure=data.get("unit_of_measure", ""))
 
 
 @dataclass(frozen=True)
@@ -214,17 +221,12 @@ class ReviewResult:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        value = None if self.achieved_value is None else str(self.achieved_value)
-        return {"indicator": self.indicator, "achieved_value": value, "note": self.note}
+        return {"indicator": self.indicator, "achieved_value": _decimal_text(self.achieved_value), "note": self.note}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ReviewResult:
-        value = data.get("achieved_value")
-        return cls(
-            indicator=data["indicator"],
-            achieved_value=None if value is None else Decimal(str(value)),
-            note=data.get("note", ""),
-        )
+        value = _stored_decimal(data.get("achieved_value"))
+        return cls(indicator=data["indicator"], achieved_value=value, note=data.get("note", ""))
 
 
 @dataclass(frozen=True)
@@ -562,6 +564,7 @@ class Campaign(Aggregate):
         kind: str | MovementKind,
         launching_level: str,
         actor: Actor,
+        at: datetime,
         purpose: str = "",
         requirements: str = "",
         content: str = "",
@@ -595,7 +598,7 @@ class Campaign(Aggregate):
         )
         _check_timeline(errors, fields)
         errors.raise_if_any()
-        return cls(code=code, actor=actor, **fields)
+        return cls(code=code, actor=actor, at=_recorded(at), **fields)
 
     @event("Drafted")
     def __init__(
@@ -615,6 +618,7 @@ class Campaign(Aggregate):
         directive: dict[str, Any] | None,
         plan: dict[str, Any] | None,
         actor: Actor,
+        at: datetime,
     ) -> None:
         given = dict(locals())  # this event's arguments by name; the content fields are set below
         self.code = code
@@ -638,7 +642,7 @@ class Campaign(Aggregate):
         """The content fields as stored (dates as `date`), to merge with and compare to an amendment."""
         return {field: getattr(self, _stored_as(field)) for field in AMENDABLE_FIELDS}
 
-    def amend(self, *, actor: Actor, reason: str = "", **changes: Any) -> bool:
+    def amend(self, *, actor: Actor, at: datetime, reason: str = "", **changes: Any) -> bool:
         """Amends content before launch (fields in `AMENDABLE_FIELDS`); returns False when nothing changed.
 
         Amending a returned registration puts the campaign back to draft, ready to register again.
@@ -658,11 +662,11 @@ class Campaign(Aggregate):
         if not delta:
             return False
         event_changes = {k: (_iso(v) if k in _DATE_FIELDS else v) for k, v in delta.items()}
-        self._amended(changes=event_changes, reason=reason, actor=actor)
+        self._amended(changes=event_changes, reason=reason, actor=actor, at=_recorded(at))
         return True
 
     @event("Amended")
-    def _amended(self, changes: dict[str, Any], reason: str, actor: Actor) -> None:
+    def _amended(self, changes: dict[str, Any], reason: str, actor: Actor, at: datetime) -> None:
         self._set_content(changes)
         if self.status == CampaignStatus.REGISTRATION_RETURNED:
             self._status = CampaignStatus.DRAFT.value
@@ -671,6 +675,7 @@ class Campaign(Aggregate):
         self,
         *,
         actor: Actor,
+        at: datetime,
         directive: DocumentReference | Mapping[str, Any] | None = None,
         plan: DocumentReference | Mapping[str, Any] | None = None,
         reason: str = "",
@@ -684,11 +689,11 @@ class Campaign(Aggregate):
         plan_data = _document(errors, "plan", plan, "Kế hoạch", require_signer=False)
         reason = _text(errors, "reason", reason, "Lý do", required=False, max_len=2000)
         errors.raise_if_any()
-        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor)
+        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor, at=_recorded(at))
 
     @event("DocumentsAttached")
     def _documents_attached(
-        self, directive: dict[str, Any] | None, plan: dict[str, Any] | None, reason: str, actor: Actor
+        self, directive: dict[str, Any] | None, plan: dict[str, Any] | None, reason: str, actor: Actor, at: datetime
     ) -> None:
         if directive is not None:
             self._directive = copy.deepcopy(directive)
@@ -697,21 +702,23 @@ class Campaign(Aggregate):
 
     # ----------------------------------------------------------------- registration
 
-    def register(self, *, registration_number: str, registered_on: date, actor: Actor) -> None:
+    def register(self, *, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         """The secretariat registers the movement (đăng ký) under a registration number."""
         self._check_can_register()
         errors = _FieldErrors()
         number = _text(errors, "registration_number", registration_number, "Số đăng ký", required=True, max_len=100)
         day = _date(errors, "registered_on", registered_on, "Ngày đăng ký", required=True)
         errors.raise_if_any()
-        self._registered(registration_number=number, registered_on=day, actor=actor)
+        self._registered(registration_number=number, registered_on=day, actor=actor, at=_recorded(at))
 
     @event("Registered")
-    def _registered(self, registration_number: str, registered_on: date, actor: Actor) -> None:
+    def _registered(self, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         self._registration = {"number": registration_number, "registered_on": registered_on.isoformat()}
         self._status = CampaignStatus.REGISTERED.value
 
-    def return_registration(self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor) -> None:
+    def return_registration(
+        self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor, at: datetime
+    ) -> None:
         """The secretariat sends the registration back with its reasons; the lead unit amends and retries."""
         self._check_can_return_registration()
         errors = _FieldErrors()
@@ -723,52 +730,40 @@ class Campaign(Aggregate):
             errors.add("reasons", "Cần nêu ít nhất một lý do trả lại.")
         day = _date(errors, "returned_on", returned_on, "Ngày trả lại", required=True)
         errors.raise_if_any()
-        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor)
+        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor, at=_recorded(at))
 
     @event("RegistrationReturned")
-    def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor) -> None:
+    def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor, at: datetime) -> None:
         self._registration_returns.append({"reasons": list(reasons), "returned_on": returned_on.isoformat()})
         self._status = CampaignStatus.REGISTRATION_RETURNED.value
 
     # ----------------------------------------------------------------- launch and reviews
 
-    def launch(self, *, launched_on: date, actor: Actor) -> None:
+    def launch(self, *, launched_on: date, actor: Actor, at: datetime) -> None:
         """The lead unit launches the registered movement (phát động)."""
         self._check_can_launch()
         errors = _FieldErrors()
         day = _date(errors, "launched_on", launched_on, "Ngày phát động", required=True)
         _not_before(errors, "launched_on", day, self.registration.registered_on, "ngày đăng ký")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._launched(launched_on=day, actor=actor)
+        self._launched(launched_on=day, actor=actor, at=_recorded(at))
 
     @event("Launched")
-    def _launched(self, launched_on: date, actor: Actor) -> None:
+    def _launched(self, launched_on: date, actor: Actor, at: datetime) -> None:
         self.launched_on = launched_on
         self._status = CampaignStatus.LAUNCHED.value
 
-    def file_interim_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        stage: int | None = None,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Files an interim review (sơ kết); with stages, one per stage, naming the stage."""
+    def file_interim_review(self, *, actor: Actor, at: datetime, stage: int | None = None, **report: Any) -> None:
+        """Files an interim review (sơ kết); with stages, one per stage, naming the stage. `report`:
+        the fields of `_parse_review`."""
         self._check_can_file_interim_review()
         errors = _FieldErrors()
         self._check_stage(errors, stage)
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=False
-        )
+        review = self._parse_review(errors, final=False, **report)
         stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
         _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
         errors.raise_if_any()
-        self._interim_review_filed(stage=stage, actor=actor, **review)
+        self._interim_review_filed(stage=stage, actor=actor, at=_recorded(at), **review)
 
     @event("InterimReviewFiled")
     def _interim_review_filed(
@@ -781,30 +776,20 @@ class Campaign(Aggregate):
         proposed_individuals: int,
         filed_on: date,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._interim_reviews.append(
             _review_dict(stage, report, summary, results, proposed_collectives, proposed_individuals, filed_on)
         )
 
-    def file_final_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        actor: Actor,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Files the final review (tổng kết): a result for every target and the award proposals."""
+    def file_final_review(self, *, actor: Actor, at: datetime, **report: Any) -> None:
+        """Files the final review (tổng kết): a result for every target and the award proposals.
+        `report`: the fields of `_parse_review`."""
         self._check_can_file_final_review()
         errors = _FieldErrors()
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
-        )
+        review = self._parse_review(errors, final=True, **report)
         errors.raise_if_any()
-        self._final_review_filed(actor=actor, **review)
+        self._final_review_filed(actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewFiled")
     def _final_review_filed(
@@ -816,33 +801,22 @@ class Campaign(Aggregate):
         proposed_individuals: int,
         filed_on: date,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._final_review = _review_dict(
             None, report, summary, results, proposed_collectives, proposed_individuals, filed_on
         )
         self._status = CampaignStatus.FINAL_REVIEWED.value
 
-    def correct_final_review(
-        self,
-        *,
-        report: DocumentReference | Mapping[str, Any],
-        summary: str,
-        filed_on: date,
-        reason: str,
-        actor: Actor,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
-        proposed_collectives: int = 0,
-        proposed_individuals: int = 0,
-    ) -> None:
-        """Replaces the final review with a corrected one; history keeps both (corrections are new events)."""
+    def correct_final_review(self, *, reason: str, actor: Actor, at: datetime, **report: Any) -> None:
+        """Replaces the final review with a corrected one; history keeps both (corrections are new
+        events). `report`: the fields of `_parse_review`."""
         self._check_can_correct_final_review()
         errors = _FieldErrors()
-        review = self._parse_review(
-            errors, report, summary, filed_on, results, proposed_collectives, proposed_individuals, final=True
-        )
+        review = self._parse_review(errors, final=True, **report)
         reason = _text(errors, "reason", reason, "Lý do điều chỉnh", required=True, max_len=2000)
         errors.raise_if_any()
-        self._final_review_corrected(reason=reason, actor=actor, **review)
+        self._final_review_corrected(reason=reason, actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewCorrected")
     def _final_review_corrected(
@@ -855,6 +829,7 @@ class Campaign(Aggregate):
         filed_on: date,
         reason: str,
         actor: Actor,
+        at: datetime,
     ) -> None:
         self._final_review = _review_dict(
             None, report, summary, results, proposed_collectives, proposed_individuals, filed_on
@@ -876,15 +851,16 @@ class Campaign(Aggregate):
     def _parse_review(
         self,
         errors: _FieldErrors,
-        report: Any,
-        summary: Any,
-        filed_on: Any,
-        results: Any,
-        proposed_collectives: Any,
-        proposed_individuals: Any,
         *,
         final: bool,
+        report: DocumentReference | Mapping[str, Any] | None,
+        summary: str,
+        filed_on: date,
+        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        proposed_collectives: int = 0,
+        proposed_individuals: int = 0,
     ) -> dict[str, Any]:
+        """A review report's fields, checked (the same for an interim, final or corrected review)."""
         label = "Báo cáo tổng kết" if final else "Báo cáo sơ kết"
         if report is None:
             errors.add("report", f"{label} không được để trống.")
@@ -943,36 +919,42 @@ class Campaign(Aggregate):
 
     # ----------------------------------------------------------------- close, cancel, overdue
 
-    def close(self, *, closed_on: date, actor: Actor) -> None:
+    def close(self, *, closed_on: date, actor: Actor, at: datetime) -> None:
         """Closes (kết thúc) a movement whose final review is filed."""
         self._check_can_close()
         errors = _FieldErrors()
         day = _date(errors, "closed_on", closed_on, "Ngày đóng phong trào", required=True)
         _not_before(errors, "closed_on", day, self.final_review.filed_on, "ngày báo cáo tổng kết")  # type: ignore[union-attr]
         errors.raise_if_any()
-        self._closed(closed_on=day, actor=actor)
+        self._closed(closed_on=day, actor=actor, at=_recorded(at))
 
     @event("Closed")
-    def _closed(self, closed_on: date, actor: Actor) -> None:
+    def _closed(self, closed_on: date, actor: Actor, at: datetime) -> None:
         self.closed_on = closed_on
         self._status = CampaignStatus.CLOSED.value
 
-    def cancel(self, *, reason: str, cancelled_on: date, actor: Actor) -> None:
+    def cancel(self, *, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:
         """Cancels the movement (hủy) with a reason; not possible once closed."""
         self._check_can_cancel()
         errors = _FieldErrors()
         reason = _text(errors, "reason", reason, "Lý do hủy", required=True, max_len=2000)
         day = _date(errors, "cancelled_on", cancelled_on, "Ngày hủy", required=True)
         errors.raise_if_any()
-        self._cancelled(reason=reason, cancelled_on=day, actor=actor)
+        self._cancelled(reason=reason, cancelled_on=day, actor=actor, at=_recorded(at))
 
     @event("Cancelled")
-    def _cancelled(self, reason: str, cancelled_on: date, actor: Actor) -> None:
+    def _cancelled(self, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:
         self._cancellation = {"reason": reason, "cancelled_on": cancelled_on.isoformat()}
         self._status = CampaignStatus.CANCELLED.value
 
     def flag_review_overdue(
-        self, *, on: date, review_due_days: int, actor: Actor, calendar: WorkingCalendar | None = None
+        self,
+        *,
+        on: date,
+        review_due_days: int,
+        actor: Actor,
+        at: datetime,
+        calendar: WorkingCalendar | None = None,
     ) -> bool:
         """Flags a missing final review once; returns False (and records nothing) if already flagged.
 
@@ -990,11 +972,15 @@ class Campaign(Aggregate):
                 f"hạn tổng kết: {_vn(due)}).",
             )
         due_on = review_due_date(self.end_date, review_due_days, calendar)  # type: ignore[arg-type]
-        self._review_overdue_flagged(due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor)
+        self._review_overdue_flagged(
+            due_on=due_on, flagged_on=on, review_due_days=review_due_days, actor=actor, at=_recorded(at)
+        )
         return True
 
     @event("ReviewOverdueFlagged")
-    def _review_overdue_flagged(self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor) -> None:
+    def _review_overdue_flagged(
+        self, due_on: date, flagged_on: date, review_due_days: int, actor: Actor, at: datetime
+    ) -> None:
         self.review_overdue_flagged_on = flagged_on
 
     # ----------------------------------------------------------------- guards
@@ -1140,6 +1126,13 @@ class Campaign(Aggregate):
         return Cancellation(data["reason"], date.fromisoformat(data["cancelled_on"])) if data else None
 
 
+def _recorded(at: datetime) -> datetime:
+    """When the step was recorded: an aware datetime, passed in like every other time."""
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise CampaignValidationError({"at": "Thời điểm phải là ngày giờ có múi giờ."})
+    return at
+
+
 def _review_dict(
     stage: int | None,
     report: dict[str, Any],
@@ -1161,5 +1154,28 @@ def _review_dict(
         }
     )
 
+
+def _at_was_the_recording_time(state: dict[str, Any]) -> None:
+    """v1 events carried only their legal date (`registered_on`, …); the moment they were
+    recorded is the library's `timestamp`, which is what `at` means."""
+    state["at"] = state["timestamp"]
+
+
+for _event in (
+    Campaign.Drafted,
+    Campaign.Amended,
+    Campaign.DocumentsAttached,
+    Campaign.Registered,
+    Campaign.RegistrationReturned,
+    Campaign.Launched,
+    Campaign.InterimReviewFiled,
+    Campaign.FinalReviewFiled,
+    Campaign.FinalReviewCorrected,
+    Campaign.Closed,
+    Campaign.Cancelled,
+    Campaign.ReviewOverdueFlagged,
+):
+    _event.class_version = 2
+    _event.upcast_v1_v2 = staticmethod(_at_was_the_recording_time)  # type: ignore[attr-defined]
 
 register_moved("services.campaigns.domain", Campaign)  # the module's name until the domain/ package

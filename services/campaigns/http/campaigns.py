@@ -2,8 +2,9 @@
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its threadpool.
 Field-level checks live in the domain (Vietnamese messages, HTTP 422); refused transitions are 409.
-Every answer carrying a campaign has its version as `ETag`; a command sent with `If-Match` is
-refused (409) when someone changed the campaign since, so a stale form never overwrites a newer
+Every command runs through `CampaignCommand` (`shared.http.commands`, as in the dossiers): it
+passes the actor, the time (`at`) and the version from `If-Match`, and answers with the campaign
+and its version as `ETag`; a stale `If-Match` is a 409, so a stale form never overwrites a newer
 movement silently.
 """
 
@@ -20,8 +21,8 @@ from pydantic import BaseModel, Field
 from services.campaigns.application import Campaigns
 from services.campaigns.domain.campaign import Campaign
 from services.campaigns.domain.eligibility import assess_eligibility
-from shared.history import today_in_vietnam
 from shared.http.actor import ActorDep
+from shared.http.commands import CommandContext
 from shared.http.requests import if_match_header, set_etag, version_or_moment
 
 router = APIRouter(prefix="/campaigns", tags=["phong trào thi đua"])
@@ -138,20 +139,29 @@ class CancelIn(BaseModel):
 IfMatchDep = Annotated[int | None, Depends(if_match_header("phong trào"))]
 
 
-def _reply(response: Response, app: Campaigns, campaign: Campaign) -> dict[str, Any]:
-    """The campaign's JSON view, its version as the ETag for the next If-Match."""
-    set_etag(response, campaign.version)
-    return app.state_as_dict(campaign)
+class CampaignCommand(CommandContext[Campaign]):
+    """The campaigns' command dependency (`shared.http.commands`): each endpoint below is one
+    `cmd.run(body, lambda kw: cmd.app.<use case>(campaign_id, …, **kw))`."""
+
+    def __init__(
+        self, request: Request, response: Response, app: AppDep, actor: ActorDep, header_version: IfMatchDep
+    ) -> None:
+        super().__init__(request, response, actor, header_version)
+        self.app = app
+
+    def view(self, aggregate: Campaign, now: datetime) -> dict[str, Any]:
+        return self.app.state_as_dict(aggregate)
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(exclude_unset=True)
+CommandDep = Annotated[CampaignCommand, Depends(CampaignCommand)]
+Reply = dict[str, Any]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Soạn thảo phong trào thi đua")
-def draft(body: DraftIn, response: Response, app: AppDep, actor: ActorDep) -> dict[str, Any]:
-    fields = body.model_dump(exclude_none=True)
-    return _reply(response, app, app.draft(actor=actor, **fields))
+def draft(body: DraftIn, response: Response, app: AppDep, actor: ActorDep) -> Reply:
+    campaign = app.draft(actor=actor, at=app.clock(), **body.model_dump(exclude_none=True))
+    set_etag(response, campaign.version)
+    return app.state_as_dict(campaign)
 
 
 @router.get("", summary="Danh sách, tìm kiếm phong trào (có dấu hoặc không dấu)")
@@ -162,7 +172,7 @@ def search(
     status_: Annotated[str | None, Query(alias="status")] = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     q: Annotated[str | None, Query(description="Từ khóa, ví dụ: nong thon moi")] = None,
-) -> list[dict[str, Any]]:
+) -> list[Reply]:
     found = app.queries.search(lead_unit_id=lead_unit, kind=kind, status=status_, year=year, text=q)
     return app.queries.views(found)
 
@@ -174,127 +184,71 @@ def get_one(
     app: AppDep,
     version: Annotated[int | None, Query(ge=1, description="Phiên bản")] = None,
     as_of: Annotated[datetime | None, Query(description="Thời điểm; không có múi giờ thì hiểu là giờ Việt Nam")] = None,
-) -> dict[str, Any]:
+) -> Reply:
     moment = version_or_moment(version, as_of)
     campaign = app.get_as_of(campaign_id, moment) if moment is not None else app.get(campaign_id, version=version)
-    return _reply(response, app, campaign)
+    set_etag(response, campaign.version)
+    return app.state_as_dict(campaign)
 
 
 @router.get("/{campaign_id}/history", summary="Toàn bộ lịch sử sự kiện (ai, khi nào, vì sao, thay đổi gì)")
-def history(campaign_id: UUID, app: AppDep) -> list[dict[str, Any]]:
+def history(campaign_id: UUID, app: AppDep) -> list[Reply]:
     return app.history(campaign_id)
 
 
 @router.get("/{campaign_id}/eligibility", summary="Phong trào có đủ điều kiện khen thưởng chuyên đề không")
-def eligibility(campaign_id: UUID, app: AppDep) -> dict[str, Any]:
+def eligibility(campaign_id: UUID, app: AppDep) -> Reply:
     return assess_eligibility(app.get(campaign_id)).as_dict()
 
 
 @router.patch("/{campaign_id}", summary="Điều chỉnh phong trào trước khi phát động")
-def amend(
-    campaign_id: UUID, body: AmendIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    fields = _dump(body)
-    reason = fields.pop("reason", "")
-    return _reply(
-        response, app, app.amend(campaign_id, actor=actor, reason=reason, expected_version=expected, **fields)
-    )
+def amend(campaign_id: UUID, body: AmendIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.amend(campaign_id, **body.model_dump(exclude_unset=True), **kw))
 
 
 @router.post("/{campaign_id}/documents", summary="Bổ sung văn bản chỉ đạo, kế hoạch")
-def attach_documents(
-    campaign_id: UUID, body: DocumentsIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    return _reply(
-        response, app, app.attach_documents(campaign_id, actor=actor, expected_version=expected, **_dump(body))
-    )
+def attach_documents(campaign_id: UUID, body: DocumentsIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.attach_documents(campaign_id, **body.model_dump(exclude_unset=True), **kw))
 
 
 @router.post("/{campaign_id}/registration", summary="Phòng Nội vụ đăng ký phong trào")
-def register(
-    campaign_id: UUID, body: RegisterIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    registered_on = body.registered_on or today_in_vietnam()
-    registered = app.register(
-        campaign_id,
-        registration_number=body.registration_number,
-        registered_on=registered_on,
-        actor=actor,
-        expected_version=expected,
-    )
-    return _reply(response, app, registered)
+def register(campaign_id: UUID, body: RegisterIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.register(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/registration-return", summary="Trả lại hồ sơ đăng ký, nêu lý do")
-def return_registration(
-    campaign_id: UUID, body: ReturnIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    returned_on = body.returned_on or today_in_vietnam()
-    returned = app.return_registration(
-        campaign_id, reasons=body.reasons, returned_on=returned_on, actor=actor, expected_version=expected
-    )
-    return _reply(response, app, returned)
+def return_registration(campaign_id: UUID, body: ReturnIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.return_registration(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/launch", summary="Phát động phong trào")
-def launch(
-    campaign_id: UUID, body: LaunchIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    launched_on = body.launched_on or today_in_vietnam()
-    return _reply(
-        response, app, app.launch(campaign_id, launched_on=launched_on, actor=actor, expected_version=expected)
-    )
-
-
-def _review_fields(body: ReviewIn) -> dict[str, Any]:
-    fields = body.model_dump()
-    fields["filed_on"] = body.filed_on or today_in_vietnam()
-    return fields
+def launch(campaign_id: UUID, body: LaunchIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.launch(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/interim-reviews", summary="Gửi báo cáo sơ kết")
-def file_interim_review(
-    campaign_id: UUID, body: InterimReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    filed = app.file_interim_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
-    return _reply(response, app, filed)
+def file_interim_review(campaign_id: UUID, body: InterimReviewIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.file_interim_review(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/final-review", summary="Gửi báo cáo tổng kết")
-def file_final_review(
-    campaign_id: UUID, body: ReviewIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    filed = app.file_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
-    return _reply(response, app, filed)
+def file_final_review(campaign_id: UUID, body: ReviewIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.file_final_review(campaign_id, **body.model_dump(), **kw))
 
 
 @router.put("/{campaign_id}/final-review", summary="Đính chính báo cáo tổng kết (lịch sử giữ bản cũ)")
-def correct_final_review(
-    campaign_id: UUID, body: CorrectionIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    filed = app.correct_final_review(campaign_id, actor=actor, expected_version=expected, **_review_fields(body))
-    return _reply(response, app, filed)
+def correct_final_review(campaign_id: UUID, body: CorrectionIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.correct_final_review(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/close", summary="Kết thúc phong trào sau tổng kết")
-def close(
-    campaign_id: UUID, body: CloseIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    closed_on = body.closed_on or today_in_vietnam()
-    return _reply(
-        response, app, app.close_campaign(campaign_id, closed_on=closed_on, actor=actor, expected_version=expected)
-    )
+def close(campaign_id: UUID, body: CloseIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.close_campaign(campaign_id, **body.model_dump(), **kw))
 
 
 @router.post("/{campaign_id}/cancel", summary="Hủy phong trào, nêu lý do")
-def cancel(
-    campaign_id: UUID, body: CancelIn, response: Response, app: AppDep, actor: ActorDep, expected: IfMatchDep
-) -> dict[str, Any]:
-    cancelled_on = body.cancelled_on or today_in_vietnam()
-    cancelled = app.cancel(
-        campaign_id, reason=body.reason, cancelled_on=cancelled_on, actor=actor, expected_version=expected
-    )
-    return _reply(response, app, cancelled)
+def cancel(campaign_id: UUID, body: CancelIn, cmd: CommandDep) -> Reply:
+    return cmd.run(body, lambda kw: cmd.app.cancel(campaign_id, **body.model_dump(), **kw))
 
 
 @units_router.get(

@@ -34,7 +34,7 @@ from services.dossiers.documents.certificates import (
     print_batch,
 )
 from services.dossiers.documents.package import PackageEntry, build_package, file_format, slug
-from services.dossiers.documents.records import SignedDocument, SigningMethod, document_links
+from services.dossiers.documents.records import HigherLevelOutcome, SignedDocument, SigningMethod, document_links
 from services.dossiers.documents.render import DOCX_TYPE, PDF_TYPE, DocumentRenderer
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, verify_signed_pdf
 from services.dossiers.domain.dossier import Dossier
@@ -406,7 +406,7 @@ class DocumentService:
         *,
         to_authority: str,
         proposal_number: str,
-        proposal_date: date | str | None,
+        proposal_date: date | None,
         actor: Actor,
         at: datetime,
         nominee_ids: Sequence[str] | None = None,
@@ -421,12 +421,7 @@ class DocumentService:
         if expected_version is not None and dossier.version != expected_version:
             raise DossierConcurrencyError()
         day = local_date(at)
-        if isinstance(proposal_date, str) and proposal_date.strip():
-            try:
-                proposal_date = date.fromisoformat(proposal_date)
-            except ValueError:
-                raise DossierValidationError({"proposal_date": "Ngày không hợp lệ (định dạng YYYY-MM-DD)."}) from None
-        proposal_day = proposal_date if isinstance(proposal_date, date) else day
+        proposal_day = proposal_date or day
         rules = self.app.rules_of(dossier)
         powers = self.app.rule_book.for_date(day)
         authority = self.app.authority(dossier.deciding_authority)
@@ -576,14 +571,14 @@ class DocumentService:
         self,
         dossier_id: str,
         *,
-        outcome: str,
+        outcome: HigherLevelOutcome,
         decided_by: str,
         actor: Actor,
         at: datetime,
         decision_number: str | None = None,
-        decision_date: date | str | None = None,
+        decision_date: date | None = None,
         awarded_ids: Sequence[str] | None = None,
-        not_awarded: Mapping[str, Any] | None = None,
+        not_awarded: Mapping[str, Sequence[str]] | None = None,
         reasons: Sequence[str] = (),
         expected_version: int | None = None,
     ) -> Dossier:

@@ -29,31 +29,14 @@ from services.dossiers.documents.records import (
     SignedDocument,
 )
 from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.guards import raise_if, required_text, texts
+from services.dossiers.domain.guards import reason as reason_of
 from services.dossiers.domain.rules import RuleSet
-from services.dossiers.domain.values import REQUIRED, DecidingAuthority, DossierStatus, FieldReader, label
+from services.dossiers.domain.values import REQUIRED, DecidingAuthority, DossierStatus, label
 from shared.actor import Actor
 from shared.workdays import local_date
 
 S = DossierStatus
-
-
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise DossierValidationError(errors)
-
-
-def _reason(reason: str | None) -> str | None:
-    return str(reason).strip() if reason is not None and str(reason).strip() else None
-
-
-def _texts(values: Any, key: str, errors: dict[str, str]) -> list[str]:
-    if isinstance(values, str) or not isinstance(values, Sequence) or not values:
-        errors[key] = "Phải nêu ít nhất một nội dung."
-        return []
-    cleaned = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-    if len(cleaned) != len(values):
-        errors[key] = "Mỗi nội dung phải là chuỗi ký tự không rỗng."
-    return cleaned
 
 
 class DossierDocuments(Aggregate):
@@ -80,7 +63,7 @@ class DossierDocuments(Aggregate):
                     f"không phải số {self.decision.number}."
                 }
             )
-        reason_ = _reason(reason)
+        reason_ = reason_of(reason, {}, required=False)
         if self.signed_documents and not reason_:
             raise DossierValidationError({"reason": "Quyết định đã có bản ký số; thay bản ký số khác phải nêu lý do."})
         self._decision_document_signed(document=document.as_dict(), actor=actor, at=at, reason=reason_)
@@ -120,12 +103,12 @@ class DossierDocuments(Aggregate):
             errors["nominee_ids"] = REQUIRED
         elif bad := [i for i in ids if i not in awarded]:
             errors["nominee_ids"] = "Không được khen thưởng hoặc đã bị hủy bỏ: " + ", ".join(bad) + "."
-        reason_ = _reason(reprint_reason)
+        reason_ = reason_of(reprint_reason, {}, required=False)
         again = [i for i in ids if self.printed_copies(i)]
         if again and not reason_:
             names = ", ".join(self.nominee(i).name for i in again if i in self.nominee_ids)
             errors["reprint_reason"] = f"Đã in giấy khen cho {names}; in lại phải nêu lý do (hỏng phôi, in lệch…)."
-        _raise_if(errors)
+        raise_if(errors)
         prints = [
             CertificatePrint(i, self.printed_copies(i) + 1, reason_ if self.printed_copies(i) else None) for i in ids
         ]
@@ -192,7 +175,7 @@ class DossierDocuments(Aggregate):
         errors: dict[str, str] = {}
         ids = list(dict.fromkeys(nominee_ids or ()))
         self._check_nominee_ids(ids, "nominee_ids", errors)
-        _raise_if(errors)
+        raise_if(errors)
         candidates = ids or list(self.nominee_ids)
         problems = []
         for i in candidates:
@@ -251,19 +234,14 @@ class DossierDocuments(Aggregate):
         ids = self.forwardable(rules=rules, powers=powers, authority=authority, nominee_ids=nominee_ids)
         self._check_at(at)
         errors: dict[str, str] = {}
-        r = FieldReader(
-            {"to_authority": to_authority, "proposal_number": proposal_number, "proposal_date": proposal_date},
-            "",
-            errors,
-        )
-        to_, number, day = r.text("to_authority"), r.text("proposal_number"), r.day("proposal_date")
-        if day and day > local_date(at):
+        to_ = required_text(to_authority, "to_authority", errors)
+        number, day = required_text(proposal_number, "proposal_number", errors), proposal_date
+        if day > local_date(at):
             errors["proposal_date"] = "Ngày tờ trình không được sau ngày trình."
-        reason_ = _reason(reason)
+        reason_ = reason_of(reason, {}, required=False)
         if self.status is S.HIGHER_LEVEL_RETURNED and not reason_:
             errors["reason"] = "Hồ sơ đã bị cấp trên trả lại; trình lại phải nêu lý do (đã bổ sung, hoàn thiện gì)."
-        _raise_if(errors)
-        assert day is not None
+        raise_if(errors)
         self._forwarded_upward(
             by_authority=authority.code,
             to_authority=to_,
@@ -316,14 +294,14 @@ class DossierDocuments(Aggregate):
     def record_higher_level_result(
         self,
         *,
-        outcome: HigherLevelOutcome | str,
+        outcome: HigherLevelOutcome,
         decided_by: str,
         actor: Actor,
         at: datetime,
         decision_number: str | None = None,
         decision_date: date | None = None,
         awarded_ids: Sequence[str] | None = None,
-        not_awarded: Mapping[str, Sequence[str] | str] | None = None,
+        not_awarded: Mapping[str, Sequence[str]] | None = None,
         reasons: Sequence[str] = (),
     ) -> HigherLevelResult:
         """Record what the higher level did: its decision (number, date, who was awarded) or its
@@ -332,24 +310,16 @@ class DossierDocuments(Aggregate):
         self._check_at(at)
         forwarded = self.forwardings[-1]
         errors: dict[str, str] = {}
-        r = FieldReader(
-            {
-                "outcome": outcome,
-                "decided_by": decided_by,
-                "decision_number": decision_number,
-                "decision_date": decision_date,
-            },
-            "",
-            errors,
-        )
-        outcome_, by = r.choice("outcome", HigherLevelOutcome), r.text("decided_by")
+        by = required_text(decided_by, "decided_by", errors)
         awarded: list[str] = []
         missed: dict[str, list[str]] = {}
         items: list[str] = []
         number, day = None, None
-        if outcome_ is HigherLevelOutcome.AWARDED:
-            number, day = r.text("decision_number"), r.day("decision_date")
-            if day and (day < forwarded.proposal_date or day > local_date(at)):
+        if outcome is HigherLevelOutcome.AWARDED:
+            number, day = required_text(decision_number or "", "decision_number", errors), decision_date
+            if day is None:
+                errors["decision_date"] = REQUIRED
+            elif day < forwarded.proposal_date or day > local_date(at):
                 errors["decision_date"] = "Ngày quyết định của cấp trên phải từ ngày tờ trình đến ngày ghi nhận."
             awarded = list(dict.fromkeys(awarded_ids if awarded_ids is not None else forwarded.nominee_ids))
             if not awarded:
@@ -357,16 +327,15 @@ class DossierDocuments(Aggregate):
             elif bad := [i for i in awarded if i not in forwarded.nominee_ids]:
                 errors["awarded_ids"] = "Không có trong danh sách đã trình: " + ", ".join(bad) + "."
             for i, why in (not_awarded or {}).items():
-                missed[i] = [why] if isinstance(why, str) else [w for w in why if w]
+                missed[i] = [w for w in why if w]
             for i in forwarded.nominee_ids:
                 if i not in awarded and i not in missed:
                     missed[i] = ["Cấp trên không khen thưởng."]
-        elif outcome_ is HigherLevelOutcome.RETURNED:
-            items = _texts(reasons, "reasons", errors)
-        _raise_if(errors)
-        assert outcome_ is not None
+        elif outcome is HigherLevelOutcome.RETURNED:
+            items = texts(reasons, "reasons", errors)
+        raise_if(errors)
         self._higher_level_result_recorded(
-            outcome=outcome_.value,
+            outcome=outcome.value,
             decided_by=by,
             decision_number=number,
             decision_date=day,

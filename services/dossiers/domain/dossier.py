@@ -1,9 +1,10 @@
 """The `Dossier` aggregate: an award proposal from receipt to decision, result and annulment.
 
-Each public method is a command: it checks the state and the input first (raising
-`DossierError` or `DossierValidationError` before anything happens), then triggers one or more
-past-tense events through a private `@event` method whose body only assigns state, because
-that body runs again on every replay. Every event records the actor, an explicit time `at`
+Each public method is a command. Its input is already typed (dates, whole numbers, enum members,
+`Attachment`s: the HTTP layer parsed the request); it checks the state and the business rules
+first (raising `DossierError` or `DossierValidationError` before anything happens), then
+triggers one or more past-tense events through a private `@event` method whose body only assigns
+state, because that body runs again on every replay. Every event records the actor, an explicit time `at`
 (never read from a clock here) and, where a person decided, a reason. Rules come in as a
 `RuleSet` (the one whose id the dossier stored on receipt) and dates as a `WorkingCalendar`.
 """
@@ -28,6 +29,8 @@ from services.dossiers.domain.appraisal import NomineeFinding, appraise_nominee,
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignVerdict
 from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.guards import at_least, raise_if, required_text, texts
+from services.dossiers.domain.guards import reason as reason_of
 from services.dossiers.domain.rules import AnyOf, BySector, Criterion, KindRule, RuleSet, StandardOf
 from services.dossiers.domain.rules import CouncilCheck as CouncilCheckRule
 from services.dossiers.domain.values import (
@@ -49,11 +52,9 @@ from services.dossiers.domain.values import (
     Disclosure,
     DossierKind,
     DossierStatus,
-    FieldReader,
     Nominee,
     Procedure,
     label,
-    parse_attachment,
 )
 from services.dossiers.numbering import format_decision_number
 from shared.actor import Actor
@@ -67,36 +68,12 @@ CLOCK_RUNNING = frozenset({S.RECEIVED, S.AWAITING_CAMPAIGN, S.IN_APPRAISAL})
 proposing unit supplements, and ends once a decision, refusal or withdrawal closes the matter."""
 
 
-def check_at(at: Any, *, not_before: datetime | None = None) -> None:
+def check_at(at: datetime, *, not_before: datetime | None = None) -> None:
     """`at` must be an aware datetime, and not earlier than the previous step."""
     if not isinstance(at, datetime) or at.tzinfo is None:
         raise DossierValidationError({"at": "Thời điểm phải là ngày giờ có múi giờ."})
     if not_before is not None and at < not_before:
         raise DossierValidationError({"at": "Thời điểm không được trước bước xử lý trước đó."})
-
-
-def _raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise DossierValidationError(errors)
-
-
-def _texts(values: Any, key: str, errors: dict[str, str]) -> list[str]:
-    """A non-empty list of non-empty strings (reasons, missing items, artefacts)."""
-    if isinstance(values, str) or not isinstance(values, Sequence) or not values:
-        errors[key] = "Phải nêu ít nhất một nội dung."
-        return []
-    cleaned = [v.strip() for v in values if isinstance(v, str) and v.strip()]
-    if len(cleaned) != len(values):
-        errors[key] = "Mỗi nội dung phải là chuỗi ký tự không rỗng."
-    return cleaned
-
-
-def _reason(reason: str | None, errors: dict[str, str], *, required: bool = True) -> str | None:
-    if reason is None or not str(reason).strip():
-        if required:
-            errors["reason"] = "Phải nêu lý do."
-        return None
-    return str(reason).strip()
 
 
 def _vn(day: date) -> str:
@@ -199,7 +176,7 @@ class Dossier(DossierDocuments):
         if not rules.in_force_on(received_on):
             raise ValueError(f"rule set {rules.id} is not in force on {received_on}")
         c = command
-        _raise_if(
+        raise_if(
             receipt_problems(
                 rules,
                 received_on,
@@ -404,9 +381,9 @@ class Dossier(DossierDocuments):
         self._check_status("yêu cầu bổ sung hồ sơ", S.RECEIVED, S.AWAITING_CAMPAIGN)
         self._check_at(at)
         errors: dict[str, str] = {}
-        items = _texts(missing, "missing", errors)
-        _raise_if(errors)
-        self._supplement_requested(missing=items, actor=actor, at=at, reason=_reason(reason, {}, required=False))
+        items = texts(missing, "missing", errors)
+        raise_if(errors)
+        self._supplement_requested(missing=items, actor=actor, at=at, reason=reason_of(reason, {}, required=False))
 
     @event("SupplementRequested")
     def _supplement_requested(self, missing: list[str], actor: Actor, at: datetime, reason: str | None) -> None:
@@ -420,7 +397,7 @@ class Dossier(DossierDocuments):
         *,
         rules: RuleSet,
         calendar: WorkingCalendar,
-        attachments: Sequence[Attachment | Mapping[str, Any]],
+        attachments: Sequence[Attachment],
         actor: Actor,
         at: datetime,
         note: str | None = None,
@@ -434,13 +411,10 @@ class Dossier(DossierDocuments):
         self._check_status("bổ sung hồ sơ", S.AWAITING_SUPPLEMENT)
         self._check_rules(rules)
         self._check_at(at)
-        errors: dict[str, str] = {}
         if not attachments:
-            errors["attachments"] = "Phải có ít nhất một tài liệu bổ sung."
-        files = [parse_attachment(a, f"attachments[{i}]", errors) for i, a in enumerate(attachments or [])]
-        _raise_if(errors)
+            raise DossierValidationError({"attachments": "Phải có ít nhất một tài liệu bổ sung."})
         day = local_date(at)
-        added = [a for a in files if a]
+        added = list(attachments)
         counted_from = calendar.counting_start(at)
         complete = not missing_kinds(rules, rules.dossier_kinds[self.kind], self.nominees, [*self.attachments, *added])
         self._supplemented(
@@ -478,8 +452,8 @@ class Dossier(DossierDocuments):
         self._check_status("từ chối giải quyết hồ sơ", S.RECEIVED, S.AWAITING_SUPPLEMENT, S.AWAITING_CAMPAIGN)
         self._check_at(at)
         errors: dict[str, str] = {}
-        items = _texts(reasons, "reasons", errors)
-        _raise_if(errors)
+        items = texts(reasons, "reasons", errors)
+        raise_if(errors)
         self._refused(reasons=items, actor=actor, at=at)
 
     @event("Refused")
@@ -565,12 +539,11 @@ class Dossier(DossierDocuments):
         self._check_status("ghi nhận ý kiến hiệp y", S.IN_APPRAISAL)
         self._check_at(at)
         errors: dict[str, str] = {}
-        r = FieldReader({"department": department, "opinion": opinion}, "", errors)
-        department_, opinion_ = r.text("department"), r.text("opinion", required=not agrees)
-        if not isinstance(agrees, bool):
-            errors["agrees"] = "Phải là đúng/sai (true/false)."
+        department_, opinion_ = required_text(department, "department", errors), opinion.strip()
+        if not agrees and not opinion_:
+            errors["opinion"] = REQUIRED  # a department that does not agree says why
         ids = self._check_nominee_ids(list(nominee_ids), "nominee_ids", errors)
-        _raise_if(errors)
+        raise_if(errors)
         self._concurrence_recorded(
             department=department_,
             agrees=agrees,
@@ -612,12 +585,11 @@ class Dossier(DossierDocuments):
         self._check_status("công khai", S.IN_APPRAISAL, S.AWARDED, S.RESULT_RETURNED)
         self._check_at(at)
         errors: dict[str, str] = {}
-        r = FieldReader({"where": where, "from_date": from_date, "to_date": to_date}, "", errors)
-        where_, start, end = r.text("where"), r.day("from_date"), r.day("to_date")
-        if start and end and end < start:
+        where_, start, end = required_text(where, "where", errors), from_date, to_date
+        if end < start:
             errors["to_date"] = "Ngày kết thúc không được trước ngày bắt đầu."
         ids = self._check_nominee_ids(list(nominee_ids), "nominee_ids", errors)
-        _raise_if(errors)
+        raise_if(errors)
         self._publicly_disclosed(where=where_, from_date=start, to_date=end, nominee_ids=list(ids), actor=actor, at=at)
 
     @event("PubliclyDisclosed")
@@ -652,7 +624,7 @@ class Dossier(DossierDocuments):
         ids = self._check_nominee_ids(list(nominee_ids or self.nominee_ids), "nominee_ids", errors)
         objections = dict(objections or {})
         self._check_nominee_ids(list(objections), "objections", errors)
-        _raise_if(errors)
+        raise_if(errors)
         departments = rules.dossier_kinds[self.kind].concurrence_departments
         findings = [
             appraise_nominee(
@@ -672,7 +644,7 @@ class Dossier(DossierDocuments):
                 failures=list(f.failures),
                 actor=actor,
                 at=at,
-                reason=_reason(reason, {}, required=False),
+                reason=reason_of(reason, {}, required=False),
                 notes=list(f.notes),
             )
         return findings
@@ -724,17 +696,16 @@ class Dossier(DossierDocuments):
         if not ids:
             errors["nominee_ids"] = REQUIRED
         self._check_nominee_ids(ids, "nominee_ids", errors)
-        r = FieldReader({"meeting_date": meeting_date, "minutes_ref": minutes_ref}, "", errors)
-        meeting, minutes = r.day("meeting_date"), r.text("minutes_ref")
-        if meeting and meeting > local_date(at):
+        meeting, minutes = meeting_date, required_text(minutes_ref, "minutes_ref", errors)
+        if meeting > local_date(at):
             errors["meeting_date"] = "Ngày họp không được sau ngày ghi nhận."
-        yes = [k.strip() for k in confirmed or () if isinstance(k, str) and k.strip()]
-        no = [k.strip() for k in not_confirmed or () if isinstance(k, str) and k.strip()]
+        yes = [k.strip() for k in confirmed if k.strip()]
+        no = [k.strip() for k in not_confirmed if k.strip()]
         if not yes and not no:
             errors["confirmed"] = "Phải nêu tiêu chuẩn Hội đồng đã xác nhận (hoặc chưa xác nhận)."
         if both := set(yes) & set(no):
             errors["not_confirmed"] = "Vừa xác nhận vừa không xác nhận: " + ", ".join(sorted(both)) + "."
-        _raise_if(errors)
+        raise_if(errors)
         required = self.required_council_checks(rules)
         for i in ids:
             asked = {c["key"] for c in required.get(i, [])}
@@ -744,11 +715,10 @@ class Dossier(DossierDocuments):
                 errors[f"confirmed.{i}"] = (
                     f"Tiêu chuẩn không thuộc '{award}': {', '.join(unknown)} (các tiêu chuẩn: {allowed})."
                 )
-        reason_ = _reason(reason, {}, required=False)
+        reason_ = reason_of(reason, {}, required=False)
         if not reason_ and (again := [i for i in ids if i in self.council_checks]):
             errors["reason"] = "Hội đồng đã ghi nhận cho " + ", ".join(again) + "; ghi nhận lại phải nêu lý do."
-        _raise_if(errors)
-        assert meeting is not None
+        raise_if(errors)
         for i in ids:
             self._council_check_recorded(
                 nominee_id=i,
@@ -812,40 +782,28 @@ class Dossier(DossierDocuments):
         self._check_at(at)
         errors: dict[str, str] = {}
         self._check_nominee_ids([nominee_id], "nominee_id", errors)
-        _raise_if(errors)
+        raise_if(errors)
         vote_rule = rules.award(self.nominee(nominee_id).award).council_vote
         if vote_rule is None:
             award = label(self.nominee(nominee_id).award)
             raise DossierError(
                 "vote_not_required", f"'{award}' không yêu cầu Hội đồng bỏ phiếu theo bộ quy tắc {rules.id}."
             )
-        r = FieldReader(
-            {
-                "members_total": members_total,
-                "votes_for": votes_for,
-                "votes_against": votes_against,
-                "absent_in_writing": absent_in_writing,
-                "meeting_date": meeting_date,
-            },
-            "",
-            errors,
-        )
-        total, yes, no = r.integer("members_total", minimum=1), r.integer("votes_for"), r.integer("votes_against")
-        absent = r.integer("absent_in_writing")
-        meeting = r.day("meeting_date", required=False)
-        if total is not None and yes is not None and no is not None and yes + no > total:
+        total = at_least(members_total, "members_total", errors, minimum=1)
+        yes, no = at_least(votes_for, "votes_for", errors), at_least(votes_against, "votes_against", errors)
+        absent, meeting = at_least(absent_in_writing, "absent_in_writing", errors), meeting_date
+        if yes + no > total:
             errors["votes_for"] = "Tổng số phiếu đồng ý và không đồng ý vượt quá tổng số thành viên Hội đồng."
-        if absent is not None and yes is not None and no is not None and absent > yes + no:
+        if absent > yes + no:
             errors["absent_in_writing"] = "Số thành viên vắng mặt bỏ phiếu bằng văn bản vượt quá số phiếu đã bỏ."
-        reason_ = _reason(reason, {}, required=False)
+        reason_ = reason_of(reason, {}, required=False)
         if nominee_id in self.votes and not reason_:
             earlier = self.votes[nominee_id]
             errors["reason"] = (
                 f"Đã có kết quả bỏ phiếu lần {earlier.ballot_round} ({earlier.votes_for}/{earlier.members_total}); "
                 "bỏ phiếu lại phải nêu lý do."
             )
-        _raise_if(errors)
-        assert total is not None and yes is not None and no is not None and absent is not None
+        raise_if(errors)
         passed = vote_passes(yes, total, vote_rule.threshold_percent)
         self._council_vote_recorded(
             nominee_id=nominee_id,
@@ -920,7 +878,7 @@ class Dossier(DossierDocuments):
             )
         if not successor.is_active_on(local_date(at)):
             raise DossierError("authority_not_in_office", f"{successor.name} không hoạt động vào ngày chuyển hồ sơ.")
-        why = _reason(reason, {}, required=False) or (
+        why = reason_of(reason, {}, required=False) or (
             f"Đơn vị mã «{current}» chấm dứt hoạt động sau ngày {_vn(ended_on)}; hồ sơ đang giải quyết chuyển "
             f"cho {successor.name} là đơn vị kế thừa."
         )
@@ -973,10 +931,7 @@ class Dossier(DossierDocuments):
             )
 
     def _decision_date(self, decision_date: date | None, at: datetime) -> date:
-        errors: dict[str, str] = {}
-        day = FieldReader({"decision_date": decision_date}, "", errors).day("decision_date", required=False)
-        _raise_if(errors)
-        day = day or local_date(at)
+        day = decision_date or local_date(at)
         if day > local_date(at) or day < self.received_on:
             raise DossierValidationError({"decision_date": "Ngày quyết định phải từ ngày tiếp nhận đến ngày ghi nhận."})
         return day
@@ -1048,7 +1003,7 @@ class Dossier(DossierDocuments):
         approve: Sequence[str],
         actor: Actor,
         at: datetime,
-        reject: Mapping[str, Sequence[str] | str] | None = None,
+        reject: Mapping[str, Sequence[str]] | None = None,
         decision_date: date | None = None,
         reason: str | None = None,
         earlier_awards: Mapping[str, int] | None = None,
@@ -1082,7 +1037,7 @@ class Dossier(DossierDocuments):
         self._check_nominee_ids(list(reject), "reject", errors)
         if both := set(approved) & set(reject):
             errors["reject"] = "Vừa khen thưởng vừa không khen thưởng: " + ", ".join(sorted(both)) + "."
-        _raise_if(errors)
+        raise_if(errors)
 
         if escalation := self._thematic_escalation(rules, powers, authority, campaign_launching_level):
             raise DossierError("thematic_not_escalated", escalation)
@@ -1096,8 +1051,7 @@ class Dossier(DossierDocuments):
                 errors["approve"] = breach
         rejections: dict[str, list[str]] = {}
         for i, why in reject.items():
-            reasons = [why] if isinstance(why, str) else list(why)
-            reasons = [x.strip() for x in reasons if x and x.strip()]
+            reasons = [x.strip() for x in why if x.strip()]
             if not reasons:
                 errors[f"reject.{i}"] = "Phải nêu lý do không khen thưởng."
             rejections[i] = reasons
@@ -1112,7 +1066,7 @@ class Dossier(DossierDocuments):
                 undecided.append(i)
         if undecided:
             errors["reject"] = "Chưa có kết luận cho: " + ", ".join(undecided) + "."
-        _raise_if(errors)
+        raise_if(errors)
 
         approvals = []
         for i in approved:
@@ -1140,7 +1094,7 @@ class Dossier(DossierDocuments):
             rejections=rejections,
             actor=actor,
             at=at,
-            reason=_reason(reason, {}, required=False),
+            reason=reason_of(reason, {}, required=False),
         )
         assert self.decision is not None
         return self.decision
@@ -1199,8 +1153,8 @@ class Dossier(DossierDocuments):
         self._check_signer(authority, powers, day, for_dossier=True)
         assert authority.level is not None
         errors: dict[str, str] = {}
-        items = _texts(reasons, "reasons", errors)
-        _raise_if(errors)
+        items = texts(reasons, "reasons", errors)
+        raise_if(errors)
         self._award_rejected(
             decision_date=day,
             authority=authority.code,
@@ -1262,16 +1216,15 @@ class Dossier(DossierDocuments):
         self._check_status("gia hạn ngày hẹn trả kết quả", *CLOCK_RUNNING)
         self._check_at(at)
         errors: dict[str, str] = {}
-        reason_ = _reason(reason, errors)
-        day = FieldReader({"new_date": new_date}, "", errors).day("new_date")
-        if day is not None:
-            if self.appointment_date is not None and day <= self.appointment_date:
-                errors["new_date"] = "Ngày hẹn mới phải sau ngày hẹn hiện tại."
-            elif day < local_date(at):
-                errors["new_date"] = "Ngày hẹn mới không được trong quá khứ."
-            elif not calendar.is_working_day(day):
-                errors["new_date"] = "Ngày hẹn mới phải là ngày làm việc."
-        _raise_if(errors)
+        reason_ = reason_of(reason, errors)
+        day = new_date
+        if self.appointment_date is not None and day <= self.appointment_date:
+            errors["new_date"] = "Ngày hẹn mới phải sau ngày hẹn hiện tại."
+        elif day < local_date(at):
+            errors["new_date"] = "Ngày hẹn mới không được trong quá khứ."
+        elif not calendar.is_working_day(day):
+            errors["new_date"] = "Ngày hẹn mới phải là ngày làm việc."
+        raise_if(errors)
         self._deadline_extended(previous_date=self.appointment_date, new_date=day, actor=actor, at=at, reason=reason_)
 
     @event("DeadlineExtended")
@@ -1290,8 +1243,8 @@ class Dossier(DossierDocuments):
         self._check_status("rút hồ sơ", *OPEN_STATUSES)
         self._check_at(at)
         errors: dict[str, str] = {}
-        reason_ = _reason(reason, errors)
-        _raise_if(errors)
+        reason_ = reason_of(reason, errors)
+        raise_if(errors)
         self._withdrawn(actor=actor, at=at, reason=reason_)
 
     @event("Withdrawn")
@@ -1308,7 +1261,7 @@ class Dossier(DossierDocuments):
         rules: RuleSet,
         powers: RuleSet,
         number: int,
-        ground: AnnulmentGround | str,
+        ground: AnnulmentGround,
         act_reference: str,
         authority: DecidingAuthority,
         actor: Actor,
@@ -1324,16 +1277,15 @@ class Dossier(DossierDocuments):
         self._check_at(at)
         assert self.decision is not None
         errors: dict[str, str] = {}
-        r = FieldReader({"ground": ground, "act_reference": act_reference}, "", errors)
-        ground_, reference = r.choice("ground", AnnulmentGround), r.text("act_reference")
-        reason_ = _reason(reason, errors)
+        reference = required_text(act_reference, "act_reference", errors)
+        reason_ = reason_of(reason, errors)
         remaining = [i for i in self.approved_ids if i not in self.annulled_ids]
         ids = list(dict.fromkeys(nominee_ids)) if nominee_ids is not None else remaining
         if not ids:
             errors["nominee_ids"] = "Không còn đối tượng nào để hủy bỏ khen thưởng."
         elif bad := [i for i in ids if i not in remaining]:
             errors["nominee_ids"] = "Không được khen thưởng hoặc đã bị hủy bỏ: " + ", ".join(bad) + "."
-        _raise_if(errors)
+        raise_if(errors)
         decided_by = self.decision.authority.strip().upper()  # stored before codes were canonical
         if authority.code != decided_by and decided_by not in authority.succeeds:
             raise DossierError(
@@ -1342,11 +1294,11 @@ class Dossier(DossierDocuments):
                 "mới được hủy bỏ quyết định.",
             )
         self._check_signer(authority, powers, local_date(at), for_dossier=False)
-        assert ground_ is not None and authority.level is not None
+        assert authority.level is not None
         suffix = powers.authority_levels[authority.level].number_suffix
         self._award_annulled(
             nominee_ids=ids,
-            ground=ground_.value,
+            ground=ground.value,
             act_reference=reference,
             decision_number=format_decision_number(number, suffix),
             authority=authority.code,
@@ -1395,17 +1347,17 @@ class Dossier(DossierDocuments):
             errors["nominee_ids"] = REQUIRED
         elif bad := [i for i in ids if i not in pending]:
             errors["nominee_ids"] = "Chưa bị hủy bỏ khen thưởng hoặc đã thu hồi: " + ", ".join(bad) + "."
-        artefacts = [a.strip() for a in artefacts_returned if isinstance(a, str) and a.strip()]
-        amount = FieldReader({"amount_recovered_vnd": amount_recovered_vnd}, "", errors).integer("amount_recovered_vnd")
+        artefacts = [a.strip() for a in artefacts_returned if a.strip()]
+        amount = at_least(amount_recovered_vnd, "amount_recovered_vnd", errors)
         assert self.decision is not None
         approvals = [a for a in self.decision.approvals if a.nominee_id in ids]
         # Where the decision recorded no cash figure (the rule set knew no multiplier), the unit
         # still paid what it paid: the amount actually recovered is recorded as stated.
-        if amount is not None and not errors and all(a.cash_reward_vnd is not None for a in approvals):
+        if not errors and all(a.cash_reward_vnd is not None for a in approvals):
             paid = sum(a.cash_reward_vnd or 0 for a in approvals)
             if amount > paid:
                 errors["amount_recovered_vnd"] = f"Số tiền thu hồi vượt số tiền thưởng đã chi ({paid:,} đồng)."
-        _raise_if(errors)
+        raise_if(errors)
         self._award_recovered(
             nominee_ids=ids, artefacts_returned=artefacts, amount_recovered_vnd=amount, actor=actor, at=at, note=note
         )

@@ -20,7 +20,7 @@ from fastapi.responses import StreamingResponse
 from services.dossiers.blobs import BlobNotFound, BlobStore
 from services.dossiers.domain.errors import DossierValidationError
 from services.dossiers.domain.values import AttachmentKind
-from services.dossiers.http.common import BlobsDep, CommandDep, VersionedIn
+from services.dossiers.http.common import BlobsDep, CommandDep, VersionedIn, attachments_from
 from services.dossiers.uploads import AcceptedFile, check_upload
 from shared.http.actor import ActorDep
 
@@ -120,6 +120,6 @@ def supplement_with_files(
     expected_version: Annotated[int | None, Form()] = None,
 ) -> dict[str, Any]:
     stored = _store(blobs, _accept_all(files, kind, _max_bytes(request), kinds_required=True))
-    attachments = [{k: f[k] for k in ("name", "kind", "size", "sha256")} for f in stored]
+    attachments = attachments_from([{k: f[k] for k in ("name", "kind", "size", "sha256")} for f in stored])
     body = VersionedIn(expected_version=expected_version)
     return cmd.run(body, lambda kw: cmd.app.supplement(dossier_id, attachments=attachments, note=note, **kw))

@@ -9,7 +9,7 @@ domain keeps receiving its time from outside.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,9 +20,12 @@ from services.dossiers.application import Dossiers
 from services.dossiers.blobs import BlobStore, is_sha256
 from services.dossiers.domain.dossier import Dossier
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierValidationError
+from services.dossiers.domain.values import Attachment
+from services.dossiers.forms import parse_attachment
 from services.dossiers.representation import dossier_view
 from services.dossiers.representation import unit_name as unit_name
 from shared.http.actor import ActorDep
+from shared.http.commands import CommandContext
 from shared.http.requests import if_match_header, set_etag
 from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import local_date
@@ -56,13 +59,6 @@ class VersionedIn(BaseModel):
     expected_version: int | None = Field(
         None, description="Phiên bản hồ sơ mong đợi (thay cho header If-Match); sai lệch → 409"
     )
-
-
-def expected(header_version: int | None, body: VersionedIn | None = None) -> int | None:
-    """If-Match wins over the body's `expected_version`."""
-    if header_version is not None:
-        return header_version
-    return body.expected_version if body is not None else None
 
 
 def respond(
@@ -106,46 +102,54 @@ def resolve_attachments(
     return resolved, errors
 
 
-class CommandContext:
-    """Everything a step command needs besides its body: the application, who acts, the clock
-    and the version the client expects; `run` executes the use case and shapes the reply."""
+def attachments_from(
+    items: Sequence[Mapping[str, Any]], errors: Mapping[str, str] | None = None, path: str = "attachments"
+) -> list[Attachment]:
+    """Attachment metadata read into `Attachment` values for the domain, or 422: first with the
+    `errors` found before (files never uploaded, see `resolve_attachments`), else with every
+    problem of the metadata itself."""
+    if errors:
+        raise DossierValidationError(dict(errors))
+    found: dict[str, str] = {}
+    files = [parse_attachment(item, f"{path}[{i}]", found) for i, item in enumerate(items)]
+    if found:
+        raise DossierValidationError(found)
+    return [a for a in files if a is not None]
+
+
+class DossierCommand(CommandContext[Dossier]):
+    """The dossiers' command dependency (`shared.http.commands`): the application, the org-unit
+    directory for the view, and three attempts against a lost race on `at`.
+
+    `at` is read from the clock at each attempt. A request that started before another but
+    loaded the dossier after that one committed would carry a time earlier than the dossier's
+    last step, which the domain refuses (field `at`) before anything is stored; since the server
+    chose that time, it is a lost race, not bad input: try again with a fresh time, and report
+    409 if it keeps happening.
+    """
 
     attempts = 3
 
     def __init__(
         self,
         request: Request,
+        response: Response,
         app: DossiersDep,
         units: UnitsDep,
         actor: ActorDep,
         header_version: IfMatchDep,
-        response: Response,
     ) -> None:
-        self.app, self.units, self.actor = app, units, actor
-        self.clock: Callable[[], datetime] = request.app.state.clock
-        self.header_version, self.response = header_version, response
+        super().__init__(request, response, actor, header_version)
+        self.app, self.units = app, units
 
-    def run(self, body: VersionedIn, use_case: Callable[[dict[str, Any]], Dossier]) -> dict[str, Any]:
-        """Call `use_case` with actor, at and expected_version; answer with the dossier after it.
+    def view(self, aggregate: Dossier, now: datetime) -> dict[str, Any]:
+        return dossier_view(self.units, aggregate, local_date(now), self.app.rules_of(aggregate))
 
-        `at` is read from the clock at each attempt. A request that started before another but
-        loaded the dossier after that one committed would carry a time earlier than the
-        dossier's last step, which the domain refuses (field `at`) before anything is stored;
-        since the server chose that time, it is a lost race, not bad input: try again with a
-        fresh time, and report 409 if it keeps happening.
-        """
-        for _ in range(self.attempts):
-            now = self.clock()
-            try:
-                dossier = use_case(
-                    {"actor": self.actor, "at": now, "expected_version": expected(self.header_version, body)}
-                )
-            except DossierValidationError as exc:
-                if set(exc.field_errors) != {"at"}:
-                    raise
-                continue
-            return respond(self.response, self.units, dossier, now, self.app)
-        raise DossierConcurrencyError()
+    def retry(self, error: Exception) -> bool:
+        return isinstance(error, DossierValidationError) and set(error.field_errors) == {"at"}
+
+    def exhausted(self) -> Exception:
+        return DossierConcurrencyError()
 
 
-CommandDep = Annotated[CommandContext, Depends(CommandContext)]
+CommandDep = Annotated[DossierCommand, Depends(DossierCommand)]

@@ -20,21 +20,22 @@ from starlette.concurrency import run_in_threadpool
 from services.dossiers.blobs import BlobNotFound
 from services.dossiers.documents.certificates import BlankBook, UnknownBlank
 from services.dossiers.documents.context import DraftOptions, OfficeBook
-from services.dossiers.documents.records import SigningMethod
+from services.dossiers.documents.records import HigherLevelOutcome, SigningMethod
 from services.dossiers.documents.render import PDF_TYPE, DocumentRenderer, RenderingUnavailable, TemplateMissing
 from services.dossiers.documents.service import KINDS, DocumentService
 from services.dossiers.documents.signatures import Pkcs12Signer, SigningUnavailable, load_certificates
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.http.common import (
     BlobsDep,
+    CommandDep,
     DossiersDep,
     IfMatchDep,
     NowDep,
     UnitsDep,
     VersionedIn,
-    expected,
     respond,
 )
+from services.dossiers.http.fields import choice
 from shared.http.actor import ActorDep
 from shared.workdays import local_date
 
@@ -162,20 +163,8 @@ class SignIn(VersionedIn):
 
 
 @router.post("/signed-decision/signing", summary="Ký số quyết định qua dịch vụ ký số đã cấu hình")
-def sign_decision(
-    dossier_id: str,
-    body: SignIn,
-    response: Response,
-    docs: DocumentsDep,
-    units: UnitsDep,
-    actor: ActorDep,
-    now: NowDep,
-    header_version: IfMatchDep,
-) -> dict[str, Any]:
-    dossier = docs.sign_with_service(
-        dossier_id, actor=actor, at=now, reason=body.reason, expected_version=expected(header_version, body)
-    )
-    return respond(response, units, dossier, now, docs.app)
+def sign_decision(dossier_id: str, body: SignIn, docs: DocumentsDep, cmd: CommandDep) -> dict[str, Any]:
+    return cmd.run(body, lambda kw: docs.sign_with_service(dossier_id, reason=body.reason, **kw))
 
 
 @router.get("/signed-decision.pdf", summary="Quyết định đã ký số (bản mới nhất)", response_class=Response)
@@ -262,29 +251,8 @@ class ForwardIn(VersionedIn):
 
 
 @router.post("/forwarding", summary="Trình cấp trên khen thưởng: đóng gói hồ sơ (Word và PDF) và ghi nhận")
-def forward(
-    dossier_id: str,
-    body: ForwardIn,
-    response: Response,
-    docs: DocumentsDep,
-    units: UnitsDep,
-    actor: ActorDep,
-    now: NowDep,
-    header_version: IfMatchDep,
-) -> dict[str, Any]:
-    dossier = docs.forward(
-        dossier_id,
-        to_authority=body.to_authority,
-        proposal_number=body.proposal_number,
-        proposal_date=body.proposal_date,
-        nominee_ids=body.nominee_ids,
-        signer_name=body.signer_name,
-        reason=body.reason,
-        actor=actor,
-        at=now,
-        expected_version=expected(header_version, body),
-    )
-    return respond(response, units, dossier, now, docs.app)
+def forward(dossier_id: str, body: ForwardIn, docs: DocumentsDep, cmd: CommandDep) -> dict[str, Any]:
+    return cmd.run(body, lambda kw: docs.forward(dossier_id, **body.model_dump(exclude={"expected_version"}), **kw))
 
 
 @router.get(
@@ -303,8 +271,11 @@ def forwarding_package(dossier_id: str, app: DossiersDep, blobs: BlobsDep) -> Re
     )
 
 
+Outcome = choice(HigherLevelOutcome)
+
+
 class HigherResultIn(VersionedIn):
-    outcome: str = Field(description="AWARDED (cấp trên quyết định khen thưởng) | RETURNED (trả lại hồ sơ)")
+    outcome: Outcome = Field(description="AWARDED (cấp trên quyết định khen thưởng) | RETURNED (trả lại hồ sơ)")
     decided_by: str = Field(description="Cấp trên, ví dụ: Chủ tịch UBND thành phố Hà Nội")
     decision_number: str | None = None
     decision_date: date | None = None
@@ -314,27 +285,6 @@ class HigherResultIn(VersionedIn):
 
 
 @router.post("/forwarding/result", summary="Ghi nhận kết quả của cấp trên: quyết định khen thưởng hoặc trả lại")
-def higher_level_result(
-    dossier_id: str,
-    body: HigherResultIn,
-    response: Response,
-    docs: DocumentsDep,
-    units: UnitsDep,
-    actor: ActorDep,
-    now: NowDep,
-    header_version: IfMatchDep,
-) -> dict[str, Any]:
-    dossier = docs.record_higher_result(
-        dossier_id,
-        outcome=body.outcome,
-        decided_by=body.decided_by,
-        decision_number=body.decision_number,
-        decision_date=body.decision_date,
-        awarded_ids=body.awarded_ids,
-        not_awarded=body.not_awarded,
-        reasons=body.reasons,
-        actor=actor,
-        at=now,
-        expected_version=expected(header_version, body),
-    )
-    return respond(response, units, dossier, now, docs.app)
+def higher_level_result(dossier_id: str, body: HigherResultIn, docs: DocumentsDep, cmd: CommandDep) -> dict[str, Any]:
+    fields = body.model_dump(exclude={"expected_version"})
+    return cmd.run(body, lambda kw: docs.record_higher_result(dossier_id, **fields, **kw))

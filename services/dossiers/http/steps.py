@@ -4,7 +4,8 @@ One endpoint per use case of `Dossiers`, each a thin translation of its body. Ev
 answers with the dossier after the step (ETag = its version) and takes the expected version
 from `If-Match` or `expected_version`: a mismatch, or a change that won a race, is a 409 with
 nothing stored. A step the dossier's state does not allow is a 409 too (`invalid_transition`),
-invalid fields a 422 with a Vietnamese message per field.
+invalid fields a 422 with a Vietnamese message per field: the request models parse them with the
+field types of `fields.py`, and the use case receives typed values.
 """
 
 from __future__ import annotations
@@ -12,18 +13,34 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from services.dossiers.domain.errors import DossierValidationError
+from services.dossiers.domain.values import REQUIRED, AnnulmentGround
 from services.dossiers.http.common import (
     AttachmentRefIn,
     BlobsDep,
     CommandDep,
     VersionedIn,
+    attachments_from,
     resolve_attachments,
+)
+from services.dossiers.http.fields import (
+    Count,
+    Day,
+    Flag,
+    OptionalDay,
+    OptionalText,
+    Reason,
+    Text,
+    choice,
+    count,
+    invalid,
 )
 
 router = APIRouter(prefix="/dossiers/{dossier_id}", tags=["xử lý hồ sơ"])
+
+MembersTotal = count(1)
+Ground = choice(AnnulmentGround)
 
 
 class SupplementRequestIn(VersionedIn):
@@ -41,17 +58,26 @@ class ReasonsIn(VersionedIn):
 
 
 class ConcurrenceIn(VersionedIn):
-    department: str | None = Field(None, description="Cơ quan cho ý kiến hiệp y")
-    agrees: bool | None = Field(None, description="Đồng ý hay không")
-    opinion: str | None = Field("", description="Ý kiến (bắt buộc khi không đồng ý)")
+    department: Text = Field(None, description="Cơ quan cho ý kiến hiệp y")
+    agrees: Flag = Field(None, description="Đồng ý hay không")
+    opinion: str = Field("", validate_default=True, description="Ý kiến (bắt buộc khi không đồng ý)")
     nominee_ids: list[str] = Field([], description="Đối tượng liên quan; để trống là cả hồ sơ")
     document_ref: str = Field("", description="Số văn bản hiệp y")
 
+    @field_validator("opinion", mode="before")
+    @classmethod
+    def _opinion(cls, value: Any, info: ValidationInfo) -> str:
+        """Required unless the department agrees; the domain guards the rule again."""
+        text = value.strip() if isinstance(value, str) else value
+        if not text and info.data.get("agrees") is not True:
+            raise invalid(REQUIRED)
+        return text or ""
+
 
 class DisclosureIn(VersionedIn):
-    where: str | None = Field(None, description="Nơi công khai")
-    from_date: str | None = Field(None, description="Từ ngày, YYYY-MM-DD")
-    to_date: str | None = Field(None, description="Đến ngày, YYYY-MM-DD")
+    where: Text = Field(None, description="Nơi công khai")
+    from_date: Day = Field(None, description="Từ ngày, YYYY-MM-DD")
+    to_date: Day = Field(None, description="Đến ngày, YYYY-MM-DD")
     nominee_ids: list[str] = Field([], description="Để trống: tất cả đối tượng")
 
 
@@ -62,13 +88,13 @@ class AppraisalIn(VersionedIn):
 
 
 class CouncilVoteIn(VersionedIn):
-    nominee_id: str | None = None
-    members_total: int | None = Field(None, description="Tổng số thành viên Hội đồng")
-    votes_for: int | None = Field(None, description="Số phiếu đồng ý")
-    votes_against: int | None = Field(None, description="Số phiếu không đồng ý")
-    absent_in_writing: int | None = Field(None, description="Thành viên vắng mặt bỏ phiếu bằng văn bản")
-    meeting_date: str | None = Field(None, description="Ngày họp, YYYY-MM-DD")
-    reason: str | None = Field(None, description="Lý do bỏ phiếu lại (bắt buộc từ lần bỏ phiếu thứ hai)")
+    nominee_id: Text = None
+    members_total: MembersTotal = Field(None, description="Tổng số thành viên Hội đồng")
+    votes_for: Count = Field(None, description="Số phiếu đồng ý")
+    votes_against: Count = Field(None, description="Số phiếu không đồng ý")
+    absent_in_writing: Count = Field(None, description="Thành viên vắng mặt bỏ phiếu bằng văn bản")
+    meeting_date: OptionalDay = Field(None, description="Ngày họp, YYYY-MM-DD")
+    reason: OptionalText = Field(None, description="Lý do bỏ phiếu lại (bắt buộc từ lần bỏ phiếu thứ hai)")
 
 
 class CouncilCheckIn(VersionedIn):
@@ -77,9 +103,9 @@ class CouncilCheckIn(VersionedIn):
         [], description="Mã các tiêu chuẩn Hội đồng xác nhận đạt (xem required_council_checks)"
     )
     not_confirmed: list[str] = Field([], description="Mã các tiêu chuẩn Hội đồng xác nhận chưa đạt")
-    meeting_date: str | None = Field(None, description="Ngày họp xét, YYYY-MM-DD")
-    minutes_ref: str | None = Field(None, description="Số, ngày biên bản họp")
-    reason: str | None = Field(None, description="Lý do ghi nhận lại (bắt buộc từ lần thứ hai)")
+    meeting_date: Day = Field(None, description="Ngày họp xét, YYYY-MM-DD")
+    minutes_ref: Text = Field(None, description="Số, ngày biên bản họp")
+    reason: OptionalText = Field(None, description="Lý do ghi nhận lại (bắt buộc từ lần thứ hai)")
 
 
 class DecisionIn(VersionedIn):
@@ -91,20 +117,28 @@ class DecisionIn(VersionedIn):
         None,
         description="Không bắt buộc: cấp thẩm quyền lấy theo danh mục đơn vị; nếu gửi mà khác danh mục thì bị từ chối",
     )
-    reject: dict[str, list[str] | str] | None = Field(None, description="Đối tượng không khen thưởng và lý do")
-    decision_date: str | None = Field(None, description="Ngày quyết định, YYYY-MM-DD; mặc định hôm nay")
-    reason: str | None = None
+    reject: dict[str, list[str]] | None = Field(None, description="Đối tượng không khen thưởng và lý do")
+    decision_date: OptionalDay = Field(None, description="Ngày quyết định, YYYY-MM-DD; mặc định hôm nay")
+    reason: OptionalText = None
     decision_number: str | None = Field(
         None,
         description="Số quyết định lấy ở sổ văn bản của văn thư (ví dụ 125/QĐ-UBND), chỉ với cơ quan tự cấp số; "
         "các cơ quan khác do hệ thống cấp số",
     )
 
+    @field_validator("reject", mode="before")
+    @classmethod
+    def _one_reason_is_a_list(cls, value: Any) -> Any:
+        """A single reason may be sent as a string; the use case takes lists."""
+        if isinstance(value, dict):
+            return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
 
 class RejectionIn(ReasonsIn):
     authority: str | None = Field(None, description="Mặc định: cơ quan đang giải quyết hồ sơ")
     authority_level: str | None = Field(None, description="Không bắt buộc; phải khớp danh mục đơn vị")
-    decision_date: str | None = Field(None, description="YYYY-MM-DD; mặc định hôm nay")
+    decision_date: OptionalDay = Field(None, description="YYYY-MM-DD; mặc định hôm nay")
 
 
 class SuccessorIn(VersionedIn):
@@ -118,21 +152,21 @@ class ResultReturnIn(VersionedIn):
 
 
 class ExtensionIn(VersionedIn):
-    new_date: str | None = Field(None, description="Ngày hẹn trả mới (ngày làm việc), YYYY-MM-DD")
-    reason: str | None = Field(None, description="Lý do chậm trả kết quả (in trên phiếu xin lỗi)")
+    new_date: Day = Field(None, description="Ngày hẹn trả mới (ngày làm việc), YYYY-MM-DD")
+    reason: Reason = Field(None, description="Lý do chậm trả kết quả (in trên phiếu xin lỗi)")
 
 
 class ReasonIn(VersionedIn):
-    reason: str | None = None
+    reason: Reason = None
 
 
 class AnnulmentIn(VersionedIn):
-    ground: str | None = Field(None, description="a | b | c | d (Điều 93 Luật Thi đua, khen thưởng 2022)")
-    act_reference: str | None = Field(None, description="Kết luận, bản án… của cơ quan có thẩm quyền")
+    ground: Ground = Field(None, description="a | b | c | d (Điều 93 Luật Thi đua, khen thưởng 2022)")
+    act_reference: Text = Field(None, description="Kết luận, bản án… của cơ quan có thẩm quyền")
     authority: str | None = Field(
         None, description="Mã đơn vị đã quyết định khen thưởng, hoặc đơn vị kế thừa; để trống: theo danh mục đơn vị"
     )
-    reason: str | None = None
+    reason: Reason = None
     nominee_ids: list[str] | None = Field(None, description="Để trống: tất cả người còn được khen thưởng")
     decision_number: str | None = Field(None, description="Số quyết định hủy bỏ, với cơ quan tự cấp số")
 
@@ -140,7 +174,7 @@ class AnnulmentIn(VersionedIn):
 class RecoveryIn(VersionedIn):
     nominee_ids: list[str] = []
     artefacts_returned: list[str] = Field([], description="Hiện vật đã thu hồi (bằng, khung…)")
-    amount_recovered_vnd: int | None = Field(None, description="Số tiền đã thu hồi (đồng)")
+    amount_recovered_vnd: Count = Field(None, description="Số tiền đã thu hồi (đồng)")
     note: str | None = None
 
 
@@ -167,9 +201,7 @@ def request_supplement(dossier_id: str, body: SupplementRequestIn, cmd: CommandD
 
 @router.post("/supplement", summary="Bổ sung hồ sơ bằng tài liệu đã tải lên (thời hạn tính lại)")
 def supplement(dossier_id: str, body: SupplementIn, cmd: CommandDep, blobs: BlobsDep) -> Reply:
-    files, errors = resolve_attachments(blobs, body.attachments)
-    if errors:
-        raise DossierValidationError(errors)
+    files = attachments_from(*resolve_attachments(blobs, body.attachments))
     return cmd.run(body, lambda kw: cmd.app.supplement(dossier_id, attachments=files, note=body.note, **kw))
 
 
@@ -185,9 +217,7 @@ def refuse(dossier_id: str, body: ReasonsIn, cmd: CommandDep) -> Reply:
 
 @router.post("/concurrences", summary="Ghi nhận ý kiến hiệp y của cơ quan chức năng")
 def record_concurrence(dossier_id: str, body: ConcurrenceIn, cmd: CommandDep) -> Reply:
-    fields = _without(body)
-    fields["opinion"] = fields["opinion"] or ""
-    return cmd.run(body, lambda kw: cmd.app.record_concurrence(dossier_id, **fields, **kw))
+    return cmd.run(body, lambda kw: cmd.app.record_concurrence(dossier_id, **_without(body), **kw))
 
 
 @router.post("/disclosures", summary="Ghi nhận việc công khai danh sách đề nghị khen thưởng")
@@ -202,8 +232,6 @@ def appraise(dossier_id: str, body: AppraisalIn, cmd: CommandDep) -> Reply:
 
 @router.post("/council-votes", summary="Ghi nhận kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng")
 def record_council_vote(dossier_id: str, body: CouncilVoteIn, cmd: CommandDep) -> Reply:
-    if not (body.nominee_id or "").strip():
-        raise DossierValidationError({"nominee_id": "Bắt buộc nhập."})
     return cmd.run(body, lambda kw: cmd.app.record_council_vote(dossier_id, **_without(body), **kw))
 
 
@@ -239,14 +267,12 @@ def extend_deadline(dossier_id: str, body: ExtensionIn, cmd: CommandDep) -> Repl
 
 @router.post("/withdrawal", summary="Đơn vị rút hồ sơ trước khi có quyết định")
 def withdraw(dossier_id: str, body: ReasonIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.withdraw(dossier_id, reason=body.reason or "", **kw))
+    return cmd.run(body, lambda kw: cmd.app.withdraw(dossier_id, reason=body.reason, **kw))
 
 
 @router.post("/annulment", summary="Hủy bỏ quyết định khen thưởng (Điều 93 Luật Thi đua, khen thưởng)")
 def annul(dossier_id: str, body: AnnulmentIn, cmd: CommandDep) -> Reply:
-    fields = _without(body)
-    fields["reason"] = fields["reason"] or ""
-    return cmd.run(body, lambda kw: cmd.app.annul_award(dossier_id, **fields, **kw))
+    return cmd.run(body, lambda kw: cmd.app.annul_award(dossier_id, **_without(body), **kw))
 
 
 @router.post("/recovery", summary="Ghi nhận thu hồi hiện vật và tiền thưởng đã hủy bỏ")

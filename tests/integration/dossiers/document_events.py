@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from services.dossiers.application import Dossiers
-from services.dossiers.documents.records import PackageFile, SignedDocument, SigningMethod
+from services.dossiers.documents.records import HigherLevelOutcome, PackageFile, SignedDocument, SigningMethod
 from tests.support.dossiers import AUTHORITY, CHAIRMAN, CLERK, SECRETARY, at, attachments, submission
 
 KHEN_CAO = [
@@ -116,7 +116,7 @@ def document_events(app: Dossiers, decided: Any) -> None:
         h.id,
         None,
         lambda d: d.record_higher_level_result(
-            outcome="AWARDED",
+            outcome=HigherLevelOutcome.AWARDED,
             decided_by="Chủ tịch UBND thành phố Hà Nội",
             decision_number="3456/QĐ-UBND",
             decision_date=date(2024, 7, 1),

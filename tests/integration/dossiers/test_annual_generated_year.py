@@ -14,6 +14,7 @@ from services.dossiers.annual.application import AnnualWork, ImportRejected
 from services.dossiers.annual.identity import person_key
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.errors import DossierError, DossierValidationError
+from services.dossiers.domain.values import AnnulmentGround
 from tests.support.annual_council import constituted
 from tests.support.annual_year import BAD_ROWS, DEADLINE, FIGHTERS, NOMINEES, ROUND_OPENED, UNITS, P, Q, R, unit_file
 from tests.support.dossiers import ANNUAL, COMMUNE_2025, SECRETARY, at, attachments, fighter
@@ -156,8 +157,9 @@ def test_a_generated_year_feeds_the_next_years_provincial_fighter_check(sqlite_a
     # R's 2025 title is annulled (Law Art. 93): the history shows it.
     r_row = next(r for r in rows if r["name"] == "Người lao động 01-030")
     app.annul_award(
-        r_row["dossier_id"], ground="d", act_reference="Kết luận thanh tra số 12/KL-TTr", actor=SECRETARY,
-        at=at(date(2026, 1, 5)), reason="Không đạt tiêu chuẩn", nominee_ids=[r_row["ref"].split(":")[-1]],
+        r_row["dossier_id"], ground=AnnulmentGround("d"), act_reference="Kết luận thanh tra số 12/KL-TTr",
+        actor=SECRETARY, at=at(date(2026, 1, 5)), reason="Không đạt tiêu chuẩn",
+        nominee_ids=[r_row["ref"].split(":")[-1]],
     )  # fmt: skip
     work.sync_history()
     statuses = {(e["year"], e["status"]) for e in work.history_of(person_key(R), years=[2023, 2024, 2025])}

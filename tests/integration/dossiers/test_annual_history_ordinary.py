@@ -16,6 +16,7 @@ from services.dossiers.annual.history import NO_IDENTITY, AwardYear, Consecutive
 from services.dossiers.annual.identity import person_key
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.errors import DossierError
+from services.dossiers.domain.values import AnnulmentGround
 from services.dossiers.numbering import ReceiptNumberSequence
 from tests.support.dossiers import (
     AD_HOC,
@@ -147,7 +148,7 @@ def test_an_ad_hoc_award_is_decided_then_annulled_in_the_history(work: AnnualWor
     assert [(e["status"], e["decision_number"]) for e in work.history_of(person_key(Y))] == [("DECIDED", number)]
 
     app.annul_award(
-        dossier.id, ground="d", act_reference="Kết luận thanh tra số 12/KL-TTr", actor=CHAIRMAN,
+        dossier.id, ground=AnnulmentGround("d"), act_reference="Kết luận thanh tra số 12/KL-TTr", actor=CHAIRMAN,
         at=at(date(2024, 6, 20)), reason="Không đúng thành tích", authority=AUTHORITY,
     )  # fmt: skip
     work.sync_history()

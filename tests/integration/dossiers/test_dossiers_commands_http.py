@@ -191,7 +191,17 @@ INVALID: list[tuple[str, str, dict[str, Any], dict[str, str]]] = [
         {"to_date": "Ngày kết thúc không được trước ngày bắt đầu."},
     ),
     (IN_APPRAISAL, "appraisal", {"nominee_ids": ["n9"]}, {"nominee_ids": "Không có trong hồ sơ: n9."}),
-    (IN_APPRAISAL, "council-votes", {"members_total": 9}, {"nominee_id": "Bắt buộc nhập."}),
+    (
+        IN_APPRAISAL,
+        "council-votes",
+        {"members_total": 9},
+        {
+            "nominee_id": "Bắt buộc nhập.",
+            "votes_for": "Bắt buộc nhập.",
+            "votes_against": "Bắt buộc nhập.",
+            "absent_in_writing": "Bắt buộc nhập.",
+        },
+    ),
     (
         IN_APPRAISAL,
         "council-votes",

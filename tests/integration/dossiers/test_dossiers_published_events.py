@@ -15,6 +15,7 @@ from nats.js.client import JetStreamContext
 
 from services.dossiers.annual.publishing import ANNUAL_CONTRACTS
 from services.dossiers.application import Dossiers
+from services.dossiers.domain.values import AnnulmentGround
 from services.dossiers.publishing import dossier_event_mapper
 from shared.contracts.schemas import contract_schemas
 from shared.eventstore import event_id_of
@@ -32,6 +33,7 @@ from tests.support.dossiers import (
     attachments,
     collective,
     submission,
+    supplied,
 )
 
 from .document_events import document_events
@@ -74,7 +76,7 @@ def every_event(app: Dossiers) -> None:
     )
     app.supplement(
         d.id,
-        attachments=attachments("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
+        attachments=supplied("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
         actor=CLERK,
         at=at(date(2024, 6, 5)),
         note="Bổ sung đủ",
@@ -121,7 +123,7 @@ def every_event(app: Dossiers) -> None:
     document_events(app, a)
     app.annul_award(
         a.id,
-        ground="b",
+        ground=AnnulmentGround("b"),
         act_reference="Kết luận 07/KL-TTr",
         authority=AUTHORITY,
         actor=CHAIRMAN,

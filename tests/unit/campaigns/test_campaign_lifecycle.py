@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,8 @@ from services.campaigns.domain.campaign import (
 from services.campaigns.domain.errors import CampaignError, CampaignValidationError
 from shared.actor import Actor
 
+AT = datetime(2023, 1, 10, 9, 0, tzinfo=UTC)
+"""When each step is recorded; the legal dates are separate fields."""
 LEAD = Actor(id="nv.pkt", role="lead_unit_officer", unit="PKT")
 SECRETARIAT = Actor(id="cv.pnv", role="council_secretariat", unit="PNV")
 SYSTEM = Actor(id="scheduler", role="system")
@@ -30,6 +32,7 @@ DRAFT: dict[str, Any] = {
     "kind": "thematic",
     "launching_level": "district",
     "actor": LEAD,
+    "at": AT,
     "purpose": "Huy động cả hệ thống chính trị xây dựng nông thôn mới nâng cao.",
     "requirements": "Bám sát bộ tiêu chí nông thôn mới nâng cao của thành phố.",
     "content": "Xây dựng đường giao thông nông thôn, chỉnh trang khu dân cư.",
@@ -60,14 +63,14 @@ def given_drafted(**overrides: Any) -> Campaign:
 
 def given_registered(**overrides: Any) -> Campaign:
     campaign = given_drafted(**overrides)
-    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     campaign.collect_events()
     return campaign
 
 
 def given_launched(**overrides: Any) -> Campaign:
     campaign = given_registered(**overrides)
-    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD)
+    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD, at=AT)
     campaign.collect_events()
     return campaign
 
@@ -80,6 +83,7 @@ def given_final_reviewed() -> Campaign:
         results=RESULTS,
         filed_on=date(2024, 1, 10),
         actor=LEAD,
+        at=AT,
         proposed_collectives=3,
         proposed_individuals=12,
     )
@@ -88,7 +92,7 @@ def given_final_reviewed() -> Campaign:
 
 
 def given_cancelled(campaign: Campaign) -> Campaign:
-    campaign.cancel(reason="Trùng với phong trào của thành phố", cancelled_on=date(2023, 3, 1), actor=LEAD)
+    campaign.cancel(reason="Trùng với phong trào của thành phố", cancelled_on=date(2023, 3, 1), actor=LEAD, at=AT)
     campaign.collect_events()
     return campaign
 
@@ -174,7 +178,13 @@ def test_draft_refused_when_stage_outside_timeline_or_repeated() -> None:
 
 def test_draft_may_leave_plan_details_open() -> None:
     campaign = Campaign.draft(
-        code="PT-X", name="Phong trào mới", lead_unit_id="PYT", kind="regular", launching_level="district", actor=LEAD
+        code="PT-X",
+        name="Phong trào mới",
+        lead_unit_id="PYT",
+        kind="regular",
+        launching_level="district",
+        actor=LEAD,
+        at=AT,
     )
     assert campaign.targets == () and campaign.start_date is None and campaign.directive is None
 
@@ -186,6 +196,7 @@ def test_amend_records_only_the_changed_fields() -> None:
     campaign = given_drafted()
     changed = campaign.amend(
         actor=LEAD,
+        at=AT,
         reason="Điều chỉnh tên",
         name="Chung sức xây dựng Nông thôn mới",
         kind="thematic",
@@ -201,33 +212,35 @@ def test_amend_records_only_the_changed_fields() -> None:
 
 def test_amend_with_nothing_changed_records_nothing() -> None:
     campaign = given_drafted()
-    assert campaign.amend(actor=LEAD, name=DRAFT["name"]) is False
+    assert campaign.amend(actor=LEAD, at=AT, name=DRAFT["name"]) is False
     assert then_events(campaign) == []
 
 
 def test_amend_refused_for_the_code_and_unknown_fields() -> None:
-    errors = then_invalid(lambda: given_drafted().amend(actor=LEAD, code="PT-KHAC", colour="đỏ"))
+    errors = then_invalid(lambda: given_drafted().amend(actor=LEAD, at=AT, code="PT-KHAC", colour="đỏ"))
     assert set(errors) == {"code", "colour"}
 
 
 def test_amend_checks_the_timeline_against_current_dates() -> None:
-    errors = then_invalid(lambda: given_drafted().amend(actor=LEAD, end_date=date(2023, 1, 1)))
+    errors = then_invalid(lambda: given_drafted().amend(actor=LEAD, at=AT, end_date=date(2023, 1, 1)))
     assert errors == {"end_date": "Ngày kết thúc phải sau ngày bắt đầu."}
 
 
 def test_amend_allowed_after_registration_and_keeps_it() -> None:
     campaign = given_registered()
-    campaign.amend(actor=LEAD, content="Nội dung bổ sung: xây dựng mô hình thôn thông minh.")
+    campaign.amend(actor=LEAD, at=AT, content="Nội dung bổ sung: xây dựng mô hình thôn thông minh.")
     assert campaign.status == CampaignStatus.REGISTERED and campaign.registration is not None
 
 
 def test_amend_refused_after_launch() -> None:
-    then_refused("amend_not_allowed", lambda: given_launched().amend(actor=LEAD, name="Tên khác"))
+    then_refused("amend_not_allowed", lambda: given_launched().amend(actor=LEAD, at=AT, name="Tên khác"))
 
 
 def test_drafted_event_is_not_changed_by_later_amendments() -> None:
     campaign = Campaign.draft(**DRAFT)
-    campaign.amend(actor=LEAD, targets=[{"indicator": "Chỉ tiêu mới", "target_value": 1, "unit_of_measure": "xã"}])
+    campaign.amend(
+        actor=LEAD, at=AT, targets=[{"indicator": "Chỉ tiêu mới", "target_value": 1, "unit_of_measure": "xã"}]
+    )
     drafted, _ = campaign.collect_events()
     assert [t["indicator"] for t in drafted.targets] == [t["indicator"] for t in DRAFT["targets"]]
 
@@ -237,7 +250,7 @@ def test_drafted_event_is_not_changed_by_later_amendments() -> None:
 
 def test_register_records_number_and_date() -> None:
     campaign = given_drafted()
-    campaign.register(registration_number=" 05/ĐK-PNV ", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+    campaign.register(registration_number=" 05/ĐK-PNV ", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     [registered] = then_events(campaign)
     assert isinstance(registered, Campaign.Registered)
     assert (registered.registration_number, registered.registered_on) == ("05/ĐK-PNV", date(2023, 1, 18))
@@ -249,7 +262,7 @@ def test_register_refused_when_already_registered() -> None:
     error = then_refused(
         "already_registered",
         lambda: given_registered().register(
-            registration_number="06", registered_on=date(2023, 2, 1), actor=SECRETARIAT
+            registration_number="06", registered_on=date(2023, 2, 1), actor=SECRETARIAT, at=AT
         ),
     )
     assert "đã được đăng ký" in error.message
@@ -257,18 +270,20 @@ def test_register_refused_when_already_registered() -> None:
 
 def test_register_requires_a_number() -> None:
     errors = then_invalid(
-        lambda: given_drafted().register(registration_number="", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+        lambda: given_drafted().register(
+            registration_number="", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT
+        )
     )
     assert errors == {"registration_number": "Số đăng ký không được để trống."}
 
 
 def test_returned_registration_can_be_amended_and_registered_again() -> None:
     campaign = given_drafted(plan=None)
-    campaign.return_registration(reasons=["Chưa có kế hoạch."], returned_on=date(2023, 1, 16), actor=SECRETARIAT)
+    campaign.return_registration(reasons=["Chưa có kế hoạch."], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT)
     assert campaign.status == CampaignStatus.REGISTRATION_RETURNED
-    campaign.amend(actor=LEAD, plan={"number": "15/KH-UBND", "issued_on": date(2023, 1, 17)})
+    campaign.amend(actor=LEAD, at=AT, plan={"number": "15/KH-UBND", "issued_on": date(2023, 1, 17)})
     assert campaign.status == CampaignStatus.DRAFT
-    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     events = then_events(campaign)
     assert [type(e).__name__ for e in events] == ["RegistrationReturned", "Amended", "Registered"]
     assert events[0].reasons == ["Chưa có kế hoạch."]
@@ -277,7 +292,7 @@ def test_returned_registration_can_be_amended_and_registered_again() -> None:
 
 def test_return_registration_requires_a_reason() -> None:
     errors = then_invalid(
-        lambda: given_drafted().return_registration(reasons=[], returned_on=date(2023, 1, 16), actor=SECRETARIAT)
+        lambda: given_drafted().return_registration(reasons=[], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT)
     )
     assert "reasons" in errors
 
@@ -285,7 +300,9 @@ def test_return_registration_requires_a_reason() -> None:
 def test_return_registration_refused_once_registered() -> None:
     then_refused(
         "already_registered",
-        lambda: given_registered().return_registration(reasons="Sai", returned_on=date(2023, 2, 1), actor=SECRETARIAT),
+        lambda: given_registered().return_registration(
+            reasons="Sai", returned_on=date(2023, 2, 1), actor=SECRETARIAT, at=AT
+        ),
     )
 
 
@@ -293,25 +310,27 @@ def test_return_registration_refused_once_registered() -> None:
 
 
 def test_launch_refused_before_registration() -> None:
-    error = then_refused("not_registered", lambda: given_drafted().launch(launched_on=date(2023, 1, 20), actor=LEAD))
+    error = then_refused(
+        "not_registered", lambda: given_drafted().launch(launched_on=date(2023, 1, 20), actor=LEAD, at=AT)
+    )
     assert "chưa được đăng ký" in error.message
 
 
 def test_launch_refused_on_a_date_before_registration() -> None:
-    errors = then_invalid(lambda: given_registered().launch(launched_on=date(2023, 1, 2), actor=LEAD))
+    errors = then_invalid(lambda: given_registered().launch(launched_on=date(2023, 1, 2), actor=LEAD, at=AT))
     assert errors == {"launched_on": "Ngày này không được trước ngày đăng ký (18/01/2023)."}
 
 
 def test_launch_records_launched() -> None:
     campaign = given_registered()
-    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD)
+    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD, at=AT)
     [launched] = then_events(campaign)
     assert isinstance(launched, Campaign.Launched) and launched.launched_on == date(2023, 1, 20)
     assert campaign.status == CampaignStatus.LAUNCHED
 
 
 def test_launch_twice_refused() -> None:
-    then_refused("already_launched", lambda: given_launched().launch(launched_on=date(2023, 2, 1), actor=LEAD))
+    then_refused("already_launched", lambda: given_launched().launch(launched_on=date(2023, 2, 1), actor=LEAD, at=AT))
 
 
 # --------------------------------------------------------------------------- reviews
@@ -321,7 +340,7 @@ def test_interim_review_refused_before_launch() -> None:
     then_refused(
         "not_launched",
         lambda: given_registered().file_interim_review(
-            report=REPORT, summary="Sơ kết", filed_on=date(2023, 7, 1), actor=LEAD
+            report=REPORT, summary="Sơ kết", filed_on=date(2023, 7, 1), actor=LEAD, at=AT
         ),
     )
 
@@ -333,6 +352,7 @@ def test_interim_review_records_report_summary_and_results() -> None:
         summary="Sơ kết 6 tháng",
         filed_on=date(2023, 7, 10),
         actor=LEAD,
+        at=AT,
         results=RESULTS[:1],
         proposed_individuals=4,
     )
@@ -349,7 +369,7 @@ def test_interim_review_names_one_of_the_stages_once() -> None:
         {"number": 2, "name": "Học kỳ I", "start_date": date(2023, 9, 5), "end_date": date(2023, 12, 31)},
     ]
     campaign = given_launched(kind="periodic", stages=stages)
-    review = {"report": REPORT, "summary": "Sơ kết đợt", "filed_on": date(2023, 6, 15), "actor": LEAD}
+    review = {"report": REPORT, "summary": "Sơ kết đợt", "filed_on": date(2023, 6, 15), "actor": LEAD, "at": AT}
     assert "stage" in then_invalid(lambda: campaign.file_interim_review(**review))
     assert then_invalid(lambda: campaign.file_interim_review(stage=3, **review)) == {
         "stage": "Phong trào không có đợt số 3."
@@ -363,18 +383,22 @@ def test_review_refused_on_cancelled_campaign() -> None:
     campaign = given_cancelled(given_launched())
     then_refused(
         "campaign_cancelled",
-        lambda: campaign.file_interim_review(report=REPORT, summary="Sơ kết", filed_on=date(2023, 7, 1), actor=LEAD),
+        lambda: campaign.file_interim_review(
+            report=REPORT, summary="Sơ kết", filed_on=date(2023, 7, 1), actor=LEAD, at=AT
+        ),
     )
     then_refused(
         "campaign_cancelled",
-        lambda: campaign.file_final_review(report=REPORT, summary="Tổng kết", filed_on=date(2024, 1, 1), actor=LEAD),
+        lambda: campaign.file_final_review(
+            report=REPORT, summary="Tổng kết", filed_on=date(2024, 1, 1), actor=LEAD, at=AT
+        ),
     )
 
 
 def test_final_review_needs_a_result_for_every_target() -> None:
     errors = then_invalid(
         lambda: given_launched().file_final_review(
-            report=REPORT, summary="Tổng kết", results=RESULTS[:1], filed_on=date(2024, 1, 10), actor=LEAD
+            report=REPORT, summary="Tổng kết", results=RESULTS[:1], filed_on=date(2024, 1, 10), actor=LEAD, at=AT
         )
     )
     assert errors == {"results": "Báo cáo tổng kết thiếu kết quả của chỉ tiêu: Nhà văn hóa thôn được cải tạo."}
@@ -387,6 +411,7 @@ def test_review_results_must_name_a_target() -> None:
             summary="Sơ kết",
             filed_on=date(2023, 7, 1),
             actor=LEAD,
+            at=AT,
             results=[{"indicator": "Chỉ tiêu lạ", "achieved_value": 1}],
         )
     )
@@ -401,6 +426,7 @@ def test_final_review_records_results_and_proposals() -> None:
         results=RESULTS,
         filed_on=date(2024, 1, 10),
         actor=LEAD,
+        at=AT,
         proposed_collectives=3,
         proposed_individuals=12,
     )
@@ -415,7 +441,7 @@ def test_second_final_review_refused() -> None:
     then_refused(
         "final_review_already_filed",
         lambda: given_final_reviewed().file_final_review(
-            report=REPORT, summary="Lần 2", results=RESULTS, filed_on=date(2024, 1, 11), actor=LEAD
+            report=REPORT, summary="Lần 2", results=RESULTS, filed_on=date(2024, 1, 11), actor=LEAD, at=AT
         ),
     )
 
@@ -424,7 +450,7 @@ def test_interim_review_refused_after_final_review() -> None:
     then_refused(
         "final_review_already_filed",
         lambda: given_final_reviewed().file_interim_review(
-            report=REPORT, summary="Sơ kết muộn", filed_on=date(2024, 1, 11), actor=LEAD
+            report=REPORT, summary="Sơ kết muộn", filed_on=date(2024, 1, 11), actor=LEAD, at=AT
         ),
     )
 
@@ -439,6 +465,7 @@ def test_final_review_correction_is_a_new_event_with_a_reason() -> None:
         filed_on=date(2024, 1, 12),
         reason="Sai số liệu xã đạt chuẩn",
         actor=LEAD,
+        at=AT,
     )
     [event] = then_events(campaign)
     assert isinstance(event, Campaign.FinalReviewCorrected) and event.reason == "Sai số liệu xã đạt chuẩn"
@@ -449,7 +476,7 @@ def test_final_review_correction_refused_without_a_final_review() -> None:
     then_refused(
         "final_review_missing",
         lambda: given_launched().correct_final_review(
-            report=REPORT, summary="x", results=RESULTS, filed_on=date(2024, 1, 12), reason="x", actor=LEAD
+            report=REPORT, summary="x", results=RESULTS, filed_on=date(2024, 1, 12), reason="x", actor=LEAD, at=AT
         ),
     )
 
@@ -459,6 +486,7 @@ def test_documents_can_be_attached_after_launch() -> None:
     campaign.attach_documents(
         plan={"number": "40/KH-UBND", "issued_on": date(2023, 2, 1)},
         actor=LEAD,
+        at=AT,
         reason="Kế hoạch ban hành sau lễ phát động",
     )
     [attached] = then_events(campaign)
@@ -471,47 +499,49 @@ def test_documents_can_be_attached_after_launch() -> None:
 
 def test_close_refused_without_final_review() -> None:
     error = then_refused(
-        "final_review_missing", lambda: given_launched().close(closed_on=date(2024, 1, 20), actor=LEAD)
+        "final_review_missing", lambda: given_launched().close(closed_on=date(2024, 1, 20), actor=LEAD, at=AT)
     )
     assert "chưa có báo cáo tổng kết" in error.message
 
 
 def test_close_after_final_review() -> None:
     campaign = given_final_reviewed()
-    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD)
+    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD, at=AT)
     [closed] = then_events(campaign)
     assert isinstance(closed, Campaign.Closed) and campaign.status == CampaignStatus.CLOSED
 
 
 def test_cancel_records_the_reason() -> None:
     campaign = given_registered()
-    campaign.cancel(reason="Trùng phong trào của thành phố", cancelled_on=date(2023, 2, 1), actor=LEAD)
+    campaign.cancel(reason="Trùng phong trào của thành phố", cancelled_on=date(2023, 2, 1), actor=LEAD, at=AT)
     [cancelled] = then_events(campaign)
     assert isinstance(cancelled, Campaign.Cancelled) and cancelled.reason == "Trùng phong trào của thành phố"
     assert campaign.cancellation.cancelled_on == date(2023, 2, 1)
 
 
 def test_cancel_requires_a_reason() -> None:
-    errors = then_invalid(lambda: given_drafted().cancel(reason=" ", cancelled_on=date(2023, 2, 1), actor=LEAD))
+    errors = then_invalid(lambda: given_drafted().cancel(reason=" ", cancelled_on=date(2023, 2, 1), actor=LEAD, at=AT))
     assert errors == {"reason": "Lý do hủy không được để trống."}
 
 
 def test_cancel_refused_after_closing() -> None:
     campaign = given_final_reviewed()
-    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD)
-    then_refused("campaign_closed", lambda: campaign.cancel(reason="Muộn", cancelled_on=date(2024, 2, 1), actor=LEAD))
+    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD, at=AT)
+    then_refused(
+        "campaign_closed", lambda: campaign.cancel(reason="Muộn", cancelled_on=date(2024, 2, 1), actor=LEAD, at=AT)
+    )
 
 
 def test_cancelled_campaign_refuses_every_change() -> None:
     campaign = given_cancelled(given_drafted())
     then_refused(
-        "already_cancelled", lambda: campaign.cancel(reason="Lần 2", cancelled_on=date(2023, 3, 2), actor=LEAD)
+        "already_cancelled", lambda: campaign.cancel(reason="Lần 2", cancelled_on=date(2023, 3, 2), actor=LEAD, at=AT)
     )
     then_refused(
         "campaign_cancelled",
-        lambda: campaign.register(registration_number="1", registered_on=date(2023, 3, 2), actor=SECRETARIAT),
+        lambda: campaign.register(registration_number="1", registered_on=date(2023, 3, 2), actor=SECRETARIAT, at=AT),
     )
-    then_refused("campaign_cancelled", lambda: campaign.amend(actor=LEAD, name="Tên mới"))
+    then_refused("campaign_cancelled", lambda: campaign.amend(actor=LEAD, at=AT, name="Tên mới"))
 
 
 # --------------------------------------------------------------------------- review deadline
@@ -534,18 +564,18 @@ def test_overdue_only_after_the_due_date_while_launched_without_final_review() -
 
 def test_review_overdue_flagged_once() -> None:
     campaign = given_launched()
-    assert campaign.flag_review_overdue(on=date(2024, 2, 1), review_due_days=20, actor=SYSTEM) is True
+    assert campaign.flag_review_overdue(on=date(2024, 2, 1), review_due_days=20, actor=SYSTEM, at=AT) is True
     [flagged] = then_events(campaign)
     assert isinstance(flagged, Campaign.ReviewOverdueFlagged)
     assert (flagged.due_on, flagged.flagged_on, flagged.review_due_days) == (date(2024, 1, 29), date(2024, 2, 1), 20)
-    assert campaign.flag_review_overdue(on=date(2024, 2, 2), review_due_days=20, actor=SYSTEM) is False
+    assert campaign.flag_review_overdue(on=date(2024, 2, 2), review_due_days=20, actor=SYSTEM, at=AT) is False
     assert then_events(campaign) == []
 
 
 def test_review_overdue_flag_refused_when_not_overdue() -> None:
     then_refused(
         "review_not_overdue",
-        lambda: given_launched().flag_review_overdue(on=date(2024, 1, 29), review_due_days=20, actor=SYSTEM),
+        lambda: given_launched().flag_review_overdue(on=date(2024, 1, 29), review_due_days=20, actor=SYSTEM, at=AT),
     )
 
 
@@ -554,17 +584,37 @@ def test_review_overdue_flag_refused_when_not_overdue() -> None:
 
 def test_every_event_records_its_actor() -> None:
     campaign = Campaign.draft(**DRAFT)
-    campaign.register(registration_number="05", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
-    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD)
-    campaign.flag_review_overdue(on=date(2024, 3, 1), review_due_days=30, actor=SYSTEM)
+    campaign.register(registration_number="05", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
+    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD, at=AT)
+    campaign.flag_review_overdue(on=date(2024, 3, 1), review_due_days=30, actor=SYSTEM, at=AT)
     assert [e.actor for e in campaign.collect_events()] == [LEAD, SECRETARIAT, LEAD, SYSTEM]
+
+
+def test_every_event_records_when_it_was_recorded_apart_from_its_legal_date() -> None:
+    """One convention in both event-sourced services: `at` is when the step was recorded (passed
+    in, never read from a clock here); the legal date (`registered_on`, …) is its own field."""
+    later = datetime(2023, 1, 25, 14, 30, tzinfo=UTC)
+    campaign = Campaign.draft(**DRAFT)
+    campaign.register(registration_number="05", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=later)
+    drafted, registered = campaign.collect_events()
+    assert (drafted.at, registered.at) == (AT, later)
+    assert registered.registered_on == date(2023, 1, 18)
+
+
+def test_a_time_without_zone_is_refused_and_nothing_happens() -> None:
+    campaign = given_registered()
+    errors = then_invalid(lambda: campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD, at=datetime(2023, 1, 20)))
+    assert errors == {"at": "Thời điểm phải là ngày giờ có múi giờ."}
+    assert campaign.collect_events() == []
 
 
 def test_replaying_the_events_rebuilds_the_same_state() -> None:
     campaign = Campaign.draft(**DRAFT)
-    campaign.register(registration_number="05", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
-    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD)
-    campaign.file_final_review(report=REPORT, summary="Xong", results=RESULTS, filed_on=date(2024, 1, 10), actor=LEAD)
+    campaign.register(registration_number="05", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
+    campaign.launch(launched_on=date(2023, 1, 20), actor=LEAD, at=AT)
+    campaign.file_final_review(
+        report=REPORT, summary="Xong", results=RESULTS, filed_on=date(2024, 1, 10), actor=LEAD, at=AT
+    )
     replayed = None
     for event in campaign.collect_events():
         replayed = event.mutate(replayed)

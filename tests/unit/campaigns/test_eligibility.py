@@ -6,7 +6,7 @@ One test per reason: each starts from a campaign that meets every condition and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from services.campaigns.domain.campaign import Campaign, DocumentReference, Registration, Review, Target
@@ -19,6 +19,8 @@ from services.campaigns.domain.eligibility import (
 )
 from shared.actor import Actor
 
+AT = datetime(2023, 1, 10, 9, 0, tzinfo=UTC)
+"""When each step is recorded; the legal dates are separate fields."""
 ACTOR = Actor(id="nv", role="lead_unit_officer", unit="PKT")
 REPORT = DocumentReference(number="120/BC-PKT", issued_on=date(2023, 7, 10))
 REGISTRATION = Registration("05/ĐK-PNV", date(2023, 1, 18))
@@ -119,6 +121,7 @@ def test_every_failing_reason_is_listed_in_a_fixed_order() -> None:
         kind="thematic",
         launching_level="district",
         actor=ACTOR,
+        at=AT,
     )
     assert reasons_of(campaign) == [
         "not_registered",

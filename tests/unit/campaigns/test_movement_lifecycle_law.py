@@ -13,6 +13,7 @@ from services.campaigns.domain.errors import CampaignError, CampaignValidationEr
 from shared.workdays import WorkingCalendar
 
 from .test_campaign_lifecycle import (
+    AT,
     DRAFT,
     LEAD,
     REPORT,
@@ -31,7 +32,7 @@ STAGES = [
 
 
 def file_final(campaign: Campaign, filed_on: date) -> None:
-    campaign.file_final_review(report=REPORT, summary="Tổng kết", results=RESULTS, filed_on=filed_on, actor=LEAD)
+    campaign.file_final_review(report=REPORT, summary="Tổng kết", results=RESULTS, filed_on=filed_on, actor=LEAD, at=AT)
 
 
 def test_a_final_review_only_from_the_movements_end_date() -> None:
@@ -49,15 +50,17 @@ def test_a_stage_review_only_from_the_stages_end() -> None:
     """Dispatch 147: an interim review (sơ kết) of a stage comes at the end of that stage."""
     campaign = given_launched(stages=STAGES)
     with pytest.raises(CampaignValidationError) as raised:
-        campaign.file_interim_review(report=REPORT, summary="Sơ kết", filed_on=date(2023, 5, 20), stage=1, actor=LEAD)
+        campaign.file_interim_review(
+            report=REPORT, summary="Sơ kết", filed_on=date(2023, 5, 20), stage=1, actor=LEAD, at=AT
+        )
     assert "31/05/2023" in raised.value.field_errors["filed_on"]
-    campaign.file_interim_review(report=REPORT, summary="Sơ kết", filed_on=date(2023, 6, 2), stage=1, actor=LEAD)
+    campaign.file_interim_review(report=REPORT, summary="Sơ kết", filed_on=date(2023, 6, 2), stage=1, actor=LEAD, at=AT)
     assert campaign.interim_reviews[0].stage == 1
 
 
 def test_an_interim_review_without_stages_may_come_any_time_after_launch() -> None:
     campaign = given_launched()
-    campaign.file_interim_review(report=REPORT, summary="Sơ kết 6 tháng", filed_on=date(2023, 7, 10), actor=LEAD)
+    campaign.file_interim_review(report=REPORT, summary="Sơ kết 6 tháng", filed_on=date(2023, 7, 10), actor=LEAD, at=AT)
     assert len(campaign.interim_reviews) == 1
 
 
@@ -65,7 +68,7 @@ def test_no_correction_of_the_final_review_after_closing() -> None:
     """History is never rewritten, and a closed movement is closed: its report is what it
     closed on."""
     campaign = given_final_reviewed()
-    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD)
+    campaign.close(closed_on=date(2024, 1, 20), actor=LEAD, at=AT)
     with pytest.raises(CampaignError) as raised:
         campaign.correct_final_review(
             report=REPORT,
@@ -74,6 +77,7 @@ def test_no_correction_of_the_final_review_after_closing() -> None:
             filed_on=date(2024, 2, 1),
             reason="Sai số",
             actor=LEAD,
+            at=AT,
         )
     assert raised.value.code == "campaign_closed"
 
@@ -82,12 +86,14 @@ def test_registration_again_only_after_an_amendment_following_a_return() -> None
     """Dispatch 147 (registration with Phòng Nội vụ): a returned registration comes back only
     once the lead unit has amended what the secretariat returned it for."""
     campaign = given_drafted()
-    campaign.return_registration(reasons=["Thiếu kế hoạch"], returned_on=date(2023, 1, 16), actor=SECRETARIAT)
+    campaign.return_registration(reasons=["Thiếu kế hoạch"], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT)
     with pytest.raises(CampaignError) as raised:
-        campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+        campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     assert raised.value.code == "registration_returned"
-    campaign.amend(actor=LEAD, reason="Bổ sung kế hoạch", plan={"number": "16/KH-UBND", "issued_on": "2023-01-17"})
-    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT)
+    campaign.amend(
+        actor=LEAD, at=AT, reason="Bổ sung kế hoạch", plan={"number": "16/KH-UBND", "issued_on": "2023-01-17"}
+    )
+    campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     assert campaign.registration is not None
 
 
@@ -107,7 +113,9 @@ def test_the_review_due_date_counts_working_days_across_tet() -> None:
 
 def test_the_overdue_flag_records_the_working_day_due_date() -> None:
     campaign = given_launched(start_date=date(2024, 3, 1), end_date=date(2025, 1, 17))
-    assert campaign.flag_review_overdue(on=date(2025, 2, 24), review_due_days=20, actor=SYSTEM, calendar=CALENDAR)
+    assert campaign.flag_review_overdue(
+        on=date(2025, 2, 24), review_due_days=20, actor=SYSTEM, at=AT, calendar=CALENDAR
+    )
     (flagged,) = campaign.collect_events()
     assert flagged.due_on == date(2025, 2, 21)
 

@@ -9,7 +9,7 @@ import pytest
 
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.errors import DossierConcurrencyError, DossierNotFound, DossierValidationError
-from services.dossiers.domain.values import DossierStatus
+from services.dossiers.domain.values import AnnulmentGround, DossierStatus
 from services.dossiers.representation import state_as_dict
 from tests.support.dossiers import (
     AUTHORITY,
@@ -22,6 +22,7 @@ from tests.support.dossiers import (
     collective,
     individual,
     submission,
+    supplied,
 )
 
 
@@ -110,7 +111,7 @@ def test_an_annulment_takes_the_next_number_of_the_deciding_authority(app):
     dossier = decided(app)
     annulled = app.annul_award(
         dossier.id,
-        ground="a",
+        ground=AnnulmentGround("a"),
         act_reference="Kết luận 01/KL-TTr",
         authority=AUTHORITY,
         actor=CHAIRMAN,
@@ -339,7 +340,7 @@ def test_every_use_case_is_reachable_through_the_application(app):
     app.request_supplement(d.id, missing=["Báo cáo thành tích"], actor=SECRETARY, at=at(date(2024, 6, 4)))
     app.supplement(
         d.id,
-        attachments=attachments("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
+        attachments=supplied("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
         actor=CLERK,
         at=at(date(2024, 6, 6)),
         note="Bổ sung đủ",
@@ -400,7 +401,7 @@ def test_every_use_case_is_reachable_through_the_application(app):
     a = decided(app)
     app.annul_award(
         a.id,
-        ground="d",
+        ground=AnnulmentGround("d"),
         act_reference="Bản án 12/2024/HS-ST",
         authority=AUTHORITY,
         actor=CHAIRMAN,

@@ -8,7 +8,8 @@ import pytest
 from services.dossiers.domain.appraisal import appraise_nominee
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.rules import KindRule
-from services.dossiers.domain.values import Concurrence, parse_nominee
+from services.dossiers.domain.values import Concurrence
+from services.dossiers.forms import parse_nominee
 from tests.support.dossiers import (
     ANNUAL,
     RULE_SET_IDS,

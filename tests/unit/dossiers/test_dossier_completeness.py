@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.dossiers.domain.errors import DossierError, DossierValidationError
-from services.dossiers.domain.values import DossierStatus
+from services.dossiers.domain.values import Attachment, DossierStatus
 from tests.support.dossiers import (
     ANNUAL,
     SECRETARY,
@@ -20,6 +20,7 @@ from tests.support.dossiers import (
     individual,
     next_moment,
     rules,
+    supplied,
     then_events,
 )
 
@@ -53,7 +54,7 @@ def test_supplementing_restarts_the_clock_with_the_full_working_days():
     dossier.supplement(
         rules=R,
         calendar=calendar(),
-        attachments=[attachment("SUBMISSION_MEMO", "to-trinh-v2.pdf")],
+        attachments=[Attachment.from_dict(attachment("SUBMISSION_MEMO", "to-trinh-v2.pdf"))],
         actor=UNIT_OFFICER,
         at=at(date(2024, 6, 20)),
     )
@@ -68,7 +69,7 @@ def test_supplementing_is_only_possible_when_asked():
     dossier = given_received()
     with pytest.raises(DossierError) as raised:
         dossier.supplement(
-            rules=R, calendar=calendar(), attachments=attachments("OTHER"), actor=UNIT_OFFICER, at=next_moment(dossier)
+            rules=R, calendar=calendar(), attachments=supplied("OTHER"), actor=UNIT_OFFICER, at=next_moment(dossier)
         )
     assert raised.value.code == "invalid_transition"
     assert "Đã tiếp nhận" in raised.value.message

@@ -116,8 +116,8 @@ def test_a_nominee_who_passed_but_is_not_awarded_needs_a_reason():
         decide(dossier, approve=["n1"])
     assert raised.value.field_errors["reject"] == "Chưa có kết luận cho: n2."
     with pytest.raises(DossierValidationError):
-        decide(dossier, approve=["n1"], reject={"n2": " "})
-    decide(dossier, approve=["n1"], reject={"n2": "Chưa tiêu biểu so với đơn vị"})
+        decide(dossier, approve=["n1"], reject={"n2": [" "]})
+    decide(dossier, approve=["n1"], reject={"n2": ["Chưa tiêu biểu so với đơn vị"]})
     (event,) = then_events(dossier, "AwardDecided")
     assert event.rejections == {"n2": ["Chưa tiêu biểu so với đơn vị"]}
 

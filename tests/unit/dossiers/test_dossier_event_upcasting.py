@@ -10,7 +10,7 @@ from eventsourcing.persistence import StoredEvent
 
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.values import AwardType
-from tests.support.dossiers import CLERK, SECRETARY, at, attachments, fighter, submission
+from tests.support.dossiers import CLERK, SECRETARY, at, attachments, fighter, submission, supplied
 
 OLD_SHAPES: dict[str, tuple[str, ...]] = {
     "Dossier.Submitted": ("deciding_authority", "counted_from", "escalation_reason"),
@@ -49,7 +49,7 @@ def test_events_stored_before_this_version_still_load():
     writer.request_supplement(dossier.id, missing=["Báo cáo thành tích"], actor=SECRETARY, at=at(date(2024, 6, 4)))
     writer.supplement(
         dossier.id, actor=CLERK, at=at(date(2024, 6, 5)),
-        attachments=attachments("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
+        attachments=supplied("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
     )  # fmt: skip
     writer.check_completeness(dossier.id, actor=SECRETARY, at=at(date(2024, 6, 6)))
     writer.appraise(dossier.id, actor=SECRETARY, at=at(date(2024, 6, 6), 10))

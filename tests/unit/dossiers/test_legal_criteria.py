@@ -12,6 +12,7 @@ import pytest
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.rules import RuleSet
+from services.dossiers.domain.values import AnnulmentGround
 from shared.workdays import local_date
 from tests.support.dossiers import (
     ANNUAL,
@@ -184,8 +185,8 @@ def test_other_units_and_annulled_awards_do_not_count_toward_the_cap(app):
     mine = annual(app, [individual()] * 10, date(2023, 3, 1))
     decide_all(app, mine, date(2023, 3, 11))
     five = [f"n{i}" for i in range(1, 6)]
-    app.annul_award(mine.id, ground="a", act_reference="KL 1", authority="UBND-THANH-OAI", actor=CHAIRMAN,
-                    at=at(date(2023, 4, 3)), reason="Kê khai sai", nominee_ids=five)  # fmt: skip
+    app.annul_award(mine.id, ground=AnnulmentGround("a"), act_reference="KL 1", authority="UBND-THANH-OAI",
+                    actor=CHAIRMAN, at=at(date(2023, 4, 3)), reason="Kê khai sai", nominee_ids=five)  # fmt: skip
     with pytest.raises(DossierValidationError):
         decide_all(app, annual(app, [fighter()], date(2023, 6, 1)), date(2023, 6, 12))
     assert decide_all(app, annual(app, [fighter(), individual()], date(2023, 6, 1)), date(2023, 6, 13)).decision

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from services.dossiers.application import Dossiers
+from services.dossiers.domain.values import AnnulmentGround
 from tests.support.dossiers import CHAIRMAN, SECRETARY, at, collective, individual, submission
 
 
@@ -96,8 +97,8 @@ def test_recovery_works_for_an_award_whose_cash_figure_the_rule_set_did_not_know
         app, date(2024, 6, 3), date(2024, 6, 12), [individual(award="CERTIFICATE_OF_MERIT")], kind="YEAR_END"
     )
     assert done.decision.approvals[0].cash_reward_vnd is None
-    app.annul_award(done.id, ground="a", act_reference="KL 02/KL-TTr", actor=CHAIRMAN, at=at(date(2024, 9, 3)),
-                    reason="Kê khai thành tích không đúng")  # fmt: skip
+    app.annul_award(done.id, ground=AnnulmentGround("a"), act_reference="KL 02/KL-TTr", actor=CHAIRMAN,
+                    at=at(date(2024, 9, 3)), reason="Kê khai thành tích không đúng")  # fmt: skip
     recovered = app.record_recovery(
         done.id, nominee_ids=["n1"], artefacts_returned=["Giấy khen"], amount_recovered_vnd=710_000, actor=SECRETARY,
         at=at(date(2024, 9, 20)),
@@ -108,7 +109,8 @@ def test_recovery_works_for_an_award_whose_cash_figure_the_rule_set_did_not_know
 def test_the_rounded_amount_paid_is_recovered_in_full(app):
     """Law Art. 93: the money recovered is the money paid, i.e. the rounded 710,000, not 702,000."""
     done = decided(app, date(2024, 7, 1), date(2024, 7, 10), [individual()])
-    app.annul_award(done.id, ground="d", act_reference="QĐ kỷ luật 12/QĐ", actor=CHAIRMAN, at=at(date(2024, 9, 3)),
+    app.annul_award(done.id, ground=AnnulmentGround("d"), act_reference="QĐ kỷ luật 12/QĐ",
+                    actor=CHAIRMAN, at=at(date(2024, 9, 3)),
                     reason="Không bảo đảm tiêu chuẩn trong thời gian tính thành tích")  # fmt: skip
     recovered = app.record_recovery(done.id, nominee_ids=["n1"], artefacts_returned=[], amount_recovered_vnd=710_000,
                                     actor=SECRETARY, at=at(date(2024, 9, 20)))  # fmt: skip

@@ -20,6 +20,7 @@ from tests.support.dossiers import (
     next_moment,
     rules,
     submission,
+    supplied,
 )
 
 
@@ -66,7 +67,7 @@ def test_the_appointment_date_runs_from_the_moment_the_dossier_is_complete():
     friday_evening = datetime.combine(date(2024, 6, 7), time(19, 45), tzinfo=VIETNAM_TZ)
     dossier.supplement(
         rules=rules("2024-nd98"), calendar=calendar(), actor=CLERK, at=friday_evening,
-        attachments=attachments("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
+        attachments=supplied("ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION"),
     )  # fmt: skip
     assert dossier.counted_from == date(2024, 6, 10)
     assert dossier.appointment_date == ten_working_days_after(date(2024, 6, 10))
@@ -77,7 +78,7 @@ def test_a_supplement_that_leaves_the_dossier_incomplete_sets_no_appointment():
     dossier.request_supplement(missing=["Báo cáo thành tích"], actor=SECRETARY, at=next_moment(dossier))
     dossier.supplement(
         rules=rules("2024-nd98"), calendar=calendar(), actor=CLERK, at=next_moment(dossier),
-        attachments=attachments("ACHIEVEMENT_REPORT"),
+        attachments=supplied("ACHIEVEMENT_REPORT"),
     )  # fmt: skip
     assert dossier.appointment_date is None
 

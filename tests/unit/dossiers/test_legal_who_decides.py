@@ -15,7 +15,7 @@ import pytest
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.campaign_eligibility import CampaignView
 from services.dossiers.domain.errors import DossierError, DossierValidationError
-from services.dossiers.domain.values import DossierStatus
+from services.dossiers.domain.values import AnnulmentGround, DossierStatus
 from shared.reference.org_units import load_org_units
 from tests.support.dossiers import (
     CHAIRMAN,
@@ -91,7 +91,7 @@ def test_the_district_chairman_signs_what_he_decided_before_the_end_even_if_ente
     28/6/2025 is his, whenever the clerk records it."""
     dossier = appraised(app, date(2025, 6, 23), nominees=[individual()])
     done = app.decide_award(
-        dossier.id, approve=["n1"], authority="UBND-THANH-OAI", decision_date="2025-06-28", actor=CHAIRMAN,
+        dossier.id, approve=["n1"], authority="UBND-THANH-OAI", decision_date=date(2025, 6, 28), actor=CHAIRMAN,
         at=at(date(2025, 7, 2)),
     )  # fmt: skip
     assert (done.decision.authority, done.decision.authority_level.value) == ("UBND-THANH-OAI", "DISTRICT")
@@ -164,7 +164,7 @@ def test_the_successor_may_annul_and_its_register_numbers_the_annulment(app):
     app.decide_award(dossier.id, approve=["n1"], authority="UBND-THANH-OAI", actor=CHAIRMAN, at=at(date(2025, 6, 20)))
     annulled = app.annul_award(
         dossier.id,
-        ground="b",
+        ground=AnnulmentGround("b"),
         act_reference="Kết luận thanh tra 05/KL-TTr",
         actor=CHAIRMAN,
         at=at(date(2025, 9, 10)),
@@ -185,7 +185,7 @@ def test_the_ended_district_cannot_annul_its_award(app):
     app.decide_award(dossier.id, approve=["n1"], authority="UBND-THANH-OAI", actor=CHAIRMAN, at=at(date(2025, 6, 20)))
     with pytest.raises(DossierError) as raised:
         app.annul_award(
-            dossier.id, ground="b", act_reference="KL 05", authority="UBND-THANH-OAI", actor=CHAIRMAN,
+            dossier.id, ground=AnnulmentGround("b"), act_reference="KL 05", authority="UBND-THANH-OAI", actor=CHAIRMAN,
             at=at(date(2025, 9, 10)), reason="Làm giả hồ sơ",
         )  # fmt: skip
     assert raised.value.code == "authority_not_in_office"
@@ -235,7 +235,7 @@ def test_the_commune_chairman_keeps_exactly_his_powers_before_july_2025(app):
     with pytest.raises(DossierError, match="không thuộc thẩm quyền của cấp COMMUNE"):
         app.decide_award(dossier.id, approve=["n1", "n2"], actor=CHAIRMAN, at=at(date(2024, 6, 10)))
     done = app.decide_award(
-        dossier.id, approve=["n1"], reject={"n2": "Vượt thẩm quyền cấp xã"}, actor=CHAIRMAN, at=at(date(2024, 6, 10))
+        dossier.id, approve=["n1"], reject={"n2": ["Vượt thẩm quyền cấp xã"]}, actor=CHAIRMAN, at=at(date(2024, 6, 10))
     )
     assert done.decision.authority_level.value == "COMMUNE"
 
@@ -313,12 +313,12 @@ def test_decision_dates_never_go_backwards_within_a_register(app):
     first = appraised(app, date(2024, 6, 3), nominees=[individual()])
     second = appraised(app, date(2024, 6, 3), nominees=[individual()])
     app.decide_award(first.id, approve=["n1"], authority="UBND-THANH-OAI", authority_level="DISTRICT",
-                     decision_date="2024-06-20", actor=CHAIRMAN, at=at(date(2024, 6, 21)))  # fmt: skip
+                     decision_date=date(2024, 6, 20), actor=CHAIRMAN, at=at(date(2024, 6, 21)))  # fmt: skip
     with pytest.raises(DossierValidationError) as raised:
         app.decide_award(second.id, approve=["n1"], authority="UBND-THANH-OAI", authority_level="DISTRICT",
-                         decision_date="2024-06-10", actor=CHAIRMAN, at=at(date(2024, 6, 21)))  # fmt: skip
+                         decision_date=date(2024, 6, 10), actor=CHAIRMAN, at=at(date(2024, 6, 21)))  # fmt: skip
     assert "20/06/2024" in raised.value.field_errors["decision_date"]
-    later = app.decide_award(second.id, approve=["n1"], decision_date="2024-06-20", actor=CHAIRMAN,
+    later = app.decide_award(second.id, approve=["n1"], decision_date=date(2024, 6, 20), actor=CHAIRMAN,
                              at=at(date(2024, 6, 21)))  # fmt: skip
     assert later.decision.number == "2/QĐ-UBND"
 

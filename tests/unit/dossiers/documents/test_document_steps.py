@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.dossiers.documents.records import PackageFile, SignedDocument, SigningMethod
+from services.dossiers.documents.records import HigherLevelOutcome, PackageFile, SignedDocument, SigningMethod
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.values import DossierStatus
 from services.dossiers.numbering import DecisionNumberSequence, parse_decision_number
@@ -112,7 +112,7 @@ def test_a_return_is_recorded_and_forwarding_again_needs_a_reason() -> None:
     dossier = khen_cao()
     forward(dossier)
     dossier.record_higher_level_result(
-        outcome="RETURNED",
+        outcome=HigherLevelOutcome.RETURNED,
         decided_by="Chủ tịch UBND thành phố Hà Nội",
         reasons=["Thiếu xác nhận sáng kiến"],
         actor=SECRETARY,
@@ -130,7 +130,7 @@ def test_the_higher_levels_decision_makes_its_awardees_the_ones_certificates_are
     forward(dossier)
     moment = next_moment(dossier)
     result = dossier.record_higher_level_result(
-        outcome="AWARDED",
+        outcome=HigherLevelOutcome.AWARDED,
         decided_by="Chủ tịch UBND thành phố Hà Nội",
         decision_number="3456/QĐ-UBND",
         decision_date=moment.date(),
