@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
-
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.xlsx_rows import sheet_rows
 from services.dossiers.domain.values import LABELS, AwardForm, Gender, NomineeKind, PerformanceRating, Title
@@ -224,6 +222,10 @@ def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterabl
         rows = None
     if rows is not None:
         return read_rows(rows, proposing_unit=proposing_unit, awards_considered=awards_considered)
+    from openpyxl import (
+        load_workbook,  # openpyxl (~10 MiB): imported when a spreadsheet is first read or written, not at start
+    )
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX
@@ -239,6 +241,10 @@ def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterabl
 
 def write_xlsx(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """A list in the layout `read_xlsx` reads (headers in Vietnamese; keys as `COLUMNS`)."""
+    from openpyxl import (
+        Workbook,  # openpyxl (~10 MiB): imported when a spreadsheet is first read or written, not at start
+    )
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách")
     keys = list(COLUMNS)

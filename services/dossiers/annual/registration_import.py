@@ -7,8 +7,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import load_workbook
-
 from services.dossiers.annual.identity import person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.nominee_import import AWARDS, ImportResult, RowError, _fold
 
@@ -73,6 +71,10 @@ def read_registration_rows(values: Iterable[Sequence[Any]]) -> ImportResult:
 
 
 def read_registration_xlsx(content: bytes) -> ImportResult:
+    from openpyxl import (
+        load_workbook,  # openpyxl (~10 MiB): imported when a spreadsheet is first read or written, not at start
+    )
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX
