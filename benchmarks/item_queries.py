@@ -20,7 +20,7 @@ from benchmarks.context import Context
 from benchmarks.results import Figure, bound_figure
 from services.dossiers.application import Dossiers
 from services.dossiers.http.dossiers import _line
-from services.dossiers.query_model import DossierFilter, DossierQueryModel, dossier_rows, folded_words, nominee_rows
+from services.dossiers.query_model import DossierFilter, DossierQueryModel, dossier_rows, folded_words
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
 from tests.support.dossiers import at, individual, submission
@@ -72,10 +72,10 @@ def grow(model: DossierQueryModel, target: int, rng: random.Random) -> None:
             )
             rows.append(row)
             for i in range(rng.choice((1, 1, 2, 3))):
-                names.append({"dossier_id": row["id"], "idx": i, "folded_name": folded_words(name(rng))})
+                names.append((row["id"], i, folded_words(name(rng))))
         with model.engine.begin() as conn:
             conn.execute(insert(dossier_rows), rows)
-            conn.execute(insert(nominee_rows), names)
+            model.insert_names(conn, names)
         missing -= len(rows)
 
 

@@ -52,6 +52,8 @@ class WorkingCalendar:
             raise ValueError("office hours need at least one period, each ending after it starts")
         self._years: dict[int, holidays.HolidayBase] = {}
         self._lock = threading.Lock()
+        self._working: dict[date, bool] = {}
+        """Answers already given: deadlines and processing times count day by day, often the same days."""
 
     def _holidays(self, year: int) -> holidays.HolidayBase:
         # holidays objects populate years lazily; one object per year, built under a lock,
@@ -62,6 +64,12 @@ class WorkingCalendar:
             return self._years[year]
 
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if day in self.make_up_working_days:
             return True
         if day in self.extra_days_off:

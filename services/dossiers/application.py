@@ -111,18 +111,19 @@ def deciding_authority(units: OrgUnitDirectory, code: str) -> DecidingAuthority:
 class Dossiers(TdktApplication):
     """Use cases of the award proposal dossier (hồ sơ đề nghị khen thưởng).
 
-    No snapshots of dossiers: a dossier has tens of events, and its state holds value objects
-    the transcoder does not know (register transcodings first if that ever changes). The receipt
-    number sequence of an office has one event per dossier received in the year, and every
-    receipt reads it: it is snapshotted, or receiving the N-th dossier of a year would replay N
-    events (docs/performance.md). So is the year's award register (`annual.history.AwardYear`),
-    which every receipt naming someone identifiable reads and writes. A decision sequence is not
-    (its `dated` map has int keys, which
-    JSON would turn into strings), and has one event per decision, far fewer.
+    A dossier is snapshotted every 50 events (most have tens, an old contested one may have
+    hundreds): its snapshots keep their enums, tuples and value objects (`Dossier.Snapshot`,
+    `shared.snapshots.TypedSnapshot`), so reading one gives exactly what replaying gives. The
+    receipt number sequence of an office has one event per dossier received in the year, and
+    every receipt reads it: it is snapshotted, or receiving the N-th dossier of a year would
+    replay N events (docs/performance.md). So is the year's award register
+    (`annual.history.AwardYear`), which every receipt naming someone identifiable reads and
+    writes. A decision sequence is not (its `dated` map has int keys, which JSON would turn into
+    strings), and has one event per decision, far fewer.
     """
 
     name = "Dossiers"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50, AwardYear: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {ReceiptNumberSequence: 50, AwardYear: 50, Dossier: 50}
     internal_topic_prefixes = (
         "services.dossiers.numbering:",  # the number sequences are never published
         "services.dossiers.annual.feed:",  # nor the award history's reading position

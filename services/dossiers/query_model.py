@@ -12,12 +12,19 @@ row is only replaced by a higher version), so the effect is exactly once.
 
 Nominee names are stored folded (no diacritics, lower case, punctuation as spaces) in their own
 table, so a clerk's "nguyen thi huong" finds "Nguyễn Thị Hương" in SQL with the same rule as
-`shared.text.matches` (every word a substring of one nominee's name).
+`shared.text.matches` (every word a substring of one nominee's name). A substring search cannot
+use a B-tree index, so the names are also in a trigram index: on SQLite an FTS5 table with the
+`trigram` tokenizer (`dossiers_query_names`, kept by `_write`), on PostgreSQL a `pg_trgm` GIN
+index on the folded names (used by the planner for the same `LIKE '%…%'`). A trigram index finds
+words of three letters or more; the `LIKE` conditions are kept on the rows it finds, so the
+answer is exactly the scan's, and a search made only of shorter words scans as before. Without
+FTS5 or `pg_trgm` (the extension cannot be created) the search scans.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import threading
@@ -49,7 +56,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from services.dossiers.application import Dossiers
 from services.dossiers.domain.dossier import Dossier
@@ -89,6 +96,13 @@ Index("ix_dossiers_query_unit", dossier_rows.c.proposing_unit, dossier_rows.c.po
 Index("ix_dossiers_query_status", dossier_rows.c.status, dossier_rows.c.position)
 Index("ix_dossiers_query_year", dossier_rows.c.received_year, dossier_rows.c.position)
 Index("ix_dossiers_query_campaign", dossier_rows.c.campaign_id, dossier_rows.c.position)
+Index(  # a unit's dossiers of a year in a status: the clerk's usual list
+    "ix_dossiers_query_unit_year_status",
+    dossier_rows.c.proposing_unit,
+    dossier_rows.c.received_year,
+    dossier_rows.c.status,
+    dossier_rows.c.position,
+)
 
 nominee_rows = Table(
     "dossiers_query_nominees",
@@ -97,6 +111,16 @@ nominee_rows = Table(
     Column("idx", Integer, primary_key=True),
     Column("folded_name", String(500), nullable=False),
 )
+
+name_index = Table(  # SQLite only: an FTS5 virtual table, created by `_create_name_index`
+    "dossiers_query_names",
+    MetaData(),
+    Column("rowid", BigInteger, primary_key=True),  # `name_key(dossier_id, idx)`
+    Column("folded_name", Text),
+    Column("dossier_id", String(36)),  # UNINDEXED
+)
+TRIGRAM = 3
+"""A trigram index finds words of at least this many characters."""
 
 positions = Table(
     "dossiers_query_position",
@@ -113,6 +137,54 @@ DOSSIER_TOPIC_PREFIXES = tuple(f"{topic}." for topic in topics_of(Dossier))
 def folded_words(text: str) -> str:
     """A name as `shared.text.matches` compares it: folded, punctuation as single spaces."""
     return " ".join("".join(ch if ch.isalnum() and ch.isascii() else " " for ch in fold_vietnamese(text)).split())
+
+
+def name_key(dossier_id: str, idx: int) -> int:
+    """The trigram index's row id of a dossier's `idx`-th nominee: a 64-bit hash (a row id of the
+    nominees table itself would do, but VACUUM may renumber those)."""
+    digest = hashlib.blake2b(f"{dossier_id}/{idx}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _create_name_index(engine: Engine) -> bool:
+    """The trigram index of the nominees' folded names, if the database can have one; whether
+    searches should query it (SQLite's FTS5 table; PostgreSQL's GIN index needs no change of query)."""
+    if engine.dialect.name == "postgresql":
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                conn.exec_driver_sql(
+                    "CREATE INDEX IF NOT EXISTS ix_dossiers_query_nominees_trgm "
+                    "ON dossiers_query_nominees USING gin (folded_name gin_trgm_ops)"
+                )
+        except DBAPIError as exc:  # no pg_trgm here, or no right to create it: searches scan
+            log.warning("dossiers query model: no trigram index of names (%s); name searches scan", exc)
+        return False
+    if engine.dialect.name != "sqlite":
+        return False
+    try:
+        with engine.begin() as conn:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dossiers_query_names'"
+            ).first()
+            if exists:
+                return True
+            conn.exec_driver_sql(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS dossiers_query_names "
+                "USING fts5(folded_name, dossier_id UNINDEXED, tokenize = 'trigram')"
+            )
+            conn.exec_driver_sql("DELETE FROM dossiers_query_names")  # (another process may have filled it)
+            rows = conn.execute(select(nominee_rows)).all()
+            if rows:
+                conn.execute(insert(name_index), [_name_row(r.dossier_id, r.idx, r.folded_name) for r in rows])
+    except DBAPIError as exc:  # an SQLite without FTS5 or its trigram tokenizer (before 3.34)
+        log.warning("dossiers query model: no trigram index of names (%s); name searches scan", exc)
+        return False
+    return True
+
+
+def _name_row(dossier_id: str, idx: int, folded_name: str) -> dict[str, Any]:
+    return {"rowid": name_key(dossier_id, idx), "folded_name": folded_name, "dossier_id": dossier_id}
 
 
 def row_of(dossier: Dossier, position: int) -> dict[str, Any]:
@@ -177,6 +249,8 @@ class DossierQueryModel:
                     conn.execute(insert(positions).values(name=POSITION_NAME, position=0))
         except IntegrityError:
             pass  # another replica starting at the same moment inserted it
+        self.name_index = _create_name_index(engine)
+        """Whether name searches go through the SQLite trigram table."""
 
     # --- projection ------------------------------------------------------------------------
 
@@ -250,20 +324,30 @@ class DossierQueryModel:
         if newer:
             self._write(conn, newer, {str(d.id): stored.get(str(d.id), (0, first_seen[d.id]))[1] for d in newer})
 
-    @staticmethod
-    def _write(conn: Connection, dossiers: Sequence[Dossier], position_of: dict[str, int]) -> None:
+    def _write(self, conn: Connection, dossiers: Sequence[Dossier], position_of: dict[str, int]) -> None:
         ids = [str(d.id) for d in dossiers]
         for chunk in _chunks(ids, 500):
+            if self.name_index:
+                old = conn.execute(
+                    select(nominee_rows.c.dossier_id, nominee_rows.c.idx).where(nominee_rows.c.dossier_id.in_(chunk))
+                )
+                keys = [name_key(d, i) for d, i in old]
+                for part in _chunks(keys, 500):
+                    conn.execute(delete(name_index).where(name_index.c.rowid.in_(part)))
             conn.execute(delete(dossier_rows).where(dossier_rows.c.id.in_(chunk)))
             conn.execute(delete(nominee_rows).where(nominee_rows.c.dossier_id.in_(chunk)))
         conn.execute(insert(dossier_rows), [row_of(d, position_of[str(d.id)]) for d in dossiers])
-        names = [
-            {"dossier_id": str(d.id), "idx": i, "folded_name": folded_words(n.name)}
-            for d in dossiers
-            for i, n in enumerate(d.nominees)
-        ]
-        if names:
-            conn.execute(insert(nominee_rows), names)
+        self.insert_names(
+            conn, [(str(d.id), i, folded_words(n.name)) for d in dossiers for i, n in enumerate(d.nominees)]
+        )
+
+    def insert_names(self, conn: Connection, names: Sequence[tuple[str, int, str]]) -> None:
+        """Add nominees' folded names (dossier id, index, folded name) to the table and the index."""
+        if not names:
+            return
+        conn.execute(insert(nominee_rows), [{"dossier_id": d, "idx": i, "folded_name": f} for d, i, f in names])
+        if self.name_index:
+            conn.execute(insert(name_index), [_name_row(d, i, f) for d, i, f in names])
 
     def follow(self, interval_seconds: float) -> Callable[[], Awaitable[None]]:
         """A background job keeping the model caught up every `interval_seconds`."""
@@ -304,17 +388,28 @@ class DossierQueryModel:
             conditions.append(not_(_overdue(where.not_overdue_on)))
         words = folded_words(where.nominee_name or "").split()
         if words:
-            n = nominee_rows.c
-            # One pass over the nominees, not one probe per dossier (a rare name would otherwise
-            # probe every dossier in position order before finding a page).
-            conditions.append(
-                t.id.in_(select(n.dossier_id).where(*[n.folded_name.contains(w, autoescape=True) for w in words]))
-            )
+            conditions.append(t.id.in_(self._named(words)))
         query = select(dossier_rows).where(*conditions).order_by(t.position).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def _named(self, words: Sequence[str]) -> Any:
+        """The ids of dossiers with a nominee whose folded name holds every word: through the
+        trigram index for the words it can find, the exact substring test on what it finds."""
+        long_words = [w for w in words if len(w) >= TRIGRAM]
+        if self.name_index and long_words:
+            f = name_index.c
+            found = " AND ".join(f'"{w}"' for w in long_words)  # folded words: [a-z0-9] only
+            return select(f.dossier_id).where(
+                f.folded_name.op("MATCH")(found), *[f.folded_name.contains(w, autoescape=True) for w in words]
+            )
+        # One pass over the nominees, not one probe per dossier (a rare name would otherwise
+        # probe every dossier in position order before finding a page); on PostgreSQL the
+        # trigram index serves these LIKEs.
+        n = nominee_rows.c
+        return select(n.dossier_id).where(*[n.folded_name.contains(w, autoescape=True) for w in words])
 
     def ids(self, where: DossierFilter) -> list[str]:
         return [r["id"] for r in self.search(where)]

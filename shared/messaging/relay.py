@@ -41,6 +41,7 @@ to hold the newest event of its journal.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -157,6 +158,50 @@ class _Item:
     notification: Notification
     contract: EventContract | None
     journal: JournalEntry | None
+    payload: dict[str, Any] | None = None
+    """The contract's JSON payload, made with the batch (in the reading thread, not on the loop)."""
+
+
+class _StatesInBatch:
+    """The application as the mapper sees it while one batch is mapped.
+
+    A mapper describes an event with its aggregate's state at the event's version
+    (`app.get(id, version=v)`). Read from the store, that replays every earlier event of the
+    aggregate for each of its events in the batch; here the state at v is the state at v-1,
+    already built for the aggregate's previous event in this batch, with this event applied (a
+    created event starts from nothing). Replaying applies the same events, so the state is the
+    same. The state is changed in place: the relay turns each contract into its payload before it
+    maps the next event, and keeps nothing else of the state. Anything else goes to the
+    application."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._states: dict[Any, Any] = {}
+        self.event: Any = None
+        """The domain event being mapped."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._app, name)
+
+    def get(self, aggregate_id: Any, version: int | None = None, **kwargs: Any) -> Any:
+        event = self.event
+        if (
+            event is None
+            or kwargs
+            or version != event.originator_version
+            or str(aggregate_id) != str(event.originator_id)
+        ):
+            return self._app.get(aggregate_id, version=version, **kwargs)
+        key = event.originator_id
+        previous = self._states.pop(key, None)
+        if previous is not None and previous.version == version:
+            state = previous
+        elif version == 1 or (previous is not None and previous.version == version - 1):
+            state = event.mutate(previous)
+        else:
+            state = self._app.get(aggregate_id, version=version)
+        self._states[key] = state
+        return state
 
 
 def relay_tracking_name(service: str) -> str:
@@ -344,9 +389,11 @@ class OutboxRelay:
         return status
 
     # -- one batch --------------------------------------------------------------------------------
-    def _read_batch(self) -> tuple[list[_Item], UnmappableEvent | None]:
-        """The next batch, mapped; stops before the first event that cannot be mapped."""
-        start = self.published_position() + 1
+    def _read_batch(self, start: int | None = None) -> tuple[list[_Item], UnmappableEvent | None]:
+        """The batch from notification `start` (default: the first not published), mapped and
+        encoded; stops before the first event that cannot be mapped."""
+        if start is None:
+            start = self.published_position() + 1
         notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
         links = (
             self.chain.links([(str(n.originator_id), n.originator_version) for n in notifications])
@@ -354,18 +401,20 @@ class OutboxRelay:
             else {}
         )
         items: list[_Item] = []
+        states = _StatesInBatch(self.app)
         for notification in notifications:
             link = links.get((str(notification.originator_id), notification.originator_version))
             try:
-                domain_event = self.app.mapper.to_domain_event(notification)
+                domain_event = states.event = self.app.mapper.to_domain_event(notification)
                 envelope = envelope_for(self.service, notification, domain_event, link)
-                contract = self.mapper(self.app, domain_event, envelope)
+                contract = self.mapper(states, domain_event, envelope)
+                payload = contract.payload() if contract is not None else None
             except Exception as exc:
                 if is_database_unavailable(exc):
                     raise
                 return items, UnmappableEvent(self.service, notification, exc)
             journal = JournalEntry.of(self.service, notification, envelope.event_id, link) if self.journal else None
-            items.append(_Item(notification, contract, journal))
+            items.append(_Item(notification, contract, journal, payload))
         return items, None
 
     def _record_position(self, notification_id: int) -> None:
@@ -386,22 +435,36 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish everything not yet published, batch by batch; returns the number of public
-        messages sent. Raises at the first failure, after recording what was fully published."""
+        messages sent. Raises at the first failure, after recording what was fully published.
+
+        While a batch is published, the next one is read, mapped and encoded (in a thread); it
+        is sent only once this one is fully acknowledged and its position recorded, so each
+        aggregate's order holds across batches."""
         sent = 0
-        while True:
-            items, unmappable = await asyncio.to_thread(self._read_batch)
-            published, error = await self._publish_items(items)
-            if published:
-                await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
-                sent += sum(1 for item in items[:published] if item.contract is not None)
-            if error is not None:
-                raise error
-            if unmappable is not None:
-                raise unmappable
-            if len(items) < self.batch_size:
-                self._progress()
-                await asyncio.to_thread(self.lag)
-                return sent
+        reading: asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None = asyncio.ensure_future(
+            asyncio.to_thread(self._read_batch)
+        )
+        try:
+            while reading is not None:
+                items, unmappable = await reading
+                reading = None
+                if unmappable is None and len(items) == self.batch_size:
+                    reading = asyncio.ensure_future(asyncio.to_thread(self._read_batch, items[-1].notification.id + 1))
+                published, error = await self._publish_items(items)
+                if published:
+                    await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
+                    sent += sum(1 for item in items[:published] if item.contract is not None)
+                if error is not None:
+                    raise error
+                if unmappable is not None:
+                    raise unmappable
+            self._progress()
+            await asyncio.to_thread(self.lag)
+            return sent
+        finally:
+            if reading is not None:  # after a failure: no read is left running on the store
+                with contextlib.suppress(Exception):
+                    await reading
 
     async def _publish_items(self, items: Sequence[_Item]) -> tuple[int, BaseException | None]:
         """Publish a batch as one sequential chain per aggregate; returns the length of the
@@ -431,15 +494,15 @@ class OutboxRelay:
         are acknowledged before the aggregate's next event is sent."""
         sends = []
         if item.contract is not None:
-            sends.append(self._send_contract(item.contract))
+            sends.append(self._send_contract(item.contract, item.payload))
         if item.journal is not None:
             sends.append(self.publish(item.journal.subject, item.journal.state, item.journal.headers()))
         for outcome in await asyncio.gather(*sends, return_exceptions=True):
             if isinstance(outcome, BaseException):
                 raise outcome
 
-    async def _send_contract(self, contract: EventContract) -> None:
-        ack = await self.publish(contract.subject, contract.payload(), contract.headers())
+    async def _send_contract(self, contract: EventContract, payload: dict[str, Any] | None = None) -> None:
+        ack = await self.publish(contract.subject, payload or contract.payload(), contract.headers())
         if getattr(ack, "duplicate", False):
             await self._check_duplicate(ack, contract)
         else:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
-
 from services.dossiers.annual.identity import collective_key, person_key, valid_id_number, valid_person_id
 from services.dossiers.annual.xlsx_rows import sheet_rows
 from services.dossiers.domain.values import LABELS, AwardForm, Gender, NomineeKind, PerformanceRating, Title
@@ -233,6 +231,8 @@ def read_sheet(content: bytes) -> list[list[Any]] | None:
         return list(sheet_rows(content))
     except (ValueError, KeyError, IndexError, zipfile.BadZipFile, ParseError):
         pass
+    from openpyxl import load_workbook  # ~10 MiB: imported when a sheet is first read this way, not at start
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not XLSX
@@ -255,6 +255,8 @@ def read_xlsx(content: bytes, *, proposing_unit: str, awards_considered: Iterabl
 
 def write_table(header: Mapping[str, str], rows: Iterable[Mapping[str, Any]], title: str) -> bytes:
     """An XLSX list: STT, then one column per key of `header` (its Vietnamese title)."""
+    from openpyxl import Workbook  # ~10 MiB: imported when a list is first written, not at start
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     keys = list(header)

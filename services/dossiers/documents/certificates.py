@@ -21,17 +21,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import yaml
 from eventsourcing.domain import Aggregate, event
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 
 from shared.actor import Actor
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+mm = 72 / 25.4
+"""Points per millimetre (`reportlab.lib.units.mm`): reportlab itself is imported when first used."""
 
 PACKAGED_BLANKS = Path(__file__).parent / "blanks"
 FONT_FAMILY = "Times New Roman"
@@ -159,6 +161,9 @@ def _fc_match(style: str) -> str | None:
 @cache
 def font_names() -> dict[str, str]:
     """Register the serif family once; style → reportlab font name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     names = {}
     for style in ("regular", "bold", "italic", "bolditalic"):
         path = _fc_match(style) or FALLBACK_FONTS[style]
@@ -188,6 +193,8 @@ def _fit(text: str, font: str, size: float, max_width_mm: float | None) -> float
     """Shrink the size until the text fits the field's width (long collective names)."""
     if not max_width_mm:
         return size
+    from reportlab.pdfbase import pdfmetrics
+
     while size > 8 and pdfmetrics.stringWidth(text, font, size) > max_width_mm * mm:
         size -= 0.5
     return size
@@ -211,6 +218,8 @@ def _draw(canvas: Canvas, blank: Blank, f: Field, text: str, dx: float, dy: floa
 
 
 def _canvas(blank: Blank, buffer: io.BytesIO, title: str) -> Canvas:
+    from reportlab.pdfgen.canvas import Canvas  # reportlab and Pillow: imported when first drawn
+
     canvas = Canvas(buffer, pagesize=(blank.width_mm * mm, blank.height_mm * mm), invariant=True)
     canvas.setTitle(title)
     canvas.setAuthor("tdkt")

@@ -18,8 +18,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
-
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
@@ -51,6 +49,8 @@ class DocumentRenderer:
         raise TemplateMissing(f"Không tìm thấy mẫu văn bản «{name}.docx».")
 
     def docx(self, name: str, context: Mapping[str, Any]) -> bytes:
+        from docxtpl import DocxTemplate  # python-docx and lxml's parser (~10 MiB): when first used
+
         template = DocxTemplate(str(self.template_path(name)))
         template.render(dict(context), autoescape=True)
         out = io.BytesIO()

@@ -24,13 +24,6 @@ from datetime import datetime
 from pathlib import Path
 
 from asn1crypto import pem, x509
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pypdf import PdfReader
 
 from services.dossiers.domain.errors import DossierValidationError
 
@@ -79,6 +72,13 @@ def verify_signed_pdf(
     data: bytes, trust_roots: Sequence[x509.Certificate], *, decision_number: str | None = None
 ) -> VerifiedSignature:
     """Check a signed PDF (see the module docstring); raises `SignatureRefused` with the reason."""
+    # pyHanko and pypdf (~25 MiB) are imported when a signature is first checked, not at start.
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+    from pypdf import PdfReader
+
     if not trust_roots:
         raise SigningUnavailable(
             "Chưa cấu hình chứng thư gốc tin cậy (TDKT_DOSSIERS_SIGNATURE_TRUST_ROOTS): chưa kiểm tra được chữ ký số."
@@ -140,6 +140,8 @@ class Pkcs12Signer:
     """The configured signing service: a PKCS#12 key and certificate (with its chain)."""
 
     def __init__(self, path: Path, passphrase: bytes | None) -> None:
+        from pyhanko.sign import signers
+
         self.path = path
         self._signer = signers.SimpleSigner.load_pkcs12(pfx_file=str(path), passphrase=passphrase)
         if self._signer is None:
@@ -151,6 +153,9 @@ class Pkcs12Signer:
 
     def sign(self, pdf: bytes, *, reason: str, location: str) -> bytes:
         """The PDF with a PAdES signature appended (an incremental update: the original bytes stay)."""
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         meta = signers.PdfSignatureMetadata(
             field_name="ChuKySo",

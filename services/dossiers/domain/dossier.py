@@ -58,6 +58,7 @@ from services.dossiers.domain.values import (
 )
 from services.dossiers.numbering import format_decision_number
 from shared.actor import Actor
+from shared.snapshots import TypedSnapshot
 from shared.topics import register_moved
 from shared.workdays import WorkingCalendar, local_date
 
@@ -147,6 +148,8 @@ def receipt_problems(
 
 class Dossier(DossierDocuments):
     """Hồ sơ đề nghị khen thưởng (award proposal dossier)."""
+
+    Snapshot = TypedSnapshot  # its state keeps enums, tuples and value objects (shared.snapshots)
 
     # --- receipt -------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
-from openpyxl import Workbook
 from pydantic import BaseModel, Field
 
 from services.dossiers.annual.application import AnnualNotFound, AnnualWork, identity_of
@@ -404,6 +403,10 @@ def round_annex(round_id: str, work: WorkDep, format: str = "json") -> Any:
     rows = work.round_annex(round_id)
     if format != "xlsx":
         return rows
+    from openpyxl import (
+        Workbook,  # openpyxl (~10 MiB): imported when a spreadsheet is first read or written, not at start
+    )
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Phụ lục")
     sheet.append([title for _, title in ANNEX_COLUMNS])

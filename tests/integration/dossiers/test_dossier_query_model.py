@@ -21,7 +21,7 @@ from shared.sqlstore import make_engine
 from tests.support.dossiers import SECRETARY, at, attachments, individual, submission
 
 UNITS = ("THCS-KIM-BAI", "UBND-XA-BICH-HOA")
-NAMES = ("Nguyễn Thị Hương", "Đặng Văn Đức", "Trần Văn Hùng", "Lê Thị Hồng-Nhung")
+NAMES = ("Nguyễn Thị Hương", "Đặng Văn Đức", "Trần Văn Hùng", "Lê Thị Hồng-Nhung", "Phạm Xuân Trường")
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def populate(app: Dossiers, count: int, seed: int) -> None:
             at=at(day),
             **submission(
                 proposing_unit=rng.choice(UNITS),
-                nominees=[individual(name=rng.choice(NAMES))],
+                nominees=[individual(name=rng.choice(NAMES))] * rng.choice((1, 1, 2)),
                 **({"attachments": attachments("SUBMISSION_MEMO")} if n % 2 else {}),
                 **({"deciding_authority": "XA-THANH-OAI-2025"} if day.year == 2025 else {}),
             ),
@@ -66,6 +66,10 @@ FILTERS = [
     DossierFilter(overdue_on=date(2025, 12, 31)),
     DossierFilter(not_overdue_on=date(2024, 12, 31)),
     *(DossierFilter(nominee_name=q) for q in ("nguyen thi huong", "ĐỨC", "hong nhung", "Hồng-Nhung", "van")),
+    # Substrings, words shorter than a trigram (alone: a scan; beside longer ones: checked on
+    # what the index finds), words of two nominees of one dossier, and a name no one has.
+    *(DossierFilter(nominee_name=q) for q in ("uong", "ng", "t h", "thi h", "n hu", "huong duc", "xuan", "ưo")),
+    DossierFilter(nominee_name="huong", proposing_unit=UNITS[1], year=2024),
 ]
 
 
@@ -139,3 +143,39 @@ def test_a_dossier_stored_before_the_domain_package_is_listed(app: Dossiers, eng
     model.catch_up()
     (row,) = model.search(DossierFilter())
     assert row["id"] == fixture["dossiers"][-1]["originator_id"] and row["status"] == "IN_APPRAISAL"
+
+
+def test_name_searches_go_through_the_trigram_index_and_follow_every_change(app: Dossiers, engine: Engine) -> None:
+    """On SQLite the names are in an FTS5 trigram table; a database whose rows were written
+    before the table existed gets it filled from them."""
+    populate(app, 20, seed=17)
+    model = DossierQueryModel(engine, app, batch_size=6)
+    model.catch_up()
+    assert model.name_index
+    with engine.connect() as conn:
+        indexed = conn.exec_driver_sql("SELECT count(*) FROM dossiers_query_names").scalar_one()
+        names = conn.exec_driver_sql("SELECT count(*) FROM dossiers_query_nominees").scalar_one()
+    assert indexed == names > 20
+    assert_consistent(app, model)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE dossiers_query_names")
+    assert_consistent(app, DossierQueryModel(engine, app))
+
+
+@pytest.mark.postgres
+def test_the_query_model_on_postgresql_has_a_trigram_index_and_lists_what_replaying_lists(
+    app: Dossiers, postgres, postgres_db
+) -> None:
+    engine = make_engine(postgres.dsn(postgres_db))
+    try:
+        populate(app, 20, seed=18)
+        model = DossierQueryModel(engine, app, batch_size=6)
+        model.catch_up()
+        with engine.connect() as conn:
+            indexes = conn.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'dossiers_query_nominees'"
+            ).scalars()
+            assert "ix_dossiers_query_nominees_trgm" in set(indexes)
+        assert_consistent(app, model)
+    finally:
+        engine.dispose()
