@@ -28,8 +28,25 @@ async def history(request: Request, user: UserDep, services: ServicesDep, pages:
         d = await services.dossiers.get(f"/dossiers/{dossier_id}", user=user)
         by_nominee = await services.dossiers.get(f"/dossiers/{dossier_id}/award-history", user=user)
         context["dossier"] = d
-        context["people"] = [{"name": n["name"], "awards": by_nominee.get(n["nominee_id"])} for n in d["nominees"]]
+        context["people"] = nominees_history(d["nominees"], by_nominee)
     return pages.render(request, TEMPLATE, context)
+
+
+def nominees_history(nominees: list[dict[str, Any]], by_nominee: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dossier's nominees in its order, each `{name, identified, awards, note}` as the service
+    answers (a nominee it does not answer for is shown as not identifiable, with no note)."""
+    people = []
+    for n in nominees:
+        found = by_nominee.get(n["nominee_id"]) or {}
+        people.append(
+            {
+                "name": found.get("name") or n["name"],
+                "identified": bool(found.get("identified")),
+                "awards": found.get("awards") or [],
+                "note": found.get("note"),
+            }
+        )
+    return people
 
 
 @router.post("")
