@@ -27,6 +27,7 @@ from services.console.views import (
     dashboard,
     dossiers,
     notifications,
+    pastawards,
     pledges,
     public,
     reports,
@@ -117,6 +118,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         councils.router,
         pledges.router,
         clusters.router,
+        pastawards.router,  # before /lich-su-khen-thuong
         awardhistory.router,
         notifications.router,
         public.router,

