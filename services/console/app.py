@@ -31,6 +31,7 @@ from services.console.views import (
     pledges,
     public,
     reports,
+    roundentry,
     rounds,
     successions,
 )
@@ -115,6 +116,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         dossiers.router,
         reports.router,
         rounds.router,
+        roundentry.router,
         councils.router,
         pledges.router,
         clusters.router,

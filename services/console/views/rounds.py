@@ -25,13 +25,11 @@ from services.console.views.common import (
     PagesDep,
     ServicesDep,
     day_or_today,
-    form_files,
     form_pairs,
     refused,
     row_errors,
 )
-from services.console.views.dossiers import upload_files
-from services.console.views.listfiles import XLSX, kept_list_file
+from services.console.views.listfiles import XLSX, kept_list_file, kept_papers
 from shared.contracts import labels as L
 
 router = APIRouter(prefix="/dot-xet", tags=["đợt xét khen thưởng"])
@@ -209,7 +207,7 @@ async def appraise(round_id: str, user: UserDep, services: ServicesDep) -> Respo
 # --- a unit submits its list ---------------------------------------------------------------------
 
 
-async def _submit_context(
+async def submit_context(
     request: Request, services: ServicesDep, user: User, round_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
@@ -242,7 +240,7 @@ COLUMNS_HELP = (
 async def submit_form(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    context = await _submit_context(request, services, user, round_id, {"unit": user.unit})
+    context = await submit_context(request, services, user, round_id, {"unit": user.unit})
     return pages.render(request, "rounds/submit.html", context)
 
 
@@ -255,15 +253,7 @@ async def submit_list(
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     try:
-        kept = [{"kind": values[k], "sha256": values[k.replace(".kind", ".sha256")]} for k in _kinds(values)]
-        picked = [(kind, await form_files(request, f"file_{kind}")) for kind in LIST_FILES]
-        papers = [(kind, f) for kind, files in picked for f in files[:1]]
-        if papers:
-            stored = await upload_files(services, user, [f for _, f in papers], [k for k, _ in papers])
-            kept = [k for k in kept if k["kind"] not in {p[0] for p in papers}]
-            kept += [{"kind": s["kind"], "sha256": s["sha256"]} for s in stored]
-        values = {k: v for k, v in values.items() if not k.startswith("attachments[")}
-        values.update(_attachment_fields(kept))
+        kept = await kept_papers(request, services, user, values, LIST_FILES)
         name, content = await kept_list_file(request, services, user, values)
         done = await services.dossiers.post(
             f"/rounds/{round_id}/imports",
@@ -278,22 +268,11 @@ async def submit_list(
             files={"file": (name, content, XLSX)},
         )
     except ServiceError as error:
-        context = await _submit_context(request, services, user, round_id, values)
+        context = await submit_context(request, services, user, round_id, values)
         rows, rest = row_errors(error.errors)
         error.errors = rest
         return refused(request, pages, "rounds/submit.html", {**context, "row_errors": rows}, error)
     return redirect(f"/dot-xet/{round_id}", submitted_message(done))
-
-
-def _kinds(values: dict[str, Any]) -> list[str]:
-    return [k for k in values if k.startswith("attachments[") and k.endswith(".kind")]
-
-
-def _attachment_fields(kept: list[dict[str, str]]) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for i, a in enumerate(kept):
-        fields[f"attachments[{i}].kind"], fields[f"attachments[{i}].sha256"] = a["kind"], a["sha256"]
-    return fields
 
 
 def submitted_message(done: dict[str, Any]) -> str:

@@ -102,3 +102,67 @@ def test_past_awards_imported_from_the_office_s_register(dossiers: ServiceProces
         assert f"Đã nhập 1 khen thưởng vào lịch sử (năm {YEAR - 2}); tệp có 2 dòng, bỏ qua 1 dòng có lỗi." in summary
         found = text(office.post("/lich-su-khen-thuong", data={"id_number": "001090000302"}))
         assert "Chiến sĩ thi đua cơ sở" in found and "15/QĐ-UBND" in found and "Nhập từ trước" in found
+
+
+PAPERS = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
+SECRETARY = {"X-Actor-Id": "cv.pnv", "X-Actor-Role": "council_secretariat", "X-Actor-Unit": "PNV"}
+
+
+def open_round(api: httpx.Client, name: str, units: list[str]) -> str:
+    opened = api.post("/rounds", json={
+        "authority": COMMUNE, "year": YEAR, "name": name, "units": units,
+        "awards": ["ADVANCED_WORKER", "GRASSROOTS_EMULATION_FIGHTER"], "submission_deadline": f"{YEAR}-12-31",
+    })  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    return str(opened.json()["round_id"])
+
+
+def register(api: httpx.Client, unit: str, people: list[tuple[str, str]]) -> None:
+    registered = api.post("/registrations", json={
+        "unit": unit, "year": YEAR, "registered_on": f"{YEAR}-01-05", "targets": {"ADVANCED_WORKER": len(people)},
+        "individuals": [{"name": n, "id_number": i, "award": "ADVANCED_WORKER"} for n, i in people],
+    })  # fmt: skip
+    assert registered.status_code == 200, registered.text
+
+
+def row(i: int, name: str, id_number: str, **more: str) -> dict[str, str]:
+    typed = {"name": name, "id_number": id_number, "award": "ADVANCED_WORKER", "gender": "FEMALE",
+             "position": "Giáo viên", "unit": "Tiểu học Thanh Oai", "performance_rating": "GOOD", **more}  # fmt: skip
+    return {f"nominees[{i}].{k}": v for k, v in typed.items()}
+
+
+def test_a_short_list_entered_by_hand_with_rows_added_and_errors_on_their_row(dossiers: ServiceProcess) -> None:
+    with httpx.Client(base_url=dossiers.url, headers=SECRETARY, timeout=20) as api:
+        round_id = open_round(api, f"Tổng kết năm {YEAR} (nhập tay)", [COMMUNE])
+        register(api, COMMUNE, [("Vũ Thị Lan", "001190000401"), ("Đặng Văn Nam", "001090000402")])
+
+    with console_as(dossiers.url, "cb.motcua") as clerk:
+        assert f"/dot-xet/{round_id}/nhap-tay" in clerk.get(f"/dot-xet/{round_id}").text
+        blank = clerk.get(f"/dot-xet/{round_id}/nhap-tay").text
+        assert 'name="nominees[4].name"' in blank and 'name="nominees[5].name"' not in blank
+        form = {"unit": COMMUNE, "achievements": "Hoàn thành tốt nhiệm vụ năm.", "_rows": "5"}
+        files = [(f"file_{k}", (f"{k.lower()}.pdf", b"%PDF-1.4\n% tay" + k.encode() + b"\n%%EOF\n", "application/pdf"))
+                 for k in PAPERS]  # fmt: skip
+        more = clerk.post(f"/dot-xet/{round_id}/nhap-tay", data={
+            **form, **row(0, "Vũ Thị Lan", "001190000401"), "_action": "add-rows",
+        }, files=files)  # fmt: skip
+        assert more.status_code == 200 and 'name="nominees[9].name"' in more.text
+        assert 'value="Vũ Thị Lan"' in more.text and "Đã nộp" not in text(clerk.get(f"/dot-xet/{round_id}"))
+        kept = hidden(more.text, "attachments[")
+        assert len([k for k in kept if k.endswith(".sha256")]) == len(PAPERS)
+
+        typed = {**form, **kept, "_rows": "10", **row(0, "Vũ Thị Lan", "001190000401")}
+        wrong = clerk.post(f"/dot-xet/{round_id}/nhap-tay", data={**typed, **row(3, "Đặng Văn Nam", "12345")})
+        assert wrong.status_code == 422
+        error = re.search(r'id="f-nominees-1--id-number-err">(.*?)</p>', wrong.text)  # the blank rows dropped
+        assert error and "12 chữ số" in error[1], wrong.text
+        assert 'name="nominees[9].name"' in wrong.text and 'value="Đặng Văn Nam"' in wrong.text
+        assert "nominees[" not in text(wrong)  # rows are named as on the screen
+        assert "Đã nộp" not in text(clerk.get(f"/dot-xet/{round_id}"))
+
+        done = moved(clerk.post(f"/dot-xet/{round_id}/nhap-tay", data={
+            **typed, **row(1, "Đặng Văn Nam", "001090000402", gender="MALE"),
+        }), f"/dot-xet/{round_id}")  # fmt: skip
+        assert "Đã nộp danh sách: 2 người được đề nghị." in text(clerk.get(done))
+        listed = text(clerk.get(f"/dot-xet/{round_id}/danh-sach"))
+        assert "Vũ Thị Lan" in listed and "Đặng Văn Nam" in listed
