@@ -21,6 +21,7 @@ from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.pages import redirect
+from services.console.paging import page_of
 from services.console.views.common import (
     PagesDep,
     ServicesDep,
@@ -143,7 +144,8 @@ async def round_detail(
 async def round_list(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    """Every nominee of the round (or of one unit) with appraisal, votes and outcome."""
+    """Every nominee of the round (or of one unit) with appraisal, votes and outcome, a page at a
+    time: the service answers the whole list (it has no paging), the console shows one slice."""
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
     everyone = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
     unit = request.query_params.get("don_vi", "")
@@ -155,6 +157,8 @@ async def round_list(
             "r": r,
             "unit": unit,
             "nominees": nominees,
+            "page": page_of(nominees, request.query_params.get("trang")),
+            "page_query": {"don_vi": unit} if unit else {},
             "unit_options": [(u, request.app.state.units.name(u)) for u in r["units"]],
             "passed": sum(1 for n in nominees if n["appraisal_passed"]),
             "failed": sum(1 for n in nominees if n["appraisal_passed"] is False),

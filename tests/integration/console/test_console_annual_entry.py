@@ -166,3 +166,33 @@ def test_a_short_list_entered_by_hand_with_rows_added_and_errors_on_their_row(do
         assert "Đã nộp danh sách: 2 người được đề nghị." in text(clerk.get(done))
         listed = text(clerk.get(f"/dot-xet/{round_id}/danh-sach"))
         assert "Vũ Thị Lan" in listed and "Đặng Văn Nam" in listed
+
+
+def test_a_round_s_long_list_is_shown_a_page_at_a_time_with_the_unit_kept(dossiers: ServiceProcess) -> None:
+    unit = "XA-TAM-HUNG-2025"
+    people = [(f"Người thứ {i:03d}", f"0010905{i:05d}") for i in range(1, 106)]
+    with httpx.Client(base_url=dossiers.url, headers=SECRETARY, timeout=60) as api:
+        round_id = open_round(api, f"Tổng kết năm {YEAR} (danh sách dài)", [unit, COMMUNE])
+        register(api, unit, people)
+        person = {"kind": "INDIVIDUAL", "award": "ADVANCED_WORKER", "gender": "MALE", "position": "Cán bộ",
+                  "unit": "UBND xã Tam Hưng", "performance_rating": "GOOD"}  # fmt: skip
+        submitted = api.post(f"/rounds/{round_id}/submissions", json={
+            "unit": unit, "achievements": "Hoàn thành tốt nhiệm vụ.",
+            "nominees": [{"id_number": i, "nominee": {**person, "name": n}} for n, i in people],
+            "attachments": [{"kind": p["kind"], "sha256": p["sha256"]} for p in papers(api, *PAPERS, tag="dai")],
+        })  # fmt: skip
+        assert submitted.status_code == 201, submitted.text
+
+    with console_as(dossiers.url, "cv.pnv") as office:
+        first = office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={unit}")
+        shown = text(first)
+        assert "105 người được đề nghị" in shown and "Trang 1/2 · dòng 1–100 trong 105" in shown
+        assert "Người thứ 100" in shown and "Người thứ 101" not in shown
+        assert first.text.count("<tr>") == 101  # the header and a hundred nominees
+        assert f'href="?don_vi={unit}&amp;trang=2"' in first.text
+        second = text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={unit}&trang=2"))
+        assert "Trang 2/2 · dòng 101–105 trong 105" in second
+        assert "Người thứ 101" in second and "Người thứ 105" in second and "Người thứ 100" not in second
+        beyond = text(office.get(f"/dot-xet/{round_id}/danh-sach?trang=99"))
+        assert "Trang 2/2" in beyond and "Người thứ 105" in beyond
+        assert "Trang 1/" not in text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={COMMUNE}"))
