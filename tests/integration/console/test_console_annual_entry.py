@@ -196,3 +196,28 @@ def test_a_round_s_long_list_is_shown_a_page_at_a_time_with_the_unit_kept(dossie
         beyond = text(office.get(f"/dot-xet/{round_id}/danh-sach?trang=99"))
         assert "Trang 2/2" in beyond and "Người thứ 105" in beyond
         assert "Trang 1/" not in text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={COMMUNE}"))
+
+
+def test_the_vote_form_s_default_action_records_the_vote(dossiers: ServiceProcess) -> None:
+    with httpx.Client(base_url=dossiers.url, headers=SECRETARY, timeout=20) as api:
+        round_id = open_round(api, f"Tổng kết năm {YEAR} (bỏ phiếu)", [COMMUNE])
+        constituted = api.post("/councils", json={
+            "authority": COMMUNE, "name": "Hội đồng Thi đua – Khen thưởng xã Thanh Oai", "term_from": f"{YEAR}-01-01",
+            "decision_ref": "12/QĐ-UBND", "members": [
+                {"member_id": "m1", "name": "Đỗ Văn Thành", "role": "CHAIRMAN", "position": ""},
+                {"member_id": "m2", "name": "Lê Thị Hạnh", "role": "MEMBER", "position": ""},
+            ],
+        })  # fmt: skip
+        assert constituted.status_code == 201, constituted.text
+
+    with console_as(dossiers.url, "tv.hoidong") as member:
+        page = member.get(f"/dot-xet/{round_id}/bo-phieu?meeting_date=02/01/{YEAR}").text
+        viewing = re.search(r'<form method="get"[^>]*>(.*?)</form>', page, re.S)
+        recording = re.search(r'<form method="post" class="form"[^>]*>(.*?)</form>', page, re.S)
+        assert viewing and recording, page
+        assert "Xem thành phần Hội đồng ngày này" in viewing[1] and 'name="meeting_date"' in viewing[1]
+        buttons = re.findall(r"<button[^>]*>([^<]*)</button>", recording[1])
+        assert buttons[0] == "Ghi nhận kết quả bỏ phiếu", buttons  # what Enter in a text field does
+        assert "Xem thành phần" not in recording[1]
+        assert f'<input type="hidden" name="meeting_date" value="02/01/{YEAR}">' in recording[1]
+        assert "2 thành viên" in text(member.get(f"/dot-xet/{round_id}/bo-phieu"))
