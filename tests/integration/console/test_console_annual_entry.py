@@ -33,6 +33,11 @@ def dossiers(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield service
 
 
+def unique_ids(page: str) -> bool:
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    return len(ids) == len(set(ids))
+
+
 def papers(api: httpx.Client, *kinds: str, tag: str = "") -> list[dict[str, Any]]:
     files = [("files", (f"{k.lower()}.pdf", b"%PDF-1.4\n% " + (tag + k).encode() + b"\n%%EOF\n")) for k in kinds]
     stored = api.post("/attachments", files=files, data={"kind": list(kinds)})
@@ -91,7 +96,7 @@ def test_past_awards_imported_from_the_office_s_register(dossiers: ServiceProces
         form = {"source_ref": f"Sổ khen thưởng xã {YEAR - 2}"}
         file = {"file": ("so-khen-thuong.xlsx", write_past_awards_xlsx(rows), XLSX)}
         refused = office.post("/lich-su-khen-thuong/nhap", data=form, files=file)
-        assert refused.status_code == 422
+        assert refused.status_code == 422 and unique_ids(refused.text)
         assert re.search(rf"3\s+Năm\s+Năm phải là số từ 1945 đến {YEAR}\.", text(refused)), text(refused)
         assert "Nhập từ trước" not in text(office.post("/lich-su-khen-thuong", data={"id_number": "001090000302"}))
 
@@ -157,6 +162,7 @@ def test_a_short_list_entered_by_hand_with_rows_added_and_errors_on_their_row(do
         error = re.search(r'id="f-nominees-1--id-number-err">(.*?)</p>', wrong.text)  # the blank rows dropped
         assert error and "12 chữ số" in error[1], wrong.text
         assert 'name="nominees[9].name"' in wrong.text and 'value="Đặng Văn Nam"' in wrong.text
+        assert unique_ids(wrong.text) and unique_ids(more.text)
         assert "nominees[" not in text(wrong)  # rows are named as on the screen
         assert "Đã nộp" not in text(clerk.get(f"/dot-xet/{round_id}"))
 
@@ -185,6 +191,7 @@ def test_a_round_s_long_list_is_shown_a_page_at_a_time_with_the_unit_kept(dossie
 
     with console_as(dossiers.url, "cv.pnv") as office:
         first = office.get(f"/dot-xet/{round_id}/danh-sach?don_vi={unit}")
+        assert unique_ids(first.text)
         shown = text(first)
         assert "105 người được đề nghị" in shown and "Trang 1/2 · dòng 1–100 trong 105" in shown
         assert "Người thứ 100" in shown and "Người thứ 101" not in shown
@@ -214,7 +221,7 @@ def test_the_vote_form_s_default_action_records_the_vote(dossiers: ServiceProces
         page = member.get(f"/dot-xet/{round_id}/bo-phieu?meeting_date=02/01/{YEAR}").text
         viewing = re.search(r'<form method="get"[^>]*>(.*?)</form>', page, re.S)
         recording = re.search(r'<form method="post" class="form"[^>]*>(.*?)</form>', page, re.S)
-        assert viewing and recording, page
+        assert viewing and recording and unique_ids(page), page
         assert "Xem thành phần Hội đồng ngày này" in viewing[1] and 'name="meeting_date"' in viewing[1]
         buttons = re.findall(r"<button[^>]*>([^<]*)</button>", recording[1])
         assert buttons[0] == "Ghi nhận kết quả bỏ phiếu", buttons  # what Enter in a text field does
