@@ -78,8 +78,8 @@ def rows_named(message: str) -> str:
 
 def entry_errors(errors: Mapping[str, str]) -> dict[str, str]:
     """The service's errors keyed by the form's field names: an initiative's (`initiatives[0].title`)
-    on the row's initiative, a missing identity on its ID number; row references in the messages
-    numbered as on the screen."""
+    on the row's initiative, a missing identity on its ID number; a row's message starting with
+    its row (it is also listed at the top of the page), row references numbered as on the screen."""
     out: dict[str, str] = {}
     for key, message in errors.items():
         if found := _KEY.match(key):
@@ -91,6 +91,7 @@ def entry_errors(errors: Mapping[str, str]) -> dict[str, str]:
             elif rest.startswith(".nominee."):
                 rest = rest.removeprefix(".nominee")
             key = f"nominees[{found[1]}]{rest}"
+            message = f"Dòng {int(found[1]) + 1}: {message}"
         text = rows_named(message)
         out[key] = f"{out[key]} {text}" if key in out else text
     return out

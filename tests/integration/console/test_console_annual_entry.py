@@ -160,7 +160,7 @@ def test_a_short_list_entered_by_hand_with_rows_added_and_errors_on_their_row(do
         wrong = clerk.post(f"/dot-xet/{round_id}/nhap-tay", data={**typed, **row(3, "Đặng Văn Nam", "12345")})
         assert wrong.status_code == 422
         error = re.search(r'id="f-nominees-1--id-number-err">(.*?)</p>', wrong.text)  # the blank rows dropped
-        assert error and "12 chữ số" in error[1], wrong.text
+        assert error and "Dòng 2: Số CCCD phải gồm 12 chữ số" in error[1], wrong.text
         assert 'name="nominees[9].name"' in wrong.text and 'value="Đặng Văn Nam"' in wrong.text
         assert unique_ids(wrong.text) and unique_ids(more.text)
         assert "nominees[" not in text(wrong)  # rows are named as on the screen

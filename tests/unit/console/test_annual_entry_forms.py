@@ -55,9 +55,9 @@ def test_the_service_s_errors_land_on_the_row_s_fields_with_rows_numbered_as_sho
         "unit": "Bắt buộc.",
     })  # fmt: skip
     assert errors == {
-        "nominees[0].id_number": "Thiếu mã định danh của đối tượng.",
-        "nominees[1].initiative": "Bắt buộc nhập tên sáng kiến.",
-        "nominees[2]": "Trùng với dòng 1: cùng người (tập thể), cùng danh hiệu.",
+        "nominees[0].id_number": "Dòng 1: Thiếu mã định danh của đối tượng.",
+        "nominees[1].initiative": "Dòng 2: Bắt buộc nhập tên sáng kiến.",
+        "nominees[2]": "Dòng 3: Trùng với dòng 1: cùng người (tập thể), cùng danh hiệu.",
         "nominees": "Đợt xét không xét danh hiệu của: dòng 4.",
         "unit": "Bắt buộc.",
     }
