@@ -27,9 +27,11 @@ from services.console.views import (
     dashboard,
     dossiers,
     notifications,
+    pastawards,
     pledges,
     public,
     reports,
+    roundentry,
     rounds,
     successions,
 )
@@ -114,9 +116,11 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         dossiers.router,
         reports.router,
         rounds.router,
+        roundentry.router,
         councils.router,
         pledges.router,
         clusters.router,
+        pastawards.router,  # before /lich-su-khen-thuong
         awardhistory.router,
         notifications.router,
         public.router,

@@ -125,6 +125,7 @@ ANNUAL_ACTIONS: dict[str, frozenset[str]] = {
             "keep-council",
             "register",
             "keep-clusters",
+            "import-history",
         }
     ),
     "council_member": frozenset({"round-checks", "vote-round"}),

@@ -21,16 +21,16 @@ from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.pages import redirect
+from services.console.paging import page_of
 from services.console.views.common import (
     PagesDep,
     ServicesDep,
     day_or_today,
-    form_files,
     form_pairs,
     refused,
     row_errors,
 )
-from services.console.views.dossiers import upload_files
+from services.console.views.listfiles import XLSX, kept_list_file, kept_papers
 from shared.contracts import labels as L
 
 router = APIRouter(prefix="/dot-xet", tags=["đợt xét khen thưởng"])
@@ -48,7 +48,6 @@ ROUND_AWARDS = {
 """What a year-end round considers (LĐTT, CSTĐCS, TTLĐTT, TTLĐXS, Giấy khen)."""
 LIST_FILES = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RESULT", "INITIATIVE_CERTIFICATION")
 """The papers a unit's list comes with (tờ trình, báo cáo thành tích, biên bản bình xét, …)."""
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOADS = {
     "quyet-dinh.docx": ("/decision.docx", None),
     "quyet-dinh.pdf": ("/decision.pdf", None),
@@ -145,7 +144,8 @@ async def round_detail(
 async def round_list(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    """Every nominee of the round (or of one unit) with appraisal, votes and outcome."""
+    """Every nominee of the round (or of one unit) with appraisal, votes and outcome, a page at a
+    time: the service answers the whole list (it has no paging), the console shows one slice."""
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
     everyone = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
     unit = request.query_params.get("don_vi", "")
@@ -157,6 +157,8 @@ async def round_list(
             "r": r,
             "unit": unit,
             "nominees": nominees,
+            "page": page_of(nominees, request.query_params.get("trang")),
+            "page_query": {"don_vi": unit} if unit else {},
             "unit_options": [(u, request.app.state.units.name(u)) for u in r["units"]],
             "passed": sum(1 for n in nominees if n["appraisal_passed"]),
             "failed": sum(1 for n in nominees if n["appraisal_passed"] is False),
@@ -209,7 +211,7 @@ async def appraise(round_id: str, user: UserDep, services: ServicesDep) -> Respo
 # --- a unit submits its list ---------------------------------------------------------------------
 
 
-async def _submit_context(
+async def submit_context(
     request: Request, services: ServicesDep, user: User, round_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
@@ -242,7 +244,7 @@ COLUMNS_HELP = (
 async def submit_form(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    context = await _submit_context(request, services, user, round_id, {"unit": user.unit})
+    context = await submit_context(request, services, user, round_id, {"unit": user.unit})
     return pages.render(request, "rounds/submit.html", context)
 
 
@@ -255,22 +257,8 @@ async def submit_list(
     form = await request.form()
     values: dict[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     try:
-        kept = [{"kind": values[k], "sha256": values[k.replace(".kind", ".sha256")]} for k in _kinds(values)]
-        picked = [(kind, await form_files(request, f"file_{kind}")) for kind in LIST_FILES]
-        papers = [(kind, f) for kind, files in picked for f in files[:1]]
-        if papers:
-            stored = await upload_files(services, user, [f for _, f in papers], [k for k, _ in papers])
-            kept = [k for k in kept if k["kind"] not in {p[0] for p in papers}]
-            kept += [{"kind": s["kind"], "sha256": s["sha256"]} for s in stored]
-        values = {k: v for k, v in values.items() if not k.startswith("attachments[")}
-        values.update(_attachment_fields(kept))
-        lists = await form_files(request, "file")
-        if lists:
-            (stored_list,) = await upload_files(services, user, lists[:1], ["OTHER"])
-            values["list_sha256"], values["list_name"] = stored_list["sha256"], stored_list["name"]
-        if not values.get("list_sha256"):
-            raise ServiceError(422, "Chưa chọn tệp danh sách (.xlsx).", {"file": "Chọn tệp danh sách (.xlsx)."})
-        content = (await services.dossiers.request("GET", f"/attachments/{values['list_sha256']}", user=user)).content
+        kept = await kept_papers(request, services, user, values, LIST_FILES)
+        name, content = await kept_list_file(request, services, user, values)
         done = await services.dossiers.post(
             f"/rounds/{round_id}/imports",
             user=user,
@@ -281,25 +269,14 @@ async def submit_list(
                 "keep_valid_rows": "true" if values.get("keep_valid_rows") else "false",
                 "attachments": json.dumps(kept),
             },
-            files={"file": (values.get("list_name") or "danh-sach.xlsx", content, XLSX)},
+            files={"file": (name, content, XLSX)},
         )
     except ServiceError as error:
-        context = await _submit_context(request, services, user, round_id, values)
+        context = await submit_context(request, services, user, round_id, values)
         rows, rest = row_errors(error.errors)
         error.errors = rest
         return refused(request, pages, "rounds/submit.html", {**context, "row_errors": rows}, error)
     return redirect(f"/dot-xet/{round_id}", submitted_message(done))
-
-
-def _kinds(values: dict[str, Any]) -> list[str]:
-    return [k for k in values if k.startswith("attachments[") and k.endswith(".kind")]
-
-
-def _attachment_fields(kept: list[dict[str, str]]) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for i, a in enumerate(kept):
-        fields[f"attachments[{i}].kind"], fields[f"attachments[{i}].sha256"] = a["kind"], a["sha256"]
-    return fields
 
 
 def submitted_message(done: dict[str, Any]) -> str:

@@ -8,23 +8,19 @@ pact, scores (a score above the criterion's maximum refused), ranking and propos
 
 from __future__ import annotations
 
-import asyncio
 import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from html import unescape
-from pathlib import Path
 
-import nats
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
 from services.dossiers.annual.nominee_import import write_xlsx
-from shared.testing.fixtures import ServiceProcess, reset_streams, start_service
-from tests.integration.console.support import console_as
+from shared.testing.fixtures import ServiceProcess
+from tests.integration.console.support import console_as, fresh_dossiers, hidden, moved, text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTHORITY = "XA-THANH-OAI-2025"
@@ -44,41 +40,14 @@ PAPERS = ("SUBMISSION_MEMO", "ACHIEVEMENT_REPORT", "REVIEW_MINUTES", "BALLOT_RES
 
 @pytest.fixture(scope="module")
 def dossiers(nats_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
-    async def fresh() -> None:
-        nc = await nats.connect(nats_url)
-        await reset_streams(nc.jetstream())
-        await nc.close()
-
-    asyncio.run(fresh())
-    tmp: Path = tmp_path_factory.mktemp("console-annual")
-    service = start_service("dossiers", {"TDKT_NATS_URL": nats_url, "TDKT_VAR_DIR": str(tmp / "var")}, tmp / "d.log")
-    try:
+    with fresh_dossiers(nats_url, tmp_path_factory.mktemp("console-annual")) as service:
         yield service
-    finally:
-        service.stop()
 
 
 @contextmanager
 def console(dossiers: ServiceProcess, user_id: str) -> Iterator[TestClient]:
     with console_as(dossiers.url, user_id) as client:
         yield client
-
-
-def moved(response: object, to: str | None = None) -> str:
-    """The page a form sent to (303), and the flash it carries, read on that page."""
-    assert response.status_code == 303, response.text  # type: ignore[attr-defined]
-    location: str = response.headers["location"]  # type: ignore[attr-defined]
-    if to is not None:
-        assert location.startswith(to), location
-    return location
-
-
-def text(page: object) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", page.text))  # type: ignore[attr-defined]
-
-
-def hidden(page: str, prefix: str) -> dict[str, str]:
-    return dict(re.findall(rf'<input type="hidden" name="({re.escape(prefix)}[^"]*)" value="([^"]*)"', page))
 
 
 def test_the_round_from_opening_to_the_decision_on_the_console(dossiers: ServiceProcess) -> None:
