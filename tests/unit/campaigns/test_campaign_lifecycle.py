@@ -633,3 +633,55 @@ def test_replaying_the_events_rebuilds_the_same_state() -> None:
     for event in campaign.collect_events():
         replayed = event.mutate(replayed)
     assert replayed.__dict__ == campaign.__dict__
+
+
+# --------------------------------------------------------------------------- rules on typed values
+
+
+def test_review_results_refused_twice_negative_or_with_negative_proposals() -> None:
+    twice = ReviewResult("xã đạt chuẩn nông thôn mới nâng cao", Decimal(-1))
+    errors = then_invalid(
+        lambda: given_launched().file_final_review(
+            report=REPORT,
+            summary="Tổng kết",
+            results=[*RESULTS, twice],
+            filed_on=date(2024, 1, 10),
+            proposed_collectives=-2,
+            actor=LEAD,
+            at=AT,
+        )
+    )
+    assert errors == {
+        "results[2].indicator": "Chỉ tiêu «xã đạt chuẩn nông thôn mới nâng cao» được báo cáo hai lần.",
+        "results[2].achieved_value": "Kết quả đạt được không được âm.",
+        "proposed_collectives": "Số tập thể đề nghị khen thưởng phải là số nguyên không âm.",
+    }
+
+
+def test_a_review_report_needs_its_number_date_and_summary() -> None:
+    errors = then_invalid(
+        lambda: given_launched().file_interim_review(
+            report=DocumentReference(" ", None), summary=" ", filed_on=date(2023, 7, 1), actor=LEAD, at=AT
+        )
+    )
+    assert errors == {
+        "report.number": "Số hiệu báo cáo sơ kết không được để trống.",
+        "report.issued_on": "Ngày ban hành báo cáo sơ kết không được để trống.",
+        "summary": "Tóm tắt kết quả không được để trống.",
+    }
+
+
+def test_attaching_nothing_or_a_blank_return_reason_is_refused() -> None:
+    errors = then_invalid(lambda: given_launched().attach_documents(actor=LEAD, at=AT))
+    assert errors == {"directive": "Cần ít nhất văn bản chỉ đạo hoặc kế hoạch."}
+    errors = then_invalid(
+        lambda: given_drafted().return_registration(
+            reasons=["Thiếu kế hoạch", " "], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT
+        )
+    )
+    assert errors == {"reasons[1]": "Lý do trả lại không được để trống."}
+
+
+def test_closing_before_the_final_review_was_filed_is_refused() -> None:
+    errors = then_invalid(lambda: given_final_reviewed().close(closed_on=date(2024, 1, 9), actor=LEAD, at=AT))
+    assert errors == {"closed_on": "Ngày này không được trước ngày báo cáo tổng kết (10/01/2024)."}

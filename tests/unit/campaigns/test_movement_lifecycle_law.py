@@ -11,7 +11,6 @@ import pytest
 from services.campaigns.domain.campaign import (
     Campaign,
     DocumentReference,
-    MovementKind,
     Stage,
     is_review_overdue,
     review_due_date,
