@@ -19,9 +19,8 @@ from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
     Campaign,
     CampaignContent,
-    CampaignDetails,
+    CampaignDraft,
     DocumentReference,
-    MovementKind,
     ReviewReport,
     campaign_id_for,
     default_calendar,
@@ -74,31 +73,13 @@ class Campaigns(TdktApplication):
 
     # ----------------------------------------------------------------- commands
 
-    def draft(
-        self,
-        *,
-        code: str,
-        name: str,
-        lead_unit_id: str,
-        kind: MovementKind,
-        launching_level: str,
-        actor: Actor,
-        at: datetime | None = None,
-        **details: Unpack[CampaignDetails],
-    ) -> Campaign:
+    def draft(self, *, actor: Actor, at: datetime | None = None, **draft: Unpack[CampaignDraft]) -> Campaign:
         """Drafts a campaign; its code must be new and its lead unit and level known."""
-        reference_errors = self.reference_problems(lead_unit_id, launching_level, details.get("start_date"))
+        reference_errors = self.reference_problems(
+            draft["lead_unit_id"], draft["launching_level"], draft.get("start_date")
+        )
         try:
-            campaign = Campaign.draft(
-                code=code,
-                name=name,
-                lead_unit_id=lead_unit_id,
-                kind=kind,
-                launching_level=launching_level,
-                actor=actor,
-                at=at or self.clock(),
-                **details,
-            )
+            campaign = Campaign.draft(actor=actor, at=at or self.clock(), **draft)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:

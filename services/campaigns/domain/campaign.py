@@ -308,6 +308,16 @@ class CampaignContent(CampaignDetails, total=False):
     launching_level: str
 
 
+class CampaignDraft(CampaignDetails, total=False):
+    """What `Campaign.draft` takes besides who and when (`Campaigns.draft` passes it on)."""
+
+    code: Required[str]
+    name: Required[str]
+    lead_unit_id: Required[str]
+    kind: Required[MovementKind]
+    launching_level: Required[str]
+
+
 class ReviewReport(TypedDict, total=False):
     """A review report's fields besides its date (interim, final or corrected)."""
 
