@@ -234,3 +234,18 @@ def test_a_review_is_typed_for_the_use_case() -> None:
     assert review["report"] == DocumentReference("120/BC-PKT", date(2024, 1, 5))
     assert review["results"] == (ReviewResult("Xã", Decimal("6.5")),)
     assert (review["filed_on"], review["proposed_collectives"]) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"targets": [1]}, {"targets[0]": "Phải là một đối tượng."}),
+        (
+            {"targets": [{"indicator": "Xã", "target_value": "NaN"}]},
+            {"targets[0].target_value": "Phải là một số hữu hạn."},
+        ),
+        ({"start_date": 5}, {"start_date": BAD_DATE}),
+    ],
+)
+def test_what_pydantic_refuses_is_said_in_vietnamese_too(body: dict[str, Any], expected: dict[str, str]) -> None:
+    assert errors_of(AmendIn, body) == expected
