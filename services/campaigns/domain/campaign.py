@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -339,8 +339,6 @@ _DETAIL_DEFAULTS: CampaignDetails = {
     "directive": None,
     "plan": None,
 }
-_REQUIRED_TEXTS = {"name": "Tên phong trào", "launching_level": "Cấp phát động"}
-_DOCUMENTS = {"directive": ("Văn bản chỉ đạo", True), "plan": ("Kế hoạch", False)}
 
 
 def _document_form(
@@ -375,38 +373,36 @@ def _targets_form(errors: dict[str, str], targets: Sequence[Target]) -> list[dic
 def _stages_form(errors: dict[str, str], stages: Sequence[Stage]) -> list[dict[str, Any]]:
     """Stages as events store them: numbered from 1, each named (their dates: `timeline_problems`)."""
     for i, stage in enumerate(stages):
-        if isinstance(stage.number, bool) or not isinstance(stage.number, int) or stage.number < 1:
+        if stage.number < 1:
             errors.setdefault(f"stages[{i}].number", "Số thứ tự đợt phải là số nguyên dương.")
         required_text(errors, f"stages[{i}].name", stage.name, "Tên đợt")
     return [s.as_dict() for s in stages]
 
 
+_CONTENT_RULES: dict[str, Callable[[dict[str, str], Any], Any]] = {
+    "name": lambda e, v: required_text(e, "name", v, "Tên phong trào"),
+    "lead_unit_id": lambda e, v: required_code(e, "lead_unit_id", v, "Mã đơn vị chủ trì"),
+    "kind": lambda e, v: MovementKind(v).value,
+    "launching_level": lambda e, v: required_text(e, "launching_level", v, "Cấp phát động").lower(),
+    "purpose": lambda e, v: v.strip(),
+    "requirements": lambda e, v: v.strip(),
+    "content": lambda e, v: v.strip(),
+    "targets": _targets_form,
+    "start_date": lambda e, v: v,
+    "end_date": lambda e, v: v,
+    "stages": _stages_form,
+    "directive": lambda e, v: _document_form(e, "directive", v, "Văn bản chỉ đạo", require_signer=True),
+    "plan": lambda e, v: _document_form(e, "plan", v, "Kế hoạch", require_signer=False),
+}
+"""Each content field's rules, and its event form (texts stripped, codes upper-case, value
+objects as dicts)."""
+
+
 def content_form(errors: dict[str, str], content: CampaignContent) -> dict[str, Any]:
-    """The given content fields checked against the rules and in event form (texts stripped,
-    codes upper-case, value objects as dicts); a message per broken rule goes into `errors`.
-    The edge calls it too, on the fields of a form that parsed, to report every problem at once."""
-    form: dict[str, Any] = {}
-    for field, value in content.items():
-        if field in _REQUIRED_TEXTS:
-            form[field] = required_text(errors, field, value, _REQUIRED_TEXTS[field])  # type: ignore[arg-type]
-        elif field == "lead_unit_id":
-            form[field] = required_code(errors, field, value, "Mã đơn vị chủ trì")  # type: ignore[arg-type]
-        elif field == "kind":
-            form[field] = MovementKind(value).value
-        elif field == "targets":
-            form[field] = _targets_form(errors, value)  # type: ignore[arg-type]
-        elif field == "stages":
-            form[field] = _stages_form(errors, value)  # type: ignore[arg-type]
-        elif field in _DOCUMENTS:
-            label, require_signer = _DOCUMENTS[field]
-            form[field] = _document_form(errors, field, value, label, require_signer=require_signer)  # type: ignore[arg-type]
-        elif field in _DATE_FIELDS:
-            form[field] = value
-        else:
-            form[field] = value.strip()  # type: ignore[union-attr]
-    if "launching_level" in form:
-        form["launching_level"] = form["launching_level"].lower()
-    return form
+    """The given content fields checked against their rules (a message per broken rule goes into
+    `errors`) and in event form. The edge calls it too, on the fields of a form that parsed, to
+    report every problem at once."""
+    return {field: _CONTENT_RULES[field](errors, value) for field, value in content.items()}
 
 
 def timeline_problems(form: Mapping[str, Any]) -> dict[str, str]:
