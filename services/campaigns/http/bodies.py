@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from services.campaigns.application import Campaigns
 from services.campaigns.domain.campaign import (
@@ -28,7 +28,6 @@ from services.campaigns.domain.campaign import (
     draft_problems,
 )
 from services.campaigns.domain.errors import CampaignValidationError
-from services.campaigns.domain.guards import blank
 from services.campaigns.http.fields import (
     AchievedValue,
     AmendReason,
@@ -55,9 +54,10 @@ from services.campaigns.http.fields import (
     TargetValue,
     UnitCode,
     UnitOfMeasure,
+    required_day,
     text,
 )
-from shared.http.fields import invalid, parsed_apart
+from shared.http.fields import parsed_apart
 from shared.http.problems import request_field_errors
 
 # --------------------------------------------------------------------------- value objects
@@ -76,15 +76,6 @@ class DocumentIn(BaseModel):
         return DocumentReference(self.number, self.issued_on, self.signer, self.reference)
 
 
-def _required_day(label: str) -> Any:
-    def check(value: date | None) -> date:
-        if value is None:
-            raise invalid(blank(label))
-        return value
-
-    return AfterValidator(check)
-
-
 def document_model(name: str, label: str, *, require_signer: bool) -> type[DocumentIn]:
     """The request model of one kind of document (`label`: "Văn bản chỉ đạo", "Kế hoạch", …)."""
     what = label.lower()
@@ -97,7 +88,7 @@ def document_model(name: str, label: str, *, require_signer: bool) -> type[Docum
             Field(description="Số, ký hiệu văn bản, ví dụ 02/CT-UBND"),
         ),
         issued_on=(
-            Annotated[date | None, _required_day(f"Ngày ban hành {what}")],
+            required_day(f"Ngày ban hành {what}"),
             Field(None, validate_default=True, description="Ngày ban hành"),
         ),
         signer=(signer, Field("", validate_default=require_signer, description="Người ký")),

@@ -71,11 +71,17 @@ CommandDep = Annotated[CampaignCommand, Depends(CampaignCommand)]
 Reply = dict[str, Any]
 
 
+_DRAFT_SCHEMA = {
+    k: v for k, v in DraftIn.model_json_schema(ref_template="#/components/schemas/{model}").items() if k != "$defs"
+}
+"""The draft's body as the API documents it; its parts are the amendment's, which FastAPI lists."""
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Soạn thảo phong trào thi đua",
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": DraftIn.model_json_schema()}}}},
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": _DRAFT_SCHEMA}}}},
 )
 def draft(body: Annotated[Any, Body()], response: Response, app: AppDep, actor: ActorDep) -> Reply:
     """The body is read by `read_draft` (not by FastAPI) so that its 422 names every problem at once."""

@@ -10,6 +10,7 @@ domain would refuse of the single field.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -80,6 +81,17 @@ def figure(label: str) -> Any:
         return value
 
     return Annotated[Decimal | None, AfterValidator(check)]
+
+
+def required_day(label: str) -> Any:
+    """A date the document cannot do without (pydantic parses it; absent or null: blank)."""
+
+    def check(value: date | None) -> date:
+        if value is None:
+            raise invalid(blank(label))
+        return value
+
+    return Annotated[date | None, AfterValidator(check)]
 
 
 def _positive(value: int) -> int:
