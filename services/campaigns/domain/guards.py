@@ -66,9 +66,8 @@ def not_negative(errors: dict[str, str], key: str, value: Decimal | None, label:
 
 def whole_count(errors: dict[str, str], key: str, value: int, label: str) -> int:
     """A head count: a whole number, 0 or more."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if value < 0:
         errors.setdefault(key, f"{label} phải là số nguyên không âm.")
-        return 0
     return value
 
 
