@@ -9,11 +9,13 @@ import resource
 import tempfile
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import nats
 
 from services.campaigns.application import Campaigns
+from services.campaigns.domain.campaign import MovementKind, Target
 from services.campaigns.publishing import map_campaign_event
 from shared.actor import Actor
 from shared.messaging.relay import OutboxRelay
@@ -33,12 +35,12 @@ def store(app: Campaigns, count: int = CAMPAIGN_COUNT) -> float:
             code=f"BENCH-{n:05d}",
             name=f"Phong trào thi đua số {n}",
             lead_unit_id="PKT",
-            kind="thematic",
+            kind=MovementKind.THEMATIC,
             launching_level="district",
             purpose="Mục đích đủ dài để được coi là rõ ràng trong quy tắc",
             requirements="Yêu cầu đủ dài để được coi là rõ ràng trong quy tắc",
             content="Nội dung đủ dài để được coi là rõ ràng trong quy tắc",
-            targets=[{"indicator": "Chỉ tiêu", "target_value": 1, "unit_of_measure": "xã"}],
+            targets=[Target("Chỉ tiêu", Decimal(1), "xã")],
             start_date=date(2023, 1, 1),
             end_date=date(2023, 12, 31),
             actor=ACTOR,

@@ -7,9 +7,9 @@ Listing and searching live in `queries.py`, over the events folded in log order
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,6 +18,10 @@ from eventsourcing.persistence import IntegrityError
 from services.campaigns.domain.campaign import (
     DEFAULT_REVIEW_DUE_DAYS,
     Campaign,
+    CampaignContent,
+    CampaignDraft,
+    DocumentReference,
+    ReviewReport,
     campaign_id_for,
     default_calendar,
     is_review_overdue,
@@ -69,14 +73,13 @@ class Campaigns(TdktApplication):
 
     # ----------------------------------------------------------------- commands
 
-    def draft(self, *, actor: Actor, at: datetime | None = None, **fields: Any) -> Campaign:
-        """Drafts a campaign (`fields` as `Campaign.draft` takes them); its code must be new and
-        its lead unit and level known."""
-        reference_errors = self._reference_errors(
-            fields.get("lead_unit_id"), fields.get("launching_level"), fields.get("start_date")
+    def draft(self, *, actor: Actor, at: datetime | None = None, **draft: Unpack[CampaignDraft]) -> Campaign:
+        """Drafts a campaign; its code must be new and its lead unit and level known."""
+        reference_errors = self.reference_problems(
+            draft["lead_unit_id"], draft["launching_level"], draft.get("start_date")
         )
         try:
-            campaign = Campaign.draft(actor=actor, at=at or self.clock(), **fields)
+            campaign = Campaign.draft(actor=actor, at=at or self.clock(), **draft)
         except CampaignValidationError as exc:
             raise CampaignValidationError({**reference_errors, **exc.field_errors}) from None
         if reference_errors:
@@ -94,11 +97,11 @@ class Campaigns(TdktApplication):
         at: datetime | None = None,
         expected_version: int | None = None,
         reason: str = "",
-        **changes: Any,
+        **changes: Unpack[CampaignContent],
     ) -> Campaign:
         """Amends content before launch (keys of `AMENDABLE_FIELDS`); saves nothing when nothing changed."""
         campaign = self._load(campaign_id, expected_version)
-        reference_errors = self._reference_errors(
+        reference_errors = self.reference_problems(
             changes.get("lead_unit_id", campaign.lead_unit_id),
             changes.get("launching_level"),
             changes.get("start_date", campaign.start_date),
@@ -114,45 +117,185 @@ class Campaigns(TdktApplication):
         return campaign
 
     # The commands below run one method of the aggregate on the campaign as the client last saw
-    # it (`expected_version`); each takes `actor`, `at` and `expected_version` besides its own
-    # fields, which are the aggregate method's (see `Campaign`).
+    # it (`expected_version`); each takes `actor`, `at` (default: the clock's time) and
+    # `expected_version` besides its own fields, and a legal date left out is the Vietnam date
+    # of `at`.
 
-    def attach_documents(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def attach_documents(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        directive: DocumentReference | None = None,
+        plan: DocumentReference | None = None,
+        reason: str = "",
+    ) -> Campaign:
         """Records directive and/or plan references, also after launch."""
-        return self._act(campaign_id, "attach_documents", command)
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.attach_documents(directive=directive, plan=plan, reason=reason, actor=actor, at=at),
+        )
 
-    def register(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def register(
+        self,
+        campaign_id: UUID,
+        *,
+        registration_number: str,
+        actor: Actor,
+        registered_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Campaign:
         """Registers the movement under `registration_number` on `registered_on` (default: today)."""
-        return self._act(campaign_id, "register", command, dated="registered_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.register(
+                registration_number=registration_number,
+                registered_on=registered_on or local_date(at),
+                actor=actor,
+                at=at,
+            ),
+        )
 
-    def return_registration(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def return_registration(
+        self,
+        campaign_id: UUID,
+        *,
+        reasons: Sequence[str],
+        actor: Actor,
+        returned_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Campaign:
         """Returns the registration with `reasons` on `returned_on` (default: today)."""
-        return self._act(campaign_id, "return_registration", command, dated="returned_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.return_registration(
+                reasons=reasons, returned_on=returned_on or local_date(at), actor=actor, at=at
+            ),
+        )
 
-    def launch(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def launch(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        launched_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Campaign:
         """Launches the movement on `launched_on` (default: today)."""
-        return self._act(campaign_id, "launch", command, dated="launched_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.launch(launched_on=launched_on or local_date(at), actor=actor, at=at),
+        )
 
-    def file_interim_review(self, campaign_id: UUID, **command: Any) -> Campaign:
-        """Files an interim review (sơ kết), per stage when the campaign has stages."""
-        return self._act(campaign_id, "file_interim_review", command, dated="filed_on")
+    def file_interim_review(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        filed_on: date | None = None,
+        stage: int | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        **report: Unpack[ReviewReport],
+    ) -> Campaign:
+        """Files an interim review (sơ kết) on `filed_on` (default: today), per stage when the
+        campaign has stages."""
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.file_interim_review(
+                filed_on=filed_on or local_date(at), stage=stage, actor=actor, at=at, **report
+            ),
+        )
 
-    def file_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def file_final_review(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        filed_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        **report: Unpack[ReviewReport],
+    ) -> Campaign:
         """Files the final review (tổng kết) with a result for every target."""
-        return self._act(campaign_id, "file_final_review", command, dated="filed_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.file_final_review(filed_on=filed_on or local_date(at), actor=actor, at=at, **report),
+        )
 
-    def correct_final_review(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def correct_final_review(
+        self,
+        campaign_id: UUID,
+        *,
+        reason: str,
+        actor: Actor,
+        filed_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+        **report: Unpack[ReviewReport],
+    ) -> Campaign:
         """Replaces the final review by a corrected one (a new event; history keeps both)."""
-        return self._act(campaign_id, "correct_final_review", command, dated="filed_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.correct_final_review(
+                reason=reason, filed_on=filed_on or local_date(at), actor=actor, at=at, **report
+            ),
+        )
 
-    def close_campaign(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def close_campaign(
+        self,
+        campaign_id: UUID,
+        *,
+        actor: Actor,
+        closed_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Campaign:
         """Closes the campaign on `closed_on` (default: today); named so because
         `Application.close()` releases the database."""
-        return self._act(campaign_id, "close", command, dated="closed_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.close(closed_on=closed_on or local_date(at), actor=actor, at=at),
+        )
 
-    def cancel(self, campaign_id: UUID, **command: Any) -> Campaign:
+    def cancel(
+        self,
+        campaign_id: UUID,
+        *,
+        reason: str,
+        actor: Actor,
+        cancelled_on: date | None = None,
+        at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Campaign:
         """Cancels the campaign with a `reason` on `cancelled_on` (default: today)."""
-        return self._act(campaign_id, "cancel", command, dated="cancelled_on")
+        return self._act(
+            campaign_id,
+            expected_version,
+            at,
+            lambda c, at: c.cancel(reason=reason, cancelled_on=cancelled_on or local_date(at), actor=actor, at=at),
+        )
 
     def flag_review_overdue(self, campaign_id: UUID, *, on: date, actor: Actor = SYSTEM_ACTOR) -> Campaign:
         """Flags a missing final review; a no-op when already flagged (the event happens once)."""
@@ -225,15 +368,17 @@ class Campaigns(TdktApplication):
             raise CampaignError("concurrent_update", STALE)
         return campaign
 
-    def _act(self, campaign_id: UUID, method: str, command: dict[str, Any], *, dated: str | None = None) -> Campaign:
-        """Run `Campaign.<method>` with `command`: its `at` defaults to the clock's time and its
-        legal date `dated` (if any) to the Vietnam date of `at`."""
-        expected_version = command.pop("expected_version", None)
-        at = command.pop("at", None) or self.clock()
-        if dated is not None and command.get(dated) is None:
-            command[dated] = local_date(at)
+    def _act(
+        self,
+        campaign_id: UUID,
+        expected_version: int | None,
+        at: datetime | None,
+        step: Callable[[Campaign, datetime], None],
+    ) -> Campaign:
+        """Run `step` on the campaign as the client last saw it, at `at` (default: the clock's
+        time), and save what it recorded."""
         campaign = self._load(campaign_id, expected_version)
-        getattr(campaign, method)(at=at, **command)
+        step(campaign, at or self.clock())
         self._save(campaign)
         return campaign
 
@@ -246,19 +391,20 @@ class Campaigns(TdktApplication):
                 "Phong trào vừa được cập nhật bởi người khác (hoặc mã đã được sử dụng); hãy tải lại và thử lại.",
             ) from None
 
-    def _reference_errors(self, unit_code: Any, level: Any, start: Any) -> dict[str, str]:
-        """The lead unit and the launching level must exist in the org-unit directory (data, not code)."""
+    def reference_problems(self, unit_code: str | None, level: str | None, start: date | None) -> dict[str, str]:
+        """The lead unit and the launching level must exist in the org-unit directory (data, not
+        code). The edge asks too, with the fields of a form that parsed, to report every problem at once."""
         errors: dict[str, str] = {}
-        if isinstance(unit_code, str) and unit_code.strip():
+        if unit_code and unit_code.strip():
             if unit_code not in self.units:
                 errors["lead_unit_id"] = f"Không tìm thấy đơn vị có mã «{unit_code}»."
-            elif isinstance(start, date) and not self.units.get(unit_code).is_active_on(start):
+            elif start is not None and not self.units.get(unit_code).is_active_on(start):
                 unit = self.units.get(unit_code)
                 errors["lead_unit_id"] = (
                     f"Đơn vị «{unit.display_name}» không hoạt động vào ngày bắt đầu {start.strftime('%d/%m/%Y')}."
                 )
         levels = {lv.code: lv.name for lv in self.units.authority_levels()}
-        if isinstance(level, str) and level.strip() and level.strip().lower() not in levels:
+        if level and level.strip() and level.strip().lower() not in levels:
             allowed = ", ".join(f"{code} ({name})" for code, name in levels.items())
             errors["launching_level"] = f"Cấp phát động không hợp lệ: «{level}». Chọn một trong: {allowed}."
         return errors

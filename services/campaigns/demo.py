@@ -12,9 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from services.campaigns.domain.campaign import campaign_id_for
+from services.campaigns.domain.campaign import (
+    DocumentReference,
+    MovementKind,
+    ReviewResult,
+    Stage,
+    Target,
+    campaign_id_for,
+)
 from shared.actor import Actor
 
 DEMO = "(dữ liệu mẫu)"
@@ -29,12 +37,12 @@ class DemoCommand:
     kwargs: dict[str, Any]
 
 
-def _doc(number: str, issued_on: date, signer: str = "") -> dict[str, Any]:
-    return {"number": f"{number} {DEMO}", "issued_on": issued_on, "signer": signer, "reference": DEMO}
+def _doc(number: str, issued_on: date, signer: str = "") -> DocumentReference:
+    return DocumentReference(f"{number} {DEMO}", issued_on, signer, DEMO)
 
 
-def _target(indicator: str, value: int | str, unit: str) -> dict[str, Any]:
-    return {"indicator": indicator, "target_value": value, "unit_of_measure": unit}
+def _target(indicator: str, value: int | str, unit: str) -> Target:
+    return Target(indicator, Decimal(value), unit)
 
 
 _CHAIRMAN = "Chủ tịch UBND huyện"
@@ -48,13 +56,13 @@ def _movement(
     purpose: str,
     requirements: str,
     content: str,
-    targets: list[dict[str, Any]],
+    targets: list[Target],
     progress: str,
     *,
     number: int,
     start: date = date(2023, 1, 1),
     end: date = date(2023, 12, 31),
-    stages: list[dict[str, Any]] | None = None,
+    stages: list[Stage] | None = None,
     plan: bool = True,
     directive: bool = True,
 ) -> dict[str, Any]:
@@ -63,7 +71,7 @@ def _movement(
         "code": code,
         "name": name,
         "lead_unit_id": lead,
-        "kind": kind,
+        "kind": MovementKind(kind),
         "purpose": purpose,
         "requirements": requirements,
         "content": content,
@@ -161,7 +169,7 @@ CAMPAIGNS: list[dict[str, Any]] = [
         [_target("Đơn vị sự nghiệp tự bảo đảm chi thường xuyên", 10, "đơn vị")],
         "stage_reviewed", number=16, start=date(2022, 1, 1), end=date(2025, 12, 31),
         stages=[
-            {"number": n + 1, "name": f"Năm {y}", "start_date": date(y, 1, 1), "end_date": date(y, 12, 31)}
+            Stage(n + 1, f"Năm {y}", date(y, 1, 1), date(y, 12, 31))
             for n, y in enumerate(range(2022, 2026))
         ],
     ),
@@ -223,11 +231,8 @@ def _lead(unit: str) -> Actor:
     return Actor(id=f"demo.{unit.lower()}", role="lead_unit_officer", unit=unit)
 
 
-def _all_results(campaign: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"indicator": t["indicator"], "achieved_value": t["target_value"], "note": "Đạt chỉ tiêu"}
-        for t in campaign["targets"]
-    ]
+def _all_results(campaign: dict[str, Any]) -> list[ReviewResult]:
+    return [ReviewResult(t.indicator, t.target_value, "Đạt chỉ tiêu") for t in campaign["targets"]]
 
 
 def _draft_kwargs(campaign: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.dberrors import DATABASE_ERROR_TYPES, is_database_unavailable
@@ -52,6 +53,9 @@ VALIDATION_MESSAGES = {
     "list_type": "Phải là một danh sách.",
     "dict_type": "Phải là một đối tượng.",
     "model_attributes_type": "Phải là một đối tượng.",
+    "model_type": "Phải là một đối tượng.",
+    "finite_number": "Phải là một số hữu hạn.",
+    "date_from_datetime_inexact": "Ngày không hợp lệ; dùng định dạng YYYY-MM-DD.",
     "json_invalid": "Nội dung JSON không hợp lệ.",
     "extra_forbidden": "Trường này không được phép.",
     "value_error": "{error}",
@@ -72,8 +76,13 @@ def vietnamese_message(error: dict[str, Any]) -> str:
 
 
 def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
-    return ".".join(parts) or "body"
+    """A field's path as every 422 names it: `targets[0].indicator` (a list item by its index)."""
+    path = ""
+    for part in loc:
+        if part in ("body", "query", "path", "header"):
+            continue
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
 
 
 DATABASE_UNAVAILABLE = (
@@ -98,8 +107,9 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def request_field_errors(exc: RequestValidationError) -> FieldErrors:
-    """What pydantic found wrong in a request, as the one 422 error (first message per field)."""
+def request_field_errors(exc: RequestValidationError | ValidationError) -> FieldErrors:
+    """What pydantic found wrong in a request (or in a body an endpoint reads itself), as the one
+    422 error (first message per field)."""
     errors: dict[str, str] = {}
     for error in exc.errors():
         errors.setdefault(field_path(error.get("loc", ())), vietnamese_message(error))

@@ -1,9 +1,10 @@
 """The `Campaign` aggregate: an emulation movement (phong trào thi đua) from draft to closing.
 
 Why it is shaped this way:
-- Each public intention method (`register`, `launch`, …) runs its `_check_*` guards and validates
-  its input first, then calls a private `@event("PastTense")` method named after its event
-  (`_registered` for `Registered`) whose body only applies state.
+- Each public intention method (`register`, `launch`, …) takes typed values (parsed at the edge,
+  `services.campaigns.http`), runs its `_check_*` state guards and the business rules
+  (`guards.py`, `content_form`, `timeline_problems`), then calls a private `@event("PastTense")`
+  method named after its event (`_registered` for `Registered`) whose body only applies state.
   The body also runs on replay, so rules never re-run against history: a stricter rule tomorrow must
   not stop yesterday's events from loading.
 - Event attributes are JSON primitives (str, int, list, dict) plus top-level `date` and `Actor`,
@@ -21,18 +22,26 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from services.campaigns.domain.errors import CampaignError, CampaignValidationError
+from services.campaigns.domain.guards import (
+    blank,
+    not_before,
+    not_negative,
+    raise_if,
+    required_code,
+    required_text,
+    whole_count,
+)
 from shared.actor import Actor
 from shared.topics import register_moved
 from shared.workdays import WorkingCalendar
@@ -48,9 +57,6 @@ def default_calendar() -> WorkingCalendar:
 
 
 _ID_NAMESPACE = uuid5(NAMESPACE_URL, "urn:tdkt:campaign")
-_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{1,39}$")
-_NAME_MAX = 300
-_TEXT_MAX = 20_000
 
 
 class MovementKind(StrEnum):
@@ -276,241 +282,164 @@ class Cancellation:
     cancelled_on: date
 
 
-# --------------------------------------------------------------------------- input parsing
+# --------------------------------------------------------------------------- content and its rules
 
 
-class _FieldErrors:
-    """Collects one message per field so a clerk sees every problem at once."""
+class CampaignDetails(TypedDict, total=False):
+    """The content fields a draft may leave out (typed values, parsed at the edge)."""
 
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise CampaignValidationError(self.errors)
-
-
-def _text(errors: _FieldErrors, field: str, value: Any, label: str, *, required: bool, max_len: int) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors.add(field, f"{label} phải là văn bản.")
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors.add(field, f"{label} không được để trống.")
-    elif len(value) > max_len:
-        errors.add(field, f"{label} không được dài quá {max_len} ký tự.")
-    return value
+    purpose: str
+    requirements: str
+    content: str
+    targets: Sequence[Target]
+    start_date: date | None
+    end_date: date | None
+    stages: Sequence[Stage]
+    directive: DocumentReference | None
+    plan: DocumentReference | None
 
 
-def _date(errors: _FieldErrors, field: str, value: Any, label: str, *, required: bool = False) -> date | None:
-    if value is None or value == "":
-        if required:
-            errors.add(field, f"{label} không được để trống.")
-        return None
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    errors.add(field, f"{label} phải là một ngày hợp lệ (YYYY-MM-DD).")
-    return None
+class CampaignContent(CampaignDetails, total=False):
+    """Every content field an amendment may change (`AMENDABLE_FIELDS`)."""
+
+    name: str
+    lead_unit_id: str
+    kind: MovementKind
+    launching_level: str
 
 
-def _decimal(errors: _FieldErrors, field: str, value: Any, label: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        errors.add(field, f"{label} phải là một số.")
-        return None
-    try:
-        number = Decimal(str(value).strip())  # no guessing between "1,5" and "1.000": the UI sends plain numbers
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        errors.add(field, f"{label} phải là một số.")
-        return None
-    if number < 0:
-        errors.add(field, f"{label} không được âm.")
-        return None
-    return number
+class CampaignDraft(CampaignDetails, total=False):
+    """What `Campaign.draft` takes besides who and when (`Campaigns.draft` passes it on)."""
+
+    code: Required[str]
+    name: Required[str]
+    lead_unit_id: Required[str]
+    kind: Required[MovementKind]
+    launching_level: Required[str]
 
 
-def _count(errors: _FieldErrors, field: str, value: Any, label: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        errors.add(field, f"{label} phải là số nguyên không âm.")
-        return 0
-    return value
+class ReviewReport(TypedDict, total=False):
+    """A review report's fields besides its date (interim, final or corrected)."""
+
+    report: Required[DocumentReference]
+    summary: Required[str]
+    results: Sequence[ReviewResult]
+    proposed_collectives: int
+    proposed_individuals: int
 
 
-def _mapping(item: Any) -> Mapping[str, Any] | None:
-    if isinstance(item, Mapping):
-        return item
-    if hasattr(item, "as_dict"):
-        return item.as_dict()
-    return None
-
-
-def _code(errors: _FieldErrors, field: str, value: Any, label: str) -> str:
-    code = _text(errors, field, value, label, required=True, max_len=40).upper()
-    if code and not _CODE_PATTERN.fullmatch(code):
-        errors.add(field, f"{label} chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / - (2–40 ký tự).")
-    return code
-
-
-def _kind(errors: _FieldErrors, value: Any) -> str:
-    try:
-        return MovementKind(str(value).strip().lower()).value
-    except ValueError:
-        allowed = ", ".join(f"{k.value} ({label})" for k, label in KIND_LABELS.items())
-        errors.add("kind", f"Loại phong trào không hợp lệ: «{value}». Chọn một trong: {allowed}.")
-        return ""
-
-
-def _document(
-    errors: _FieldErrors, field: str, value: Any, label: str, *, require_signer: bool
-) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    data = _mapping(value)
-    if data is None:
-        errors.add(field, f"{label} không hợp lệ.")
-        return None
-    doc = DocumentReference(
-        number=_text(
-            errors, f"{field}.number", data.get("number"), f"Số hiệu {label.lower()}", required=True, max_len=100
-        ),
-        issued_on=_date(
-            errors, f"{field}.issued_on", data.get("issued_on"), f"Ngày ban hành {label.lower()}", required=True
-        ),
-        signer=_text(
-            errors,
-            f"{field}.signer",
-            data.get("signer"),
-            f"Người ký {label.lower()}",
-            required=require_signer,
-            max_len=200,
-        ),
-        reference=_text(
-            errors, f"{field}.reference", data.get("reference"), "Trích yếu / đường dẫn", required=False, max_len=1000
-        ),
-    )
-    return doc.as_dict()
-
-
-def _targets(errors: _FieldErrors, value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-        errors.add("targets", "Chỉ tiêu phải là một danh sách.")
-        return []
-    targets: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for i, item in enumerate(value):
-        field = f"targets[{i}]"
-        data = _mapping(item)
-        if data is None:
-            errors.add(field, "Chỉ tiêu không hợp lệ.")
-            continue
-        indicator = _text(
-            errors, f"{field}.indicator", data.get("indicator"), "Tên chỉ tiêu", required=True, max_len=500
-        )
-        if indicator.casefold() in seen:
-            errors.add(f"{field}.indicator", f"Chỉ tiêu «{indicator}» bị trùng.")
-        seen.add(indicator.casefold())
-        target = Target(
-            indicator=indicator,
-            target_value=_decimal(errors, f"{field}.target_value", data.get("target_value"), "Giá trị chỉ tiêu"),
-            unit_of_measure=_text(
-                errors,
-                f"{field}.unit_of_measure",
-                data.get("unit_of_measure"),
-                "Đơn vị tính",
-                required=False,
-                max_len=100,
-            ),
-        )
-        targets.append(target.as_dict())
-    return targets
-
-
-def _stages(errors: _FieldErrors, value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-        errors.add("stages", "Các đợt phải là một danh sách.")
-        return []
-    stages: list[dict[str, Any]] = []
-    for i, item in enumerate(value):
-        field = f"stages[{i}]"
-        data = _mapping(item)
-        if data is None:
-            errors.add(field, "Đợt không hợp lệ.")
-            continue
-        number = data.get("number")
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            errors.add(f"{field}.number", "Số thứ tự đợt phải là số nguyên dương.")
-            number = 0
-        stage = Stage(
-            number=number,
-            name=_text(errors, f"{field}.name", data.get("name"), "Tên đợt", required=True, max_len=300),
-            start_date=_date(errors, f"{field}.start_date", data.get("start_date"), "Ngày bắt đầu đợt"),
-            end_date=_date(errors, f"{field}.end_date", data.get("end_date"), "Ngày kết thúc đợt"),
-        )
-        stages.append(stage.as_dict())
-    return stages
-
-
-_CONTENT_PARSERS = {
-    "name": lambda e, v: _text(e, "name", v, "Tên phong trào", required=True, max_len=_NAME_MAX),
-    "lead_unit_id": lambda e, v: _code(e, "lead_unit_id", v, "Mã đơn vị chủ trì"),
-    "kind": _kind,
-    "launching_level": lambda e, v: _text(e, "launching_level", v, "Cấp phát động", required=True, max_len=40).lower(),
-    "purpose": lambda e, v: _text(e, "purpose", v, "Mục đích", required=False, max_len=_TEXT_MAX),
-    "requirements": lambda e, v: _text(e, "requirements", v, "Yêu cầu", required=False, max_len=_TEXT_MAX),
-    "content": lambda e, v: _text(e, "content", v, "Nội dung", required=False, max_len=_TEXT_MAX),
-    "targets": _targets,
-    "start_date": lambda e, v: _date(e, "start_date", v, "Ngày bắt đầu"),
-    "end_date": lambda e, v: _date(e, "end_date", v, "Ngày kết thúc"),
-    "stages": _stages,
-    "directive": lambda e, v: _document(e, "directive", v, "Văn bản chỉ đạo", require_signer=True),
-    "plan": lambda e, v: _document(e, "plan", v, "Kế hoạch", require_signer=False),
+_DETAIL_DEFAULTS: CampaignDetails = {
+    "purpose": "",
+    "requirements": "",
+    "content": "",
+    "targets": (),
+    "start_date": None,
+    "end_date": None,
+    "stages": (),
+    "directive": None,
+    "plan": None,
 }
 
 
-def _parse_content(errors: _FieldErrors, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Validates the given content fields and returns them in event form."""
-    return {name: _CONTENT_PARSERS[name](errors, value) for name, value in raw.items()}
+def _document_form(
+    errors: dict[str, str], key: str, document: DocumentReference | None, label: str, *, require_signer: bool
+) -> dict[str, Any] | None:
+    """A document reference as events store it; its number and date are required, and the signer
+    of a directive."""
+    if document is None:
+        return None
+    what = label.lower()
+    required_text(errors, f"{key}.number", document.number, f"Số hiệu {what}")
+    if document.issued_on is None:
+        errors.setdefault(f"{key}.issued_on", blank(f"Ngày ban hành {what}"))
+    if require_signer:
+        required_text(errors, f"{key}.signer", document.signer, f"Người ký {what}")
+    return document.as_dict()
 
 
-def _check_timeline(errors: _FieldErrors, fields: Mapping[str, Any]) -> None:
-    """Cross-field rules: the end follows the start; stages are unique and inside the timeline."""
-    start, end = fields.get("start_date"), fields.get("end_date")
+def _targets_form(errors: dict[str, str], targets: Sequence[Target]) -> list[dict[str, Any]]:
+    """Targets as events store them: each named once, none negative."""
+    seen: set[str] = set()
+    for i, target in enumerate(targets):
+        key = f"targets[{i}]"
+        indicator = required_text(errors, f"{key}.indicator", target.indicator, "Tên chỉ tiêu")
+        if indicator and indicator.casefold() in seen:
+            errors.setdefault(f"{key}.indicator", f"Chỉ tiêu «{indicator}» bị trùng.")
+        seen.add(indicator.casefold())
+        not_negative(errors, f"{key}.target_value", target.target_value, "Giá trị chỉ tiêu")
+    return [t.as_dict() for t in targets]
+
+
+def _stages_form(errors: dict[str, str], stages: Sequence[Stage]) -> list[dict[str, Any]]:
+    """Stages as events store them: numbered from 1, each named (their dates: `timeline_problems`)."""
+    for i, stage in enumerate(stages):
+        if stage.number < 1:
+            errors.setdefault(f"stages[{i}].number", "Số thứ tự đợt phải là số nguyên dương.")
+        required_text(errors, f"stages[{i}].name", stage.name, "Tên đợt")
+    return [s.as_dict() for s in stages]
+
+
+_CONTENT_RULES: dict[str, Callable[[dict[str, str], Any], Any]] = {
+    "name": lambda e, v: required_text(e, "name", v, "Tên phong trào"),
+    "lead_unit_id": lambda e, v: required_code(e, "lead_unit_id", v, "Mã đơn vị chủ trì"),
+    "kind": lambda e, v: MovementKind(v).value,
+    "launching_level": lambda e, v: required_text(e, "launching_level", v, "Cấp phát động").lower(),
+    "purpose": lambda e, v: v.strip(),
+    "requirements": lambda e, v: v.strip(),
+    "content": lambda e, v: v.strip(),
+    "targets": _targets_form,
+    "start_date": lambda e, v: v,
+    "end_date": lambda e, v: v,
+    "stages": _stages_form,
+    "directive": lambda e, v: _document_form(e, "directive", v, "Văn bản chỉ đạo", require_signer=True),
+    "plan": lambda e, v: _document_form(e, "plan", v, "Kế hoạch", require_signer=False),
+}
+"""Each content field's rules, and its event form (texts stripped, codes upper-case, value
+objects as dicts)."""
+
+
+def content_form(errors: dict[str, str], content: CampaignContent) -> dict[str, Any]:
+    """The given content fields checked against their rules (a message per broken rule goes into
+    `errors`) and in event form. The edge calls it too, on the fields of a form that parsed, to
+    report every problem at once."""
+    return {field: _CONTENT_RULES[field](errors, value) for field, value in content.items()}
+
+
+def timeline_problems(form: Mapping[str, Any]) -> dict[str, str]:
+    """Cross-field rules: the end follows the start; stages are unique and inside the timeline.
+    `form`: content in event form (`content_form`)."""
+    errors: dict[str, str] = {}
+    start, end = form.get("start_date"), form.get("end_date")
     if start and end and end <= start:
-        errors.add("end_date", "Ngày kết thúc phải sau ngày bắt đầu.")
+        errors.setdefault("end_date", "Ngày kết thúc phải sau ngày bắt đầu.")
     numbers: set[int] = set()
-    for i, stage in enumerate(fields.get("stages") or []):
+    for i, stage in enumerate(form.get("stages") or []):
         s_start, s_end = _from_iso(stage["start_date"]), _from_iso(stage["end_date"])
         if stage["number"] in numbers:
-            errors.add(f"stages[{i}].number", f"Đợt số {stage['number']} bị trùng.")
+            errors.setdefault(f"stages[{i}].number", f"Đợt số {stage['number']} bị trùng.")
         numbers.add(stage["number"])
         if s_start and s_end and s_end < s_start:
-            errors.add(f"stages[{i}].end_date", "Ngày kết thúc đợt không được trước ngày bắt đầu đợt.")
+            errors.setdefault(f"stages[{i}].end_date", "Ngày kết thúc đợt không được trước ngày bắt đầu đợt.")
         if start and s_start and s_start < start:
-            errors.add(f"stages[{i}].start_date", "Đợt không được bắt đầu trước ngày bắt đầu phong trào.")
+            errors.setdefault(f"stages[{i}].start_date", "Đợt không được bắt đầu trước ngày bắt đầu phong trào.")
         if end and s_end and s_end > end:
-            errors.add(f"stages[{i}].end_date", "Đợt không được kết thúc sau ngày kết thúc phong trào.")
+            errors.setdefault(f"stages[{i}].end_date", "Đợt không được kết thúc sau ngày kết thúc phong trào.")
+    return errors
 
 
-def _not_before(errors: _FieldErrors, field: str, value: date | None, earlier: date | None, what: str) -> None:
-    if value and earlier and value < earlier:
-        errors.add(field, f"Ngày này không được trước {what} ({_vn(earlier)}).")
+def draft_problems(code: str | None, content: CampaignContent) -> dict[str, str]:
+    """Every rule a draft with these (typed) fields breaks: what `Campaign.draft` refuses. The
+    edge asks too, with the fields of a form that parsed, to report every problem at once."""
+    return _draft_form(code, content)[2]
+
+
+def _draft_form(code: str | None, content: CampaignContent) -> tuple[str, dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    code = required_code(errors, "code", code, "Mã phong trào") if code is not None else ""
+    form = content_form(errors, content)
+    for key, message in timeline_problems(form).items():
+        errors.setdefault(key, message)
+    return code, form, errors
 
 
 # --------------------------------------------------------------------------- review deadline
@@ -561,44 +490,24 @@ class Campaign(Aggregate):
         code: str,
         name: str,
         lead_unit_id: str,
-        kind: str | MovementKind,
+        kind: MovementKind,
         launching_level: str,
         actor: Actor,
         at: datetime,
-        purpose: str = "",
-        requirements: str = "",
-        content: str = "",
-        targets: Sequence[Target | Mapping[str, Any]] = (),
-        start_date: date | None = None,
-        end_date: date | None = None,
-        stages: Sequence[Stage | Mapping[str, Any]] = (),
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
+        **details: Unpack[CampaignDetails],
     ) -> Campaign:
-        """Drafts a new campaign; raises `CampaignValidationError` listing every invalid field."""
-        errors = _FieldErrors()
-        code = _code(errors, "code", code, "Mã phong trào")
-        fields = _parse_content(
-            errors,
-            {
-                "name": name,
-                "lead_unit_id": lead_unit_id,
-                "kind": kind,
-                "launching_level": launching_level,
-                "purpose": purpose,
-                "requirements": requirements,
-                "content": content,
-                "targets": targets,
-                "start_date": start_date,
-                "end_date": end_date,
-                "stages": stages,
-                "directive": directive,
-                "plan": plan,
-            },
-        )
-        _check_timeline(errors, fields)
-        errors.raise_if_any()
-        return cls(code=code, actor=actor, at=_recorded(at), **fields)
+        """Drafts a new campaign; raises `CampaignValidationError` listing every rule it breaks."""
+        content: CampaignContent = {
+            "name": name,
+            "lead_unit_id": lead_unit_id,
+            "kind": kind,
+            "launching_level": launching_level,
+            **_DETAIL_DEFAULTS,
+            **details,
+        }
+        code, form, errors = _draft_form(code, content)
+        raise_if(errors)
+        return cls(code=code, actor=actor, at=_recorded(at), **form)
 
     @event("Drafted")
     def __init__(
@@ -642,27 +551,27 @@ class Campaign(Aggregate):
         """The content fields as stored (dates as `date`), to merge with and compare to an amendment."""
         return {field: getattr(self, _stored_as(field)) for field in AMENDABLE_FIELDS}
 
-    def amend(self, *, actor: Actor, at: datetime, reason: str = "", **changes: Any) -> bool:
+    def amend(self, *, actor: Actor, at: datetime, reason: str = "", **changes: Unpack[CampaignContent]) -> bool:
         """Amends content before launch (fields in `AMENDABLE_FIELDS`); returns False when nothing changed.
 
         Amending a returned registration puts the campaign back to draft, ready to register again.
         """
         self._check_can_amend()
-        errors = _FieldErrors()
+        errors: dict[str, str] = {}
         for name in changes:
             if name not in AMENDABLE_FIELDS:
-                errors.add(name, "Trường này không tồn tại hoặc không được sửa (mã phong trào là cố định).")
-        errors.raise_if_any()
-        parsed = _parse_content(errors, changes)
+                errors[name] = "Trường này không tồn tại hoặc không được sửa (mã phong trào là cố định)."
+        raise_if(errors)
+        form = content_form(errors, changes)
         current = self._current_content()
-        _check_timeline(errors, {**current, **parsed})
-        reason = _text(errors, "reason", reason, "Lý do sửa", required=False, max_len=2000)
-        errors.raise_if_any()
-        delta = {k: v for k, v in parsed.items() if current.get(k) != v}
+        for key, message in timeline_problems({**current, **form}).items():
+            errors.setdefault(key, message)
+        raise_if(errors)
+        delta = {k: v for k, v in form.items() if current.get(k) != v}
         if not delta:
             return False
         event_changes = {k: (_iso(v) if k in _DATE_FIELDS else v) for k, v in delta.items()}
-        self._amended(changes=event_changes, reason=reason, actor=actor, at=_recorded(at))
+        self._amended(changes=event_changes, reason=reason.strip(), actor=actor, at=_recorded(at))
         return True
 
     @event("Amended")
@@ -676,20 +585,20 @@ class Campaign(Aggregate):
         *,
         actor: Actor,
         at: datetime,
-        directive: DocumentReference | Mapping[str, Any] | None = None,
-        plan: DocumentReference | Mapping[str, Any] | None = None,
+        directive: DocumentReference | None = None,
+        plan: DocumentReference | None = None,
         reason: str = "",
     ) -> None:
         """Records the directive and/or plan references, also after launch (as a new event, not an edit)."""
         self._check_not_finished("bổ sung văn bản")
-        errors = _FieldErrors()
+        errors: dict[str, str] = {}
         if directive is None and plan is None:
-            errors.add("directive", "Cần ít nhất văn bản chỉ đạo hoặc kế hoạch.")
-        directive_data = _document(errors, "directive", directive, "Văn bản chỉ đạo", require_signer=True)
-        plan_data = _document(errors, "plan", plan, "Kế hoạch", require_signer=False)
-        reason = _text(errors, "reason", reason, "Lý do", required=False, max_len=2000)
-        errors.raise_if_any()
-        self._documents_attached(directive=directive_data, plan=plan_data, reason=reason, actor=actor, at=_recorded(at))
+            errors["directive"] = "Cần ít nhất văn bản chỉ đạo hoặc kế hoạch."
+        form = content_form(errors, {"directive": directive, "plan": plan})
+        raise_if(errors)
+        self._documents_attached(
+            directive=form["directive"], plan=form["plan"], reason=reason.strip(), actor=actor, at=_recorded(at)
+        )
 
     @event("DocumentsAttached")
     def _documents_attached(
@@ -705,32 +614,25 @@ class Campaign(Aggregate):
     def register(self, *, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         """The secretariat registers the movement (đăng ký) under a registration number."""
         self._check_can_register()
-        errors = _FieldErrors()
-        number = _text(errors, "registration_number", registration_number, "Số đăng ký", required=True, max_len=100)
-        day = _date(errors, "registered_on", registered_on, "Ngày đăng ký", required=True)
-        errors.raise_if_any()
-        self._registered(registration_number=number, registered_on=day, actor=actor, at=_recorded(at))
+        errors: dict[str, str] = {}
+        number = required_text(errors, "registration_number", registration_number, "Số đăng ký")
+        raise_if(errors)
+        self._registered(registration_number=number, registered_on=registered_on, actor=actor, at=_recorded(at))
 
     @event("Registered")
     def _registered(self, registration_number: str, registered_on: date, actor: Actor, at: datetime) -> None:
         self._registration = {"number": registration_number, "registered_on": registered_on.isoformat()}
         self._status = CampaignStatus.REGISTERED.value
 
-    def return_registration(
-        self, *, reasons: Sequence[str] | str, returned_on: date, actor: Actor, at: datetime
-    ) -> None:
+    def return_registration(self, *, reasons: Sequence[str], returned_on: date, actor: Actor, at: datetime) -> None:
         """The secretariat sends the registration back with its reasons; the lead unit amends and retries."""
         self._check_can_return_registration()
-        errors = _FieldErrors()
-        items = [reasons] if isinstance(reasons, str) else list(reasons or [])
-        cleaned = [
-            _text(errors, f"reasons[{i}]", r, "Lý do trả lại", required=True, max_len=2000) for i, r in enumerate(items)
-        ]
+        errors: dict[str, str] = {}
+        cleaned = [required_text(errors, f"reasons[{i}]", r, "Lý do trả lại") for i, r in enumerate(reasons)]
         if not cleaned:
-            errors.add("reasons", "Cần nêu ít nhất một lý do trả lại.")
-        day = _date(errors, "returned_on", returned_on, "Ngày trả lại", required=True)
-        errors.raise_if_any()
-        self._registration_returned(reasons=cleaned, returned_on=day, actor=actor, at=_recorded(at))
+            errors["reasons"] = "Cần nêu ít nhất một lý do trả lại."
+        raise_if(errors)
+        self._registration_returned(reasons=cleaned, returned_on=returned_on, actor=actor, at=_recorded(at))
 
     @event("RegistrationReturned")
     def _registration_returned(self, reasons: list[str], returned_on: date, actor: Actor, at: datetime) -> None:
@@ -742,27 +644,27 @@ class Campaign(Aggregate):
     def launch(self, *, launched_on: date, actor: Actor, at: datetime) -> None:
         """The lead unit launches the registered movement (phát động)."""
         self._check_can_launch()
-        errors = _FieldErrors()
-        day = _date(errors, "launched_on", launched_on, "Ngày phát động", required=True)
-        _not_before(errors, "launched_on", day, self.registration.registered_on, "ngày đăng ký")  # type: ignore[union-attr]
-        errors.raise_if_any()
-        self._launched(launched_on=day, actor=actor, at=_recorded(at))
+        errors: dict[str, str] = {}
+        not_before(errors, "launched_on", launched_on, self.registration.registered_on, "ngày đăng ký")  # type: ignore[union-attr]
+        raise_if(errors)
+        self._launched(launched_on=launched_on, actor=actor, at=_recorded(at))
 
     @event("Launched")
     def _launched(self, launched_on: date, actor: Actor, at: datetime) -> None:
         self.launched_on = launched_on
         self._status = CampaignStatus.LAUNCHED.value
 
-    def file_interim_review(self, *, actor: Actor, at: datetime, stage: int | None = None, **report: Any) -> None:
-        """Files an interim review (sơ kết); with stages, one per stage, naming the stage. `report`:
-        the fields of `_parse_review`."""
+    def file_interim_review(
+        self, *, filed_on: date, actor: Actor, at: datetime, stage: int | None = None, **report: Unpack[ReviewReport]
+    ) -> None:
+        """Files an interim review (sơ kết); with stages, one per stage, naming the stage."""
         self._check_can_file_interim_review()
-        errors = _FieldErrors()
+        errors: dict[str, str] = {}
         self._check_stage(errors, stage)
-        review = self._parse_review(errors, final=False, **report)
+        review = self._review_form(errors, final=False, filed_on=filed_on, **report)
         stage_end = next((s.end_date for s in self.stages if s.number == stage), None)
-        _not_before(errors, "filed_on", review["filed_on"], stage_end, f"ngày kết thúc đợt {stage}")
-        errors.raise_if_any()
+        not_before(errors, "filed_on", filed_on, stage_end, f"ngày kết thúc đợt {stage}")
+        raise_if(errors)
         self._interim_review_filed(stage=stage, actor=actor, at=_recorded(at), **review)
 
     @event("InterimReviewFiled")
@@ -782,13 +684,12 @@ class Campaign(Aggregate):
             _review_dict(stage, report, summary, results, proposed_collectives, proposed_individuals, filed_on)
         )
 
-    def file_final_review(self, *, actor: Actor, at: datetime, **report: Any) -> None:
-        """Files the final review (tổng kết): a result for every target and the award proposals.
-        `report`: the fields of `_parse_review`."""
+    def file_final_review(self, *, filed_on: date, actor: Actor, at: datetime, **report: Unpack[ReviewReport]) -> None:
+        """Files the final review (tổng kết): a result for every target and the award proposals."""
         self._check_can_file_final_review()
-        errors = _FieldErrors()
-        review = self._parse_review(errors, final=True, **report)
-        errors.raise_if_any()
+        errors: dict[str, str] = {}
+        review = self._review_form(errors, final=True, filed_on=filed_on, **report)
+        raise_if(errors)
         self._final_review_filed(actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewFiled")
@@ -808,14 +709,16 @@ class Campaign(Aggregate):
         )
         self._status = CampaignStatus.FINAL_REVIEWED.value
 
-    def correct_final_review(self, *, reason: str, actor: Actor, at: datetime, **report: Any) -> None:
+    def correct_final_review(
+        self, *, reason: str, filed_on: date, actor: Actor, at: datetime, **report: Unpack[ReviewReport]
+    ) -> None:
         """Replaces the final review with a corrected one; history keeps both (corrections are new
-        events). `report`: the fields of `_parse_review`."""
+        events)."""
         self._check_can_correct_final_review()
-        errors = _FieldErrors()
-        review = self._parse_review(errors, final=True, **report)
-        reason = _text(errors, "reason", reason, "Lý do điều chỉnh", required=True, max_len=2000)
-        errors.raise_if_any()
+        errors: dict[str, str] = {}
+        review = self._review_form(errors, final=True, filed_on=filed_on, **report)
+        reason = required_text(errors, "reason", reason, "Lý do điều chỉnh")
+        raise_if(errors)
         self._final_review_corrected(reason=reason, actor=actor, at=_recorded(at), **review)
 
     @event("FinalReviewCorrected")
@@ -835,98 +738,85 @@ class Campaign(Aggregate):
             None, report, summary, results, proposed_collectives, proposed_individuals, filed_on
         )
 
-    def _check_stage(self, errors: _FieldErrors, stage: int | None) -> None:
+    def _check_stage(self, errors: dict[str, str], stage: int | None) -> None:
         stages = {s.number: s for s in self.stages}
         if not stages:
             if stage is not None:
-                errors.add("stage", "Phong trào không chia đợt; không ghi số đợt khi sơ kết.")
+                errors.setdefault("stage", "Phong trào không chia đợt; không ghi số đợt khi sơ kết.")
             return
         if stage is None:
-            errors.add("stage", "Phong trào có chia đợt; cần ghi rõ sơ kết đợt nào.")
+            errors.setdefault("stage", "Phong trào có chia đợt; cần ghi rõ sơ kết đợt nào.")
         elif stage not in stages:
-            errors.add("stage", f"Phong trào không có đợt số {stage}.")
+            errors.setdefault("stage", f"Phong trào không có đợt số {stage}.")
         elif any(r.stage == stage for r in self.interim_reviews):
             raise CampaignError("stage_already_reviewed", f"Đợt {stage} ({stages[stage].name}) đã được sơ kết.")
 
-    def _parse_review(
+    def _review_form(
         self,
-        errors: _FieldErrors,
+        errors: dict[str, str],
         *,
         final: bool,
-        report: DocumentReference | Mapping[str, Any] | None,
+        report: DocumentReference,
         summary: str,
         filed_on: date,
-        results: Sequence[ReviewResult | Mapping[str, Any]] = (),
+        results: Sequence[ReviewResult] = (),
         proposed_collectives: int = 0,
         proposed_individuals: int = 0,
     ) -> dict[str, Any]:
-        """A review report's fields, checked (the same for an interim, final or corrected review)."""
-        label = "Báo cáo tổng kết" if final else "Báo cáo sơ kết"
-        if report is None:
-            errors.add("report", f"{label} không được để trống.")
-        day = _date(errors, "filed_on", filed_on, "Ngày báo cáo", required=True)
-        _not_before(errors, "filed_on", day, self.launched_on, "ngày phát động")
+        """A review report checked against the rules and in event form (the same for an interim,
+        final or corrected review)."""
+        not_before(errors, "filed_on", filed_on, self.launched_on, "ngày phát động")
         if final:
             # The final review (tổng kết) reviews the whole movement: not before it has ended.
-            _not_before(errors, "filed_on", day, self.end_date, "ngày kết thúc phong trào")
+            not_before(errors, "filed_on", filed_on, self.end_date, "ngày kết thúc phong trào")
+        label = "Báo cáo tổng kết" if final else "Báo cáo sơ kết"
         return {
-            "report": _document(errors, "report", report, label, require_signer=False),
-            "summary": _text(errors, "summary", summary, "Tóm tắt kết quả", required=True, max_len=_TEXT_MAX),
-            "results": self._parse_results(errors, results, every_target=final),
-            "proposed_collectives": _count(
+            "report": _document_form(errors, "report", report, label, require_signer=False),
+            "summary": required_text(errors, "summary", summary, "Tóm tắt kết quả"),
+            "results": self._results_form(errors, results, every_target=final),
+            "proposed_collectives": whole_count(
                 errors, "proposed_collectives", proposed_collectives, "Số tập thể đề nghị khen thưởng"
             ),
-            "proposed_individuals": _count(
+            "proposed_individuals": whole_count(
                 errors, "proposed_individuals", proposed_individuals, "Số cá nhân đề nghị khen thưởng"
             ),
-            "filed_on": day,
+            "filed_on": filed_on,
         }
 
-    def _parse_results(self, errors: _FieldErrors, value: Any, *, every_target: bool) -> list[dict[str, Any]]:
+    def _results_form(
+        self, errors: dict[str, str], results: Sequence[ReviewResult], *, every_target: bool
+    ) -> list[dict[str, Any]]:
+        """Results as events store them: each names a target of the campaign (as the campaign
+        spells it) once; the final review reports on every target."""
         known = {t.indicator.casefold(): t.indicator for t in self.targets}
-        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Sequence):
-            errors.add("results", "Kết quả phải là một danh sách.")
-            return []
-        results: list[dict[str, Any]] = []
+        forms: list[dict[str, Any]] = []
         reported: set[str] = set()
-        for i, item in enumerate(value):
-            field = f"results[{i}]"
-            data = _mapping(item)
-            if data is None:
-                errors.add(field, "Kết quả không hợp lệ.")
-                continue
-            indicator = _text(
-                errors, f"{field}.indicator", data.get("indicator"), "Tên chỉ tiêu", required=True, max_len=500
-            )
-            key = indicator.casefold()
-            if indicator and key not in known:
-                errors.add(f"{field}.indicator", f"Phong trào không có chỉ tiêu «{indicator}».")
-            elif key in reported:
-                errors.add(f"{field}.indicator", f"Chỉ tiêu «{indicator}» được báo cáo hai lần.")
-            reported.add(key)
-            result = ReviewResult(
-                indicator=known.get(key, indicator),
-                achieved_value=_decimal(
-                    errors, f"{field}.achieved_value", data.get("achieved_value"), "Kết quả đạt được"
-                ),
-                note=_text(errors, f"{field}.note", data.get("note"), "Ghi chú", required=False, max_len=2000),
-            )
-            results.append(result.as_dict())
-        missing = [name for key, name in known.items() if key not in reported]
+        for i, result in enumerate(results):
+            key = f"results[{i}]"
+            indicator = required_text(errors, f"{key}.indicator", result.indicator, "Tên chỉ tiêu")
+            folded = indicator.casefold()
+            if indicator and folded not in known:
+                errors.setdefault(f"{key}.indicator", f"Phong trào không có chỉ tiêu «{indicator}».")
+            elif folded in reported:
+                errors.setdefault(f"{key}.indicator", f"Chỉ tiêu «{indicator}» được báo cáo hai lần.")
+            reported.add(folded)
+            not_negative(errors, f"{key}.achieved_value", result.achieved_value, "Kết quả đạt được")
+            named = ReviewResult(known.get(folded, indicator), result.achieved_value, result.note.strip())
+            forms.append(named.as_dict())
+        missing = [name for folded, name in known.items() if folded not in reported]
         if every_target and missing:
-            errors.add("results", "Báo cáo tổng kết thiếu kết quả của chỉ tiêu: " + "; ".join(missing) + ".")
-        return results
+            errors.setdefault("results", "Báo cáo tổng kết thiếu kết quả của chỉ tiêu: " + "; ".join(missing) + ".")
+        return forms
 
     # ----------------------------------------------------------------- close, cancel, overdue
 
     def close(self, *, closed_on: date, actor: Actor, at: datetime) -> None:
         """Closes (kết thúc) a movement whose final review is filed."""
         self._check_can_close()
-        errors = _FieldErrors()
-        day = _date(errors, "closed_on", closed_on, "Ngày đóng phong trào", required=True)
-        _not_before(errors, "closed_on", day, self.final_review.filed_on, "ngày báo cáo tổng kết")  # type: ignore[union-attr]
-        errors.raise_if_any()
-        self._closed(closed_on=day, actor=actor, at=_recorded(at))
+        errors: dict[str, str] = {}
+        not_before(errors, "closed_on", closed_on, self.final_review.filed_on, "ngày báo cáo tổng kết")  # type: ignore[union-attr]
+        raise_if(errors)
+        self._closed(closed_on=closed_on, actor=actor, at=_recorded(at))
 
     @event("Closed")
     def _closed(self, closed_on: date, actor: Actor, at: datetime) -> None:
@@ -936,11 +826,10 @@ class Campaign(Aggregate):
     def cancel(self, *, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:
         """Cancels the movement (hủy) with a reason; not possible once closed."""
         self._check_can_cancel()
-        errors = _FieldErrors()
-        reason = _text(errors, "reason", reason, "Lý do hủy", required=True, max_len=2000)
-        day = _date(errors, "cancelled_on", cancelled_on, "Ngày hủy", required=True)
-        errors.raise_if_any()
-        self._cancelled(reason=reason, cancelled_on=day, actor=actor, at=_recorded(at))
+        errors: dict[str, str] = {}
+        reason = required_text(errors, "reason", reason, "Lý do hủy")
+        raise_if(errors)
+        self._cancelled(reason=reason, cancelled_on=cancelled_on, actor=actor, at=_recorded(at))
 
     @event("Cancelled")
     def _cancelled(self, reason: str, cancelled_on: date, actor: Actor, at: datetime) -> None:

@@ -1,7 +1,9 @@
 """HTTP API of the campaigns service: thin endpoints that turn requests into use-case calls.
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its threadpool.
-Field-level checks live in the domain (Vietnamese messages, HTTP 422); refused transitions are 409.
+Each body is parsed by its request model (`bodies.py`) into the typed values the use case takes;
+a field that does not parse is a 422 with its Vietnamese message, a rule the campaign refuses a
+422 (`CampaignValidationError`) or a 409 (a refused transition).
 Every command runs through `CampaignCommand` (`shared.http.commands`, as in the dossiers): it
 passes the actor, the time (`at`) and the version from `If-Match`, and answers with the campaign
 and its version as `ETag`; a stale `If-Match` is a 409, so a stale form never overwrites a newer
@@ -11,16 +13,28 @@ movement silently.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 
 from services.campaigns.application import Campaigns
 from services.campaigns.domain.campaign import Campaign
 from services.campaigns.domain.eligibility import assess_eligibility
+from services.campaigns.http.bodies import (
+    AmendIn,
+    CancelIn,
+    CloseIn,
+    CorrectionIn,
+    DocumentsIn,
+    DraftIn,
+    InterimReviewIn,
+    LaunchIn,
+    RegisterIn,
+    ReturnIn,
+    ReviewIn,
+    read_draft,
+)
 from shared.http.actor import ActorDep
 from shared.http.commands import CommandContext
 from shared.http.requests import if_match_header, set_etag, version_or_moment
@@ -34,106 +48,6 @@ def get_app(request: Request) -> Campaigns:
 
 
 AppDep = Annotated[Campaigns, Depends(get_app)]
-
-
-class DocumentIn(BaseModel):
-    number: str = Field(description="Số, ký hiệu văn bản, ví dụ 02/CT-UBND")
-    issued_on: date | None = Field(None, description="Ngày ban hành")
-    signer: str = Field("", description="Người ký")
-    reference: str = Field("", description="Trích yếu hoặc đường dẫn")
-
-
-class TargetIn(BaseModel):
-    indicator: str = Field(description="Chỉ tiêu")
-    target_value: Decimal | None = Field(None, description="Giá trị chỉ tiêu")
-    unit_of_measure: str = Field("", description="Đơn vị tính")
-
-
-class StageIn(BaseModel):
-    number: int
-    name: str
-    start_date: date | None = None
-    end_date: date | None = None
-
-
-class CampaignContent(BaseModel):
-    name: str | None = Field(None, description="Tên phong trào")
-    lead_unit_id: str | None = Field(None, description="Mã đơn vị chủ trì (xem /units)")
-    kind: str | None = Field(None, description="regular (thường xuyên) | periodic (theo đợt) | thematic (chuyên đề)")
-    launching_level: str | None = Field(None, description="Cấp phát động: district | commune | department")
-    purpose: str | None = Field(None, description="Mục đích")
-    requirements: str | None = Field(None, description="Yêu cầu")
-    content: str | None = Field(None, description="Nội dung")
-    targets: list[TargetIn] | None = Field(None, description="Chỉ tiêu đo được")
-    start_date: date | None = None
-    end_date: date | None = None
-    stages: list[StageIn] | None = Field(None, description="Các đợt (phong trào theo đợt)")
-    directive: DocumentIn | None = Field(None, description="Văn bản chỉ đạo")
-    plan: DocumentIn | None = Field(None, description="Kế hoạch")
-
-
-class DraftIn(CampaignContent):
-    code: str = Field(description="Mã phong trào, chữ không dấu, ví dụ PT-2023-NTM")
-    name: str = Field(description="Tên phong trào")
-    lead_unit_id: str = Field(description="Mã đơn vị chủ trì (xem /units)")
-    kind: str = Field(description="regular | periodic | thematic")
-    launching_level: str = Field("district", description="Cấp phát động")
-
-
-class AmendIn(CampaignContent):
-    reason: str = Field("", description="Lý do điều chỉnh")
-
-
-class DocumentsIn(BaseModel):
-    directive: DocumentIn | None = None
-    plan: DocumentIn | None = None
-    reason: str = ""
-
-
-class RegisterIn(BaseModel):
-    registration_number: str = Field(description="Số đăng ký do Phòng Nội vụ cấp")
-    registered_on: date | None = Field(None, description="Ngày đăng ký; mặc định hôm nay")
-
-
-class ReturnIn(BaseModel):
-    reasons: list[str] = Field(description="Lý do trả lại")
-    returned_on: date | None = None
-
-
-class LaunchIn(BaseModel):
-    launched_on: date | None = None
-
-
-class ResultIn(BaseModel):
-    indicator: str
-    achieved_value: Decimal | None = None
-    note: str = ""
-
-
-class ReviewIn(BaseModel):
-    report: DocumentIn = Field(description="Báo cáo sơ kết/tổng kết")
-    summary: str = Field(description="Tóm tắt kết quả")
-    filed_on: date | None = None
-    results: list[ResultIn] = Field(default_factory=list, description="Kết quả theo từng chỉ tiêu")
-    proposed_collectives: int = Field(0, ge=0, description="Số tập thể đề nghị khen thưởng")
-    proposed_individuals: int = Field(0, ge=0, description="Số cá nhân đề nghị khen thưởng")
-
-
-class InterimReviewIn(ReviewIn):
-    stage: int | None = Field(None, description="Đợt được sơ kết (phong trào theo đợt)")
-
-
-class CorrectionIn(ReviewIn):
-    reason: str = Field(description="Lý do đính chính")
-
-
-class CloseIn(BaseModel):
-    closed_on: date | None = None
-
-
-class CancelIn(BaseModel):
-    reason: str = Field(description="Lý do hủy")
-    cancelled_on: date | None = None
 
 
 IfMatchDep = Annotated[int | None, Depends(if_match_header("phong trào"))]
@@ -157,9 +71,22 @@ CommandDep = Annotated[CampaignCommand, Depends(CampaignCommand)]
 Reply = dict[str, Any]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Soạn thảo phong trào thi đua")
-def draft(body: DraftIn, response: Response, app: AppDep, actor: ActorDep) -> Reply:
-    campaign = app.draft(actor=actor, at=app.clock(), **body.model_dump(exclude_none=True))
+_DRAFT_SCHEMA = {
+    k: v for k, v in DraftIn.model_json_schema(ref_template="#/components/schemas/{model}").items() if k != "$defs"
+}
+"""The draft's body as the API documents it; its parts are the amendment's, which FastAPI lists."""
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Soạn thảo phong trào thi đua",
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": _DRAFT_SCHEMA}}}},
+)
+def draft(body: Annotated[Any, Body()], response: Response, app: AppDep, actor: ActorDep) -> Reply:
+    """The body is read by `read_draft` (not by FastAPI) so that its 422 names every problem at once."""
+    form = read_draft(body, app)
+    campaign = app.draft(actor=actor, at=app.clock(), **form.command())
     set_etag(response, campaign.version)
     return app.state_as_dict(campaign)
 
@@ -203,52 +130,64 @@ def eligibility(campaign_id: UUID, app: AppDep) -> Reply:
 
 @router.patch("/{campaign_id}", summary="Điều chỉnh phong trào trước khi phát động")
 def amend(campaign_id: UUID, body: AmendIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.amend(campaign_id, **body.model_dump(exclude_unset=True), **kw))
+    return cmd.run(body, lambda kw: cmd.app.amend(campaign_id, reason=body.reason, **body.changes(), **kw))
 
 
 @router.post("/{campaign_id}/documents", summary="Bổ sung văn bản chỉ đạo, kế hoạch")
 def attach_documents(campaign_id: UUID, body: DocumentsIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.attach_documents(campaign_id, **body.model_dump(exclude_unset=True), **kw))
+    return cmd.run(body, lambda kw: cmd.app.attach_documents(campaign_id, **body.documents(), **kw))
 
 
 @router.post("/{campaign_id}/registration", summary="Phòng Nội vụ đăng ký phong trào")
 def register(campaign_id: UUID, body: RegisterIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.register(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(
+        body,
+        lambda kw: cmd.app.register(
+            campaign_id, registration_number=body.registration_number, registered_on=body.registered_on, **kw
+        ),
+    )
 
 
 @router.post("/{campaign_id}/registration-return", summary="Trả lại hồ sơ đăng ký, nêu lý do")
 def return_registration(campaign_id: UUID, body: ReturnIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.return_registration(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(
+        body,
+        lambda kw: cmd.app.return_registration(campaign_id, reasons=body.reasons, returned_on=body.returned_on, **kw),
+    )
 
 
 @router.post("/{campaign_id}/launch", summary="Phát động phong trào")
 def launch(campaign_id: UUID, body: LaunchIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.launch(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(body, lambda kw: cmd.app.launch(campaign_id, launched_on=body.launched_on, **kw))
 
 
 @router.post("/{campaign_id}/interim-reviews", summary="Gửi báo cáo sơ kết")
 def file_interim_review(campaign_id: UUID, body: InterimReviewIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.file_interim_review(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(body, lambda kw: cmd.app.file_interim_review(campaign_id, stage=body.stage, **body.review(), **kw))
 
 
 @router.post("/{campaign_id}/final-review", summary="Gửi báo cáo tổng kết")
 def file_final_review(campaign_id: UUID, body: ReviewIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.file_final_review(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(body, lambda kw: cmd.app.file_final_review(campaign_id, **body.review(), **kw))
 
 
 @router.put("/{campaign_id}/final-review", summary="Đính chính báo cáo tổng kết (lịch sử giữ bản cũ)")
 def correct_final_review(campaign_id: UUID, body: CorrectionIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.correct_final_review(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(
+        body, lambda kw: cmd.app.correct_final_review(campaign_id, reason=body.reason, **body.review(), **kw)
+    )
 
 
 @router.post("/{campaign_id}/close", summary="Kết thúc phong trào sau tổng kết")
 def close(campaign_id: UUID, body: CloseIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.close_campaign(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(body, lambda kw: cmd.app.close_campaign(campaign_id, closed_on=body.closed_on, **kw))
 
 
 @router.post("/{campaign_id}/cancel", summary="Hủy phong trào, nêu lý do")
 def cancel(campaign_id: UUID, body: CancelIn, cmd: CommandDep) -> Reply:
-    return cmd.run(body, lambda kw: cmd.app.cancel(campaign_id, **body.model_dump(), **kw))
+    return cmd.run(
+        body, lambda kw: cmd.app.cancel(campaign_id, reason=body.reason, cancelled_on=body.cancelled_on, **kw)
+    )
 
 
 @units_router.get(

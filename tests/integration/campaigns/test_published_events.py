@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import jsonschema
 from nats.js.client import JetStreamContext
 
 from services.campaigns.application import Campaigns
+from services.campaigns.domain.campaign import DocumentReference, ReviewResult
 from services.campaigns.publishing import map_campaign_event
 from shared.actor import Actor
 from shared.contracts.schemas import contract_schemas
@@ -18,31 +20,30 @@ from shared.messaging.relay import OutboxRelay
 from shared.streams import CAMPAIGNS
 from shared.testing.jetstream import js_publisher
 from tests.support.campaign_payloads import thematic_campaign
+from tests.support.campaigns import draft_keywords
 
 LEAD = Actor("nv.phongkt", "lead_unit_clerk", "PKT")
 PNV = Actor("cv.pnv", "council_secretariat", "PNV")
-REPORT = {"number": "120/BC-UBND", "issued_on": date(2023, 12, 20), "signer": "Trưởng phòng Kinh tế"}
-RESULTS = [{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}]
+REPORT = DocumentReference("120/BC-UBND", date(2023, 12, 20), "Trưởng phòng Kinh tế")
+RESULTS = [ReviewResult("Xã đạt chuẩn nông thôn mới nâng cao", Decimal(6))]
 
 
 def campaign_kwargs(code: str) -> dict[str, Any]:
-    body = thematic_campaign(code)
-    body["start_date"], body["end_date"] = date(2023, 1, 1), date(2023, 12, 31)
-    body["launching_level"] = "district"
-    return body
+    """A thematic campaign from 1/1 to 31/12/2023, as `Campaigns.draft` takes it."""
+    return draft_keywords(thematic_campaign(code))
 
 
 def every_event(app: Campaigns) -> None:
     """One campaign through every published event type."""
     first = app.draft(actor=LEAD, **{**campaign_kwargs("PT-2023-A"), "plan": None})
     app.return_registration(first.id, reasons=["Thiếu kế hoạch"], returned_on=date(2023, 1, 10), actor=PNV)
-    app.amend(first.id, actor=LEAD, reason="Bổ sung kế hoạch", plan={"number": "16/KH", "issued_on": date(2023, 1, 11)})
+    app.amend(first.id, actor=LEAD, reason="Bổ sung kế hoạch", plan=DocumentReference("16/KH", date(2023, 1, 11)))
     app.register(first.id, registration_number="01/ĐK-PNV", registered_on=date(2023, 1, 15), actor=PNV)
     app.launch(first.id, launched_on=date(2023, 1, 20), actor=LEAD)
     app.attach_documents(
         first.id,
         actor=LEAD,
-        directive={"number": "03/CT", "issued_on": date(2023, 2, 1), "signer": "Chủ tịch"},
+        directive=DocumentReference("03/CT", date(2023, 2, 1), "Chủ tịch"),
         reason="Chỉ thị mới",
     )
     app.file_interim_review(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from services.campaigns.application import Campaigns
 from services.campaigns.demo import CAMPAIGNS, demo_commands
-from services.campaigns.domain.campaign import CampaignStatus, campaign_id_for
+from services.campaigns.domain.campaign import CampaignStatus, ReviewResult, campaign_id_for
 from services.campaigns.domain.errors import CampaignError, CampaignNotFound, CampaignValidationError
 from tests.support.campaigns import LEAD, NTM, POPO, REPORT, SECRETARIAT, campaign_app, launched
 
@@ -35,11 +37,11 @@ def test_mutating_use_cases_return_the_saved_campaign() -> None:
     )
     campaign = app.file_final_review(
         campaign.id,
-        report={**REPORT, "number": "200/BC-PKT"},
+        report=replace(REPORT, number="200/BC-PKT"),
         summary="Tổng kết",
         filed_on=date(2024, 1, 10),
         actor=LEAD,
-        results=[{"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6}],
+        results=[ReviewResult("Xã đạt chuẩn nông thôn mới nâng cao", Decimal(6))],
         proposed_collectives=2,
         proposed_individuals=9,
     )
@@ -185,7 +187,7 @@ def test_demo_data_reaches_every_state_it_intends() -> None:
     assert app.get_by_code("PT-2023-ANTQ").lead_unit_id == "CAH"
     assert app.get_by_code("PT-2023-QT").lead_unit_id == "BCHQS"
     assert len(app.get_by_code("PT-2023-VNN").registration_returns) == 1
-    assert all("dữ liệu mẫu" in c["directive"]["number"] for c in CAMPAIGNS if c["directive"])
+    assert all("dữ liệu mẫu" in c["directive"].number for c in CAMPAIGNS if c["directive"])
 
 
 def test_snapshots_rebuild_the_same_campaign() -> None:

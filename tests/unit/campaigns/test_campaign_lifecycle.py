@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,7 +12,11 @@ import pytest
 from services.campaigns.domain.campaign import (
     Campaign,
     CampaignStatus,
+    DocumentReference,
     MovementKind,
+    ReviewResult,
+    Stage,
+    Target,
     campaign_id_for,
     is_review_overdue,
     review_due_date,
@@ -29,7 +34,7 @@ DRAFT: dict[str, Any] = {
     "code": "pt-2023-ntm",
     "name": "Toàn dân chung sức xây dựng Nông thôn mới",
     "lead_unit_id": "PKT",
-    "kind": "thematic",
+    "kind": MovementKind.THEMATIC,
     "launching_level": "district",
     "actor": LEAD,
     "at": AT,
@@ -37,18 +42,18 @@ DRAFT: dict[str, Any] = {
     "requirements": "Bám sát bộ tiêu chí nông thôn mới nâng cao của thành phố.",
     "content": "Xây dựng đường giao thông nông thôn, chỉnh trang khu dân cư.",
     "targets": [
-        {"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "target_value": 5, "unit_of_measure": "xã"},
-        {"indicator": "Nhà văn hóa thôn được cải tạo", "target_value": "12", "unit_of_measure": "nhà"},
+        Target("Xã đạt chuẩn nông thôn mới nâng cao", Decimal(5), "xã"),
+        Target("Nhà văn hóa thôn được cải tạo", Decimal("12"), "nhà"),
     ],
     "start_date": date(2023, 1, 15),
     "end_date": date(2023, 12, 31),
-    "directive": {"number": "03/CT-UBND", "issued_on": date(2023, 1, 9), "signer": "Chủ tịch UBND huyện"},
-    "plan": {"number": "15/KH-UBND", "issued_on": "2023-01-12"},
+    "directive": DocumentReference("03/CT-UBND", date(2023, 1, 9), "Chủ tịch UBND huyện"),
+    "plan": DocumentReference("15/KH-UBND", date(2023, 1, 12)),
 }
-REPORT = {"number": "120/BC-PKT", "issued_on": date(2024, 1, 10)}
+REPORT = DocumentReference("120/BC-PKT", date(2024, 1, 10))
 RESULTS = [
-    {"indicator": "Xã đạt chuẩn nông thôn mới nâng cao", "achieved_value": 6},
-    {"indicator": "Nhà văn hóa thôn được cải tạo", "achieved_value": "12", "note": "Đạt"},
+    ReviewResult("Xã đạt chuẩn nông thôn mới nâng cao", Decimal(6)),
+    ReviewResult("Nhà văn hóa thôn được cải tạo", Decimal("12"), "Đạt"),
 ]
 
 
@@ -139,40 +144,51 @@ def test_campaign_id_is_derived_from_code_so_codes_are_unique() -> None:
     assert Campaign.draft(**DRAFT).id == campaign_id_for(" PT-2023-ntm ")
 
 
-def test_draft_refused_with_a_message_per_invalid_field() -> None:
+def test_draft_refused_with_a_message_per_broken_rule() -> None:
+    """Typed values may still break the rules: the aggregate names every one (the edge parses
+    the shapes: tests/unit/campaigns/test_edge_parsing.py)."""
     errors = then_invalid(
         lambda: Campaign.draft(
             **{
                 **DRAFT,
                 "code": "phong trào 1",
                 "name": "  ",
-                "kind": "monthly",
                 "end_date": date(2023, 1, 1),
-                "targets": [{"indicator": "", "target_value": "nhiều", "unit_of_measure": "xã"}],
-                "directive": {"number": "03/CT-UBND", "issued_on": date(2023, 1, 9)},
+                "targets": [Target("", Decimal(-1), "xã")],
+                "directive": DocumentReference("03/CT-UBND", date(2023, 1, 9)),
+                "plan": DocumentReference(" ", None),
             }
         )
     )
-    assert set(errors) == {
-        "code",
-        "name",
-        "kind",
-        "end_date",
-        "targets[0].indicator",
-        "targets[0].target_value",
-        "directive.signer",
+    assert errors == {
+        "code": "Mã phong trào chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ / - (2–40 ký tự).",
+        "name": "Tên phong trào không được để trống.",
+        "end_date": "Ngày kết thúc phải sau ngày bắt đầu.",
+        "targets[0].indicator": "Tên chỉ tiêu không được để trống.",
+        "targets[0].target_value": "Giá trị chỉ tiêu không được âm.",
+        "directive.signer": "Người ký văn bản chỉ đạo không được để trống.",
+        "plan.number": "Số hiệu kế hoạch không được để trống.",
+        "plan.issued_on": "Ngày ban hành kế hoạch không được để trống.",
     }
-    assert errors["name"] == "Tên phong trào không được để trống."
-    assert errors["end_date"] == "Ngày kết thúc phải sau ngày bắt đầu."
-    assert "Loại phong trào không hợp lệ" in errors["kind"]
+
+
+def test_draft_refused_for_repeated_targets_and_a_blank_launching_level() -> None:
+    twice = Target("xã đạt chuẩn nông thôn mới nâng cao", Decimal(1), "xã")
+    errors = then_invalid(
+        lambda: Campaign.draft(**{**DRAFT, "launching_level": " ", "targets": [*DRAFT["targets"], twice]})
+    )
+    assert errors == {
+        "launching_level": "Cấp phát động không được để trống.",
+        "targets[2].indicator": "Chỉ tiêu «xã đạt chuẩn nông thôn mới nâng cao» bị trùng.",
+    }
 
 
 def test_draft_refused_when_stage_outside_timeline_or_repeated() -> None:
     stages = [
-        {"number": 1, "name": "Đợt 1", "start_date": date(2023, 1, 1), "end_date": date(2023, 6, 30)},
-        {"number": 1, "name": "Đợt 2", "start_date": date(2023, 7, 1), "end_date": date(2024, 2, 1)},
+        Stage(1, "Đợt 1", date(2023, 1, 1), date(2023, 6, 30)),
+        Stage(1, "Đợt 2", date(2023, 7, 1), date(2024, 2, 1)),
     ]
-    errors = then_invalid(lambda: Campaign.draft(**{**DRAFT, "kind": "periodic", "stages": stages}))
+    errors = then_invalid(lambda: Campaign.draft(**{**DRAFT, "kind": MovementKind.PERIODIC, "stages": stages}))
     assert set(errors) == {"stages[0].start_date", "stages[1].number", "stages[1].end_date"}
 
 
@@ -181,7 +197,7 @@ def test_draft_may_leave_plan_details_open() -> None:
         code="PT-X",
         name="Phong trào mới",
         lead_unit_id="PYT",
-        kind="regular",
+        kind=MovementKind.REGULAR,
         launching_level="district",
         actor=LEAD,
         at=AT,
@@ -199,7 +215,7 @@ def test_amend_records_only_the_changed_fields() -> None:
         at=AT,
         reason="Điều chỉnh tên",
         name="Chung sức xây dựng Nông thôn mới",
-        kind="thematic",
+        kind=MovementKind.THEMATIC,
         end_date=date(2023, 11, 30),
     )
     [amended] = then_events(campaign)
@@ -238,11 +254,9 @@ def test_amend_refused_after_launch() -> None:
 
 def test_drafted_event_is_not_changed_by_later_amendments() -> None:
     campaign = Campaign.draft(**DRAFT)
-    campaign.amend(
-        actor=LEAD, at=AT, targets=[{"indicator": "Chỉ tiêu mới", "target_value": 1, "unit_of_measure": "xã"}]
-    )
+    campaign.amend(actor=LEAD, at=AT, targets=[Target("Chỉ tiêu mới", Decimal(1), "xã")])
     drafted, _ = campaign.collect_events()
-    assert [t["indicator"] for t in drafted.targets] == [t["indicator"] for t in DRAFT["targets"]]
+    assert [t["indicator"] for t in drafted.targets] == [t.indicator for t in DRAFT["targets"]]
 
 
 # --------------------------------------------------------------------------- registration
@@ -281,7 +295,7 @@ def test_returned_registration_can_be_amended_and_registered_again() -> None:
     campaign = given_drafted(plan=None)
     campaign.return_registration(reasons=["Chưa có kế hoạch."], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT)
     assert campaign.status == CampaignStatus.REGISTRATION_RETURNED
-    campaign.amend(actor=LEAD, at=AT, plan={"number": "15/KH-UBND", "issued_on": date(2023, 1, 17)})
+    campaign.amend(actor=LEAD, at=AT, plan=DocumentReference("15/KH-UBND", date(2023, 1, 17)))
     assert campaign.status == CampaignStatus.DRAFT
     campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     events = then_events(campaign)
@@ -301,7 +315,7 @@ def test_return_registration_refused_once_registered() -> None:
     then_refused(
         "already_registered",
         lambda: given_registered().return_registration(
-            reasons="Sai", returned_on=date(2023, 2, 1), actor=SECRETARIAT, at=AT
+            reasons=["Sai"], returned_on=date(2023, 2, 1), actor=SECRETARIAT, at=AT
         ),
     )
 
@@ -359,16 +373,16 @@ def test_interim_review_records_report_summary_and_results() -> None:
     [filed] = then_events(campaign)
     assert isinstance(filed, Campaign.InterimReviewFiled)
     assert filed.report["number"] == "120/BC-PKT" and filed.stage is None
-    assert filed.results == [{"indicator": RESULTS[0]["indicator"], "achieved_value": "6", "note": ""}]
+    assert filed.results == [{"indicator": RESULTS[0].indicator, "achieved_value": "6", "note": ""}]
     assert campaign.interim_reviews[0].proposed_individuals == 4
 
 
 def test_interim_review_names_one_of_the_stages_once() -> None:
     stages = [
-        {"number": 1, "name": "Học kỳ II", "start_date": date(2023, 1, 15), "end_date": date(2023, 5, 31)},
-        {"number": 2, "name": "Học kỳ I", "start_date": date(2023, 9, 5), "end_date": date(2023, 12, 31)},
+        Stage(1, "Học kỳ II", date(2023, 1, 15), date(2023, 5, 31)),
+        Stage(2, "Học kỳ I", date(2023, 9, 5), date(2023, 12, 31)),
     ]
-    campaign = given_launched(kind="periodic", stages=stages)
+    campaign = given_launched(kind=MovementKind.PERIODIC, stages=stages)
     review = {"report": REPORT, "summary": "Sơ kết đợt", "filed_on": date(2023, 6, 15), "actor": LEAD, "at": AT}
     assert "stage" in then_invalid(lambda: campaign.file_interim_review(**review))
     assert then_invalid(lambda: campaign.file_interim_review(stage=3, **review)) == {
@@ -412,7 +426,7 @@ def test_review_results_must_name_a_target() -> None:
             filed_on=date(2023, 7, 1),
             actor=LEAD,
             at=AT,
-            results=[{"indicator": "Chỉ tiêu lạ", "achieved_value": 1}],
+            results=[ReviewResult("Chỉ tiêu lạ", Decimal(1))],
         )
     )
     assert errors == {"results[0].indicator": "Phong trào không có chỉ tiêu «Chỉ tiêu lạ»."}
@@ -457,7 +471,7 @@ def test_interim_review_refused_after_final_review() -> None:
 
 def test_final_review_correction_is_a_new_event_with_a_reason() -> None:
     campaign = given_final_reviewed()
-    corrected = [dict(RESULTS[0], achieved_value=7), RESULTS[1]]
+    corrected = [replace(RESULTS[0], achieved_value=Decimal(7)), RESULTS[1]]
     campaign.correct_final_review(
         report=REPORT,
         summary="Hoàn thành (sửa số liệu)",
@@ -484,7 +498,7 @@ def test_final_review_correction_refused_without_a_final_review() -> None:
 def test_documents_can_be_attached_after_launch() -> None:
     campaign = given_launched(plan=None)
     campaign.attach_documents(
-        plan={"number": "40/KH-UBND", "issued_on": date(2023, 2, 1)},
+        plan=DocumentReference("40/KH-UBND", date(2023, 2, 1)),
         actor=LEAD,
         at=AT,
         reason="Kế hoạch ban hành sau lễ phát động",
@@ -619,3 +633,55 @@ def test_replaying_the_events_rebuilds_the_same_state() -> None:
     for event in campaign.collect_events():
         replayed = event.mutate(replayed)
     assert replayed.__dict__ == campaign.__dict__
+
+
+# --------------------------------------------------------------------------- rules on typed values
+
+
+def test_review_results_refused_twice_negative_or_with_negative_proposals() -> None:
+    twice = ReviewResult("xã đạt chuẩn nông thôn mới nâng cao", Decimal(-1))
+    errors = then_invalid(
+        lambda: given_launched().file_final_review(
+            report=REPORT,
+            summary="Tổng kết",
+            results=[*RESULTS, twice],
+            filed_on=date(2024, 1, 10),
+            proposed_collectives=-2,
+            actor=LEAD,
+            at=AT,
+        )
+    )
+    assert errors == {
+        "results[2].indicator": "Chỉ tiêu «xã đạt chuẩn nông thôn mới nâng cao» được báo cáo hai lần.",
+        "results[2].achieved_value": "Kết quả đạt được không được âm.",
+        "proposed_collectives": "Số tập thể đề nghị khen thưởng phải là số nguyên không âm.",
+    }
+
+
+def test_a_review_report_needs_its_number_date_and_summary() -> None:
+    errors = then_invalid(
+        lambda: given_launched().file_interim_review(
+            report=DocumentReference(" ", None), summary=" ", filed_on=date(2023, 7, 1), actor=LEAD, at=AT
+        )
+    )
+    assert errors == {
+        "report.number": "Số hiệu báo cáo sơ kết không được để trống.",
+        "report.issued_on": "Ngày ban hành báo cáo sơ kết không được để trống.",
+        "summary": "Tóm tắt kết quả không được để trống.",
+    }
+
+
+def test_attaching_nothing_or_a_blank_return_reason_is_refused() -> None:
+    errors = then_invalid(lambda: given_launched().attach_documents(actor=LEAD, at=AT))
+    assert errors == {"directive": "Cần ít nhất văn bản chỉ đạo hoặc kế hoạch."}
+    errors = then_invalid(
+        lambda: given_drafted().return_registration(
+            reasons=["Thiếu kế hoạch", " "], returned_on=date(2023, 1, 16), actor=SECRETARIAT, at=AT
+        )
+    )
+    assert errors == {"reasons[1]": "Lý do trả lại không được để trống."}
+
+
+def test_closing_before_the_final_review_was_filed_is_refused() -> None:
+    errors = then_invalid(lambda: given_final_reviewed().close(closed_on=date(2024, 1, 9), actor=LEAD, at=AT))
+    assert errors == {"closed_on": "Ngày này không được trước ngày báo cáo tổng kết (10/01/2024)."}

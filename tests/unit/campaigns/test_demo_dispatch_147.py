@@ -57,7 +57,7 @@ def test_the_demo_shows_every_state_of_a_movements_life() -> None:
 def test_every_demo_document_is_marked_as_sample_data() -> None:
     for campaign in CAMPAIGNS:
         for doc in (campaign["directive"], campaign["plan"]):
-            assert doc is None or "dữ liệu mẫu" in doc["number"]
+            assert doc is None or "dữ liệu mẫu" in doc.number
 
 
 def test_seeding_twice_adds_nothing() -> None:

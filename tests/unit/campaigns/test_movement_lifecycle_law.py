@@ -8,7 +8,13 @@ from datetime import date
 
 import pytest
 
-from services.campaigns.domain.campaign import Campaign, is_review_overdue, review_due_date
+from services.campaigns.domain.campaign import (
+    Campaign,
+    DocumentReference,
+    Stage,
+    is_review_overdue,
+    review_due_date,
+)
 from services.campaigns.domain.errors import CampaignError, CampaignValidationError
 from shared.workdays import WorkingCalendar
 
@@ -26,8 +32,8 @@ from .test_campaign_lifecycle import (
 )
 
 STAGES = [
-    {"number": 1, "name": "Học kỳ II", "start_date": date(2023, 1, 15), "end_date": date(2023, 5, 31)},
-    {"number": 2, "name": "Học kỳ I", "start_date": date(2023, 9, 5), "end_date": date(2023, 12, 31)},
+    Stage(1, "Học kỳ II", date(2023, 1, 15), date(2023, 5, 31)),
+    Stage(2, "Học kỳ I", date(2023, 9, 5), date(2023, 12, 31)),
 ]
 
 
@@ -91,7 +97,7 @@ def test_registration_again_only_after_an_amendment_following_a_return() -> None
         campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     assert raised.value.code == "registration_returned"
     campaign.amend(
-        actor=LEAD, at=AT, reason="Bổ sung kế hoạch", plan={"number": "16/KH-UBND", "issued_on": "2023-01-17"}
+        actor=LEAD, at=AT, reason="Bổ sung kế hoạch", plan=DocumentReference("16/KH-UBND", date(2023, 1, 17))
     )
     campaign.register(registration_number="05/ĐK-PNV", registered_on=date(2023, 1, 18), actor=SECRETARIAT, at=AT)
     assert campaign.registration is not None
