@@ -9,24 +9,73 @@ Readers (the reports) never take it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 
 from services.reporting.generations import GenerationChanged, require_live
-from services.reporting.projector import decode, project
+from services.reporting.outcomes import chunks
+from services.reporting.projector import Decoded, decode, project, project_batch
 from services.reporting.tables import consumer_name, projection_tables
-from shared.messaging.idempotence import already_processed, apply_once, processed_messages
+from shared.messaging.idempotence import apply_once, processed_messages
+
+_PROCESSED = processed_messages.c
+ALREADY_PROCESSED = select(_PROCESSED.event_id).where(
+    _PROCESSED.consumer == bindparam("consumer"), _PROCESSED.event_id.in_(bindparam("ids", expanding=True))
+)
+RECORD_PROCESSED = insert(processed_messages)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A decoded event with what `processed_messages` records about it."""
+
+    event_id: str
+    subject: str
+    stream_sequence: int | None
+    event: Decoded
+
+
+def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming]) -> list[bool]:
+    """Apply `items` to `generation` in the caller's transaction, each once in effect: ids the
+    generation already applied (or met earlier in the batch) are skipped, the others are recorded
+    in `processed_messages` (with their stream sequence) beside their rows, all set-based. One
+    flag per item: True if applied now."""
+    consumer = consumer_name(generation)
+    done: set[str] = set()
+    for part in chunks(sorted({i.event_id for i in items})):
+        done.update(conn.execute(ALREADY_PROCESSED, {"consumer": consumer, "ids": part}).scalars())
+    fresh, applied = [], []
+    for item in items:
+        applied.append(item.event_id not in done)
+        if item.event_id not in done:
+            done.add(item.event_id)
+            fresh.append(item)
+    if fresh:
+        now = datetime.now(UTC)
+        conn.execute(
+            RECORD_PROCESSED,
+            [
+                {
+                    "consumer": consumer,
+                    "event_id": i.event_id,
+                    "subject": i.subject,
+                    "stream_sequence": i.stream_sequence,
+                    "processed_at": now,
+                }
+                for i in fresh
+            ],
+        )
+        project_batch(conn, projection_tables(generation), [(i.event_id, i.event) for i in fresh])
+    return applied
 
 
 @dataclass(eq=False)
 class _Pending:
-    subject: str
-    event: Any
-    event_id: str
-    stream_sequence: int | None
+    item: Incoming
     done: bool = False
     applied: bool = False
     error: BaseException | None = None
@@ -57,7 +106,7 @@ class LiveProjection:
         Raises on a payload that does not match its contract, so the consumer retries it and
         finally sends it to the dead letters.
         """
-        item = _Pending(subject, decode(subject, payload), event_id, stream_sequence)
+        item = _Pending(Incoming(event_id, subject, stream_sequence, decode(subject, payload)))
         with self._waiting_lock:
             self._waiting.append(item)
         with self.write_lock:
@@ -87,29 +136,12 @@ class LiveProjection:
             item.done = True
 
     def _in_one_transaction(self, group: list[_Pending]) -> list[bool]:
-        generation = self.generation
-        consumer, tables = consumer_name(generation), projection_tables(generation)
-        results = []
         with self.engine.begin() as conn:
-            require_live(conn, generation)
-            for item in group:
-                if already_processed(conn, consumer, item.event_id):
-                    results.append(False)
-                    continue
-                conn.execute(
-                    insert(processed_messages).values(
-                        consumer=consumer,
-                        event_id=item.event_id,
-                        subject=item.subject,
-                        stream_sequence=item.stream_sequence,
-                        processed_at=datetime.now(UTC),
-                    )
-                )
-                project(conn, tables, item.event_id, item.event)
-                results.append(True)
-        return results
+            require_live(conn, self.generation)
+            return apply_batch(conn, self.generation, [p.item for p in group])
 
-    def _apply_one(self, item: _Pending) -> bool:
+    def _apply_one(self, pending: _Pending) -> bool:
+        item = pending.item
         event = item.event
         for _ in range(3):
             generation = self.generation
