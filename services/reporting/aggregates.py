@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -28,10 +29,10 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union,
 )
 
 from services.reporting import labels as L
-from services.reporting.dataset import advanced_worker_awards
 from services.reporting.metrics import CAMPAIGN_DIMS, DOSSIER_DIMS, METRICS, Metric
 from services.reporting.observations import (
     COMMUNE_KINDS,
@@ -47,6 +48,8 @@ from services.reporting.tables import ProjectionTables
 from shared.reference.org_units import OrgUnitDirectory
 
 Number = int | float | None
+PARTITIONS = frozenset({"lead_unit", "proposing_unit", "campaign", "award_type", "channel"})
+"""Groupings under which each dossier, campaign and award falls in exactly one group."""
 CAMPAIGN_FLOWS = {
     "campaign.launched": "campaigns_launched",
     "campaign.registered": "campaigns_registered",
@@ -62,6 +65,16 @@ class Tally:
     counts: dict[str | None, dict[str, Number]] = field(default_factory=lambda: defaultdict(dict))
     days: dict[str | None, list[int]] = field(default_factory=lambda: defaultdict(list))
     keys: set[str] = field(default_factory=set)
+
+    def summed(self) -> Tally:
+        """The whole locality from groups that partition it."""
+        total = Tally()
+        for values in self.counts.values():
+            for metric, value in values.items():
+                total.counts[None][metric] = (total.counts[None].get(metric) or 0) + (value or 0)
+        for days in self.days.values():
+            total.days[None].extend(days)
+        return total
 
     def add(self, rows: Mapping[str | None, Mapping[str, Any]]) -> None:
         for key, values in rows.items():
@@ -83,14 +96,18 @@ def distinct_count(condition: ColumnElement[Boolean] | None, entity: ColumnEleme
     return func.count((entity if condition is None else case((condition, entity))).distinct())
 
 
+def row_count(condition: ColumnElement[Boolean] | None) -> ColumnElement[int]:
+    """COUNT of rows (meeting `condition`): for rows that are one per thing counted, much cheaper
+    than a COUNT(DISTINCT …)."""
+    return func.count() if condition is None else func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 class _Sql:
     """The FROM clauses and group-key expressions of one generation's tables."""
 
     def __init__(self, t: ProjectionTables) -> None:
         self.t = t
         self.d, self.c, self.n = t.dossiers.c, t.campaigns.c, t.dossier_nominees.c
-        n = t.dossier_nominees
-        self.awards = select(n.c.dossier_id, n.c.award).distinct().subquery("dossier_awards")
 
     def with_dossier(self, frm: FromClause, dossier_id: ColumnElement[Any]) -> FromClause:
         t = self.t
@@ -98,17 +115,29 @@ class _Sql:
             t.campaigns, self.c.campaign_id == self.d.campaign_id
         )
 
-    def dossier_key(self, dimension: str, award: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
-        """The group key of a dossier-level row; `award` narrows the award key to one nominee's."""
+    def dossier_key(self, dimension: str) -> ColumnElement[Any]:
+        """The group key of a dossier-level row (not `award`: see `_Grouping`)."""
         d, c = self.d, self.c
         if dimension == "lead_unit":
             no_campaign = or_(d.campaign_id.is_(None), d.campaign_id == "")
             return case((no_campaign, literal(NO_CAMPAIGN_KEY)), else_=func.coalesce(c.lead_unit_code, UNKNOWN_KEY))
         if dimension == "campaign":
             return func.coalesce(d.campaign_id, NO_CAMPAIGN_KEY)
-        if dimension == "award":
-            return award if award is not None else self.awards.c.award
         return {"proposing_unit": d.proposing_unit_code, "award_type": d.award_type, "channel": d.channel}[dimension]
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """How one source is grouped. A dossier-level row grouped by award is joined with each of the
+    dossier's nominees (a dossier proposing two awards counts under each): its rows are then no
+    longer one per dossier, and its counts must be COUNT(DISTINCT …)."""
+
+    key: ColumnElement[Any] | None
+    frm: FromClause
+    unique: bool
+
+    def count(self, condition: ColumnElement[Boolean] | None, entity: ColumnElement[Any]) -> ColumnElement[int]:
+        return row_count(condition) if self.unique else distinct_count(condition, entity)
 
 
 def _tally(
@@ -130,95 +159,111 @@ def _dossier_sources(
     conn: Connection, sql: _Sql, period: Period, dimension: str | None, small_max: int, tally: Tally
 ) -> None:
     """Every dossier metric for the whole locality (`dimension` None) or per group."""
-    t, d = sql.t, sql.d
+    t, d, n = sql.t, sql.d, sql.n
     start, end = period.start, period.end
 
-    def key_and_from(frm: FromClause, award: ColumnElement[Any] | None = None) -> tuple[Any, FromClause]:
+    def grouped(frm: FromClause, award: ColumnElement[Any] | None = None) -> _Grouping:
+        """`frm` (joined with the dossier) grouped by the dimension; `award`: the row's own award
+        (a nominee's), if it has one."""
         if dimension is None:
-            return None, frm
-        if dimension == "award" and award is None:
-            return sql.dossier_key(dimension), frm.join(sql.awards, sql.awards.c.dossier_id == d.dossier_id)
-        return sql.dossier_key(dimension, award), frm
+            return _Grouping(None, frm, True)
+        if dimension != "award":
+            return _Grouping(sql.dossier_key(dimension), frm, True)
+        if award is not None:
+            return _Grouping(award, frm, True)
+        return _Grouping(n.award, frm.join(t.dossier_nominees, n.dossier_id == d.dossier_id), False)
 
-    # Flows, by the date of their own event.
+    # Flows, by the date of their own event: one row per dossier and kind of event.
     e = t.dossier_events.c
-    decided = e.event_type.in_(("award.decided", "award.rejected"))
-    measures = {metric: distinct_count(e.event_type == kind, e.dossier_id) for kind, metric in DOSSIER_FLOWS.items()}
-    measures["dossiers_decided"] = distinct_count(decided, e.dossier_id)
-    key, frm = key_and_from(sql.with_dossier(t.dossier_events, e.dossier_id))
-    where = [e.event_date.between(start, end), e.event_type.in_(tuple(DOSSIER_FLOWS))]
-    tally.add(_tally(conn, frm, where, measures, key))
+    flows = (
+        select(e.dossier_id, e.event_type)
+        .where(e.event_date.between(start, end), e.event_type.in_(tuple(DOSSIER_FLOWS)))
+        .distinct()
+        .subquery("flows")
+    )
+    g = grouped(sql.with_dossier(flows, flows.c.dossier_id))
+    measures = {metric: g.count(flows.c.event_type == kind, d.dossier_id) for kind, metric in DOSSIER_FLOWS.items()}
+    decided = flows.c.event_type.in_(("award.decided", "award.rejected"))
+    measures["dossiers_decided"] = distinct_count(decided, d.dossier_id)
+    tally.add(_tally(conn, g.frm, [], measures, g.key))
 
     # The dossiers received in the period.
     o = t.dossier_outcomes.c
     ad_hoc = d.award_type == "AD_HOC"
-    measures = {
-        "dossiers_received": distinct_count(None, d.dossier_id),
-        "dossiers_complete_first_time": distinct_count(o.complete_first_time.is_(True), d.dossier_id),
-        "ad_hoc_dossiers": distinct_count(ad_hoc, d.dossier_id),
-        "ad_hoc_late": distinct_count(and_(ad_hoc, d.late_proposal.is_(True)), d.dossier_id),
-    }
     received = t.dossiers.outerjoin(t.campaigns, sql.c.campaign_id == d.campaign_id).outerjoin(
         t.dossier_outcomes, o.dossier_id == d.dossier_id
     )
-    key, frm = key_and_from(received)
-    tally.add(_tally(conn, frm, [d.received_on.between(start, end)], measures, key))
+    g = grouped(received)
+    measures = {
+        "dossiers_received": g.count(None, d.dossier_id),
+        "dossiers_complete_first_time": g.count(o.complete_first_time.is_(True), d.dossier_id),
+        "ad_hoc_dossiers": g.count(ad_hoc, d.dossier_id),
+        "ad_hoc_late": g.count(and_(ad_hoc, d.late_proposal.is_(True)), d.dossier_id),
+    }
+    tally.add(_tally(conn, g.frm, [d.received_on.between(start, end)], measures, g.key))
 
     # Their nominees, each under its own award.
-    n = sql.n
-    key, frm = key_and_from(sql.with_dossier(t.dossier_nominees, n.dossier_id), n.award)
-    tally.add(_tally(conn, frm, [d.received_on.between(start, end)], {"nominees_proposed": func.count()}, key))
+    g = grouped(sql.with_dossier(t.dossier_nominees, n.dossier_id), n.award)
+    tally.add(_tally(conn, g.frm, [d.received_on.between(start, end)], {"nominees_proposed": func.count()}, g.key))
 
     # Results returned in the period, and their processing time.
     has_due = o.due_on.is_not(None)
+    g = grouped(sql.with_dossier(t.dossier_outcomes, o.dossier_id))
     measures = {
-        "results_returned": distinct_count(None, d.dossier_id),
-        "results_with_appointment": distinct_count(has_due, d.dossier_id),
-        "results_on_time": distinct_count(and_(has_due, o.result_on <= o.due_on), d.dossier_id),
+        "results_returned": g.count(None, d.dossier_id),
+        "results_with_appointment": g.count(has_due, d.dossier_id),
+        "results_on_time": g.count(and_(has_due, o.result_on <= o.due_on), d.dossier_id),
     }
-    key, frm = key_and_from(sql.with_dossier(t.dossier_outcomes, o.dossier_id))
     where = [o.result_on.between(start, end)]
-    tally.add(_tally(conn, frm, where, measures, key))
-    columns = [o.processing_days, distinct_count(None, d.dossier_id)]
-    if key is None:
-        query = select(literal(None).label("k"), *columns).select_from(frm).where(*where)
-        query = query.group_by(o.processing_days)
-    else:
-        query = select(key.label("k"), *columns).select_from(frm).where(*where).group_by(key, o.processing_days)
+    tally.add(_tally(conn, g.frm, where, measures, g.key))
+    key = literal(None) if g.key is None else g.key
+    query = (
+        select(key.label("k"), o.processing_days, g.count(None, d.dossier_id))
+        .select_from(g.frm)
+        .where(*where)
+        .group_by(key, o.processing_days)
+    )
     for group, days, dossiers in conn.execute(query):
         tally.days[group].extend([days] * dossiers)
 
-    # Awards decided in the period, each nominee under the award given.
+    # Awards decided in the period, each nominee under the award given. A dossier has one
+    # decision, so its approvals are one row per nominee.
     a = t.award_approvals.c
-    entity = a.dossier_id + "/" + a.nominee_id
     individual, collective = n.kind == "INDIVIDUAL", n.kind == "COLLECTIVE"
     measures = {
-        "nominees_awarded": distinct_count(None, entity),
-        "awards_without_cash_amount": distinct_count(a.cash_reward_vnd.is_(None), entity),
+        "nominees_awarded": row_count(None),
+        "awards_without_cash_amount": row_count(a.cash_reward_vnd.is_(None)),
         "cash_reward_vnd": func.coalesce(func.sum(a.cash_reward_vnd), 0),
-        "awarded_individuals": distinct_count(individual, entity),
-        "awarded_direct_workers": distinct_count(and_(individual, n.is_direct_worker.is_(True)), entity),
-        "awarded_collectives": distinct_count(collective, entity),
-        "awarded_small_collectives": distinct_count(and_(collective, n.size.is_not(None), n.size <= small_max), entity),
+        "awarded_individuals": row_count(individual),
+        "awarded_direct_workers": row_count(and_(individual, n.is_direct_worker.is_(True))),
+        "awarded_collectives": row_count(collective),
+        "awarded_small_collectives": row_count(and_(collective, n.size.is_not(None), n.size <= small_max)),
     }
     nominee = and_(n.dossier_id == a.dossier_id, n.nominee_id == a.nominee_id)
-    frm = sql.with_dossier(t.award_approvals, a.dossier_id).outerjoin(t.dossier_nominees, nominee)
-    key, frm = key_and_from(frm, a.award)
-    tally.add(_tally(conn, frm, [a.decision_date.between(start, end)], measures, key))
+    g = grouped(sql.with_dossier(t.award_approvals, a.dossier_id).outerjoin(t.dossier_nominees, nominee), a.award)
+    tally.add(_tally(conn, g.frm, [a.decision_date.between(start, end)], measures, g.key))
 
     # Annulments, under the annulled nominee's award.
     x = t.award_annulments.c
     nominee = and_(n.dossier_id == x.dossier_id, n.nominee_id == x.nominee_id)
     frm = sql.with_dossier(t.award_annulments, x.dossier_id).outerjoin(t.dossier_nominees, nominee)
-    key, frm = key_and_from(frm, func.coalesce(n.award, ""))
+    g = grouped(frm, func.coalesce(n.award, ""))
     measures = {"awards_annulled": distinct_count(None, x.dossier_id + "/" + x.nominee_id)}
-    tally.add(_tally(conn, frm, [x.annulled_on.between(start, end)], measures, key))
+    tally.add(_tally(conn, g.frm, [x.annulled_on.between(start, end)], measures, g.key))
 
-    # Cash recovered.
+    # Cash recovered: one row per recovery (and award proposed, when grouped by award).
     r = t.award_recoveries.c
-    key, frm = key_and_from(sql.with_dossier(t.award_recoveries, r.dossier_id))
-    measures = {"cash_recovered_vnd": func.coalesce(func.sum(r.amount_recovered_vnd), 0)}
-    tally.add(_tally(conn, frm, [r.recovered_on.between(start, end)], measures, key))
+    columns = [r.event_id, r.dossier_id, r.amount_recovered_vnd]
+    if dimension == "award":
+        recovered = select(*columns, n.award).join_from(
+            t.award_recoveries, t.dossier_nominees, n.dossier_id == r.dossier_id
+        )
+    else:
+        recovered = select(*columns)
+    recovered = recovered.where(r.recovered_on.between(start, end)).distinct().subquery("recovered")
+    g = grouped(sql.with_dossier(recovered, recovered.c.dossier_id), recovered.c.get("award"))
+    measures = {"cash_recovered_vnd": func.coalesce(func.sum(recovered.c.amount_recovered_vnd), 0)}
+    tally.add(_tally(conn, g.frm, [], measures, g.key))
 
 
 def _campaign_key(sql: _Sql, dimension: str, campaign_id: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -268,14 +313,39 @@ def thematic_not_eligible(conn: Connection, t: ProjectionTables, period: Period)
     return found
 
 
+def advanced_worker_units(conn: Connection, t: ProjectionTables, year: int) -> set[str]:
+    """The proposing units and nominees' units of the 'Lao động tiên tiến' awards for emulation
+    year `year` (or decided in it when the dossier names no year) not annulled: the same awards
+    as `dataset.advanced_worker_awards`, reduced to their units in SQL, each half by an index."""
+    a, d, n, x = t.award_approvals.c, t.dossiers.c, t.dossier_nominees.c, t.award_annulments.c
+    annulled = select(x.nominee_id).where(x.dossier_id == a.dossier_id, x.nominee_id == a.nominee_id)
+    awards = (
+        select(d.proposing_unit_code, n.unit)
+        .join_from(t.award_approvals, t.dossiers, d.dossier_id == a.dossier_id)
+        .outerjoin(t.dossier_nominees, and_(n.dossier_id == a.dossier_id, n.nominee_id == a.nominee_id))
+        .where(a.award == "ADVANCED_WORKER", ~annulled.exists())
+    )
+    of_year = awards.where(d.emulation_year == year)
+    # COALESCE rather than IS NULL: driven by the decision date's index, not by every dossier
+    # of every year that names no emulation year.
+    decided_in_year = awards.where(
+        func.coalesce(d.emulation_year, -1) == -1, a.decision_date.between(date(year, 1, 1), date(year, 12, 31))
+    )
+    units: set[str] = set()
+    for proposing_unit, unit in conn.execute(union(of_year, decided_in_year)):
+        units.add(proposing_unit)
+        if unit:
+            units.add(unit)
+    return units
+
+
 def communes_without_advanced_worker(
     conn: Connection, t: ProjectionTables, period: Period, units: OrgUnitDirectory
 ) -> list[dict[str, str]]:
     """The communes that exist at the end of the period without an LĐTT for the year; an award
     to a commune that has since been merged counts for the commune that took it over."""
     end = period.end
-    awards = advanced_worker_awards(conn, t, end.year)
-    awarded = {r.proposing_unit_code for r in awards} | {r.unit for r in awards if r.unit}
+    awarded = advanced_worker_units(conn, t, end.year)
     covered = set(awarded)
     for code in awarded:
         if code in units:
@@ -313,11 +383,21 @@ def aggregate_period(
     tallies: dict[str | None, Tally] = {}
     for dim in (None,) if dimension == "none" else (None, dimension):
         tally = tallies[dim] = Tally()
+        # Grouped by anything but award, every row falls in exactly one group: the total is the
+        # sum of the groups, and the ungrouped queries are not run.
+        if dim is None and dimension in PARTITIONS:
+            continue
         if dim is None or dim in DOSSIER_DIMS:
             _dossier_sources(conn, sql, period, dim, small_max, tally)
         if dim is None or dim in CAMPAIGN_DIMS:
             _campaign_sources(conn, sql, period, dim, tally)
             tally.add(_thematic_counts(thematic, campaigns, dim))
+    if dimension in PARTITIONS:
+        grouped = tallies[dimension]
+        tallies[None] = grouped.summed()
+        if dimension not in CAMPAIGN_DIMS:
+            _campaign_sources(conn, sql, period, None, tallies[None])
+            tallies[None].add(_thematic_counts(thematic, campaigns, None))
     tallies[None].counts[None]["communes_without_advanced_worker"] = len(communes)
     total = _values(tallies[None], None, None)
     groups = {}

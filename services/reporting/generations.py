@@ -169,6 +169,9 @@ def ensure_live_generation(engine: Engine) -> tuple[int, bool]:
             tables = projection_tables(live)
             without_outcomes = not inspect(engine).has_table(tables.dossier_outcomes.name)
             tables.metadata.create_all(engine)  # idempotent: survives a lost table
+            for table in tables.all():  # and indexes added since the table set was made
+                for index in table.indexes:
+                    index.create(engine, checkfirst=True)
             if without_outcomes:  # a table set from before outcomes were stored: fill them from its rows
                 with engine.begin() as conn:
                     refresh_outcomes(conn, tables)

@@ -183,6 +183,7 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("decision_date", Date),
         Column("nominee_count", Integer, nullable=False),
         Index(f"{p}ix_dossiers_received_on", "received_on"),
+        Index(f"{p}ix_dossiers_emulation_year", "emulation_year"),
     )
     dossier_nominees = Table(
         f"{p}dossier_nominees",
@@ -210,7 +211,8 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("event_date", Date, nullable=False),
         Column("status_after", String(40), nullable=False),
         Column("appointment_date_after", Date),
-        Index(f"{p}ix_dossier_events_type_date", "event_type", "event_date"),
+        # Covering the summary's flows (kind, date, dossier) so they are read from the index alone.
+        Index(f"{p}ix_dossier_events_type_date_dossier", "event_type", "event_date", "dossier_id"),
         Index(f"{p}ix_dossier_events_dossier", "dossier_id"),
     )
     award_approvals = Table(
