@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from services.reporting.generations import ensure_live_generation
 from services.reporting.live import Incoming, LiveProjection, apply_batch
@@ -19,6 +20,7 @@ from services.reporting.projector import decode
 from services.reporting.summary import SummaryOptions, summarize, summarize_by_replay
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
+from shared.testing.servers import PostgresServer
 from shared.workdays import WorkingCalendar
 from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_history import generate
@@ -40,20 +42,26 @@ def without_clock(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if k != "generated_at"}
 
 
-@pytest.fixture(scope="module")
-def fed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Projection]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('stored') / 'reporting.sqlite'}")
+def feed_shuffled(engine: Engine, dossiers: int) -> Projection:
+    """A generated history, shuffled (each dossier's events out of order, across batches), fed
+    partly one by one (the live path for a lone event) and partly in batches (set-based)."""
     generation, _ = ensure_live_generation(engine)
     projection = Projection(LiveProjection(engine, generation))
-    events = generate(seed=14, campaigns=12, dossiers=400)
-    random.Random(14).shuffle(events)  # each dossier's events out of order, across batches
+    events = generate(seed=14, campaigns=max(4, dossiers // 33), dossiers=dossiers)
+    random.Random(14).shuffle(events)
     one_by_one, batched = events[:150], events[150:]
     projection.feed(*one_by_one)
     with engine.begin() as conn:
         for i in range(0, len(batched), 97):
             items = [Incoming(e.event_id, e.subject, None, decode(e.subject, e.payload())) for e in batched[i : i + 97]]
             apply_batch(conn, generation, items)
-    yield projection
+    return projection
+
+
+@pytest.fixture(scope="module")
+def fed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Projection]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('stored') / 'reporting.sqlite'}")
+    yield feed_shuffled(engine, 400)
     engine.dispose()
 
 
@@ -70,6 +78,21 @@ def test_stored_summary_equals_the_reference(fed: Projection, group_by: str) -> 
     assert totals[1]["awards_annulled"] and totals[1]["cash_recovered_vnd"]
     assert totals[0]["thematic_campaigns_not_eligible"]
     assert group_by == "none" or (stored[1]["groups"] and stored[5]["groups"])
+
+
+@pytest.mark.postgres
+def test_stored_summary_equals_the_reference_on_postgresql(postgres: PostgresServer, postgres_db: str) -> None:
+    engine = make_engine(postgres.dsn(postgres_db))
+    try:
+        projection = feed_shuffled(engine, 200)
+        for group_by in GROUPINGS:
+            options = SummaryOptions(group_by, 10)
+            stored = summarize(projection.live.engine, PERIODS, options, UNITS)
+            reference = summarize_by_replay(projection.live.engine, PERIODS, options, UNITS, WORKDAYS)
+            assert [without_clock(s) for s in stored] == [without_clock(r) for r in reference], group_by
+        assert stored[1]["total"]["results_returned"]
+    finally:
+        engine.dispose()
 
 
 def test_a_small_collective_threshold_is_applied_at_reading(fed: Projection) -> None:
