@@ -13,7 +13,7 @@ computed here too, from few rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -418,24 +418,28 @@ def aggregate_period(
     return Aggregated(total, groups, campaigns, communes, thematic_rows)
 
 
-def _values(tally: Tally, dimension: str | None, key: str | None) -> dict[str, Number]:
-    """Every metric of one group (or the total) with the reference's defaults: 0 for counts and
-    sums without rows, None for a median of nothing and for a metric the grouping cannot split."""
-    counts = tally.counts.get(key, {})
+def every_metric(dimension: str | None, value_of: Callable[[Metric], Number]) -> dict[str, Number]:
+    """Every metric in catalogue order: None for one the grouping `dimension` cannot split, the
+    ratios from their parts, the others from `value_of`."""
     values: dict[str, Number] = {}
     for metric in METRICS:
         if metric.aggregate == "ratio":
             continue
-        if dimension is not None and dimension not in metric.dimensions:
-            values[metric.key] = None
-        else:
-            values[metric.key] = _value(metric, counts.get(metric.key), tally.days.get(key, []))
+        split = dimension is None or dimension in metric.dimensions
+        values[metric.key] = value_of(metric) if split else None
     for metric in METRICS:
         if metric.aggregate == "ratio":
             assert metric.ratio_of is not None
             numerator, denominator = metric.ratio_of
             values[metric.key] = ratio(values[numerator], values[denominator])
     return {m.key: values[m.key] for m in METRICS}
+
+
+def _values(tally: Tally, dimension: str | None, key: str | None) -> dict[str, Number]:
+    """Every metric of one group (or the total) with the reference's defaults: 0 for counts and
+    sums without rows, None for a median of nothing."""
+    counts, days = tally.counts.get(key, {}), tally.days.get(key, [])
+    return every_metric(dimension, lambda metric: _value(metric, counts.get(metric.key), days))
 
 
 def _value(metric: Metric, found: Number, days: list[int]) -> Number:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from services.reporting import labels as L
-from services.reporting.aggregates import aggregate_period, ratio
+from services.reporting.aggregates import aggregate_period, every_metric
 from services.reporting.dataset import Dataset, Row, load
 from services.reporting.generations import live_generation
 from services.reporting.metrics import GROUP_BY, METRICS, Metric
@@ -55,23 +55,14 @@ def aggregate(metric: Metric, observations: Iterable[Obs]) -> Number:
 
 def compute(observed: Observed, dimension: str | None, key: str | None) -> dict[str, Number]:
     """Every metric over the observations under `key` of `dimension` (all of them when None)."""
-    values: dict[str, Number] = {}
-    for metric in METRICS:
-        if metric.aggregate == "ratio":
-            continue
-        if dimension is not None and dimension not in metric.dimensions:
-            values[metric.key] = None
-            continue
+
+    def value_of(metric: Metric) -> Number:
         found = observed.by_metric.get(metric.key, [])
         if dimension is not None:
             found = [o for o in found if key in o.dims.get(dimension, ())]
-        values[metric.key] = aggregate(metric, found)
-    for metric in METRICS:
-        if metric.aggregate == "ratio":
-            assert metric.ratio_of is not None
-            numerator, denominator = metric.ratio_of
-            values[metric.key] = ratio(values[numerator], values[denominator])
-    return {m.key: values[m.key] for m in METRICS}
+        return aggregate(metric, found)
+
+    return every_metric(dimension, value_of)
 
 
 def group_keys(observed: Observed, dimension: str) -> list[str]:
