@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, select
 
+from services.reporting.bulk import insert_rows
 from services.reporting.generations import GenerationChanged, require_live
 from services.reporting.outcomes import chunks
 from services.reporting.projector import Decoded, decode, project, project_batch
@@ -27,7 +28,6 @@ _PROCESSED = processed_messages.c
 ALREADY_PROCESSED = select(_PROCESSED.event_id).where(
     _PROCESSED.consumer == bindparam("consumer"), _PROCESSED.event_id.in_(bindparam("ids", expanding=True))
 )
-RECORD_PROCESSED = insert(processed_messages)
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,9 @@ def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming]) ->
             fresh.append(item)
     if fresh:
         now = datetime.now(UTC)
-        conn.execute(
-            RECORD_PROCESSED,
+        insert_rows(
+            conn,
+            processed_messages,
             [
                 {
                     "consumer": consumer,

@@ -18,8 +18,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
+from services.reporting.bulk import insert_rows
 from services.reporting.processing import WorkingDayCounter
 from services.reporting.tables import ProjectionTables
 from shared.workdays import WorkingCalendar
@@ -109,5 +110,4 @@ def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collect
             history[e.dossier_id].append(e)
         conn.execute(delete(t.dossier_outcomes).where(o.dossier_id.in_(ids)), {"ids": part})
         rows = [outcome(i, received[i], history.get(i, []), workdays) for i in part if i in received]
-        if rows:
-            conn.execute(insert(t.dossier_outcomes), rows)
+        insert_rows(conn, t.dossier_outcomes, rows)

@@ -22,8 +22,9 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Insert, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
+from services.reporting.bulk import insert_rows
 from services.reporting.outcomes import chunks, refresh_outcomes
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY
@@ -116,11 +117,6 @@ def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) 
     return value if isinstance(value, date) else local_date(event.occurred_at)
 
 
-@lru_cache(maxsize=128)
-def _insert(table: Table) -> Insert:
-    return insert(table)
-
-
 class _Batch:
     """The rows of a batch, gathered per table before anything is written."""
 
@@ -150,7 +146,7 @@ class _Batch:
     def write(self, conn: Connection) -> None:
         t = self.t
         for table, rows in self.facts.items():
-            conn.execute(_insert(table), rows)
+            insert_rows(conn, table, rows)
         _store_latest(conn, t.campaigns, "campaign_id", self.campaigns)
         stored = _store_latest(conn, t.dossiers, "dossier_id", self.dossiers)
         if stored:
@@ -159,7 +155,7 @@ class _Batch:
                 conn.execute(_delete_nominees(t.dossier_nominees), {"ids": part})
             nominees = [n for i in ids for n in self.nominees[i]]
             if nominees:
-                conn.execute(_insert(t.dossier_nominees), nominees)
+                insert_rows(conn, t.dossier_nominees, nominees)
         touched = {r["dossier_id"] for r in self.facts.get(t.dossier_events, ())}
         if touched:
             refresh_outcomes(conn, t, touched)
@@ -359,7 +355,7 @@ def _store_latest(
         elif current < version:
             newer.append({f"key_{key}": aggregate_id, "version": version, **row})
     if new:
-        conn.execute(_insert(table), new)
+        insert_rows(conn, table, new)
     if newer:
         conn.execute(_replace(table, key), newer)
     return {r[key] for r in new} | {r[f"key_{key}"] for r in newer}
