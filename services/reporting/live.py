@@ -40,7 +40,7 @@ class Incoming:
     event: Decoded
 
 
-def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming]) -> list[bool]:
+def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming], *, outcomes: bool = True) -> list[bool]:
     """Apply `items` to `generation` in the caller's transaction, each once in effect: ids the
     generation already applied (or met earlier in the batch) are skipped, the others are recorded
     in `processed_messages` (with their stream sequence) beside their rows, all set-based. One
@@ -71,7 +71,8 @@ def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming]) ->
                 for i in fresh
             ],
         )
-        project_batch(conn, projection_tables(generation), [(i.event_id, i.event) for i in fresh])
+        events = [(i.event_id, i.event) for i in fresh]
+        project_batch(conn, projection_tables(generation), events, outcomes=outcomes)
     return applied
 
 

@@ -94,11 +94,15 @@ def chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
         yield items[i : i + size]
 
 
+def all_dossier_ids(conn: Connection, t: ProjectionTables) -> list[str]:
+    return sorted(conn.execute(select(t.dossiers.c.dossier_id)).scalars())
+
+
 def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collection[str] | None = None) -> None:
     """Recompute the outcome rows of `dossier_ids` (every dossier when None) from the stored rows."""
     d, de, o = t.dossiers.c, t.dossier_events.c, t.dossier_outcomes.c
     if dossier_ids is None:
-        dossier_ids = list(conn.execute(select(d.dossier_id)).scalars())
+        dossier_ids = all_dossier_ids(conn, t)
     workdays = service_workdays()
     ids = bindparam("ids", expanding=True)
     for part in chunks(sorted(dossier_ids)):

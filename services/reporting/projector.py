@@ -102,13 +102,16 @@ def project(conn: Connection, t: ProjectionTables, event_id: str, event: Decoded
     project_batch(conn, t, [(event_id, event)])
 
 
-def project_batch(conn: Connection, t: ProjectionTables, events: Sequence[tuple[str, Decoded]]) -> None:
+def project_batch(
+    conn: Connection, t: ProjectionTables, events: Sequence[tuple[str, Decoded]], *, outcomes: bool = True
+) -> None:
     """Write the rows of `events` (`(event_id, event)`, ids distinct, none applied before) to `t`:
-    the same rows as applying them one by one, in any order."""
+    the same rows as applying them one by one, in any order. `outcomes=False` leaves the touched
+    dossiers' outcomes to the caller (a rebuild computes every dossier's once, at the end)."""
     batch = _Batch(t)
     for event_id, event in events:
         batch.add(event_id, event)
-    batch.write(conn)
+    batch.write(conn, outcomes=outcomes)
 
 
 def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) -> date:
@@ -143,7 +146,7 @@ class _Batch:
                 }
             )
 
-    def write(self, conn: Connection) -> None:
+    def write(self, conn: Connection, *, outcomes: bool) -> None:
         t = self.t
         for table, rows in self.facts.items():
             insert_rows(conn, table, rows)
@@ -157,7 +160,7 @@ class _Batch:
             if nominees:
                 insert_rows(conn, t.dossier_nominees, nominees)
         touched = {r["dossier_id"] for r in self.facts.get(t.dossier_events, ())}
-        if touched:
+        if touched and outcomes:
             refresh_outcomes(conn, t, touched)
 
     # --- campaigns -----------------------------------------------------------------------------

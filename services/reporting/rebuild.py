@@ -28,8 +28,10 @@ from sqlalchemy import Connection
 from services.reporting import generations
 from services.reporting.compare import compare_generations
 from services.reporting.live import Incoming, LiveProjection, apply_batch
+from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
 from services.reporting.projector import decode
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
+from services.reporting.tables import projection_tables
 from shared.messaging.progress import consumers_caught_up
 from shared.streams import EVENT_STREAMS, StreamSpec
 
@@ -216,6 +218,7 @@ class Rebuilder:
                 last = await last_sequence(js, spec.name)
                 stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
                 await self._replay(progress, stream, read_range(js, spec.name, 1, last, batch_size=self.batch_size))
+            await asyncio.to_thread(self._refresh_outcomes, progress.generation)
             loop = asyncio.get_running_loop()
             if progress.job == "rebuild":
                 progress.state = "switching"
@@ -272,9 +275,23 @@ class Rebuilder:
 
     def _apply_batch(self, progress: JobProgress, batch: list[StreamMessage]) -> None:
         with self.live.write_lock, self.engine.begin() as conn:
-            self._apply(conn, progress, batch)
+            self._apply(conn, progress, batch, outcomes=False)
 
-    def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
+    def _refresh_outcomes(self, generation: int) -> None:
+        """Every dossier's outcome once, after the replay, instead of at each batch that touches
+        the dossier (most dossiers' events are spread over many batches); a chunk of dossiers per
+        transaction, so live writers wait for one chunk at most. The tail, applied at the switch,
+        refreshes the dossiers it touches itself."""
+        tables = projection_tables(generation)
+        with self.engine.connect() as conn:
+            ids = all_dossier_ids(conn, tables)
+        for part in chunks(ids, 5_000):
+            with self.live.write_lock, self.engine.begin() as conn:
+                refresh_outcomes(conn, tables, part)
+
+    def _apply(
+        self, conn: Connection, progress: JobProgress, batch: list[StreamMessage], *, outcomes: bool = True
+    ) -> None:
         """Apply a batch the way the live consumers apply theirs (`live.apply_batch`): skip ids
         already applied, record each id with its stream sequence beside its effect."""
         assert progress.generation is not None
@@ -291,7 +308,7 @@ class Rebuilder:
                     )
                 continue
             items.append(Incoming(message.event_id, message.subject, message.sequence, event))
-        progress.applied += sum(apply_batch(conn, progress.generation, items))
+        progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=outcomes))
 
     async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
         """Compare, then drop the scratch set. Events the live consumers have not applied yet (a
