@@ -2,7 +2,7 @@
 record now.
 
 The streams are read from their first message; every event recorded (its `occurred_at`) by the
-end of day D in Vietnam is projected, exactly as a rebuild does (`projector.decode`, `project`),
+end of day D in Vietnam is projected, exactly as a rebuild does (`projector.decode`, `project_batch`),
 into a throw-away in-memory table set, and the summary is computed from that set by the same code
 as the live one. An event recorded after D (a late correction, an annulment, a decision entered
 afterwards) is therefore left out, even when the date it names lies inside the period: the answer
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 from services.reporting.generations import ensure_live_generation
-from services.reporting.projector import decode, project
+from services.reporting.projector import decode, project_batch
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_range
 from services.reporting.tables import projection_tables
 from shared.streams import EVENT_STREAMS
@@ -68,15 +68,15 @@ def project_history(messages: list[StreamMessage]) -> tuple[Engine, dict[str, An
     tables = projection_tables(generation)
     seen: set[str] = set()
     skipped = 0
+    events = []
+    for message in messages:
+        if message.event_id in seen:
+            continue
+        seen.add(message.event_id)
+        try:
+            events.append((message.event_id, decode(message.subject, message.payload)))
+        except Exception:
+            skipped += 1  # the live consumer dead-letters such a message; left out here too
     with engine.begin() as conn:
-        for message in messages:
-            if message.event_id in seen:
-                continue
-            seen.add(message.event_id)
-            try:
-                event = decode(message.subject, message.payload)
-            except Exception:
-                skipped += 1  # the live consumer dead-letters such a message; left out here too
-                continue
-            project(conn, tables, message.event_id, event)
+        project_batch(conn, tables, events)
     return engine, {"events": len(seen) - skipped, "unreadable": skipped}

@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, text, update
 
+from services.reporting.outcomes import refresh_outcomes
 from services.reporting.tables import (
     consumer_name,
     generations,
@@ -165,7 +166,15 @@ def ensure_live_generation(engine: Engine) -> tuple[int, bool]:
         with engine.connect() as conn:
             live = live_generation(conn)
         if live is not None:
-            projection_tables(live).metadata.create_all(engine)  # idempotent: survives a lost table
+            tables = projection_tables(live)
+            without_outcomes = not inspect(engine).has_table(tables.dossier_outcomes.name)
+            tables.metadata.create_all(engine)  # idempotent: survives a lost table
+            for table in tables.all():  # and indexes added since the table set was made
+                for index in table.indexes:
+                    index.create(engine, checkfirst=True)
+            if without_outcomes:  # a table set from before outcomes were stored: fill them from its rows
+                with engine.begin() as conn:
+                    refresh_outcomes(conn, tables)
             return live, False
         generation = create_generation(engine, "initial")
         with engine.begin() as conn:

@@ -24,8 +24,10 @@ SUBSCRIPTIONS: tuple[tuple[StreamSpec, str], ...] = (
 
 
 def handler_for(live: LiveProjection) -> Handler:
-    def handle(payload: dict[str, Any], delivery: Delivery) -> None:
-        live.apply(delivery.subject, payload, event_id=delivery.event_id, stream_sequence=delivery.stream_sequence)
+    async def handle(payload: dict[str, Any], delivery: Delivery) -> None:
+        await live.apply_async(
+            delivery.subject, payload, event_id=delivery.event_id, stream_sequence=delivery.stream_sequence
+        )
 
     return handle
 

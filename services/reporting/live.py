@@ -8,40 +8,98 @@ Readers (the reports) never take it.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine, bindparam, select
 
+from services.reporting.bulk import insert_rows
 from services.reporting.generations import GenerationChanged, require_live
-from services.reporting.projector import decode, project
+from services.reporting.outcomes import chunks
+from services.reporting.projector import Decoded, decode, project, project_batch
 from services.reporting.tables import consumer_name, projection_tables
-from shared.messaging.idempotence import already_processed, apply_once, processed_messages
+from shared.messaging.idempotence import apply_once, processed_messages
+
+_PROCESSED = processed_messages.c
+ALREADY_PROCESSED = select(_PROCESSED.event_id).where(
+    _PROCESSED.consumer == bindparam("consumer"), _PROCESSED.event_id.in_(bindparam("ids", expanding=True))
+)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A decoded event with what `processed_messages` records about it."""
+
+    event_id: str
+    subject: str
+    stream_sequence: int | None
+    event: Decoded
+
+
+def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming], *, outcomes: bool = True) -> list[bool]:
+    """Apply `items` to `generation` in the caller's transaction, each once in effect: ids the
+    generation already applied (or met earlier in the batch) are skipped, the others are recorded
+    in `processed_messages` (with their stream sequence) beside their rows, all set-based. One
+    flag per item: True if applied now."""
+    consumer = consumer_name(generation)
+    done: set[str] = set()
+    for part in chunks(sorted({i.event_id for i in items})):
+        done.update(conn.execute(ALREADY_PROCESSED, {"consumer": consumer, "ids": part}).scalars())
+    fresh, applied = [], []
+    for item in items:
+        applied.append(item.event_id not in done)
+        if item.event_id not in done:
+            done.add(item.event_id)
+            fresh.append(item)
+    if fresh:
+        now = datetime.now(UTC)
+        insert_rows(
+            conn,
+            processed_messages,
+            [
+                {
+                    "consumer": consumer,
+                    "event_id": i.event_id,
+                    "subject": i.subject,
+                    "stream_sequence": i.stream_sequence,
+                    "processed_at": now,
+                }
+                for i in fresh
+            ],
+        )
+        events = [(i.event_id, i.event) for i in fresh]
+        project_batch(conn, projection_tables(generation), events, outcomes=outcomes)
+    return applied
 
 
 @dataclass(eq=False)
 class _Pending:
-    subject: str
-    event: Any
-    event_id: str
-    stream_sequence: int | None
+    item: Incoming
     done: bool = False
     applied: bool = False
     error: BaseException | None = None
+
+    def outcome(self) -> bool:
+        if self.error is not None:
+            raise self.error
+        return self.applied
 
 
 class LiveProjection:
     """Applies consumed events to the live generation.
 
-    **Group commit.** The consumers run the messages of a fetched batch at once, each in its own
-    thread, and every one of them waits for the write lock. Whoever gets the lock applies every
-    event waiting at that moment in ONE transaction (each still checked against, and recorded
-    in, `processed_messages` within it, so each is applied once in effect); the others find
-    theirs done. If that transaction fails, each of its events is applied alone, so one bad
-    event fails only its own message (retries, dead letter) and never its neighbours'. On SQLite
-    a commit is a sync to disk: one per group instead of one per event (docs/performance.md).
+    **Group commit.** The consumers run the messages of a fetched batch at once: each is decoded
+    and joins the waiting group on the event loop (`apply_async`), then waits in a worker thread
+    for the write lock. Whoever gets the lock applies every event waiting at that moment in ONE
+    transaction, set-based (`apply_batch`: each still checked against, and recorded in,
+    `processed_messages` within it, so each is applied once in effect); the others find theirs
+    done. If that transaction fails, each of its events is applied alone, so one bad event fails
+    only its own message (retries, dead letter) and never its neighbours'. On SQLite a commit is
+    a sync to disk: one per group instead of one per event (docs/performance.md).
     """
 
     def __init__(self, engine: Engine, generation: int) -> None:
@@ -57,17 +115,34 @@ class LiveProjection:
         Raises on a payload that does not match its contract, so the consumer retries it and
         finally sends it to the dead letters.
         """
-        item = _Pending(subject, decode(subject, payload), event_id, stream_sequence)
+        item = self._enqueue(subject, payload, event_id, stream_sequence)
+        self._write_until_done(item)
+        return item.outcome()
+
+    async def apply_async(
+        self, subject: str, payload: dict[str, Any], *, event_id: str, stream_sequence: int | None
+    ) -> bool:
+        """`apply` for the consumers: the event joins the waiting group on the event loop, before
+        any thread is involved, so every message of a fetched batch is in the group the first
+        writer thread takes (with `apply` in a thread, a group holds at most one event per worker
+        thread: six by default, and one commit each, which bounded live ingestion to a few
+        hundred events/s)."""
+        item = self._enqueue(subject, payload, event_id, stream_sequence)
+        await asyncio.to_thread(self._write_until_done, item)
+        return item.outcome()
+
+    def _enqueue(self, subject: str, payload: dict[str, Any], event_id: str, stream_sequence: int | None) -> _Pending:
+        item = _Pending(Incoming(event_id, subject, stream_sequence, decode(subject, payload)))
         with self._waiting_lock:
             self._waiting.append(item)
+        return item
+
+    def _write_until_done(self, item: _Pending) -> None:
         with self.write_lock:
             if not item.done:
                 with self._waiting_lock:
                     group, self._waiting = self._waiting, []
                 self._apply_group(group)
-        if item.error is not None:
-            raise item.error
-        return item.applied
 
     def _apply_group(self, group: list[_Pending]) -> None:
         if len(group) > 1:
@@ -87,29 +162,12 @@ class LiveProjection:
             item.done = True
 
     def _in_one_transaction(self, group: list[_Pending]) -> list[bool]:
-        generation = self.generation
-        consumer, tables = consumer_name(generation), projection_tables(generation)
-        results = []
         with self.engine.begin() as conn:
-            require_live(conn, generation)
-            for item in group:
-                if already_processed(conn, consumer, item.event_id):
-                    results.append(False)
-                    continue
-                conn.execute(
-                    insert(processed_messages).values(
-                        consumer=consumer,
-                        event_id=item.event_id,
-                        subject=item.subject,
-                        stream_sequence=item.stream_sequence,
-                        processed_at=datetime.now(UTC),
-                    )
-                )
-                project(conn, tables, item.event_id, item.event)
-                results.append(True)
-        return results
+            require_live(conn, self.generation)
+            return apply_batch(conn, self.generation, [p.item for p in group])
 
-    def _apply_one(self, item: _Pending) -> bool:
+    def _apply_one(self, pending: _Pending) -> bool:
+        item = pending.item
         event = item.event
         for _ in range(3):
             generation = self.generation

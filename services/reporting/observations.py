@@ -1,5 +1,7 @@
-"""From a period's rows to observations: one per thing a metric counts, with the group keys it
-falls under (its lead unit, proposing unit, campaign, award type, award, channel).
+"""The summary's reference definition, in Python: from a period's rows to observations, one per
+thing a metric counts, with the group keys it falls under (its lead unit, proposing unit,
+campaign, award type, award, channel). The service answers from SQL aggregates over the stored
+outcomes (`aggregates.py`); tests check that both give the same summary on a generated history.
 
 Cross-aggregate facts are joined here, at reading time: a dossier's lead unit is its campaign's
 lead unit as the campaign's latest snapshot says, whatever order the two streams arrived in.
@@ -8,12 +10,12 @@ lead unit as the campaign's latest snapshot says, whatever order the two streams
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 
 from services.reporting import labels as L
 from services.reporting.dataset import Dataset, Row
+from services.reporting.outcomes import complete_first_time, due_date, processing_days, result_date
 from services.reporting.processing import WorkingDayCounter
 from shared.reference.org_units import OrgUnitDirectory
 
@@ -132,10 +134,9 @@ def _dossier_flows(ds: Dataset, out: Observed) -> None:
     for dossier_id, d in ds.dossiers.items():
         dims = dossier_dims(d, ds)
         history = ds.dossier_events.get(dossier_id, [])
-        types = {e.event_type for e in history}
         if p.contains(d.received_on):
             out.add("dossiers_received", dossier_id, dims)
-            if "dossier.accepted_as_complete" in types and "dossier.supplement_requested" not in types:
+            if complete_first_time(history):
                 out.add("dossiers_complete_first_time", dossier_id, dims)
             for n in ds.nominees.get(dossier_id, ()):
                 out.add("nominees_proposed", f"{dossier_id}/{n.nominee_id}", dossier_dims(d, ds, n.award))
@@ -151,35 +152,6 @@ def _dossier_flows(ds: Dataset, out: Observed) -> None:
                     out.add("dossiers_decided", dossier_id, dims)
 
 
-def result_date(history: Iterable[Row]) -> Row | None:
-    """The event that gave the dossier its result: the return of the decision or rejection, or the
-    refusal slip (itself the result handed back); the earliest if several."""
-    results = [e for e in history if e.event_type in ("dossier.result_returned", "dossier.refused")]
-    return min(results, key=lambda e: (e.event_date, e.version)) if results else None
-
-
-def due_date(history: Iterable[Row]) -> Row | None:
-    """The appointment set at receipt or at the last supplement (an apology slip's new date does not
-    make a late result on time)."""
-    setting = [e for e in history if e.event_type in ("dossier.submitted", "dossier.supplemented")]
-    return max(setting, key=lambda e: e.version) if setting else None
-
-
-def waiting_for_supplement(history: Iterable[Row], until: date, workdays: WorkingDayCounter) -> int:
-    """Working days the dossier spent with the proposing unit, supplementing: from each request to
-    the supplement that answered it (or to `until`, the result, when none did)."""
-    waited, requested = 0, None
-    for e in sorted(history, key=lambda e: e.version):
-        if e.event_type == "dossier.supplement_requested" and requested is None:
-            requested = e.event_date
-        elif e.event_type == "dossier.supplemented" and requested is not None:
-            waited += workdays.between(requested, min(e.event_date, until))
-            requested = None
-    if requested is not None:
-        waited += workdays.between(requested, until)
-    return waited
-
-
 def _processing(ds: Dataset, workdays: WorkingDayCounter, out: Observed) -> None:
     for dossier_id, d in ds.dossiers.items():
         history = ds.dossier_events.get(dossier_id, [])
@@ -187,10 +159,7 @@ def _processing(ds: Dataset, workdays: WorkingDayCounter, out: Observed) -> None
         if result is None or not ds.period.contains(result.event_date):
             continue
         dims = dossier_dims(d, ds)
-        # The administration's time: the clock stops while the proposing unit supplements.
-        days = workdays.between(d.received_on, result.event_date) - waiting_for_supplement(
-            history, result.event_date, workdays
-        )
+        days = processing_days(d.received_on, history, result.event_date, workdays)
         out.add("results_returned", dossier_id, dims)
         out.add("processing_days_median", dossier_id, dims, days)
         out.add("processing_days_p90", dossier_id, dims, days)

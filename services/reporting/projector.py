@@ -1,21 +1,31 @@
-"""Turns one published event into rows of one generation's tables.
+"""Turns published events into rows of one generation's tables.
 
 Two steps, so a rebuild can skip a message it cannot read without opening a transaction:
-`decode` parses the payload with the published contract (raises on a malformed one), `project`
-writes. Each row comes from this one event alone (see `tables.py`), which is what makes the
-result independent of arrival order.
+`decode` parses the payload with the published contract (raises on a malformed one),
+`project_batch` writes. Each fact row comes from one event alone and each state row from the
+highest version seen (see `tables.py`), which is what makes the result independent of arrival
+order.
+
+**Set-based.** A batch of events (a rebuild's fetched batch, a live group) is written with one
+multi-row INSERT per fact table, one read of the stored versions of the aggregates it touches,
+one INSERT / UPDATE per state table, and one refresh of the touched dossiers' outcomes: a few
+statements per batch instead of six or seven per event (docs/performance.md).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Delete, Insert, Select, Table, Update, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
+from services.reporting.bulk import insert_rows
+from services.reporting.outcomes import chunks, refresh_outcomes
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY
 from shared.contracts import campaigns as c
@@ -89,21 +99,19 @@ def decode(subject: str, payload: dict[str, Any]) -> Decoded:
 
 def project(conn: Connection, t: ProjectionTables, event_id: str, event: Decoded) -> None:
     """Write the rows that `event` (stored under `event_id`) contributes to generation `t`."""
-    if isinstance(event, CampaignEvent):
-        _campaign_event(conn, t, event_id, event)
-    elif isinstance(event, DossierEvent):
-        _dossier_event(conn, t, event_id, event)
-    else:
-        conn.execute(
-            _insert(t.other_events),
-            {
-                "event_id": event_id,
-                "subject": event.subject,
-                "aggregate_id": event.aggregate_id,
-                "version": event.version,
-                "occurred_at": event.occurred_at,
-            },
-        )
+    project_batch(conn, t, [(event_id, event)])
+
+
+def project_batch(
+    conn: Connection, t: ProjectionTables, events: Sequence[tuple[str, Decoded]], *, outcomes: bool = True
+) -> None:
+    """Write the rows of `events` (`(event_id, event)`, ids distinct, none applied before) to `t`:
+    the same rows as applying them one by one, in any order. `outcomes=False` leaves the touched
+    dossiers' outcomes to the caller (a rebuild computes every dossier's once, at the end)."""
+    batch = _Batch(t)
+    for event_id, event in events:
+        batch.add(event_id, event)
+    batch.write(conn, outcomes=outcomes)
 
 
 def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) -> date:
@@ -112,197 +120,175 @@ def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) 
     return value if isinstance(value, date) else local_date(event.occurred_at)
 
 
-# Statements are built once per table and executed with parameters: building a statement with
-# `.values(...)` per event costs more than running it.
+class _Batch:
+    """The rows of a batch, gathered per table before anything is written."""
 
+    def __init__(self, t: ProjectionTables) -> None:
+        self.t = t
+        self.facts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        self.campaigns: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.dossiers: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.nominees: dict[str, list[dict[str, Any]]] = {}
 
-@lru_cache(maxsize=128)
-def _insert(table: Table) -> Insert:
-    return insert(table)
+    def add(self, event_id: str, event: Decoded) -> None:
+        if isinstance(event, CampaignEvent):
+            self._campaign_event(event_id, event)
+        elif isinstance(event, DossierEvent):
+            self._dossier_event(event_id, event)
+        else:
+            self.facts[self.t.other_events].append(
+                {
+                    "event_id": event_id,
+                    "subject": event.subject,
+                    "aggregate_id": event.aggregate_id,
+                    "version": event.version,
+                    "occurred_at": event.occurred_at,
+                }
+            )
 
+    def write(self, conn: Connection, *, outcomes: bool) -> None:
+        t = self.t
+        for table, rows in self.facts.items():
+            insert_rows(conn, table, rows)
+        _store_latest(conn, t.campaigns, "campaign_id", self.campaigns)
+        stored = _store_latest(conn, t.dossiers, "dossier_id", self.dossiers)
+        if stored:
+            ids = sorted(stored)
+            for part in chunks(ids):
+                conn.execute(_delete_nominees(t.dossier_nominees), {"ids": part})
+            nominees = [n for i in ids for n in self.nominees[i]]
+            if nominees:
+                insert_rows(conn, t.dossier_nominees, nominees)
+        touched = {r["dossier_id"] for r in self.facts.get(t.dossier_events, ())}
+        if touched and outcomes:
+            refresh_outcomes(conn, t, touched)
 
-@lru_cache(maxsize=128)
-def _version_of(table: Table, key: tuple[str, ...]) -> Select[Any]:
-    return select(table.c.version).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
+    # --- campaigns -----------------------------------------------------------------------------
 
+    def _campaign_event(self, event_id: str, event: CampaignEvent) -> None:
+        c = event.campaign
+        reasons = ",".join(r.code for r in c.eligibility.reasons)
+        self.facts[self.t.campaign_events].append(
+            {
+                "event_id": event_id,
+                "campaign_id": c.campaign_id,
+                "version": event.aggregate_version,
+                "event_type": event.subject.removeprefix("tdkt."),
+                "occurred_at": event.occurred_at,
+                "occurred_on": local_date(event.occurred_at),
+                "event_date": _business_date(event, CAMPAIGN_EVENT_DATES),
+                "kind": c.kind,
+                "lead_unit_code": c.lead_unit.code,
+                "status_after": c.status,
+                "eligible_after": c.eligibility.eligible,
+                "ineligibility_reasons": reasons,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "review_due_on": c.review_due_on,
+            }
+        )
+        kept = self.campaigns.get(c.campaign_id)
+        if kept is not None and kept[0] >= event.aggregate_version:
+            return
+        self.campaigns[c.campaign_id] = (
+            event.aggregate_version,
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "status": c.status,
+                "lead_unit_code": c.lead_unit.code,
+                "lead_unit_name": c.lead_unit.name,
+                "launching_level": c.launching_level,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "registration_number": c.registration_number,
+                "registered_on": c.registered_on,
+                "launched_on": c.launched_on,
+                "final_review_filed": c.final_review_filed,
+                "review_due_on": c.review_due_on,
+                "eligible": c.eligibility.eligible,
+                "ineligibility_reasons": reasons,
+            },
+        )
 
-@lru_cache(maxsize=128)
-def _update_if_older(table: Table, key: tuple[str, ...]) -> Update:
-    """Replace the row only if it holds an older version: one statement, so two replicas writing
-    the same aggregate at once cannot leave the older snapshot behind (the row lock makes the
-    second writer re-read the version)."""
-    keys = [table.c[k] == bindparam(f"key_{k}") for k in key]
-    return update(table).where(*keys, table.c.version < bindparam("newer_version"))
+    # --- dossiers and awards -------------------------------------------------------------------
 
-
-@lru_cache(maxsize=128)
-def _delete(table: Table, key: tuple[str, ...]) -> Delete:
-    return delete(table).where(*[table.c[k] == bindparam(f"key_{k}") for k in key])
-
-
-def _keep_latest(conn: Connection, table: Table, key: dict[str, Any], version: int, row: dict[str, Any]) -> bool:
-    """Store `row` unless a snapshot with a version at least as high is stored; True if stored."""
-    names = tuple(key)
-    bound = {f"key_{k}": v for k, v in key.items()}
-    params = {**bound, "newer_version": version, "version": version, **row}
-    while True:
-        if conn.execute(_update_if_older(table, names), params).rowcount:
-            return True
-        current = conn.execute(_version_of(table, names), bound).scalar_one_or_none()
-        if current is None:
-            # New aggregate. Another replica inserting it at the same moment makes this
-            # transaction fail on the primary key; the consumer retries the message.
-            conn.execute(_insert(table), {**key, "version": version, **row})
-            return True
-        if current >= version:
-            return False  # a version at least as high is stored
-        # An older version was committed between the two statements (the update could not see
-        # it yet): update again.
-
-
-# --- campaigns ---------------------------------------------------------------------------------
-
-
-def _campaign_event(conn: Connection, t: ProjectionTables, event_id: str, event: CampaignEvent) -> None:
-    c = event.campaign
-    reasons = ",".join(r.code for r in c.eligibility.reasons)
-    conn.execute(
-        _insert(t.campaign_events),
-        {
-            "event_id": event_id,
-            "campaign_id": c.campaign_id,
-            "version": event.aggregate_version,
-            "event_type": event.subject.removeprefix("tdkt."),
-            "occurred_at": event.occurred_at,
-            "occurred_on": local_date(event.occurred_at),
-            "event_date": _business_date(event, CAMPAIGN_EVENT_DATES),
-            "kind": c.kind,
-            "lead_unit_code": c.lead_unit.code,
-            "status_after": c.status,
-            "eligible_after": c.eligibility.eligible,
-            "ineligibility_reasons": reasons,
-            "start_date": c.start_date,
-            "end_date": c.end_date,
-            "review_due_on": c.review_due_on,
-        },
-    )
-    _keep_latest(
-        conn,
-        t.campaigns,
-        {"campaign_id": c.campaign_id},
-        event.aggregate_version,
-        {
-            "code": c.code,
-            "name": c.name,
-            "kind": c.kind,
-            "status": c.status,
-            "lead_unit_code": c.lead_unit.code,
-            "lead_unit_name": c.lead_unit.name,
-            "launching_level": c.launching_level,
-            "start_date": c.start_date,
-            "end_date": c.end_date,
-            "registration_number": c.registration_number,
-            "registered_on": c.registered_on,
-            "launched_on": c.launched_on,
-            "final_review_filed": c.final_review_filed,
-            "review_due_on": c.review_due_on,
-            "eligible": c.eligibility.eligible,
-            "ineligibility_reasons": reasons,
-        },
-    )
-
-
-# --- dossiers and awards -----------------------------------------------------------------------
-
-
-def _dossier_event(conn: Connection, t: ProjectionTables, event_id: str, event: DossierEvent) -> None:
-    d = event.dossier
-    occurred_on = local_date(event.occurred_at)
-    conn.execute(
-        _insert(t.dossier_events),
-        {
-            "event_id": event_id,
-            "dossier_id": d.dossier_id,
-            "version": event.aggregate_version,
-            "event_type": event.subject.removeprefix("tdkt."),
-            "occurred_at": event.occurred_at,
-            "occurred_on": occurred_on,
-            "event_date": _business_date(event, DOSSIER_EVENT_DATES),
-            "status_after": d.status,
-            "appointment_date_after": d.appointment_date,
-        },
-    )
-    if isinstance(event, AwardDecided):
-        _approvals(conn, t, event_id, event)
-    elif isinstance(event, AwardAnnulled):
-        _annulments(conn, t, event_id, event, occurred_on)
-    elif isinstance(event, AwardRecovered):
-        conn.execute(
-            _insert(t.award_recoveries),
+    def _dossier_event(self, event_id: str, event: DossierEvent) -> None:
+        d = event.dossier
+        occurred_on = local_date(event.occurred_at)
+        self.facts[self.t.dossier_events].append(
             {
                 "event_id": event_id,
                 "dossier_id": d.dossier_id,
-                "recovered_on": occurred_on,
-                "nominee_count": len(event.nominee_ids),
-                "amount_recovered_vnd": event.amount_recovered_vnd,
+                "version": event.aggregate_version,
+                "event_type": event.subject.removeprefix("tdkt."),
+                "occurred_at": event.occurred_at,
+                "occurred_on": occurred_on,
+                "event_date": _business_date(event, DOSSIER_EVENT_DATES),
+                "status_after": d.status,
+                "appointment_date_after": d.appointment_date,
+            }
+        )
+        if isinstance(event, AwardDecided):
+            self._approvals(event_id, event)
+        elif isinstance(event, AwardAnnulled):
+            self._annulments(event_id, event, occurred_on)
+        elif isinstance(event, AwardRecovered):
+            self.facts[self.t.award_recoveries].append(
+                {
+                    "event_id": event_id,
+                    "dossier_id": d.dossier_id,
+                    "recovered_on": occurred_on,
+                    "nominee_count": len(event.nominee_ids),
+                    "amount_recovered_vnd": event.amount_recovered_vnd,
+                }
+            )
+        kept = self.dossiers.get(d.dossier_id)
+        if kept is not None and kept[0] >= event.aggregate_version:
+            return
+        self.dossiers[d.dossier_id] = (
+            event.aggregate_version,
+            {
+                "receipt_number": d.receipt_number,
+                "status": d.status,
+                "channel": d.channel,
+                "proposing_unit_code": d.proposing_unit.code,
+                "proposing_unit_name": d.proposing_unit.name,
+                "award_type": d.award_type,
+                "kind": d.kind,
+                "procedure": d.procedure,
+                "campaign_id": d.campaign_id,
+                "emulation_year": d.emulation_year,
+                "rule_set_id": d.rule_set_id,
+                "received_on": d.received_on,
+                "appointment_date": d.appointment_date,
+                "feat_date": d.feat_date,
+                "late_proposal": d.late_proposal,
+                "days_after_feat": d.days_after_feat,
+                "decision_number": d.decision_number,
+                "decision_date": d.decision_date,
+                "nominee_count": len(d.nominees),
             },
         )
-    stored = _keep_latest(
-        conn,
-        t.dossiers,
-        {"dossier_id": d.dossier_id},
-        event.aggregate_version,
-        {
-            "receipt_number": d.receipt_number,
-            "status": d.status,
-            "channel": d.channel,
-            "proposing_unit_code": d.proposing_unit.code,
-            "proposing_unit_name": d.proposing_unit.name,
-            "award_type": d.award_type,
-            "kind": d.kind,
-            "procedure": d.procedure,
-            "campaign_id": d.campaign_id,
-            "emulation_year": d.emulation_year,
-            "rule_set_id": d.rule_set_id,
-            "received_on": d.received_on,
-            "appointment_date": d.appointment_date,
-            "feat_date": d.feat_date,
-            "late_proposal": d.late_proposal,
-            "days_after_feat": d.days_after_feat,
-            "decision_number": d.decision_number,
-            "decision_date": d.decision_date,
-            "nominee_count": len(d.nominees),
-        },
-    )
-    if stored:
-        conn.execute(_delete(t.dossier_nominees, ("dossier_id",)), {"key_dossier_id": d.dossier_id})
-        if d.nominees:
-            conn.execute(
-                _insert(t.dossier_nominees),
-                [
-                    {
-                        "dossier_id": d.dossier_id,
-                        "nominee_id": n.nominee_id,
-                        "kind": n.kind,
-                        "name": n.name,
-                        "award": n.award,
-                        "unit": n.unit,
-                        "position": n.position,
-                        "gender": n.gender,
-                        "is_direct_worker": n.is_direct_worker,
-                        "size": n.size,
-                    }
-                    for n in d.nominees
-                ],
-            )
+        self.nominees[d.dossier_id] = [
+            {
+                "dossier_id": d.dossier_id,
+                "nominee_id": n.nominee_id,
+                "kind": n.kind,
+                "name": n.name,
+                "award": n.award,
+                "unit": n.unit,
+                "position": n.position,
+                "gender": n.gender,
+                "is_direct_worker": n.is_direct_worker,
+                "size": n.size,
+            }
+            for n in d.nominees
+        ]
 
-
-def _approvals(conn: Connection, t: ProjectionTables, event_id: str, event: AwardDecided) -> None:
-    if not event.approvals:
-        return
-    conn.execute(
-        _insert(t.award_approvals),
-        [
+    def _approvals(self, event_id: str, event: AwardDecided) -> None:
+        self.facts[self.t.award_approvals].extend(
             {
                 "event_id": event_id,
                 "nominee_id": a.nominee_id,
@@ -315,17 +301,10 @@ def _approvals(conn: Connection, t: ProjectionTables, event_id: str, event: Awar
                 "cash_reward_vnd": a.cash_reward_vnd,
             }
             for a in event.approvals
-        ],
-    )
+        )
 
-
-def _annulments(conn: Connection, t: ProjectionTables, event_id: str, event: AwardAnnulled, on: date) -> None:
-    ids = list(dict.fromkeys(event.nominee_ids))
-    if not ids:
-        return
-    conn.execute(
-        _insert(t.award_annulments),
-        [
+    def _annulments(self, event_id: str, event: AwardAnnulled, on: date) -> None:
+        self.facts[self.t.award_annulments].extend(
             {
                 "event_id": event_id,
                 "nominee_id": nominee_id,
@@ -335,6 +314,51 @@ def _annulments(conn: Connection, t: ProjectionTables, event_id: str, event: Awa
                 "decision_number": event.decision_number,
                 "act_reference": event.act_reference,
             }
-            for nominee_id in ids
-        ],
-    )
+            for nominee_id in dict.fromkeys(event.nominee_ids)
+        )
+
+
+# --- state tables: the highest version wins ----------------------------------------------------
+
+
+@lru_cache(maxsize=128)
+def _versions(table: Table, key: str) -> Any:
+    """The stored versions of some aggregates, locked (PostgreSQL) so a replica writing the same
+    aggregates at the same moment waits for this transaction and then sees its versions."""
+    column = table.c[key]
+    return select(column, table.c.version).where(column.in_(bindparam("ids", expanding=True))).with_for_update()
+
+
+@lru_cache(maxsize=128)
+def _replace(table: Table, key: str) -> Any:
+    return update(table).where(table.c[key] == bindparam(f"key_{key}"))
+
+
+@lru_cache(maxsize=128)
+def _delete_nominees(table: Table) -> Any:
+    return delete(table).where(table.c.dossier_id.in_(bindparam("ids", expanding=True)))
+
+
+def _store_latest(
+    conn: Connection, table: Table, key: str, candidates: dict[str, tuple[int, dict[str, Any]]]
+) -> set[str]:
+    """Store each candidate snapshot unless one with a version at least as high is stored; the ids
+    stored. A new aggregate inserted by another replica at the same moment makes this transaction
+    fail on the primary key; the consumer retries the message."""
+    if not candidates:
+        return set()
+    stored: dict[str, int] = {}
+    for part in chunks(sorted(candidates)):
+        stored.update(conn.execute(_versions(table, key), {"ids": part}).all())
+    new, newer = [], []
+    for aggregate_id, (version, row) in candidates.items():
+        current = stored.get(aggregate_id)
+        if current is None:
+            new.append({key: aggregate_id, "version": version, **row})
+        elif current < version:
+            newer.append({f"key_{key}": aggregate_id, "version": version, **row})
+    if new:
+        insert_rows(conn, table, new)
+    if newer:
+        conn.execute(_replace(table, key), newer)
+    return {r[key] for r in new} | {r[f"key_{key}"] for r in newer}

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,15 +23,15 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import NoServersError
 from nats.js.client import JetStreamContext
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection
 
 from services.reporting import generations
 from services.reporting.compare import compare_generations
-from services.reporting.live import LiveProjection
-from services.reporting.projector import decode, project
+from services.reporting.live import Incoming, LiveProjection, apply_batch
+from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
+from services.reporting.projector import decode
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
-from services.reporting.tables import consumer_name, projection_tables
-from shared.messaging.idempotence import processed_messages
+from services.reporting.tables import projection_tables
 from shared.messaging.progress import consumers_caught_up
 from shared.streams import EVENT_STREAMS, StreamSpec
 
@@ -45,13 +46,28 @@ STATE_LABELS = {
     "failed": "Thất bại",
 }
 MAX_SKIPPED_SHOWN = 20
-# `apply_once`'s check and record, built once: a rebuild runs them for every event of history.
-ALREADY_PROCESSED = select(processed_messages.c.event_id).where(
-    processed_messages.c.consumer == bindparam("consumer"), processed_messages.c.event_id == bindparam("event_id")
-)
-RECORD_PROCESSED = insert(processed_messages)
+PROGRESS_LOG_EVERY = 100_000
+"""A long rebuild logs its progress every this many events (`GET /admin/rebuild` shows it too)."""
 TAIL_READ_TIMEOUT = 120.0
 COMPARE_ATTEMPTS = 3
+
+
+REPLAY_GC_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector's youngest generation every 50,000 allocations instead of
+    700 while a replay runs. A replay allocates (and frees, by reference counting) millions of
+    short-lived objects; each collection also walks older objects, and with the default
+    threshold they took a quarter to a third of a rebuild (docs/performance.md). Process-wide, restored
+    after; one job runs at a time."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], REPLAY_GC_THRESHOLD), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 class JobBusy(Exception):
@@ -87,6 +103,7 @@ class JobProgress:
     previous_generation: int | None = None
     error: str | None = None
     result: dict[str, Any] | None = None
+    logged: int = 0
 
     @property
     def label(self) -> str:
@@ -200,10 +217,8 @@ class Rebuilder:
             for spec in self.streams:
                 last = await last_sequence(js, spec.name)
                 stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
-                async for batch in read_range(js, spec.name, 1, last, batch_size=self.batch_size):
-                    await asyncio.to_thread(self._apply_batch, progress, batch)
-                    stream.read += len(batch)
-                    stream.position = batch[-1].sequence
+                await self._replay(progress, stream, read_range(js, spec.name, 1, last, batch_size=self.batch_size))
+            await asyncio.to_thread(self._refresh_outcomes, progress.generation)
             loop = asyncio.get_running_loop()
             if progress.job == "rebuild":
                 progress.state = "switching"
@@ -225,21 +240,62 @@ class Rebuilder:
                     await nc.close()
         return progress
 
+    async def _replay(
+        self, progress: JobProgress, stream: StreamProgress, batches: AsyncIterator[list[StreamMessage]]
+    ) -> None:
+        """Apply the batches in order, reading the next one from the stream while the current one
+        is written (in a worker thread): the rebuild takes max(read, write), not their sum."""
+
+        def apply(batch: list[StreamMessage]) -> None:
+            self._apply_batch(progress, batch)
+            stream.read += len(batch)
+            stream.position = batch[-1].sequence
+            if progress.applied >= progress.logged + PROGRESS_LOG_EVERY:
+                progress.logged = progress.applied
+                log.info("reporting %s: %s events applied (%s)", progress.job, progress.applied, stream.stream)
+
+        writing: asyncio.Future[None] | None = None
+        try:
+            with fewer_collections():
+                async for batch in batches:
+                    if writing is not None:
+                        await writing
+                    writing = asyncio.ensure_future(asyncio.to_thread(apply, batch))
+                if writing is not None:
+                    await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
+                with contextlib.suppress(BaseException):
+                    await writing
+
     def _locked(self, fn: Callable[..., Any], *args: Any) -> Any:
         with self.live.write_lock:
             return fn(*args)
 
     def _apply_batch(self, progress: JobProgress, batch: list[StreamMessage]) -> None:
         with self.live.write_lock, self.engine.begin() as conn:
-            self._apply(conn, progress, batch)
+            self._apply(conn, progress, batch, outcomes=False)
 
-    def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
-        """Apply a batch the way the live consumer applies one event (`apply_once`): skip ids
+    def _refresh_outcomes(self, generation: int) -> None:
+        """Every dossier's outcome once, after the replay, instead of at each batch that touches
+        the dossier (most dossiers' events are spread over many batches); a chunk of dossiers per
+        transaction, so live writers wait for one chunk at most. The tail, applied at the switch,
+        refreshes the dossiers it touches itself."""
+        tables = projection_tables(generation)
+        with self.engine.connect() as conn:
+            ids = all_dossier_ids(conn, tables)
+        for part in chunks(ids, 5_000):
+            with self.live.write_lock, self.engine.begin() as conn:
+                refresh_outcomes(conn, tables, part)
+
+    def _apply(
+        self, conn: Connection, progress: JobProgress, batch: list[StreamMessage], *, outcomes: bool = True
+    ) -> None:
+        """Apply a batch the way the live consumers apply theirs (`live.apply_batch`): skip ids
         already applied, record each id with its stream sequence beside its effect."""
         assert progress.generation is not None
-        tables = projection_tables(progress.generation)
-        consumer = consumer_name(progress.generation)
-        now = datetime.now(UTC)
+        items = []
         for message in batch:
             try:
                 event = decode(message.subject, message.payload)
@@ -251,20 +307,8 @@ class Rebuilder:
                         {"event_id": message.event_id, "subject": message.subject, "error": type(exc).__name__}
                     )
                 continue
-            if conn.execute(ALREADY_PROCESSED, {"consumer": consumer, "event_id": message.event_id}).first():
-                continue
-            conn.execute(
-                RECORD_PROCESSED,
-                {
-                    "consumer": consumer,
-                    "event_id": message.event_id,
-                    "subject": message.subject,
-                    "stream_sequence": message.sequence,
-                    "processed_at": now,
-                },
-            )
-            project(conn, tables, message.event_id, event)
-            progress.applied += 1
+            items.append(Incoming(message.event_id, message.subject, message.sequence, event))
+        progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=outcomes))
 
     async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
         """Compare, then drop the scratch set. Events the live consumers have not applied yet (a

@@ -9,21 +9,22 @@ the group rows and present only in the total.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select
 
 from services.reporting import labels as L
-from services.reporting.dataset import Dataset, load
+from services.reporting.aggregates import aggregate_period, every_metric
+from services.reporting.dataset import Dataset, Row, load
 from services.reporting.generations import live_generation
 from services.reporting.metrics import GROUP_BY, METRICS, Metric
 from services.reporting.observations import NO_CAMPAIGN_KEY, UNKNOWN_KEY, Obs, Observed, capitalized, observe
 from services.reporting.periods import Period
 from services.reporting.processing import WorkingDayCounter, median, nearest_rank
-from services.reporting.tables import projection_tables
+from services.reporting.tables import ProjectionTables, projection_tables
 from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import VIETNAM_TZ
 
@@ -52,31 +53,16 @@ def aggregate(metric: Metric, observations: Iterable[Obs]) -> Number:
     raise ValueError(metric.aggregate)
 
 
-def ratio(numerator: Number, denominator: Number) -> float | None:
-    if not denominator or numerator is None:
-        return None
-    return round(100.0 * numerator / denominator, 1)
-
-
 def compute(observed: Observed, dimension: str | None, key: str | None) -> dict[str, Number]:
     """Every metric over the observations under `key` of `dimension` (all of them when None)."""
-    values: dict[str, Number] = {}
-    for metric in METRICS:
-        if metric.aggregate == "ratio":
-            continue
-        if dimension is not None and dimension not in metric.dimensions:
-            values[metric.key] = None
-            continue
+
+    def value_of(metric: Metric) -> Number:
         found = observed.by_metric.get(metric.key, [])
         if dimension is not None:
             found = [o for o in found if key in o.dims.get(dimension, ())]
-        values[metric.key] = aggregate(metric, found)
-    for metric in METRICS:
-        if metric.aggregate == "ratio":
-            assert metric.ratio_of is not None
-            numerator, denominator = metric.ratio_of
-            values[metric.key] = ratio(values[numerator], values[denominator])
-    return {m.key: values[m.key] for m in METRICS}
+        return aggregate(metric, found)
+
+    return every_metric(dimension, value_of)
 
 
 def group_keys(observed: Observed, dimension: str) -> list[str]:
@@ -88,38 +74,43 @@ def group_keys(observed: Observed, dimension: str) -> list[str]:
     return sorted(keys)
 
 
-def group_label(dimension: str, key: str, ds: Dataset, units: OrgUnitDirectory) -> str:
-    """The name a reader knows a group by."""
+def group_label(
+    dimension: str, key: str, campaigns: Mapping[str, Row], unit_names: Iterable[Row], units: OrgUnitDirectory
+) -> str:
+    """The name a reader knows a group by; `unit_names`: (code, name) of proposing units, for a
+    code the directory does not know."""
     if dimension in ("lead_unit", "campaign") and key == NO_CAMPAIGN_KEY:
         return L.NO_CAMPAIGN
     if key == UNKNOWN_KEY:
         return L.UNKNOWN_CAMPAIGN
     if dimension == "campaign":
-        c = ds.campaigns.get(key)
+        c = campaigns.get(key)
         return f"{c.code} – {c.name}" if c else L.UNKNOWN_CAMPAIGN
     if dimension in ("lead_unit", "proposing_unit"):
         if key in units:
             return capitalized(units.get(key).display_name)
-        names = [c.lead_unit_name for c in ds.campaigns.values() if c.lead_unit_code == key]
-        names += [d.proposing_unit_name for d in ds.dossiers.values() if d.proposing_unit_code == key]
+        names = [c.lead_unit_name for c in campaigns.values() if c.lead_unit_code == key]
+        names += [name for code, name in unit_names if code == key]
         return names[0] if names else key
     table = {"award_type": L.AWARD_TYPES, "award": L.AWARDS, "channel": L.CHANNELS}.get(dimension, {})
     return L.label(table, key) or "(không rõ)"
 
 
-def build_summary(
-    ds: Dataset, observed: Observed, options: SummaryOptions, units: OrgUnitDirectory, generation: int
+def report(
+    period: Period,
+    options: SummaryOptions,
+    generation: int,
+    total: dict[str, Number],
+    groups: list[dict[str, Any]],
+    communes: list[dict[str, str]],
+    thematic: list[dict[str, str]],
 ) -> dict[str, Any]:
+    """The summary as the API answers it; `groups` in any order (sorted here)."""
     dimension = options.group_by
-    groups = []
-    if dimension != "none":
-        for key in group_keys(observed, dimension):
-            name = group_label(dimension, key, ds, units)
-            groups.append({"key": key, "label": name, "values": compute(observed, dimension, key)})
-        # Named groups first, alphabetically; "no campaign" and "unknown" last.
-        groups.sort(key=lambda g: (g["key"] in (NO_CAMPAIGN_KEY, UNKNOWN_KEY), g["label"]))
+    # Named groups first, alphabetically; "no campaign" and "unknown" last.
+    groups = sorted(groups, key=lambda g: (g["key"] in (NO_CAMPAIGN_KEY, UNKNOWN_KEY), g["label"]))
     return {
-        "period": ds.period.as_dict(),
+        "period": period.as_dict(),
         "group_by": dimension,
         "group_by_label": GROUP_BY[dimension],
         "generation": generation,
@@ -135,14 +126,11 @@ def build_summary(
             }
             for m in METRICS
         ],
-        "total": compute(observed, None, None),
+        "total": total,
         "groups": groups,
         "details": {
-            "communes_without_advanced_worker": {
-                "year": ds.period.end.year,
-                "communes": observed.communes_without_advanced_worker,
-            },
-            "thematic_campaigns_not_eligible": observed.thematic_not_eligible,
+            "communes_without_advanced_worker": {"year": period.end.year, "communes": communes},
+            "thematic_campaigns_not_eligible": thematic,
         },
         "notes": [
             "Ngày tính theo giờ Việt Nam (Asia/Ho_Chi_Minh); kỳ báo cáo gồm cả ngày đầu và ngày cuối.",
@@ -154,14 +142,88 @@ def build_summary(
     }
 
 
+def build_summary(
+    ds: Dataset, observed: Observed, options: SummaryOptions, units: OrgUnitDirectory, generation: int
+) -> dict[str, Any]:
+    """The reference summary, from the observations of a period's rows."""
+    dimension = options.group_by
+    groups = []
+    if dimension != "none":
+        unit_names = [(d.proposing_unit_code, d.proposing_unit_name) for d in ds.dossiers.values()]
+        for key in group_keys(observed, dimension):
+            name = group_label(dimension, key, ds.campaigns, unit_names, units)
+            groups.append({"key": key, "label": name, "values": compute(observed, dimension, key)})
+    return report(
+        ds.period,
+        options,
+        generation,
+        compute(observed, None, None),
+        groups,
+        observed.communes_without_advanced_worker,
+        observed.thematic_not_eligible,
+    )
+
+
 def summarize(
+    engine: Engine,
+    periods: list[Period],
+    options: SummaryOptions,
+    units: OrgUnitDirectory,
+    workdays: WorkingDayCounter | None = None,
+) -> list[dict[str, Any]]:
+    """One summary per period, all from the live generation as it is when reading starts: SQL
+    aggregates over the stored rows and outcomes (`aggregates.py`). `workdays` is not used: the
+    processing times were counted when the events were applied."""
+    answers = []
+    with engine.connect() as conn, conn.begin():
+        generation = live_generation(conn)
+        if generation is None:
+            raise LookupError("no live generation")
+        tables = projection_tables(generation)
+        for period in periods:
+            found = aggregate_period(conn, tables, period, options.group_by, options.small_collective_max, units)
+            groups = [
+                {
+                    "key": key,
+                    "label": group_label(
+                        options.group_by, key, found.campaigns, _unit_names(conn, tables, key, units), units
+                    ),
+                    "values": values,
+                }
+                for key, values in found.groups.items()
+            ]
+            answers.append(
+                report(
+                    period,
+                    options,
+                    generation,
+                    found.total,
+                    groups,
+                    found.communes_without_advanced_worker,
+                    found.thematic_not_eligible,
+                )
+            )
+    return answers
+
+
+def _unit_names(conn: Connection, t: ProjectionTables, code: str, units: OrgUnitDirectory) -> list[Row]:
+    """The names dossiers give a proposing unit the directory does not know (none otherwise)."""
+    if code in units:
+        return []
+    d = t.dossiers.c
+    query = select(d.proposing_unit_code, d.proposing_unit_name).where(d.proposing_unit_code == code).limit(1)
+    return list(conn.execute(query))
+
+
+def summarize_by_replay(
     engine: Engine,
     periods: list[Period],
     options: SummaryOptions,
     units: OrgUnitDirectory,
     workdays: WorkingDayCounter,
 ) -> list[dict[str, Any]]:
-    """One summary per period, all from the live generation as it is when reading starts."""
+    """The reference: each period's rows loaded and every dossier's observations computed in
+    Python (`observations.py`). O(dossiers of the period) per call; kept to check `summarize`."""
     with engine.connect() as conn:
         generation = live_generation(conn)
         if generation is None:

@@ -8,7 +8,10 @@ on the order in which events arrive (a dossier event before its campaign's, two 
 dossier swapped, a redelivery):
 - *state* tables (`campaigns`, `dossiers`, `dossier_nominees`) hold the snapshot carried by the
   event with the highest `aggregate_version` seen for the aggregate;
-- *fact* tables hold one row per event (keyed by event id) or per event and nominee.
+- *fact* tables hold one row per event (keyed by event id) or per event and nominee;
+- `dossier_outcomes` holds, per dossier, what its stored events say together (result day,
+  processing time, due date, complete at once): recomputed from all of them whenever one is
+  applied (`outcomes.py`), so it too is the same whatever the arrival order.
 Anything that combines aggregates (a dossier's lead unit comes from its campaign) is joined when a
 report is asked for, never when an event is written.
 """
@@ -70,6 +73,7 @@ class ProjectionTables:
     award_annulments: Table
     award_recoveries: Table
     other_events: Table
+    dossier_outcomes: Table
 
     @property
     def prefix(self) -> str:
@@ -87,6 +91,7 @@ class ProjectionTables:
             self.award_annulments,
             self.award_recoveries,
             self.other_events,
+            self.dossier_outcomes,
         ]
 
     def by_name(self) -> dict[str, Table]:
@@ -178,6 +183,7 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("decision_date", Date),
         Column("nominee_count", Integer, nullable=False),
         Index(f"{p}ix_dossiers_received_on", "received_on"),
+        Index(f"{p}ix_dossiers_emulation_year", "emulation_year"),
     )
     dossier_nominees = Table(
         f"{p}dossier_nominees",
@@ -205,7 +211,8 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("event_date", Date, nullable=False),
         Column("status_after", String(40), nullable=False),
         Column("appointment_date_after", Date),
-        Index(f"{p}ix_dossier_events_type_date", "event_type", "event_date"),
+        # Covering the summary's flows (kind, date, dossier) so they are read from the index alone.
+        Index(f"{p}ix_dossier_events_type_date_dossier", "event_type", "event_date", "dossier_id"),
         Index(f"{p}ix_dossier_events_dossier", "dossier_id"),
     )
     award_approvals = Table(
@@ -253,6 +260,16 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("version", Integer),
         Column("occurred_at", DateTime(timezone=True)),
     )
+    dossier_outcomes = Table(
+        f"{p}dossier_outcomes",
+        md,
+        Column("dossier_id", String(64), primary_key=True),
+        Column("result_on", Date),
+        Column("processing_days", Integer),
+        Column("due_on", Date),
+        Column("complete_first_time", Boolean, nullable=False),
+        Index(f"{p}ix_dossier_outcomes_result_on", "result_on"),
+    )
     return ProjectionTables(
         generation,
         md,
@@ -265,4 +282,5 @@ def projection_tables(generation: int) -> ProjectionTables:
         award_annulments,
         award_recoveries,
         other_events,
+        dossier_outcomes,
     )

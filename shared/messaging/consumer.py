@@ -31,9 +31,10 @@ version order (`shared.messaging.relay`), for subscribers that read them one at 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,10 @@ class Delivery:
     caught up, None when unknown. A handler that acts on "the latest state" waits for 0."""
 
 
-Handler = Callable[[dict[str, Any], Delivery], None]
+Handler = Callable[[dict[str, Any], Delivery], None] | Callable[[dict[str, Any], Delivery], Awaitable[None]]
+"""A plain function runs in a worker thread; a coroutine function runs on the event loop (it must
+not block: reporting's hands each event to its own writer thread, so the events of one fetched
+batch can be written together, `services.reporting.live`)."""
 
 
 def event_identity(headers: dict[str, str], payload: dict[str, Any], stream: str, sequence: int) -> str:
@@ -112,6 +116,8 @@ def subscribe_events(
     message in flight when its consumer's process was killed waits before another replica (or
     the restarted process) gets it."""
 
+    is_async = inspect.iscoroutinefunction(handler)
+
     async def consume(msg: NatsMessage) -> None:
         try:
             payload = json.loads(msg.body)
@@ -121,7 +127,10 @@ def subscribe_events(
             payload = {"_raw": msg.body.decode("utf-8", "replace")[:10_000]}
         delivery = delivery_of(msg, payload)
         try:
-            await asyncio.to_thread(handler, payload, delivery)
+            if is_async:
+                await handler(payload, delivery)  # type: ignore[misc]
+            else:
+                await asyncio.to_thread(handler, payload, delivery)
         except Exception as exc:
             await _on_failure(broker, msg, delivery, consumer, exc, max_deliver, backoff_seconds)
             return

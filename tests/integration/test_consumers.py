@@ -65,9 +65,9 @@ async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetSt
     handle = handler_for(live)
     attempts: list[int] = []
 
-    def crash_after_commit_once(payload: dict[str, Any], delivery: Delivery) -> None:
+    async def crash_after_commit_once(payload: dict[str, Any], delivery: Delivery) -> None:
         attempts.append(delivery.attempt)
-        handle(payload, delivery)
+        await handle(payload, delivery)  # reporting's handler is a coroutine (runs on the loop)
         if delivery.attempt == 1:
             raise RuntimeError("crashed after the commit, before the ack")
 
@@ -106,9 +106,9 @@ async def test_a_copy_of_an_event_under_a_new_message_id_is_applied_once(
     handle = handler_for(live)
     seen: list[str] = []
 
-    def handler(payload: dict[str, Any], delivery: Delivery) -> None:
+    async def handler(payload: dict[str, Any], delivery: Delivery) -> None:
         seen.append(delivery.event_id)
-        handle(payload, delivery)
+        await handle(payload, delivery)
 
     broker = NatsBroker(nats_url)
     subscribe_events(
