@@ -18,7 +18,7 @@ import asyncio
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -53,6 +53,9 @@ class StoredEvent:
     aggregate_id: str
     version: int
     subject: str
+    reported: bool = True
+    """Whether reporting projects it: campaigns' and dossiers' events, not the year's registers,
+    rounds and councils (published for other subscribers, not counted by reporting)."""
 
 
 @dataclass
@@ -62,6 +65,8 @@ class Row:
     stored: int = 0
     published: int = 0
     applied: int = 0
+    for_subscribers: int = 0
+    """Published events no tdkt service projects (the year's registers, rounds, councils)."""
     duplicates: int = 0
     losses: int = 0
     seconds: float = 0.0
@@ -120,14 +125,21 @@ def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[
                     )
                 position = batch[-1].id
             totals[service] = Counter()
+            unreported: set[str] = set()
             for aggregate_id in aggregates:
                 aggregate = app.repository.get(aggregate_id)
+                if not hasattr(aggregate, "status"):  # the year's registers, rounds, councils
+                    unreported.add(str(aggregate_id))
+                    continue
                 totals[service][_value(aggregate.status)] += 1
                 if service == "dossiers":
                     receipts.append(aggregate.receipt_number)
                     decision = aggregate.decision
                     if decision is not None and decision.number:
                         decisions.append(f"{decision.authority} {decision.decision_date.year} {decision.number}")
+            for i, e in enumerate(events):
+                if e.aggregate_id in unreported:
+                    events[i] = replace(e, reported=False)
         finally:
             app.close()
     return events, totals, receipts, decisions
@@ -265,7 +277,10 @@ def audit(system: System, load: Workload, row: Row, *, settle_timeout: float = 1
         engine.dispose()
     applied_ids = {r[0] for r in rows}
     row.applied = len(stored_ids & applied_ids)
-    unapplied = (stored_ids - unpublished) - applied_ids
+    row.for_subscribers = len({e.event_id for e in events if not e.reported} - unpublished)
+    if row.for_subscribers:
+        row.notes.append(f"{row.for_subscribers} events of the year's registers published, for other subscribers")
+    unapplied = ({e.event_id for e in events if e.reported} - unpublished) - applied_ids
     reporting_duplicates = sum(n - 1 for n in Counter((r[1], r[2]) for r in rows).values() if n > 1)
     for service in ("campaigns", "dossiers"):
         if reported[service] != totals[service]:

@@ -139,6 +139,8 @@ def _content_value(field: str, value: Any) -> Any:
         return tuple(item.value() for item in value or ())
     if field in ("directive", "plan"):
         return value.value() if value is not None else None
+    if field in ("purpose", "requirements", "content"):
+        return value or ""  # not sent on a draft, or null on an amendment: empty
     return value
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from services.campaigns.domain.campaign import DocumentReference, MovementKind, ReviewResult, Stage, Target
+from services.campaigns.domain.campaign import Campaign, DocumentReference, MovementKind, ReviewResult, Stage, Target
 from services.campaigns.domain.errors import CampaignValidationError
 from services.campaigns.http.bodies import (
     AmendIn,
@@ -37,7 +37,7 @@ from services.campaigns.http.bodies import (
 from shared.errors import FieldErrors
 from shared.http.problems import install_problem_handlers
 from tests.support.campaign_payloads import thematic_campaign
-from tests.support.campaigns import campaign_app
+from tests.support.campaigns import LEAD, campaign_app
 
 MISSING = "Trường này là bắt buộc."
 BAD_DATE = "Ngày không hợp lệ; dùng định dạng YYYY-MM-DD."
@@ -220,6 +220,14 @@ def test_a_parsed_draft_is_typed_for_the_use_case() -> None:
     assert command["stages"] == (Stage(1, "Năm 2023", date(2023, 1, 1), date(2023, 12, 31)),)
     assert command["directive"] == DocumentReference("02/CT-UBND", date(2023, 1, 5), "Chủ tịch UBND huyện")
     assert command["start_date"] == date(2023, 1, 1) and command["purpose"].startswith("Nâng cao")
+
+
+def test_a_minimal_draft_leaves_the_texts_it_does_not_send_empty_and_is_drafted() -> None:
+    body = {"code": "PT-2025-NTMNC", "name": "Xây dựng nông thôn mới nâng cao", "lead_unit_id": "PKT"}
+    command = DraftIn.model_validate({**body, "kind": "thematic"}).command()
+    assert (command["purpose"], command["requirements"], command["content"]) == ("", "", "")
+    campaign = Campaign.draft(actor=LEAD, at=datetime(2025, 1, 2, 9, 0, tzinfo=UTC), **command)
+    assert campaign.code == "PT-2025-NTMNC" and campaign.purpose == ""
 
 
 def test_an_amendment_changes_only_the_fields_it_sends_and_null_empties_them() -> None:
