@@ -123,7 +123,8 @@ def test_the_round_from_opening_to_the_decision_on_the_console(dossiers: Service
         assert "Chưa có ai" in text(office.get(f"/dot-xet/{round_id}/danh-sach?don_vi=XA-TAM-HUNG-2025"))
         moved(office.post(f"/dot-xet/{round_id}/tham-dinh"))
         assert "Đã thẩm định danh sách: 2 đạt" in text(office.get(f"/dot-xet/{round_id}"))
-        assert "thẩm định đạt 2, không đạt 0" in text(office.get(f"/dot-xet/{round_id}/danh-sach"))
+        listed = text(office.get(f"/dot-xet/{round_id}/danh-sach"))
+        assert "2 người được đề nghị" in listed and listed.count("Đạt") == 2 and "Không đạt" not in listed
 
     with console(dossiers, "tv.hoidong") as member:
         ballot = text(member.get(f"/dot-xet/{round_id}/bo-phieu"))
@@ -143,7 +144,12 @@ def test_the_round_from_opening_to_the_decision_on_the_console(dossiers: Service
 
     with console(dossiers, "ct.ubnd") as chairman:
         assert "Nguyễn Thị Hương" in chairman.get(f"/dot-xet/{round_id}/quyet-dinh").text
-        moved(chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={"decision_date": TODAY}))
+        preview = chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={"decision_date": TODAY})
+        assert "Khen thưởng 2 người, không khen thưởng 0 người." in text(preview)
+        checked = hidden(preview.text, "_checked")
+        moved(chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={
+            "decision_date": TODAY, "_action": "confirm", **checked,
+        }))  # fmt: skip
         decided = chairman.get(f"/dot-xet/{round_id}")
         assert "Đã ban hành quyết định số" in text(decided) and "/tai/phu-luc.xlsx" in decided.text
         twice = chairman.post(f"/dot-xet/{round_id}/quyet-dinh", data={"decision_date": TODAY})  # a 409
