@@ -48,6 +48,10 @@ def main() -> None:
                 achievements="Tổng kết năm 2025", actor=SECRETARY, at=at(date(2025, 11, 24)),
             )  # fmt: skip
         t = _step("import 30 XLSX (5,000 rows)", t)
+        work.round_page(rnd.id, offset=2500, limit=100)
+        t = _step("one page of the list (100)", t)
+        work.round_list(rnd.id)
+        t = _step("the whole list (5,000)", t)
         work.appraise_round(rnd.id, actor=SECRETARY, at=at(date(2025, 12, 9)))
         t = _step("appraise the round", t)
         work.vote_round(
@@ -57,6 +61,8 @@ def main() -> None:
         t = _step("list vote", t)
         work.decide_round(rnd.id, decision_date=date(2025, 12, 20), actor=SECRETARY, at=at(date(2025, 12, 20)))
         t = _step("one list decision + history", t)
+        work.round_page(rnd.id, offset=2500, limit=100)
+        t = _step("one page, decided (100)", t)
         rows = work.round_list(rnd.id)
         work.round_annex(rnd.id, rows)
         _step("the list and its annex", t)

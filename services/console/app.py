@@ -31,6 +31,7 @@ from services.console.views import (
     pledges,
     public,
     reports,
+    rounddecision,
     roundentry,
     rounds,
     successions,
@@ -62,7 +63,9 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
                 },
             )
             app.state.services = services
-            app.state.units = UnitCatalogue(services.campaigns, ttl=settings.console_units_ttl_seconds)
+            app.state.units = UnitCatalogue(
+                services.campaigns, ttl=settings.console_units_ttl_seconds, reference=settings.org_units_file
+            )
             yield
 
     app = FastAPI(title="tdkt – Bảng điều khiển", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
@@ -117,6 +120,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         reports.router,
         rounds.router,
         roundentry.router,
+        rounddecision.router,
         councils.router,
         pledges.router,
         clusters.router,

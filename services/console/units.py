@@ -4,24 +4,29 @@ Screens name units ("Phòng Kinh tế", "xã Thanh Oai") and offer them in lists
 the services take. The listing also says who holds award power of their own (Law Art. 80), when
 a unit ended and which units took over its work: the decision and succession screens show that
 to explain who signs, and the dossiers service checks it again on every command. When the
-campaigns service does not answer, codes are shown as they are.
+campaigns service does not answer (or does not list a unit), a unit is still named from the
+packaged org-unit data (`TDKT_ORG_UNITS_FILE`, the file every service reads); a code no data knows
+is shown as it is.
 """
 
 from __future__ import annotations
 
 import time
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from services.console.clients import ServiceClient, ServiceError
+from shared.reference.org_units import load_org_units
 from shared.workdays import VIETNAM_TZ
 
 TTL_SECONDS = 300.0
 
 
 class UnitCatalogue:
-    def __init__(self, client: ServiceClient, ttl: float = TTL_SECONDS) -> None:
-        self.client, self.ttl = client, ttl
+    def __init__(self, client: ServiceClient, ttl: float = TTL_SECONDS, reference: Path | None = None) -> None:
+        self.client, self.ttl, self.reference = client, ttl, reference
+        self._reference_names: dict[str, str] | None = None
         self._units: list[dict[str, Any]] = []
         self._by_code: dict[str, dict[str, Any]] = {}
         self._loaded_at = 0.0
@@ -41,7 +46,15 @@ class UnitCatalogue:
         if not code:
             return ""
         unit = self._by_code.get(code)
-        return unit["name"] if unit else code
+        return unit["name"] if unit else self._packaged_names().get(code.strip().upper(), code)
+
+    def _packaged_names(self) -> dict[str, str]:
+        if self._reference_names is None:
+            try:
+                self._reference_names = {u.code: u.name for u in load_org_units(self.reference).all()}
+            except (OSError, ValueError):
+                self._reference_names = {}
+        return self._reference_names
 
     def active(self, on: date | None = None, kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """Units existing on `on` (today by default), optionally of some kinds."""

@@ -18,10 +18,10 @@ from fastapi.responses import Response
 from services.console import formdata as F
 from services.console import roles
 from services.console.auth import User, UserDep
-from services.console.clients import ServiceError
+from services.console.clients import ServiceError, clean_params
 from services.console.formatting import today_vn
 from services.console.pages import redirect
-from services.console.paging import page_of
+from services.console.paging import PAGE_SIZE, Page, page_number, pages_for, served
 from services.console.views.common import (
     PagesDep,
     ServicesDep,
@@ -140,30 +140,50 @@ async def round_detail(
     )
 
 
+async def list_page(
+    services: ServicesDep, user: User, round_id: str, unit: str, asked: str | None, size: int = PAGE_SIZE
+) -> Page:
+    """One page of the round's list (of one unit's part), as the service serves it
+    (`unit`, `offset`, `limit`; the rows there are in `X-Total-Count`); past the end, the last page."""
+
+    async def fetch(number: int) -> tuple[list[dict[str, Any]], int]:
+        params = clean_params({"unit": unit, "offset": (number - 1) * size, "limit": size})
+        response = await services.dossiers.request("GET", f"/rounds/{round_id}/list", user=user, params=params)
+        return response.json(), int(response.headers.get("x-total-count") or 0)
+
+    number = page_number(asked)
+    items, total = await fetch(number)
+    if number > (last := pages_for(total, size)):
+        number = last
+        items, total = await fetch(number)
+    return served(items, total, number, size)
+
+
+def unit_choices(request: Request, r: dict[str, Any]) -> list[tuple[str, str]]:
+    """The round's units that submitted, by name (the code in the address)."""
+    names = request.app.state.units
+    return [(u["unit"], names.name(u["unit"])) for u in r["progress"] if u["dossier_ids"]]
+
+
 @router.get("/{round_id}/danh-sach")
 async def round_list(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
-    """Every nominee of the round (or of one unit) with appraisal, votes and outcome, a page at a
-    time: the service answers the whole list (it has no paging), the console shows one slice."""
+    """The round's nominees (or one unit's) with appraisal, votes and outcome, a page at a time:
+    the console asks the service for one page only (a round of thousands)."""
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
-    everyone = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
     unit = request.query_params.get("don_vi", "")
-    nominees = [n for n in everyone if not unit or n["unit"] == unit]
+    page = await list_page(services, user, round_id, unit, request.query_params.get("trang"))
     return pages.render(
         request,
         "rounds/nominees.html",
         {
             "r": r,
             "unit": unit,
-            "nominees": nominees,
-            "page": page_of(nominees, request.query_params.get("trang")),
+            "page": page,
             "page_query": {"don_vi": unit} if unit else {},
-            "unit_options": [(u, request.app.state.units.name(u)) for u in r["units"]],
-            "passed": sum(1 for n in nominees if n["appraisal_passed"]),
-            "failed": sum(1 for n in nominees if n["appraisal_passed"] is False),
-            "awarded": sum(1 for n in nominees if n["awarded"]),
-            "decided": bool(r.get("decisions")),
+            "unit_options": unit_choices(request, r),
+            "last_vote": r["meetings"][-1] if r.get("meetings") else None,
         },
     )
 
@@ -381,41 +401,4 @@ async def vote(request: Request, round_id: str, user: UserDep, services: Service
         f"/dot-xet/{round_id}",
         f"Đã ghi nhận kết quả bỏ phiếu (biên bản {minutes['minutes_ref']}, Hội đồng {minutes['members_total']} "
         f"thành viên): {done['passed']}/{done['voted']} người đạt.",
-    )
-
-
-# --- one decision for the list -------------------------------------------------------------------
-
-
-async def _decision_context(services: ServicesDep, user: User, round_id: str, values: dict[str, Any]) -> dict[str, Any]:
-    r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
-    nominees = await services.dossiers.get(f"/rounds/{round_id}/list", user=user)
-    return {"r": r, "values": values, "pending": [n for n in nominees if not n["decision_number"]]}
-
-
-@router.get("/{round_id}/quyet-dinh")
-async def decision_form(
-    request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
-) -> Response:
-    context = await _decision_context(services, user, round_id, {"decision_date": _today()})
-    return pages.render(request, "rounds/decision.html", context)
-
-
-@router.post("/{round_id}/quyet-dinh")
-async def decide(request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    pairs = await form_pairs(request)
-    values = dict(pairs)
-    reject = {k.removeprefix("reject:"): v.strip() for k, v in pairs if k.startswith("reject:") and v.strip()}
-    try:
-        body = F.convert(
-            {k: v for k, v in values.items() if k in ("decision_date", "reason")}, {"decision_date": F.day}
-        )
-        done = await services.dossiers.post(f"/rounds/{round_id}/decision", user=user, json={**body, "reject": reject})
-    except ServiceError as error:
-        context = await _decision_context(services, user, round_id, values)
-        return refused(request, pages, "rounds/decision.html", context, error)
-    return redirect(
-        f"/dot-xet/{round_id}",
-        f"Đã ban hành quyết định số {done['decision_number']}: khen thưởng {done['awarded']}, "
-        f"không khen thưởng {done['not_awarded']}.",
     )

@@ -904,11 +904,13 @@ class AnnualWork:
         at: datetime,
         reject: Mapping[str, str] | None = None,
         reason: str | None = None,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
         """One decision for the round's list: every dossier in appraisal is decided under ONE number
         of the authority's register (its annex lists each nominee awarded); nominees that failed
         appraisal or the vote are not awarded, with the reasons; a dossier with no one to award gets
-        the decision not to award."""
+        the decision not to award. With `dry_run` nothing is stored: the answer says how many
+        would be awarded and not (the summary the chairman confirms before signing)."""
         check_at(at)
         rnd = self.round(round_id)
         try:
@@ -924,16 +926,12 @@ class AnnualWork:
         reject = dict(reject or {})
         result: dict[str, Any] = {}
 
+        if dry_run:
+            return self._decision_preview(rnd, reject)
+
         def build() -> list[Aggregate]:
             fresh = self.round(round_id)  # a submission may have come in since
-            dossiers = [d for d in self._round_dossiers(fresh) if d.status is DossierStatus.IN_APPRAISAL]
-            if not dossiers:
-                raise DossierError("nothing_to_decide", f"{rnd.name} không còn hồ sơ nào chờ quyết định.")
-            known = {self._ref(d, i) for d in dossiers for i in d.nominee_ids}
-            if unknown := [r for r in reject if r not in known]:
-                raise DossierValidationError(
-                    {"reject": "Không có trong danh sách chờ quyết định: " + ", ".join(unknown)}
-                )
+            dossiers = self._pending_dossiers(fresh, reject)
             sequence = self.app._sequence(DecisionNumberSequence, authority=signer.code, year=decision_date.year)
             number = sequence.peek()
             awarded = not_awarded = 0
@@ -941,20 +939,7 @@ class AnnualWork:
             for d in dossiers:
                 rules = self.app.rules_of(d)
                 self.app._hand_over_if_ended(d, signer, actor, at)
-                approve, rejections = [], {}
-                for i in d.nominee_ids:
-                    ref = self._ref(d, i)
-                    appraisal = d.appraisals.get(i)
-                    if ref in reject:
-                        rejections[i] = [reject[ref]]
-                    elif appraisal is None:
-                        rejections[i] = ["Chưa được thẩm định."]
-                    elif appraisal.passed and (
-                        not self._needs_vote(rules, d, i) or (i in d.votes and d.votes[i].passed)
-                    ):
-                        approve.append(i)
-                    elif appraisal.passed and i not in d.votes:
-                        rejections[i] = ["Hội đồng chưa bỏ phiếu."]
+                approve, rejections = self._outcome(d, rules, reject)
                 earlier = self.app._earlier_awards(d, rules) if any(a.quota for a in rules.awards.values()) else {}
                 if approve:
                     decision = d.decide_award(
@@ -1004,39 +989,108 @@ class AnnualWork:
         self.sync_history(actor=actor)
         return result
 
+    def _outcome(self, d: Dossier, rules: RuleSet, reject: Mapping[str, str]) -> tuple[list[str], dict[str, list[str]]]:
+        """Who of a dossier the list decision awards, and the reasons given for those it does not
+        (a nominee that failed appraisal or the vote gets its reason from the dossier itself)."""
+        approve: list[str] = []
+        rejections: dict[str, list[str]] = {}
+        for i in d.nominee_ids:
+            ref = self._ref(d, i)
+            appraisal = d.appraisals.get(i)
+            if ref in reject:
+                rejections[i] = [reject[ref]]
+            elif appraisal is None:
+                rejections[i] = ["Chưa được thẩm định."]
+            elif appraisal.passed and (not self._needs_vote(rules, d, i) or (i in d.votes and d.votes[i].passed)):
+                approve.append(i)
+            elif appraisal.passed and i not in d.votes:
+                rejections[i] = ["Hội đồng chưa bỏ phiếu."]
+        return approve, rejections
+
+    def _pending_dossiers(self, rnd: AwardRound, reject: Mapping[str, str]) -> list[Dossier]:
+        """The round's dossiers awaiting the decision; every ref in `reject` must be one of theirs."""
+        dossiers = [d for d in self._round_dossiers(rnd) if d.status is DossierStatus.IN_APPRAISAL]
+        if not dossiers:
+            raise DossierError("nothing_to_decide", f"{rnd.name} không còn hồ sơ nào chờ quyết định.")
+        known = {self._ref(d, i) for d in dossiers for i in d.nominee_ids}
+        if unknown := [r for r in reject if r not in known]:
+            raise DossierValidationError({"reject": "Không có trong danh sách chờ quyết định: " + ", ".join(unknown)})
+        return dossiers
+
+    def _decision_preview(self, rnd: AwardRound, reject: Mapping[str, str]) -> dict[str, Any]:
+        awarded = not_awarded = 0
+        dossiers = self._pending_dossiers(rnd, reject)
+        for d in dossiers:
+            approve, _ = self._outcome(d, self.app.rules_of(d), reject)
+            awarded += len(approve)
+            not_awarded += len(d.nominee_ids) - len(approve)
+        return {
+            "dry_run": True,
+            "awarded": awarded,
+            "not_awarded": not_awarded,
+            "rejected_by_decision": len(reject),
+            "dossiers": len(dossiers),
+        }
+
     def round_list(self, round_id: UUID | str) -> list[dict[str, Any]]:
-        """The round's list, one row per nominee: ref, unit, name, award, appraisal, vote, outcome."""
+        """The round's whole list, one row per nominee (see `round_page`)."""
+        return self.round_page(round_id)[0]
+
+    def round_page(
+        self, round_id: UUID | str, *, unit: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Rows `offset`…`offset + limit` of the round's list (of one `unit`'s part of it) and how
+        many rows there are, one row per nominee: its number in the whole list (`stt`), ref, unit,
+        name, award, appraisal, vote, outcome. Each unit's count is in the round's own record, so
+        only the dossiers of the units the page reaches are loaded (a round of thousands)."""
         rnd = self.round(round_id)
+        wanted = str(unit).strip().upper() if unit else None
+        parts = [s for s in rnd.submissions.values() if wanted is None or s.unit == wanted]
+        total = sum(s.nominees for s in parts)
+        end = total if limit is None else offset + limit
+        rows: list[dict[str, Any]] = []
+        position = seen = 0  # rows before this unit in the whole list, and in the list asked for
+        for s in rnd.submissions.values():
+            if wanted is not None and s.unit != wanted:
+                position += s.nominees
+                continue
+            if seen + s.nominees > offset and seen < end:
+                unit_rows = [r for d in s.dossier_ids for r in self._list_rows(self.app.get(d))]
+                rows += [{**r, "stt": position + k + 1} for k, r in enumerate(unit_rows) if offset <= seen + k < end]
+            position += s.nominees
+            seen += s.nominees
+        return rows, total
+
+    def _list_rows(self, d: Dossier) -> list[dict[str, Any]]:
+        approved = {a.nominee_id: a for a in d.decision.approvals} if d.decision else {}
         rows = []
-        for d in self._round_dossiers(rnd):
-            approved = {a.nominee_id: a for a in d.decision.approvals} if d.decision else {}
-            for n in d.nominees:
-                appraisal, vote = d.appraisals.get(n.nominee_id), d.votes.get(n.nominee_id)
-                rows.append(
-                    {
-                        "ref": self._ref(d, n.nominee_id),
-                        "unit": d.proposing_unit,
-                        "dossier_id": str(d.id),
-                        "name": n.name,
-                        "position": n.position,
-                        "work_unit": n.unit,
-                        "award": n.award,
-                        "award_label": label(n.award),
-                        "appraisal_passed": appraisal.passed if appraisal else None,
-                        "failures": list(appraisal.failures) if appraisal else [],
-                        "votes": f"{vote.votes_for}/{vote.members_total}" if vote else None,
-                        "awarded": n.nominee_id in approved,
-                        "cash_reward_vnd": approved[n.nominee_id].cash_reward_vnd if n.nominee_id in approved else None,
-                        "decision_number": d.decision.number if d.decision else None,
-                    }
-                )
+        for n in d.nominees:
+            appraisal, vote = d.appraisals.get(n.nominee_id), d.votes.get(n.nominee_id)
+            rows.append(
+                {
+                    "ref": self._ref(d, n.nominee_id),
+                    "unit": d.proposing_unit,
+                    "dossier_id": str(d.id),
+                    "name": n.name,
+                    "position": n.position,
+                    "work_unit": n.unit,
+                    "award": n.award,
+                    "award_label": label(n.award),
+                    "appraisal_passed": appraisal.passed if appraisal else None,
+                    "failures": list(appraisal.failures) if appraisal else [],
+                    "votes": f"{vote.votes_for}/{vote.members_total}" if vote else None,
+                    "awarded": n.nominee_id in approved,
+                    "cash_reward_vnd": approved[n.nominee_id].cash_reward_vnd if n.nominee_id in approved else None,
+                    "decision_number": d.decision.number if d.decision else None,
+                }
+            )
         return rows
 
     def round_annex(self, round_id: UUID | str, rows: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
         """The annex of the list decision: every nominee awarded, numbered, by unit (from `rows`, the
         round's list, when the caller has it)."""
         rows = [r for r in (rows if rows is not None else self.round_list(round_id)) if r["awarded"]]
-        return [{"stt": i, **r} for i, r in enumerate(rows, start=1)]
+        return [{**r, "stt": i} for i, r in enumerate(rows, start=1)]
 
     def round_progress(self, round_id: UUID | str, today: date) -> dict[str, Any]:
         """Each unit's progress, from the round's own record (no dossier is loaded)."""

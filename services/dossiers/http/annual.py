@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -38,6 +38,8 @@ def get_work(request: Request) -> AnnualWork:
 WorkDep = Annotated[AnnualWork, Depends(get_work)]
 MAX_LIST_BYTES = 20_000_000
 """An XLSX list of a whole commune's nominees is a few hundred kilobytes; refuse what is not a list."""
+MAX_LIST_PAGE = 1000
+"""The most rows one page of a round's list may ask for (without `limit`: the whole list)."""
 
 
 class AttachmentRef(BaseModel):
@@ -354,6 +356,9 @@ class RoundDecisionIn(BaseModel):
     decision_date: date
     reject: dict[str, str] = Field({}, description="Mã đối tượng (đơn vị:số tiếp nhận:mã) → lý do không khen thưởng")
     reason: str | None = None
+    dry_run: bool = Field(
+        False, description="Chỉ tính trước: số người được khen thưởng, không khen thưởng; không lưu gì"
+    )
 
 
 @router.post("/rounds/{round_id}/decision", summary="Một quyết định cho cả danh sách, kèm phụ lục")
@@ -361,9 +366,22 @@ def decide_round(round_id: str, body: RoundDecisionIn, work: WorkDep, actor: Act
     return work.decide_round(round_id, **body.model_dump(), actor=actor, at=now)
 
 
-@router.get("/rounds/{round_id}/list", summary="Danh sách của đợt: thẩm định, phiếu bầu, kết quả")
-def round_list(round_id: str, work: WorkDep) -> list[dict[str, Any]]:
-    return work.round_list(round_id)
+@router.get(
+    "/rounds/{round_id}/list",
+    summary="Danh sách của đợt: thẩm định, phiếu bầu, kết quả; `unit`, `offset`, `limit` để lấy từng trang "
+    "(tổng số dòng trong tiêu đề X-Total-Count)",
+)
+def round_list(
+    round_id: str,
+    work: WorkDep,
+    response: Response,
+    unit: Annotated[str | None, Query(description="Chỉ danh sách của đơn vị này (mã đơn vị)")] = None,
+    offset: Annotated[int, Query(ge=0, description="Bỏ qua bấy nhiêu dòng đầu")] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_LIST_PAGE, description="Số dòng tối đa; bỏ trống: tất cả")] = None,
+) -> list[dict[str, Any]]:
+    rows, total = work.round_page(round_id, unit=unit, offset=offset, limit=limit)
+    response.headers["X-Total-Count"] = str(total)
+    return rows
 
 
 @router.get(

@@ -2,7 +2,9 @@
 commune's XLSX list, sees the bad row's error by row and column, and keeps the valid rows
 without picking the files again; the office sees the progress by unit and appraises the list;
 a council member records the vote by list (the members' total from the council, never typed);
-the chairman signs one decision for the list, with its annex to download.
+the chairman sees the summary, then signs one decision for the list, with its annex to download.
+Each of the year's screens on the way (and the council, registrations, clusters and award history
+screens) is checked with axe.
 
 Run from `test_console_steps.py` on that module's running system (starting the whole system for
 one scenario would cost more than the scenario itself)."""
@@ -51,6 +53,7 @@ def year_end_round(screen: Screen, system: System) -> None:
     s.login("cv.pnv")
     s.goto("/dot-xet")
     click(page, "link", "Mở đợt xét")
+    s.check("round-open")
     fill(page, {"authority": COMMUNE, "submission_deadline": in_days(20)})
     page.locator("#f-units-XA-THANH-OAI-2025").check()
     page.locator("#f-units-XA-TAM-HUNG-2025").check()
@@ -59,6 +62,8 @@ def year_end_round(screen: Screen, system: System) -> None:
     round_path = page.url.removeprefix(system.url)
 
     s.login("cb.motcua")
+    s.goto(round_path + "/nhap-tay")
+    s.check("round-hand-entry")
     s.goto(round_path)
     click(page, "link", "Nộp danh sách đề nghị (tệp XLSX)")
     fill(page, {"achievements": "Hoàn thành tốt nhiệm vụ năm; nhiều sáng kiến được công nhận."})
@@ -90,6 +95,9 @@ def year_end_round(screen: Screen, system: System) -> None:
     expect(page.get_by_role("region", name="Danh sách đề nghị")).to_contain_text("Chiến sĩ thi đua cơ sở")
     s.check("round-list")
     s.goto(round_path)
+    click(page, "link", "Hội đồng xét tiêu chuẩn")
+    s.check("round-council-checks")
+    annual_screens(s, year)
 
     s.login("tv.hoidong")
     s.goto(round_path)
@@ -104,9 +112,36 @@ def year_end_round(screen: Screen, system: System) -> None:
     s.login("ct.ubnd")
     s.goto(round_path)
     click(page, "link", "Quyết định khen thưởng cả danh sách")
+    s.check("round-decision")
+    click(page, "button", "Xem tóm tắt trước khi ký")
+    expect(page.get_by_role("status")).to_contain_text("Khen thưởng 2 người, không khen thưởng 0 người.")
+    s.check("round-decision-summary")
     click(page, "button", "Ký quyết định khen thưởng")
     assert "Đã ban hành quyết định số" in flash(page) and "khen thưởng 2" in flash(page)
     with page.expect_download() as annex:
         click(page, "link", "Phụ lục: danh sách được khen thưởng (XLSX)")
     assert annex.value.suggested_filename == "phu-luc-quyet-dinh.xlsx"
     s.check("round-decided")
+    dossier = page.locator("main a[href^='/ho-so/']").first.get_attribute("href") or ""
+    s.goto("/lich-su-khen-thuong?ho_so=" + dossier.rsplit("/", 1)[1])  # its award history per nominee
+    expect(page.locator("main")).to_contain_text("Trần Văn Đức")
+    s.check("round-award-history")
+
+
+def annual_screens(s: Screen, year: int) -> None:
+    """The year's other screens as the office sees them, each checked with axe: the council, the
+    registrations (list, one unit's, the form, the upload), the clusters (list, the form) and the
+    award history with the import of past awards."""
+    for path, name in (
+        (f"/hoi-dong/{COMMUNE}", "council"),
+        (f"/dang-ky-thi-dua?nam={year}", "registrations"),
+        (f"/dang-ky-thi-dua/{COMMUNE}/{year}", "registration"),
+        ("/dang-ky-thi-dua/moi", "registration-form"),
+        ("/dang-ky-thi-dua/tep", "registration-upload"),
+        ("/cum-khoi", "clusters"),
+        ("/cum-khoi/moi", "cluster-form"),
+        ("/lich-su-khen-thuong", "award-history"),
+        ("/lich-su-khen-thuong/nhap", "past-awards-import"),
+    ):
+        s.goto(path)
+        s.check(f"annual-{name}")

@@ -2,8 +2,9 @@
 dossier's award history per nominee (the service's note for one it cannot identify); the office's
 register of past awards imported from XLSX (row errors in Vietnamese, nothing stored, then the valid
 rows kept without picking the file again); a unit's list entered by hand (rows added without
-JavaScript, the service's errors by row and field); the round's list page by page; the vote form
-whose default action records the vote."""
+JavaScript, the service's errors by row and field); the round's list page by page (the service
+serves one page); the vote form whose default action records the vote; the chairman's decision for
+a list of hundreds, naming only those not awarded, with the summary before signing."""
 
 from __future__ import annotations
 
@@ -228,3 +229,77 @@ def test_the_vote_form_s_default_action_records_the_vote(dossiers: ServiceProces
         assert "Xem thành phần" not in recording[1]
         assert f'<input type="hidden" name="meeting_date" value="02/01/{YEAR}">' in recording[1]
         assert "2 thành viên" in text(member.get(f"/dot-xet/{round_id}/bo-phieu"))
+
+
+def submit_people(api: httpx.Client, round_id: str, unit: str, people: list[tuple[str, str]], tag: str) -> None:
+    person = {"kind": "INDIVIDUAL", "award": "ADVANCED_WORKER", "gender": "MALE", "position": "Cán bộ",
+              "unit": "UBND xã", "performance_rating": "GOOD"}  # fmt: skip
+    submitted = api.post(f"/rounds/{round_id}/submissions", json={
+        "unit": unit, "achievements": "Hoàn thành tốt nhiệm vụ.",
+        "nominees": [{"id_number": i, "nominee": {**person, "name": n}} for n, i in people],
+        "attachments": [{"kind": p["kind"], "sha256": p["sha256"]} for p in papers(api, *PAPERS, tag=tag)],
+    })  # fmt: skip
+    assert submitted.status_code == 201, submitted.text
+
+
+def test_a_decision_for_a_list_of_hundreds_names_only_those_not_awarded(dossiers: ServiceProcess) -> None:
+    units = {"XA-DAN-HOA-2025": "Dân Hòa", "XA-HOA-PHU-2025": "Hòa Phú"}
+    with httpx.Client(base_url=dossiers.url, headers=SECRETARY, timeout=120) as api:
+        round_id = open_round(api, f"Tổng kết năm {YEAR} (quyết định danh sách dài)", list(units))
+        for k, (unit, place) in enumerate(units.items()):
+            people = [(f"{place} người {i:03d}", f"00109{k}6{i:05d}") for i in range(1, 151)]
+            register(api, unit, people)
+            submit_people(api, round_id, unit, people, tag=f"qd{k}")
+        appraised = api.post(f"/rounds/{round_id}/appraisal")
+        assert appraised.status_code == 200 and appraised.json()["passed"] == 300, appraised.text
+
+        whole = api.get(f"/rounds/{round_id}/list")  # without paging: the whole list, as before
+        assert len(whole.json()) == 300 and whole.headers["x-total-count"] == "300"
+        part = api.get(f"/rounds/{round_id}/list", params={"unit": "XA-HOA-PHU-2025", "offset": 10, "limit": 5})
+        assert part.headers["x-total-count"] == "150"
+        assert [r["stt"] for r in part.json()] == [161, 162, 163, 164, 165]
+        assert [r["name"] for r in part.json()] == [f"Hòa Phú người {i:03d}" for i in range(11, 16)]
+        assert api.get(f"/rounds/{round_id}/list", params={"limit": 0}).status_code == 422
+        ref_255 = whole.json()[254]["ref"]
+
+    path = f"/dot-xet/{round_id}/quyet-dinh"
+    with console_as(dossiers.url, "ct.ubnd") as chairman:
+        first = chairman.get(path)
+        assert unique_ids(first.text)
+        shown = text(first)
+        assert "300 người chờ quyết định" in shown and "Trang 1/3 · dòng 1–100 trong 300" in shown
+        assert first.text.count('name="pick"') == 100 and "Dân Hòa người 100" in shown
+
+        form = {"decision_date": f"{date.today():%d/%m/%Y}", "reason": ""}
+        browsed = chairman.post(path, data={**form, "don_vi": "XA-HOA-PHU-2025", "trang": "2", "not_awarded": "7: x"})
+        assert "Trang 2/2 · dòng 101–150 trong 150" in text(browsed) and "Hòa Phú người 150" in text(browsed)
+        assert ">7: x</textarea>" in browsed.text  # what was typed is kept
+        added = chairman.post(path, data={**form, "_action": "add", "not_awarded": "7: x", "pick": ["255", "7"]})
+        assert ">7: x\n255: </textarea>" in added.text, added.text
+
+        no_reason = chairman.post(path, data={**form, "not_awarded": "7: Chuyển công tác\n255:\n999: Sai số"})
+        assert no_reason.status_code == 422
+        assert "Dòng 2: ghi lý do không khen thưởng." in text(no_reason)
+        assert "Dòng 3: không có số thứ tự 999 trong danh sách." in text(no_reason)
+
+        named = {**form, "not_awarded": f"7: Chuyển công tác\n{ref_255} – Vi phạm kỷ luật trong năm"}
+        preview = chairman.post(path, data=named)
+        assert preview.status_code == 200, text(preview)
+        summary = text(preview)
+        assert "Khen thưởng 298 người, không khen thưởng 2 người." in summary
+        assert "Dân Hòa người 007" in summary and "Hòa Phú người 105" in summary and "Vi phạm kỷ luật" in summary
+        checked = hidden(preview.text, "_checked")
+
+        changed = chairman.post(
+            path, data={**named, "not_awarded": "7: Chuyển công tác", "_action": "confirm", **checked}
+        )
+        assert changed.status_code == 200 and "Nội dung đã thay đổi" in text(changed)
+        assert "Khen thưởng 299 người, không khen thưởng 1 người." in text(changed)
+
+        moved(chairman.post(path, data={**named, "_action": "confirm", **checked}), f"/dot-xet/{round_id}")
+        decided = text(chairman.get(f"/dot-xet/{round_id}"))
+        assert "khen thưởng 298, không khen thưởng 2" in decided
+        listed = text(chairman.get(f"/dot-xet/{round_id}/danh-sach"))
+        assert re.search(
+            r"\s7\s+\S+\s+Dân Hòa người 007\s+[^\n]*\s+Lao động tiên tiến\s+Đạt\s+—\s+Không khen thưởng", listed
+        ), listed
