@@ -16,8 +16,10 @@ volume; the reporting service owns the projections for anything heavier.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -157,6 +159,8 @@ class Dossiers(TdktApplication):
         self.history_objections: Callable[[Dossier], Mapping[str, Sequence[str]]] | None = None
         """What the award history finds against a dossier's nominees (consecutive-year criteria),
         set by the service's wiring (`annual.application.AnnualWork.history_objections_for`)."""
+        self._number_locks: dict[Any, threading.Lock] = {}
+        self._number_locks_guard = threading.Lock()
         self.history_proposals: Callable[[Dossier, RuleSet, Actor, datetime], Sequence[Any]] | None = None
         """The award history's register with a new dossier's proposals, saved with the dossier (it
         may refuse a second proposal of a title in a year), set by the service's wiring
@@ -209,6 +213,18 @@ class Dossiers(TdktApplication):
             return cls(**key)
         assert isinstance(sequence, cls)
         return sequence
+
+    @contextmanager
+    def _numbering(self, key: Any) -> Iterator[None]:
+        """One numbered save at a time per number sequence in this process. Concurrent requests
+        would all read the same next number and all but one fail to save and start again (8
+        threads submitting: more than one lost save per receipt, half the rate of one thread;
+        docs/performance.md); queued here, each reads the sequence as the previous left it. Other
+        processes (replicas) still race, and the `IntegrityError` retry handles that."""
+        with self._number_locks_guard:
+            lock = self._number_locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
 
     @staticmethod
     def _backoff(attempt: int) -> None:
@@ -386,26 +402,27 @@ class Dossiers(TdktApplication):
         addressed = replace(command, deciding_authority=authority)
         new_id = dossier_id or uuid4()
         year = received_on.year
-        for attempt in range(self.number_attempts):
-            sequence = self._sequence(ReceiptNumberSequence, office=self.receipt_office, year=year)
-            dossier = Dossier.submit(
-                rules=rules,
-                calendar=self.calendar,
-                receipt_number=format_receipt_number(sequence.peek(), year, self.receipt_office),
-                command=addressed,
-                actor=actor,
-                at=at,
-                dossier_id=new_id,
-            )
-            sequence.issue(dossier.id, at)
-            history = self.history_proposals(dossier, rules, actor, at) if self.history_proposals else ()
-            try:
-                self.save(sequence, dossier, *history)
-                return dossier
-            except IntegrityError:
-                if self._exists(new_id):
-                    raise DossierConcurrencyError("Hồ sơ có mã định danh này đã được tiếp nhận.") from None
-                self._backoff(attempt)
+        with self._numbering((ReceiptNumberSequence, self.receipt_office, year)):
+            for attempt in range(self.number_attempts):
+                sequence = self._sequence(ReceiptNumberSequence, office=self.receipt_office, year=year)
+                dossier = Dossier.submit(
+                    rules=rules,
+                    calendar=self.calendar,
+                    receipt_number=format_receipt_number(sequence.peek(), year, self.receipt_office),
+                    command=addressed,
+                    actor=actor,
+                    at=at,
+                    dossier_id=new_id,
+                )
+                sequence.issue(dossier.id, at)
+                history = self.history_proposals(dossier, rules, actor, at) if self.history_proposals else ()
+                try:
+                    self.save(sequence, dossier, *history)
+                    return dossier
+                except IntegrityError:
+                    if self._exists(new_id):
+                        raise DossierConcurrencyError("Hồ sơ có mã định danh này đã được tiếp nhận.") from None
+                    self._backoff(attempt)
         raise DossierConcurrencyError("Đang cấp số tiếp nhận cho nhiều hồ sơ cùng lúc; vui lòng thử lại.")
 
     def _exists(self, dossier_id: UUID) -> bool:

@@ -303,6 +303,9 @@ class OutboxRelay:
         self.blocked: str | None = None
         self._logged_cause: str | None = None
         self._last_progress = monotonic()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._saved = asyncio.Event()
+        """Set by every save (`wake`): read the next batch while one is published."""
         self._background = BackgroundLoop(
             f"relay {service}",
             self._round,
@@ -367,6 +370,9 @@ class OutboxRelay:
 
     # -- wake-up from any thread (the save listener runs in a worker thread) ----------------------
     def wake(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._saved.set)
         self._background.wake()
 
     # -- the store check ------------------------------------------------------------------------
@@ -437,9 +443,15 @@ class OutboxRelay:
         """Publish everything not yet published, batch by batch; returns the number of public
         messages sent. Raises at the first failure, after recording what was fully published.
 
-        While a batch is published, the next one is read, mapped and encoded (in a thread); it
-        is sent only once this one is fully acknowledged and its position recorded, so each
-        aggregate's order holds across batches."""
+        While a batch is published, the next one is read, mapped and encoded (in a thread): at
+        once when the batch was full, else as soon as a save wakes the relay, so a fresh event
+        does not wait for the publishing, the recording and a new round before it is even read.
+        A batch is still sent only once the previous one is acknowledged and its position
+        recorded, so each aggregate's order holds across batches."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._saved = loop, asyncio.Event()
+        self._saved.clear()  # whatever was saved before this read is in it
         sent = 0
         reading: asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None = asyncio.ensure_future(
             asyncio.to_thread(self._read_batch)
@@ -448,9 +460,13 @@ class OutboxRelay:
             while reading is not None:
                 items, unmappable = await reading
                 reading = None
-                if unmappable is None and len(items) == self.batch_size:
-                    reading = asyncio.ensure_future(asyncio.to_thread(self._read_batch, items[-1].notification.id + 1))
-                published, error = await self._publish_items(items)
+                publishing = asyncio.ensure_future(self._publish_items(items))
+                try:
+                    if unmappable is None and items:
+                        reading = await self._read_next(items, publishing)
+                    published, error = await publishing
+                finally:
+                    publishing.cancel()  # only when cancelled itself: nothing is left publishing
                 if published:
                     await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
                     sent += sum(1 for item in items[:published] if item.contract is not None)
@@ -465,6 +481,22 @@ class OutboxRelay:
             if reading is not None:  # after a failure: no read is left running on the store
                 with contextlib.suppress(Exception):
                     await reading
+
+    async def _read_next(
+        self, items: Sequence[_Item], publishing: asyncio.Future[Any]
+    ) -> asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None:
+        """Start reading the batch after `items` while they are published: now if the batch
+        was full, else once a save wakes the relay before the publishing ends (None if none)."""
+        if len(items) < self.batch_size:
+            saved = asyncio.ensure_future(self._saved.wait())
+            try:
+                await asyncio.wait({publishing, saved}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                saved.cancel()
+            if not self._saved.is_set():
+                return None
+        self._saved.clear()
+        return asyncio.ensure_future(asyncio.to_thread(self._read_batch, items[-1].notification.id + 1))
 
     async def _publish_items(self, items: Sequence[_Item]) -> tuple[int, BaseException | None]:
         """Publish a batch as one sequential chain per aggregate; returns the length of the

@@ -19,7 +19,7 @@ from shared.messaging.relay import IdentityCollision, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
 from shared.natsserver import NatsServerProcess
 from shared.streams import CAMPAIGNS, ensure_streams, journal_stream
-from shared.testing.jetstream import js_publisher, stream_messages
+from shared.testing.jetstream import eventually, js_publisher, stream_messages
 from tests.support.relay import Tallies, TallyNoted, ids_in_log, tally_mapper
 
 TALLIES_JOURNAL = journal_stream("tallies")
@@ -171,6 +171,42 @@ async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await nc.close()
+
+
+async def test_an_event_saved_while_a_batch_is_published_is_read_meanwhile_and_sent_after_it(
+    jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    """Freshness: the save wakes the relay, which reads the new event while the batch before it
+    is still waiting for its acks, and sends it once they came, in order."""
+    app = sqlite_app(tmp_path)
+    tally = app.start("Dân vận khéo")
+    release, publishing = asyncio.Event(), asyncio.Event()
+    real = js_publisher(jetstream)
+
+    async def held(subject: str, payload: Any, headers: dict[str, str]) -> Any:
+        publishing.set()
+        await release.wait()
+        return await real(subject, payload, headers)
+
+    relay = OutboxRelay(app, tally_mapper, held, service="tallies", batch_size=10)
+    app.add_save_listener(relay.wake)
+    reads: list[int | None] = []
+    read_batch = relay._read_batch
+
+    def counted(start: int | None = None) -> Any:
+        reads.append(start)
+        return read_batch(start)
+
+    relay._read_batch = counted  # type: ignore[method-assign]
+    task = asyncio.create_task(relay.publish_pending())
+    await publishing.wait()
+    await asyncio.to_thread(app.count, tally.id, 1)
+    await eventually(lambda: reads == [None, 2])  # read while the first batch is not acknowledged
+    assert relay.published_position() == 0
+    release.set()
+    assert await task == 2
+    assert relay.published_position() == 2
+    assert [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)] == ids_in_log(app)
 
 
 async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]

@@ -7,11 +7,14 @@ check runs on SQLite here and on PostgreSQL when one is configured.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from services.dossiers.application import Dossiers, default_units
 from services.dossiers.domain.errors import DossierError
@@ -152,3 +155,32 @@ def test_the_receipt_sequence_is_read_from_a_snapshot_and_stays_gapless(tmp_path
     reopened = Dossiers(env=store)
     assert reopened.submit(at=at(date(2024, 6, 4)), **submission()).receipt_number == "000056/2024/TN"
     assert numbers == [f"{n:06d}/2024/TN" for n in range(1, 56)]
+
+
+def test_receipts_submitted_in_threads_of_one_application_queue_for_the_number_instead_of_racing(
+    sqlite_env, monkeypatch
+):
+    """The HTTP threadpool's case (one process, many requests): each receipt reads the sequence
+    as the previous left it, so none loses its save to a conflict and starts again."""
+    app = Dossiers(env=sqlite_env)
+    conflicts = []
+    save = app.save
+
+    def counted(*objs, **kwargs):
+        try:
+            return save(*objs, **kwargs)
+        except IntegrityError:
+            conflicts.append(objs)
+            raise
+
+    monkeypatch.setattr(app, "save", counted)
+    barrier = threading.Barrier(THREADS)
+
+    def receipts() -> list[str]:
+        barrier.wait()
+        return [app.submit(at=at(date(2024, 6, 3)), **submission()).receipt_number for _ in range(5)]
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        numbers = [n for batch in pool.map(lambda _: receipts(), range(THREADS)) for n in batch]
+    assert sorted(numbers) == [f"{n:06d}/2024/TN" for n in range(1, 5 * THREADS + 1)]
+    assert conflicts == []
