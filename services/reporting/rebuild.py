@@ -29,7 +29,7 @@ from services.reporting import generations
 from services.reporting.compare import compare_generations
 from services.reporting.live import Incoming, LiveProjection, apply_batch
 from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
-from services.reporting.projector import decode
+from services.reporting.projector import decode_json
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
 from services.reporting.tables import projection_tables
 from shared.messaging.progress import consumers_caught_up
@@ -298,7 +298,7 @@ class Rebuilder:
         items = []
         for message in batch:
             try:
-                event = decode(message.subject, message.payload)
+                event = decode_json(message.subject, message.data)
             except Exception as exc:
                 # The live consumer dead-letters such a message; the replay leaves it out too.
                 progress.skipped += 1
