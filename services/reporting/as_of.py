@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import StaticPool
 
 from services.reporting.generations import ensure_live_generation
-from services.reporting.projector import decode, project_batch
+from services.reporting.projector import decode_json, project_batch
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_range
 from services.reporting.tables import projection_tables
 from shared.streams import EVENT_STREAMS
@@ -74,7 +74,7 @@ def project_history(messages: list[StreamMessage]) -> tuple[Engine, dict[str, An
             continue
         seen.add(message.event_id)
         try:
-            events.append((message.event_id, decode(message.subject, message.payload)))
+            events.append((message.event_id, decode_json(message.subject, message.data)))
         except Exception:
             skipped += 1  # the live consumer dead-letters such a message; left out here too
     with engine.begin() as conn:

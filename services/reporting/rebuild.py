@@ -29,7 +29,7 @@ from services.reporting import generations
 from services.reporting.compare import compare_generations
 from services.reporting.live import Incoming, LiveProjection, apply_batch
 from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
-from services.reporting.projector import decode
+from services.reporting.projector import decode_json
 from services.reporting.stream_reader import StreamMessage, last_sequence, read_all, read_range
 from services.reporting.tables import projection_tables
 from shared.messaging.progress import consumers_caught_up
@@ -243,11 +243,13 @@ class Rebuilder:
     async def _replay(
         self, progress: JobProgress, stream: StreamProgress, batches: AsyncIterator[list[StreamMessage]]
     ) -> None:
-        """Apply the batches in order, reading the next one from the stream while the current one
-        is written (in a worker thread): the rebuild takes max(read, write), not their sum."""
+        """Apply the batches in order, in a pipeline of two worker threads: while one batch is
+        written, the next is read from the stream and decoded (pydantic-core holds the
+        interpreter lock, the database driver releases it while SQLite works), so the rebuild
+        takes about max(read + decode, write), not their sum."""
 
-        def apply(batch: list[StreamMessage]) -> None:
-            self._apply_batch(progress, batch)
+        def apply(batch: list[StreamMessage], items: list[Incoming]) -> None:
+            self._apply_batch(progress, items)
             stream.read += len(batch)
             stream.position = batch[-1].sequence
             if progress.applied >= progress.logged + PROGRESS_LOG_EVERY:
@@ -258,9 +260,10 @@ class Rebuilder:
         try:
             with fewer_collections():
                 async for batch in batches:
+                    items = await asyncio.to_thread(self._decode, progress, batch)
                     if writing is not None:
                         await writing
-                    writing = asyncio.ensure_future(asyncio.to_thread(apply, batch))
+                    writing = asyncio.ensure_future(asyncio.to_thread(apply, batch, items))
                 if writing is not None:
                     await writing
         finally:
@@ -273,9 +276,10 @@ class Rebuilder:
         with self.live.write_lock:
             return fn(*args)
 
-    def _apply_batch(self, progress: JobProgress, batch: list[StreamMessage]) -> None:
+    def _apply_batch(self, progress: JobProgress, items: list[Incoming]) -> None:
+        assert progress.generation is not None
         with self.live.write_lock, self.engine.begin() as conn:
-            self._apply(conn, progress, batch, outcomes=False)
+            progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=False))
 
     def _refresh_outcomes(self, generation: int) -> None:
         """Every dossier's outcome once, after the replay, instead of at each batch that touches
@@ -289,16 +293,20 @@ class Rebuilder:
             with self.live.write_lock, self.engine.begin() as conn:
                 refresh_outcomes(conn, tables, part)
 
-    def _apply(
-        self, conn: Connection, progress: JobProgress, batch: list[StreamMessage], *, outcomes: bool = True
-    ) -> None:
+    def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
         """Apply a batch the way the live consumers apply theirs (`live.apply_batch`): skip ids
         already applied, record each id with its stream sequence beside its effect."""
         assert progress.generation is not None
+        progress.applied += sum(apply_batch(conn, progress.generation, self._decode(progress, batch)))
+
+    @staticmethod
+    def _decode(progress: JobProgress, batch: list[StreamMessage]) -> list[Incoming]:
+        """The batch's events read with their contracts (from the raw bytes, `decode_json`); a
+        message that does not match its contract is counted as skipped and left out."""
         items = []
         for message in batch:
             try:
-                event = decode(message.subject, message.payload)
+                event = decode_json(message.subject, message.data)
             except Exception as exc:
                 # The live consumer dead-letters such a message; the replay leaves it out too.
                 progress.skipped += 1
@@ -308,7 +316,7 @@ class Rebuilder:
                     )
                 continue
             items.append(Incoming(message.event_id, message.subject, message.sequence, event))
-        progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=outcomes))
+        return items
 
     async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
         """Compare, then drop the scratch set. Events the live consumers have not applied yet (a

@@ -8,42 +8,45 @@ done even while new events keep arriving.
 
 from __future__ import annotations
 
-import json
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from nats.errors import TimeoutError as NatsTimeoutError
+from nats.aio.msg import Msg
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 
+from services.reporting.projector import parse_payload
 from shared.messaging.consumer import event_identity
 
 
 @dataclass(frozen=True)
 class StreamMessage:
+    """A stored message as read: its payload is kept as the raw JSON bytes, decoded once by the
+    projection (`projector.decode_json`, straight from the bytes); `payload` parses it for
+    whoever needs the dict."""
+
     stream: str
     sequence: int
     subject: str
     event_id: str
-    payload: dict[str, Any]
+    data: bytes
+
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        return parse_payload(self.data)
 
 
-def event_id_of(headers: dict[str, str] | None, payload: dict[str, Any], stream: str, sequence: int) -> str:
+def event_id_of(headers: dict[str, str] | None, data: bytes, stream: str, sequence: int) -> str:
     """The idempotence key, by the same rule as the live consumers (`ce-id`, else the payload's
     `event_id`, …: `shared.messaging.consumer.event_identity`), so live and rebuilt generations
-    record the same ids and a copy of an event under a new message id is applied once."""
-    return event_identity(headers or {}, payload, stream, sequence)
-
-
-def parse_payload(data: bytes) -> dict[str, Any]:
-    """JSON payload, or the raw text under `_raw` (as the live consumer does) so decoding fails."""
-    try:
-        payload = json.loads(data)
-    except ValueError:
-        return {"_raw": data.decode("utf-8", "replace")}
-    return payload if isinstance(payload, dict) else {"_raw": payload}
+    record the same ids and a copy of an event under a new message id is applied once. Every
+    publisher sets `ce-id`; the payload is parsed only when it is missing."""
+    headers = headers or {}
+    return headers.get("ce-id") or event_identity(headers, parse_payload(data), stream, sequence)
 
 
 async def last_sequence(js: JetStreamContext, stream: str) -> int:
@@ -55,6 +58,11 @@ async def last_sequence(js: JetStreamContext, stream: str) -> int:
     return int(info.state.last_seq) if info.state.messages else 0
 
 
+READ_AHEAD_BATCHES = 2
+"""Batches read ahead of the caller; then the subscription waits (and, through flow control,
+the server)."""
+
+
 async def read_range(
     js: JetStreamContext,
     stream: str,
@@ -64,36 +72,51 @@ async def read_range(
     batch_size: int = 500,
     idle_timeout: float = 10.0,
 ) -> AsyncIterator[list[StreamMessage]]:
-    """Yield the stored messages with `first <= sequence <= last`, in order, in batches."""
+    """Yield the stored messages with `first <= sequence <= last`, in order, in batches.
+
+    The messages are gathered into batches by the subscription's callback, as they arrive; the
+    caller awaits once per batch. (`next_msg` per message created a task, a timeout and a uuid
+    for each one: a sixth of a profiled rebuild, docs/performance.md.)"""
     if last < max(first, 1):
         return
-    config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=max(first, 1))
-    sub = await js.subscribe("tdkt.>", stream=stream, ordered_consumer=True, config=config)
+    batches: asyncio.Queue[list[StreamMessage] | None] = asyncio.Queue(maxsize=READ_AHEAD_BATCHES)
     batch: list[StreamMessage] = []
+    finished = False
+    seen = max(first, 1) - 1
+
+    async def receive(msg: Msg) -> None:
+        nonlocal batch, finished, seen
+        if finished:
+            return
+        sequence = msg.metadata.sequence.stream
+        seen = sequence
+        if sequence <= last:
+            data = msg.data
+            batch.append(
+                StreamMessage(stream, sequence, msg.subject, event_id_of(msg.headers, data, stream, sequence), data)
+            )
+        if sequence >= last:
+            finished = True
+        if batch and (finished or len(batch) >= batch_size):
+            full, batch = batch, []
+            await batches.put(full)
+        if finished:
+            await batches.put(None)
+
+    config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=max(first, 1))
+    sub = await js.subscribe("tdkt.>", stream=stream, ordered_consumer=True, config=config, cb=receive)
     try:
         while True:
+            before = seen
             try:
-                msg = await sub.next_msg(timeout=idle_timeout)
-            except NatsTimeoutError as exc:
-                raise TimeoutError(
-                    f"{stream}: no message after sequence {batch[-1].sequence if batch else first}"
-                ) from exc
-            sequence = msg.metadata.sequence.stream
-            if sequence > last:
+                ready = await asyncio.wait_for(batches.get(), idle_timeout)
+            except TimeoutError:
+                if seen != before:  # still arriving, only slowly
+                    continue
+                raise TimeoutError(f"{stream}: no message after sequence {seen}") from None
+            if ready is None:
                 break
-            payload = parse_payload(msg.data)
-            batch.append(
-                StreamMessage(
-                    stream, sequence, msg.subject, event_id_of(msg.headers, payload, stream, sequence), payload
-                )
-            )
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-            if sequence >= last:
-                break
-        if batch:
-            yield batch
+            yield ready
     finally:
         await sub.unsubscribe()
 
