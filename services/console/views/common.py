@@ -53,6 +53,15 @@ def refused(request: Request, pages: Pages, template: str, context: dict[str, An
     return pages.render(request, template, {**context, **error_context(error)}, status_code=form_status(error))
 
 
+def refused_list(
+    request: Request, pages: Pages, template: str, context: dict[str, Any], error: ServiceError
+) -> Response:
+    """An uploaded list refused by the service: its row errors as a table, the rest as `refused`."""
+    rows, rest = row_errors(error.errors)
+    error.errors = rest
+    return refused(request, pages, template, {**context, "row_errors": rows}, error)
+
+
 def row_errors(errors: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """An imported list's errors (`rows[N].<column>`, or `dòng N` for a row refused as a whole, from
     the service) as a table of row, column

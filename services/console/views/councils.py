@@ -34,10 +34,6 @@ MEMBER_ROWS = 7
 """Blank member rows on the constitution form (rows left blank are dropped)."""
 
 
-def _today() -> str:
-    return today_vn().strftime("%d/%m/%Y")
-
-
 @router.get("")
 async def councils(request: Request, user: UserDep, pages: PagesDep) -> Response:
     authorities = request.app.state.units.deciding(today_vn())
@@ -81,7 +77,7 @@ def _context(authority: str, **more: Any) -> dict[str, Any]:
 @router.get("/{authority}/thanh-lap")
 async def constitute_form(request: Request, authority: str, user: UserDep, pages: PagesDep) -> Response:
     name = request.app.state.units.name(authority)
-    values = {"name": f"Hội đồng Thi đua – Khen thưởng {name}", "term_from": _today()}
+    values = {"name": f"Hội đồng Thi đua – Khen thưởng {name}", "term_from": F.day_text(today_vn())}
     return pages.render(request, "councils/constitute.html", _context(authority, values=values))
 
 
@@ -109,7 +105,7 @@ async def constitute(
 
 @router.get("/{authority}/bo-sung")
 async def appoint_form(request: Request, authority: str, user: UserDep, pages: PagesDep) -> Response:
-    values = {"on": _today(), "member.role": "MEMBER"}
+    values = {"on": F.day_text(today_vn()), "member.role": "MEMBER"}
     return pages.render(request, "councils/appoint.html", _context(authority, values=values))
 
 
@@ -138,7 +134,7 @@ async def release_form(
     request: Request, authority: str, member_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
     member = await _member(services, user, authority, member_id)
-    context = _context(authority, member=member, values={"last_day": _today()})
+    context = _context(authority, member=member, values={"last_day": F.day_text(today_vn())})
     return pages.render(request, "councils/release.html", context)
 
 

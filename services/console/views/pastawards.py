@@ -14,7 +14,7 @@ from services.console import roles
 from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.pages import redirect
-from services.console.views.common import PagesDep, ServicesDep, refused, row_errors
+from services.console.views.common import PagesDep, ServicesDep, refused_list
 from services.console.views.listfiles import XLSX, kept_list_file
 
 router = APIRouter(prefix="/lich-su-khen-thuong/nhap", tags=["lịch sử khen thưởng"])
@@ -71,10 +71,7 @@ async def import_register(request: Request, user: UserDep, services: ServicesDep
             files={"file": (name, content, XLSX)},
         )
     except ServiceError as error:
-        rows, rest = row_errors(error.errors)
-        error.errors = rest
-        context = {**_context(user, values), "row_errors": rows}
-        return refused(request, pages, TEMPLATE, context, error)
+        return refused_list(request, pages, TEMPLATE, _context(user, values), error)
     return redirect("/lich-su-khen-thuong/nhap", imported_message(done))
 
 

@@ -17,7 +17,13 @@ from services.console.auth import User, UserDep
 from services.console.clients import ServiceError
 from services.console.formatting import today_vn
 from services.console.pages import redirect
-from services.console.views.common import PagesDep, ServicesDep, form_files, post_form, refused, row_errors
+from services.console.views.common import (
+    PagesDep,
+    ServicesDep,
+    form_files,
+    post_form,
+    refused_list,
+)
 from services.console.views.rounds import ROUND_AWARDS, XLSX
 
 router = APIRouter(prefix="/dang-ky-thi-dua", tags=["đăng ký thi đua"])
@@ -131,10 +137,8 @@ async def upload(request: Request, user: UserDep, services: ServicesDep, pages: 
             files={"file": (files[0].filename, await files[0].read(), XLSX)},
         )
     except ServiceError as error:
-        rows, rest = row_errors(error.errors)
-        error.errors = rest
-        context = _form_context(request, user, values=values, row_errors=rows)
-        return refused(request, pages, "pledges/upload.html", context, error)
+        context = _form_context(request, user, values=values)
+        return refused_list(request, pages, "pledges/upload.html", context, error)
     return redirect(
         f"/dang-ky-thi-dua/{done['unit']}/{done['year']}",
         f"Đã đăng ký thi đua năm {done['year']} từ tệp: {len(done['individuals'])} cá nhân.",

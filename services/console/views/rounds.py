@@ -28,7 +28,7 @@ from services.console.views.common import (
     day_or_today,
     form_pairs,
     refused,
-    row_errors,
+    refused_list,
 )
 from services.console.views.listfiles import XLSX, kept_list_file, kept_papers
 from shared.contracts import labels as L
@@ -61,10 +61,6 @@ PROGRESS_LABELS = {
     "DECIDED": "Đã có quyết định",
 }
 ATTENDANCE = {"present": "Có mặt", "written": "Vắng, có phiếu bằng văn bản", "absent": "Vắng, không có phiếu"}
-
-
-def _today() -> str:
-    return today_vn().strftime("%d/%m/%Y")
 
 
 # --- the rounds ----------------------------------------------------------------------------------
@@ -293,9 +289,7 @@ async def submit_list(
         )
     except ServiceError as error:
         context = await submit_context(request, services, user, round_id, values)
-        rows, rest = row_errors(error.errors)
-        error.errors = rest
-        return refused(request, pages, "rounds/submit.html", {**context, "row_errors": rows}, error)
+        return refused_list(request, pages, "rounds/submit.html", context, error)
     return redirect(f"/dot-xet/{round_id}", submitted_message(done))
 
 
@@ -319,7 +313,7 @@ async def checks_form(
     request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep
 ) -> Response:
     r = await services.dossiers.get(f"/rounds/{round_id}", user=user)
-    return pages.render(request, "rounds/checks.html", {"r": r, "values": {"meeting_date": _today()}})
+    return pages.render(request, "rounds/checks.html", {"r": r, "values": {"meeting_date": F.day_text(today_vn())}})
 
 
 @router.post("/{round_id}/xet-tieu-chuan")
@@ -370,7 +364,7 @@ async def _vote_context(services: ServicesDep, user: User, round_id: str, values
 
 @router.get("/{round_id}/bo-phieu")
 async def vote_form(request: Request, round_id: str, user: UserDep, services: ServicesDep, pages: PagesDep) -> Response:
-    values = {"meeting_date": _today(), **{k: v for k, v in request.query_params.items() if v}}
+    values = {"meeting_date": F.day_text(today_vn()), **{k: v for k, v in request.query_params.items() if v}}
     context = await _vote_context(services, user, round_id, values)
     for m in (context["council"] or {}).get("members_on", []):
         context["values"].setdefault(f"attendance.{m['member_id']}", "present")
