@@ -18,7 +18,7 @@ import asyncio
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -36,6 +36,8 @@ from services.dossiers.publishing import dossier_event_mapper
 from services.notifications.tables import deliveries
 from services.reporting.generations import live_generation
 from services.reporting.tables import projection_tables
+from shared.contracts.campaigns import CampaignEvent
+from shared.contracts.dossiers import DossierEvent
 from shared.eventstore import TdktApplication
 from shared.messaging.relay import envelope_for
 from shared.reference.org_units import load_org_units
@@ -113,7 +115,9 @@ def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[
                     contract = mappers[service](app, domain_event, envelope)
                     if contract is None:
                         continue
-                    aggregates.add(notification.originator_id)
+                    reported = isinstance(contract, CampaignEvent | DossierEvent)  # what reporting projects
+                    if reported:
+                        aggregates.add(notification.originator_id)
                     events.append(
                         StoredEvent(
                             service,
@@ -121,25 +125,19 @@ def stored_events(system: System) -> tuple[list[StoredEvent], dict[str, Counter[
                             str(notification.originator_id),
                             notification.originator_version,
                             contract.subject,
+                            reported,
                         )
                     )
                 position = batch[-1].id
             totals[service] = Counter()
-            unreported: set[str] = set()
             for aggregate_id in aggregates:
                 aggregate = app.repository.get(aggregate_id)
-                if not hasattr(aggregate, "status"):  # the year's registers, rounds, councils
-                    unreported.add(str(aggregate_id))
-                    continue
                 totals[service][_value(aggregate.status)] += 1
                 if service == "dossiers":
                     receipts.append(aggregate.receipt_number)
                     decision = aggregate.decision
                     if decision is not None and decision.number:
                         decisions.append(f"{decision.authority} {decision.decision_date.year} {decision.number}")
-            for i, e in enumerate(events):
-                if e.aggregate_id in unreported:
-                    events[i] = replace(e, reported=False)
         finally:
             app.close()
     return events, totals, receipts, decisions

@@ -26,6 +26,7 @@ from shared.natsaccounts import ADMIN_USER, AUDITOR_USER, nats_server_config, ne
 from shared.natsserver import NatsServerProcess, free_port, port_open
 from shared.pii import DEV_KEY_FILE
 from shared.settings import DEV_NATS_PORT, SERVICE_PORTS
+from shared.streams import JOURNALED_SERVICES
 
 COLOURS = {
     "console": "1;34",
@@ -85,7 +86,7 @@ def _write_client_env(var_dir: Path, passwords: dict[str, str]) -> None:
     (read-only: `tdkt audit`, a subscriber) and the operators' (`tdkt store`)."""
     for name, user in ((AUDITOR_ENV, AUDITOR_USER), (ADMIN_ENV, ADMIN_USER)):
         path = var_dir / name
-        path.write_text(f"TDKT_NATS_USER={user}\nTDKT_NATS_PASSWORD={passwords[user]}\n", encoding="utf-8")
+        path.write_text("".join(f"{k}={v}\n" for k, v in service_env(user, passwords).items()), encoding="utf-8")
         path.chmod(0o600)
 
 
@@ -94,9 +95,9 @@ def ensure_dev_pii_key(var_dir: Path) -> None:
     set, a key is made in var/pii.key together with new stores (`shared.pii.cipher_env` reads it).
     Stores an earlier run wrote without one stay as they are (unencrypted) until var/ is emptied."""
     key_file = var_dir / DEV_KEY_FILE
-    if os.environ.get("TDKT_PII_KEY") or key_file.exists():
-        return
-    if any((var_dir / f"{name}.sqlite").exists() for name in ("campaigns", "dossiers")):
+    if os.environ.get("TDKT_PII_KEY") or any(k.endswith("PERSISTENCE_MODULE") for k in os.environ) or key_file.exists():
+        return  # a key given, stores elsewhere (whose age var/ cannot tell), or the key made before
+    if any((var_dir / f"{name}.sqlite").exists() for name in JOURNALED_SERVICES):
         print("Dữ liệu trong var/ đã ghi khi chưa mã hóa: giữ nguyên, không mã hóa (xóa var/ để mã hóa).")
         return
     var_dir.mkdir(parents=True, exist_ok=True)

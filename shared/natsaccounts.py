@@ -18,6 +18,7 @@ from typing import Any
 from faststream.security import BaseSecurity, SASLPlaintext
 
 from shared.settings import TdktSettings
+from shared.streams import AUDIT, CAMPAIGNS, DOSSIERS, EVENT_STREAMS, JOURNAL_STREAMS, journal_stream
 
 JETSTREAM_CLIENT = (
     "$JS.API.INFO",
@@ -38,10 +39,10 @@ Reading a stream is granted per stream (`SERVICE_READS`). deploy/nats/values.yam
 production the same."""
 
 SERVICE_READS: dict[str, tuple[str, ...]] = {
-    "campaigns": ("TDKT_CAMPAIGNS", "TDKT_JOURNAL_CAMPAIGNS", "TDKT_AUDIT"),
-    "dossiers": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_JOURNAL_DOSSIERS", "TDKT_AUDIT"),
-    "notifications": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_NOTIFICATIONS"),
-    "reporting": ("TDKT_CAMPAIGNS", "TDKT_DOSSIERS", "TDKT_NOTIFICATIONS"),
+    "campaigns": (CAMPAIGNS.name, journal_stream("campaigns").name, AUDIT.name),
+    "dossiers": (CAMPAIGNS.name, DOSSIERS.name, journal_stream("dossiers").name, AUDIT.name),
+    "notifications": tuple(s.name for s in EVENT_STREAMS),
+    "reporting": tuple(s.name for s in EVENT_STREAMS),
 }
 """The streams each service reads: those it consumes, its own public stream and journal (the
 relay's and the start-up check's reads) and the audit checkpoints it signs."""
@@ -82,14 +83,7 @@ ADMIN_USER = "tdkt-admin"
 AUDITOR_USER = "tdkt-auditor"
 """Auditors and other readers of the history (`tdkt audit replay`, `verify`, `export`, a subscriber
 of another organisation): read every stream, publish nothing, declare nothing."""
-AUDITOR_READS: tuple[str, ...] = (
-    "TDKT_CAMPAIGNS",
-    "TDKT_DOSSIERS",
-    "TDKT_NOTIFICATIONS",
-    "TDKT_AUDIT",
-    "TDKT_JOURNAL_CAMPAIGNS",
-    "TDKT_JOURNAL_DOSSIERS",
-)
+AUDITOR_READS: tuple[str, ...] = tuple(s.name for s in (*EVENT_STREAMS, AUDIT, *JOURNAL_STREAMS))
 READ_ONLY_CLIENT = tuple(s for s in JETSTREAM_CLIENT if ".CREATE." not in s and ".UPDATE." not in s)
 """The JetStream client API without declaring streams: what a reader needs besides its reads."""
 

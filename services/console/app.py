@@ -76,9 +76,11 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def before_and_after(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if not request.url.path.startswith("/tinh/") and hasattr(request.app.state, "units"):
+        page = not request.url.path.startswith("/tinh/")  # static files need neither units nor a session
+        if page and hasattr(request.app.state, "units"):
             await request.app.state.units.ensure()
-        await auth.renew_session(request)
+        if page:  # one renewal per page, not one per stylesheet loaded with it
+            await auth.renew_session(request)
         response = await call_next(request)
         auth.keep_renewed_session(request, response)
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -16,7 +16,6 @@ from services.reporting.http import forms as api_forms
 from services.reporting.http import policy
 from services.reporting.http import reports as api
 from services.reporting.live import LiveProjection
-from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from shared.http.circuit import engine_probe
@@ -25,7 +24,6 @@ from shared.natsaccounts import nats_options
 from shared.reference.org_units import load_org_units
 from shared.settings import TdktSettings
 from shared.sqlstore import make_engine
-from shared.workdays import WorkingCalendar
 
 SERVICE = "reporting"
 INITIAL_FILL_RETRY_SECONDS = 5.0
@@ -53,7 +51,6 @@ def open_context(settings: ReportingSettings) -> tuple[ReportingContext, bool]:
         live=live,
         rebuilder=rebuilder,
         units=load_org_units(settings.org_units_file),
-        workdays=WorkingDayCounter(WorkingCalendar.from_file()),
     )
     return context, created
 

@@ -26,13 +26,13 @@ def cash_report(ctx: ReportingContext, period: Period, interval: str, group_by: 
     """One row per sub-period and group, then the sub-period's total ("Cộng")."""
     parts = split(period, interval)
     options = SummaryOptions(group_by, ctx.settings.reporting_small_collective_max_members)
-    summaries = summarize(ctx.engine, parts, options, ctx.units, ctx.workdays)
+    summaries = summarize(ctx.engine, parts, options, ctx.units)
     rows = []
     for summary in summaries:
         for group in summary["groups"]:
             rows.append(_row(summary["period"], group["key"], group["label"], group["values"]))
         rows.append(_row(summary["period"], None, "Cộng" if group_by != "none" else GROUP_BY["none"], summary["total"]))
-    totals = summarize(ctx.engine, [period], SummaryOptions("none"), ctx.units, ctx.workdays)[0]["total"]
+    totals = summarize(ctx.engine, [period], SummaryOptions("none"), ctx.units)[0]["total"]
     return {
         "period": period.as_dict(),
         "interval": interval,

@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from services.reporting.live import LiveProjection
-from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import Rebuilder
 from services.reporting.settings import ReportingSettings
 from shared.reference.org_units import OrgUnitDirectory
@@ -23,7 +22,6 @@ class ReportingContext:
     live: LiveProjection
     rebuilder: Rebuilder
     units: OrgUnitDirectory
-    workdays: WorkingDayCounter
 
 
 def get_context(request: Request) -> ReportingContext:

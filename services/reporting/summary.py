@@ -169,11 +169,10 @@ def summarize(
     periods: list[Period],
     options: SummaryOptions,
     units: OrgUnitDirectory,
-    workdays: WorkingDayCounter | None = None,
 ) -> list[dict[str, Any]]:
     """One summary per period, all from the live generation as it is when reading starts: SQL
-    aggregates over the stored rows and outcomes (`aggregates.py`). `workdays` is not used: the
-    processing times were counted when the events were applied."""
+    aggregates over the stored rows and outcomes (`aggregates.py`); processing times in working
+    days were counted when the events were applied (`outcomes.py`)."""
     answers = []
     with engine.connect() as conn, conn.begin():
         generation = live_generation(conn)

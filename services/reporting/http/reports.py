@@ -106,7 +106,7 @@ def summary(
     if as_of is not None:
         report = _summary_as_of(ctx, as_of, chosen, SummaryOptions(group_by, small))
     else:
-        report = summarize(ctx.engine, [chosen], SummaryOptions(group_by, small), ctx.units, ctx.workdays)[0]
+        report = summarize(ctx.engine, [chosen], SummaryOptions(group_by, small), ctx.units)[0]
     if fmt == "json":
         return report
     return file_response(summary_sheets(report), fmt, f"bao-cao-tong-hop_{group_by}_{_slug(chosen)}")
@@ -122,7 +122,7 @@ def _summary_as_of(ctx: ReportingContext, day: date, chosen: Period, options: Su
         ) from exc
     engine, read = time_travel.project_history(messages)
     try:
-        report = summarize(engine, [chosen], options, ctx.units, ctx.workdays)[0]
+        report = summarize(engine, [chosen], options, ctx.units)[0]
     finally:
         engine.dispose()
     report["generation"] = None

@@ -100,5 +100,8 @@ def test_logging_out_clears_both_cookies(console: TestClient) -> None:
     assert console.get("/ho-so").status_code == 200
     answer = console.post("/dang-xuat")
     assert answer.status_code == 303
+    to_issuer = urlsplit(answer.headers["location"])  # the issuer's session ends too (RP-initiated logout)
+    assert f"{to_issuer.scheme}://{to_issuer.netloc}" == console.app.state.settings.oidc_issuer
+    assert "post_logout_redirect_uri=" in to_issuer.query and "client_id=tdkt-console" in to_issuer.query
     assert COOKIE not in console.cookies and REFRESH_COOKIE not in console.cookies
     assert console.get("/ho-so").status_code == 303

@@ -17,7 +17,6 @@ from services.reporting.compare import compare_generations
 from services.reporting.generations import ensure_live_generation, live_generation
 from services.reporting.live import LiveProjection
 from services.reporting.periods import year_period
-from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from services.reporting.summary import SummaryOptions, summarize
@@ -77,9 +76,7 @@ async def test_live_rebuild_and_verify_on_postgresql(
 
     calendar = WorkingCalendar.from_file()
     units = load_org_units()
-    answer = summarize(
-        engine, [year_period(2023)], SummaryOptions("proposing_unit"), units, WorkingDayCounter(calendar)
-    )
+    answer = summarize(engine, [year_period(2023)], SummaryOptions("proposing_unit"), units)
     expected = Truth(events, calendar, units).summary(date(2023, 1, 1), date(2023, 12, 31), "proposing_unit")
     assert answer[0]["total"] == expected["total"]
     assert {g["key"]: g["values"] for g in answer[0]["groups"]} == expected["groups"]

@@ -7,16 +7,13 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from services.reporting.periods import Period, half_period, year_period
-from services.reporting.processing import WorkingDayCounter
 from services.reporting.summary import SummaryOptions, summarize
 from shared.contracts import dossiers as dc
 from shared.reference.org_units import load_org_units
-from shared.workdays import WorkingCalendar
 from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import approval, dossier_event, nominee
 
 UNITS = load_org_units()
-WORKDAYS = WorkingDayCounter(WorkingCalendar.from_file())
 
 
 def on(day: date) -> datetime:
@@ -24,7 +21,7 @@ def on(day: date) -> datetime:
 
 
 def summary(projection: Projection, period: Period) -> dict[str, Any]:
-    return summarize(projection.live.engine, [period], SummaryOptions("none", 10), UNITS, WORKDAYS)[0]
+    return summarize(projection.live.engine, [period], SummaryOptions("none", 10), UNITS)[0]
 
 
 def test_processing_time_excludes_the_time_waiting_for_a_supplement(projection: Projection) -> None:

@@ -8,17 +8,14 @@ from typing import Any
 import pytest
 
 from services.reporting.periods import quarter_period
-from services.reporting.processing import WorkingDayCounter
 from services.reporting.summary import SummaryOptions, summarize
 from shared.contracts import campaigns as cc
 from shared.contracts import dossiers as dc
 from shared.reference.org_units import load_org_units
-from shared.workdays import WorkingCalendar
 from tests.integration.reporting_tables.conftest import Projection
 from tests.support.reporting_events import approval, campaign_event, dossier_event, nominee
 
 UNITS = load_org_units()
-WORKDAYS = WorkingDayCounter(WorkingCalendar.from_file())
 Q1 = quarter_period(2023, 1)
 
 
@@ -127,7 +124,7 @@ def fed(projection: Projection) -> Projection:
 
 
 def summary(projection: Projection, group_by: str = "none") -> dict[str, Any]:
-    return summarize(projection.live.engine, [Q1], SummaryOptions(group_by, 10), UNITS, WORKDAYS)[0]
+    return summarize(projection.live.engine, [Q1], SummaryOptions(group_by, 10), UNITS)[0]
 
 
 def test_the_quarter_in_figures(fed: Projection) -> None:
