@@ -242,8 +242,11 @@ class AwardYear(Aggregate):
     @event("PastAwardsImported")
     def _imported(self, rows: list[dict[str, Any]], source_ref: str, actor: Actor, at: datetime) -> None:
         entries = self.entries
-        for r in rows:
-            entries[_row_key(r, f"QĐ:{r.get('decision_number') or ''}")] = HistoryEntry(
+        for i, r in enumerate(rows):
+            # the decision it came from; without a number, its row of this source (a re-import
+            # of the same register replaces, two rows of one import never overwrite each other)
+            source = f"QĐ:{r['decision_number']}" if r.get("decision_number") else f"NHẬP:{source_ref}:{i}"
+            entries[_row_key(r, source)] = HistoryEntry(
                 r["identity"], r["name"], r.get("unit", ""), r["award"], self.year, HistoryStatus.DECIDED,
                 "IMPORTED", None, None, r.get("decision_number") or None,
                 date.fromisoformat(r["decision_date"]) if r.get("decision_date") else None,

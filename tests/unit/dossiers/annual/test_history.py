@@ -116,6 +116,15 @@ def test_certificates_are_kept_per_dossier_and_never_conflict() -> None:
     assert held == [("d1", HistoryStatus.PROPOSED, None), ("d2", HistoryStatus.DECIDED, "5/QĐ-UBND")]
 
 
+def test_two_imported_certificates_without_decision_numbers_are_both_kept() -> None:
+    register = AwardYear(year=2021)
+    past = {"identity": "H-x", "name": "X", "award": GK, "once_a_year": False}
+    register.import_past(rows=[past, dict(past)], actor=SECRETARY, at=MOMENT, source_ref="Sổ khen thưởng 2021")
+    assert len(register.entries) == 2
+    register.import_past(rows=[past, dict(past)], actor=SECRETARY, at=MOMENT, source_ref="Sổ khen thưởng 2021")
+    assert len(register.entries) == 2  # the same register imported again replaces its rows
+
+
 def test_rows_stored_before_the_flag_are_limited() -> None:
     register = AwardYear(year=2023)
     register.propose(dossier_id="d1", rows=[{k: v for k, v in row(GK, False).items() if k != "once_a_year"}],
