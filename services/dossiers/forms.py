@@ -8,12 +8,12 @@ parsed by their pydantic request models instead (`services.dossiers.http.fields`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from services.dossiers.blobs import is_sha256
 from services.dossiers.domain.values import (
     AWARD_VALUES,
     PERSON_ID,
@@ -32,7 +32,6 @@ from services.dossiers.domain.values import (
 
 # --- parsing untrusted input -----------------------------------------------------------------
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -136,7 +135,7 @@ def parse_attachment(data: Attachment | Mapping[str, Any], path: str, errors: di
     name, kind = r.text("name"), r.choice("kind", AttachmentKind)
     size = r.integer("size")
     sha = r.text("sha256").lower()
-    if sha and not _SHA256.match(sha):
+    if sha and not is_sha256(sha):
         r.fail("sha256", "Mã băm SHA-256 phải gồm 64 ký tự thập lục phân.")
         sha = ""
     if not (name and kind and size is not None and sha):

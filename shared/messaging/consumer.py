@@ -67,8 +67,8 @@ class Delivery:
 
 Handler = Callable[[dict[str, Any], Delivery], None] | Callable[[dict[str, Any], Delivery], Awaitable[None]]
 """A plain function runs in a worker thread; a coroutine function runs on the event loop (it must
-not block: reporting's hands each event to its own writer thread, so the events of one fetched
-batch can be written together, `services.reporting.live`)."""
+not block: e.g. it hands the event to a writer thread of its own, so that the events of one
+fetched batch can be written together in one transaction)."""
 
 
 def event_identity(headers: dict[str, str], payload: dict[str, Any], stream: str, sequence: int) -> str:
