@@ -27,9 +27,9 @@ from typing import Any, ClassVar, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError
 
-from services.dossiers.annual.history import AwardYear, HistoryEntryAsDict
+from services.dossiers.annual.history import AwardYear
 from services.dossiers.domain.campaign_eligibility import CampaignCheck, CampaignLookup, check_thematic_campaign
 from services.dossiers.domain.commands import SubmitDossier
 from services.dossiers.domain.dossier import OPEN_STATUSES, Dossier, check_at
@@ -170,10 +170,6 @@ class Dossiers(TdktApplication):
         a decision is issued) rather than from this system's sequence."""
 
     # --- plumbing ------------------------------------------------------------------------
-
-    def register_transcodings(self, transcoder: Transcoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(HistoryEntryAsDict())
 
     @staticmethod
     def _uuid(dossier_id: UUID | str) -> UUID:

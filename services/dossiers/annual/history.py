@@ -23,13 +23,13 @@ from uuid import UUID, uuid5
 
 import yaml
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import Transcoding
 
 from services.dossiers.annual.council import ANNUAL_NAMESPACE
 from services.dossiers.annual.identity import nominee_identity
 from services.dossiers.domain.errors import DossierError, DossierValidationError
 from services.dossiers.domain.values import label
 from shared.actor import Actor
+from shared.snapshots import TypedSnapshot
 
 if TYPE_CHECKING:
     from services.dossiers.domain.dossier import Dossier
@@ -97,19 +97,6 @@ class HistoryEntry:
         }
 
 
-class HistoryEntryAsDict(Transcoding):
-    """A register's entries in its snapshots (`Dossiers.snapshotting_intervals`)."""
-
-    type = HistoryEntry
-    name = "award_history_entry"
-
-    def encode(self, obj: HistoryEntry) -> dict[str, Any]:
-        return {**vars(obj), "status": obj.status.value}
-
-    def decode(self, data: dict[str, Any]) -> HistoryEntry:
-        return HistoryEntry(**{**data, "status": HistoryStatus(data["status"])})
-
-
 def _key(identity: str, award: str) -> str:
     return f"{identity}|{award}"
 
@@ -124,6 +111,8 @@ def _row_key(row: Mapping[str, Any], source: str) -> str:
 
 class AwardYear(Aggregate):
     """The award register of one emulation year."""
+
+    Snapshot = TypedSnapshot  # its entries keep their type and status enum in snapshots (shared.snapshots)
 
     @staticmethod
     def create_id(year: int) -> UUID:
