@@ -39,3 +39,11 @@ def test_menus_and_offered_actions_follow_the_role() -> None:
     assert "Đăng ký thi đua" in labels["desk_clerk"] and "Hội đồng TĐKT" in labels["chairman"]
     assert may_annual("council_secretariat", "open-round") and not may_annual("desk_clerk", "open-round")
     assert may_annual("chairman", "decide-round") and not may_annual("council_member", "decide-round")
+
+
+def test_council_checks_are_read_per_list_reference_split_at_the_last_colon() -> None:
+    from services.console.views.rounds import _per_ref
+
+    a, b = "XA-THANH-OAI-2025:12/2025:n1", "XA-DAN-HOA:3/2025:n2"  # unit:receipt:nominee, as a round names them
+    text = f"{a}: STD_A, STD_B\n\n  {b}:STD_C ,  \n{a}x:"
+    assert _per_ref(text) == {a: ["STD_A", "STD_B"], b: ["STD_C"], f"{a}x": []}
