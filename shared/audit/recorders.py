@@ -14,6 +14,9 @@ in the same transaction, while the insert still holds the store's write lock:
 - **SQLite**: one writer at a time (the library's writer lock, then SQLite's own); the hook is
   `_insert_events`, called inside the write transaction.
 
+The PostgreSQL recorder lives in `shared.audit.recorders_postgres`, imported only for a
+PostgreSQL store, so that a service on SQLite never loads psycopg.
+
 **The starting point of an existing history.** When a store is opened and its chain table is
 empty while it already holds events (a store from before chains), every event is chained at
 once, in notification order, under the store's write lock, and a row in

@@ -2,8 +2,9 @@
 
 Endpoints are plain `def`: `eventsourcing` is synchronous, so FastAPI runs them in its
 threadpool. The receipt (`POST /dossiers`), the busiest write, is a coroutine that runs its
-work in one worker-thread call and answers the view as it is (docs/performance.md, fix 24). Request bodies are deliberately loose (strings, lists, optional fields): the receipt
-form is parsed once, here at the edge (`submission.read_submission`), into a typed command, with
+work in one worker-thread call and answers the view as it is (docs/performance.md, fix 24).
+Request bodies are deliberately loose (strings, lists, optional fields): the receipt form is
+parsed once, here at the edge (`submission.read_submission`), into a typed command, with
 one Vietnamese message per field path, all at once, which is what a clerk needs; typing the
 request model strictly would stop at the first kind of mistake.
 A command answers with the dossier after it and its version as `ETag`; send that back as
