@@ -12,6 +12,7 @@ nothing, where asking for a summary every few milliseconds would load the machin
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from datetime import UTC, datetime
@@ -114,12 +115,20 @@ async def submit_http(
         return count / (time.perf_counter() - started)
 
 
-def submit_in_process(app: Dossiers, count: int, payload: dict[str, Any]) -> float:
+def submit_in_process(app: Dossiers, count: int, payload: dict[str, Any], cpu: list[float] | None = None) -> float:
     command = submission.read_submission(payload)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     for _ in range(count):
         app.submit(command, actor=ACTOR, at=datetime.now(UTC))
+    if cpu is not None:
+        cpu.append((time.thread_time() - cpu_started) * 1000 / count)
     return count / (time.perf_counter() - started)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def in_process_app(ctx: Context) -> Dossiers:
@@ -192,9 +201,14 @@ def run(ctx: Context) -> None:
         submit_in_process(app, 3, payload)  # warm both up: imports, first connections, rule sets
         asyncio.run(submit_http(url, 3, payload, clients=1))
         http_rates, local_rates, retries = [], [], []
+        service_cpu: list[float] = []  # ms of the dossiers process's CPU per dossier over HTTP
+        local_cpu: list[float] = []  # ms of CPU per dossier saved in-process
+        pid = system.replica("dossiers").process.pid  # type: ignore[union-attr]
         for _ in range(ctx.rounds):
+            used = cpu_seconds(pid)
             http_rates.append(asyncio.run(submit_http(url, count, payload, retries=retries)))
-            local_rates.append(submit_in_process(app, count, payload))
+            service_cpu.append((cpu_seconds(pid) - used) * 1000 / count)
+            local_rates.append(submit_in_process(app, count, payload, local_cpu))
         ctx.run.add(
             ratio_figure(
                 "1 write path",
@@ -205,6 +219,10 @@ def run(ctx: Context) -> None:
                 local_rates,
                 0.5,
             )
+        )
+        ctx.run.add(
+            Figure("1 write path", "CPU of the dossiers service per dossier over HTTP", "ms", service_cpu),
+            Figure("1 write path", "CPU per dossier saved in-process", "ms", local_cpu),
         )
         ctx.run.notes.append(
             f"write path: {len(retries)} of {count * ctx.rounds} POSTs answered 409 concurrent_update "

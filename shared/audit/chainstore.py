@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.audit.chain import ChainLink, Head
-from shared.audit.recorders import ChainedPostgresApplicationRecorder, ChainedRecorder, _uuid_text, is_chained
+from shared.audit.recorders import ChainedRecorder, _uuid_text, is_chained
 
 LINK_COLUMNS = (
     "position",
@@ -77,7 +77,7 @@ class ChainReader:
     def __init__(self, recorder: ChainedRecorder) -> None:
         self.recorder = recorder
         self.sql = recorder.chain.sql
-        self.postgres = isinstance(recorder, ChainedPostgresApplicationRecorder)
+        self.postgres = recorder.postgres
 
     @classmethod
     def of(cls, app: Any) -> ChainReader | None:

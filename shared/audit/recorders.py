@@ -14,6 +14,9 @@ in the same transaction, while the insert still holds the store's write lock:
 - **SQLite**: one writer at a time (the library's writer lock, then SQLite's own); the hook is
   `_insert_events`, called inside the write transaction.
 
+The PostgreSQL recorder lives in `shared.audit.recorders_postgres`, imported only for a
+PostgreSQL store, so that a service on SQLite never loads psycopg.
+
 **The starting point of an existing history.** When a store is opened and its chain table is
 empty while it already holds events (a store from before chains), every event is chained at
 once, in notification order, under the store's write lock, and a row in
@@ -27,16 +30,15 @@ since its predecessor cannot be vouched for.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
-from psycopg.sql import SQL, Identifier
 
 from shared.audit.chain import GENESIS, ChainLink, Head, event_hash, link_hash
 
@@ -251,7 +253,18 @@ def _new_events(stored_events: Sequence[StoredEvent], positions: Sequence[int] |
     return sorted(events, key=lambda e: e.position)
 
 
-class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+class Chained:
+    """What every chained recorder has: its `ChainWriter` and `start_chain`."""
+
+    chain: ChainWriter
+    postgres = False
+    """True for the PostgreSQL recorder (`shared.audit.recorders_postgres`)."""
+
+    def start_chain(self) -> int:
+        raise NotImplementedError
+
+
+class ChainedSQLiteApplicationRecorder(Chained, SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
         self.chain = ChainWriter(
             ChainSQL(
@@ -282,59 +295,35 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return self.chain.start(c)
 
 
-class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
-    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events") -> None:
-        super().__init__(datastore, events_table_name=events_table_name)
-        schema = self.datastore.schema
+if TYPE_CHECKING:
+    from shared.audit.recorders_postgres import ChainedPostgresApplicationRecorder
 
-        def qualified(name: str) -> str:
-            return SQL("{0}.{1}").format(Identifier(schema), Identifier(name)).as_string(None)
-
-        self.chain = ChainWriter(
-            ChainSQL(
-                chain_table=qualified(f"{events_table_name}_chain"),
-                start_table=qualified(f"{events_table_name}_chain_start"),
-                events_table=qualified(events_table_name),
-                position="notification_id",
-                mark="%s",
-            ),
-            _uuid_text,
-        )
-        self.check_identifier_length(f"{events_table_name}_chain_start")
-        self.sql_create_statements.extend(SQL(s) for s in self.chain.sql.create_statements("BIGINT"))  # type: ignore[arg-type]
-        if self.datastore.enable_db_functions:
-            raise RuntimeError("POSTGRES_ENABLE_DB_FUNCTIONS inserts without the table lock the hash chain needs")
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if stored_events:
-            self.chain.append(curs, _new_events(stored_events, positions))
-        return positions
-
-    def start_chain(self) -> int:
-        with self.datastore.transaction(commit=True) as curs:
-            self._lock_table(curs)
-            return self.chain.start(curs)
-
-
-ChainedRecorder = ChainedSQLiteApplicationRecorder | ChainedPostgresApplicationRecorder
+    ChainedRecorder = ChainedSQLiteApplicationRecorder | ChainedPostgresApplicationRecorder
+else:
+    ChainedRecorder = Chained
 
 
 def is_chained(recorder: Any) -> bool:
-    return isinstance(recorder, ChainedSQLiteApplicationRecorder | ChainedPostgresApplicationRecorder)
+    return isinstance(recorder, Chained)
+
+
+def _is_postgres_factory(factory: Any) -> bool:
+    """Whether `factory` is the library's PostgreSQL factory, without importing psycopg where it
+    was never used: a PostgreSQL factory exists only once its module has been imported."""
+    module = sys.modules.get("eventsourcing.postgres")
+    return module is not None and isinstance(factory, module.PostgresFactory)
 
 
 def chained_recorder(factory: Any) -> ChainedRecorder | None:
     """A chained application recorder for the factory's store, or None (in-memory store)."""
-    from eventsourcing.postgres import PostgresFactory
     from eventsourcing.sqlite import SQLiteFactory
 
     recorder: ChainedRecorder
     if isinstance(factory, SQLiteFactory):
         recorder = ChainedSQLiteApplicationRecorder(factory.datastore)
-    elif isinstance(factory, PostgresFactory):
+    elif _is_postgres_factory(factory):
+        from shared.audit.recorders_postgres import ChainedPostgresApplicationRecorder
+
         prefix = factory.env.name.lower() or "stored"
         recorder = ChainedPostgresApplicationRecorder(factory.datastore, events_table_name=f"{prefix}_events")
     else:

@@ -12,6 +12,7 @@ import logging
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from shared.actor import Actor
 from shared.http.auth import InvalidToken, TokenVerifier, actor_from_claims
@@ -88,9 +89,17 @@ def _authenticate(request: Request) -> Actor:
     raise _unauthorized(NO_CREDENTIALS)
 
 
-def actor_from_headers(request: Request) -> Actor:
-    """The FastAPI dependency of every command (name kept from the development-header days)."""
-    return resolve_actor(request)
+async def actor_from_headers(request: Request) -> Actor:
+    """The FastAPI dependency of every command (name kept from the development-header days).
+
+    The policy check (`shared.http.policy.enforce_policy`) has usually resolved the actor
+    already: then it is read from the request, without the worker-thread hop a plain `def`
+    dependency costs. Otherwise it is resolved in a worker thread, as before (verifying a token
+    may fetch the issuer's keys)."""
+    cached = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    return await run_in_threadpool(resolve_actor, request)
 
 
 ActorDep = Annotated[Actor, Depends(actor_from_headers)]

@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import psycopg
 from sqlalchemy import Engine, text
+
+from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, problem
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def event_store_probe(app: Any, timeout_seconds: int = 2) -> Probe:
 
     def probe() -> None:
         if pool is not None and hasattr(pool, "kwargs"):  # PostgreSQL
+            import psycopg  # imported already by the store; not at all on SQLite
+
             params = {k: v for k, v in pool.kwargs.items() if k != "row_factory"}
             with psycopg.connect(pool.conninfo, **params, connect_timeout=timeout_seconds) as conn:
                 conn.execute("SELECT 1")
@@ -49,6 +52,25 @@ def event_store_probe(app: Any, timeout_seconds: int = 2) -> Probe:
             app.recorder.max_notification_id()
 
     return probe
+
+
+class FailFastWhileDown:
+    """The ASGI middleware that answers commands 503 while `circuit` is open. Plain ASGI:
+    Starlette's `BaseHTTPMiddleware` (`@app.middleware("http")`) would run every request of the
+    service through an extra task and a memory stream for this one check."""
+
+    def __init__(self, app: Any, *, circuit: DatabaseCircuit) -> None:
+        self.app = app
+        self.circuit = circuit
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and self.circuit.is_open and scope.get("method") not in ("GET", "HEAD"):
+            answer = problem(
+                503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class DatabaseCircuit:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.dberrors import DATABASE_ERROR_TYPES, is_database_unavailable
+from shared.dberrors import database_error_types, is_database_unavailable
 from shared.errors import FieldErrors
 from shared.messaging.storecheck import StoreNotWritable
 
@@ -165,7 +165,7 @@ def install_problem_handlers(app: FastAPI, domain_errors: dict[type[Exception], 
             503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
 
-    for error_type in DATABASE_ERROR_TYPES:
+    for error_type in database_error_types():
         app.add_exception_handler(error_type, _database)
 
     @app.exception_handler(ProblemError)

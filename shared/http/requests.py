@@ -9,7 +9,7 @@ that back as `If-Match: "7"` and a change someone made meanwhile is a 409, never
 # No `from __future__ import annotations`: FastAPI must see the If-Match header's annotation
 # evaluated, since it closes over `noun`.
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -19,11 +19,11 @@ from shared.errors import FieldErrors
 from shared.workdays import VIETNAM_TZ
 
 
-def if_match_header(noun: str) -> Callable[..., int | None]:
+def if_match_header(noun: str) -> Callable[..., Awaitable[int | None]]:
     """A dependency giving the version in `If-Match` (`"3"`, `W/"3"` or `3`); `*` or absent means
     any. `noun` names the aggregate in the message ("hồ sơ", "phong trào")."""
 
-    def if_match(
+    async def if_match(
         if_match: Annotated[str | None, Header(description=f'Phiên bản {noun} mong đợi, ví dụ "3"')] = None,
     ) -> int | None:
         if if_match is None or if_match.strip() in ("", "*"):
@@ -45,6 +45,11 @@ def version_or_moment(version: int | None, as_of: datetime | None) -> datetime |
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=VIETNAM_TZ)
 
 
+def etag(version: int) -> str:
+    """The `ETag` of an aggregate's version: `"7"`."""
+    return f'"{version}"'
+
+
 def set_etag(response: Response, version: int) -> None:
     """The aggregate's version, for the next request's `If-Match`."""
-    response.headers["ETag"] = f'"{version}"'
+    response.headers["ETag"] = etag(version)

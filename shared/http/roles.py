@@ -6,7 +6,7 @@ lands (issue #12) only `actor_from_headers` changes, and every check here keeps 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -19,8 +19,8 @@ AUDIT_ROLES = frozenset({"auditor", "administrator"})
 """Thanh tra, kiểm tra (auditor) and the system administrator read the tamper-evidence checks."""
 
 
-def require_role(roles: frozenset[str], refusal: str) -> Callable[[Actor], Actor]:
-    def check(actor: ActorDep) -> Actor:
+def require_role(roles: frozenset[str], refusal: str) -> Callable[[Actor], Awaitable[Actor]]:
+    async def check(actor: ActorDep) -> Actor:
         if actor.role not in roles:
             raise ProblemError(403, refusal)
         return actor

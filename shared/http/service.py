@@ -23,7 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.nats import NatsBroker
 from faststream.specification import AsyncAPI
@@ -32,11 +32,11 @@ from prometheus_client import make_asgi_app
 
 from shared.aio import cancel_and_wait
 from shared.contracts.base import EventContract
-from shared.http.circuit import DatabaseCircuit
+from shared.http.circuit import DatabaseCircuit, FailFastWhileDown
 from shared.http.limits import install_limits
 from shared.http.pii_mask import install_pii_mask
 from shared.http.policy import Policy, ScopeCheck, enforce_policy
-from shared.http.problems import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, install_problem_handlers, problem
+from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
@@ -258,14 +258,7 @@ def create_service_app(
     app.state.database_circuit = runtime.circuit
     install_problem_handlers(app, domain_errors)
 
-    @app.middleware("http")
-    async def fail_fast_while_a_database_is_down(request: Request, call_next: Any) -> Response:
-        if runtime.circuit.is_open and request.method not in ("GET", "HEAD"):
-            return problem(
-                503, DATABASE_UNAVAILABLE, code="database_unavailable", headers={"Retry-After": RETRY_AFTER_SECONDS}
-            )
-        return await call_next(request)  # type: ignore[no-any-return]
-
+    app.add_middleware(FailFastWhileDown, circuit=runtime.circuit)
     install_pii_mask(app)
     install_limits(app, runtime.settings)
     for router in routers:

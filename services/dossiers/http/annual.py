@@ -31,7 +31,7 @@ from shared.workdays import local_date
 router = APIRouter(tags=["năm thi đua: hội đồng, đợt xét, lịch sử khen thưởng, cụm khối"])
 
 
-def get_work(request: Request) -> AnnualWork:
+async def get_work(request: Request) -> AnnualWork:
     return request.app.state.annual  # type: ignore[no-any-return]
 
 

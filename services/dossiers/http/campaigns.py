@@ -18,7 +18,7 @@ from shared.http.problems import ProblemError
 router = APIRouter(prefix="/campaigns", tags=["phong trào thi đua (bản đồng bộ)"])
 
 
-def get_view(request: Request) -> CampaignTable:
+async def get_view(request: Request) -> CampaignTable:
     return request.app.state.campaign_table  # type: ignore[no-any-return]
 
 

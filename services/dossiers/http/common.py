@@ -31,19 +31,19 @@ from shared.reference.org_units import OrgUnitDirectory
 from shared.workdays import local_date
 
 
-def get_dossiers(request: Request) -> Dossiers:
+async def get_dossiers(request: Request) -> Dossiers:
     return request.app.state.dossiers  # type: ignore[no-any-return]
 
 
-def get_units(request: Request) -> OrgUnitDirectory:
+async def get_units(request: Request) -> OrgUnitDirectory:
     return request.app.state.units  # type: ignore[no-any-return]
 
 
-def get_blobs(request: Request) -> BlobStore:
+async def get_blobs(request: Request) -> BlobStore:
     return request.app.state.blobs  # type: ignore[no-any-return]
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
@@ -152,4 +152,17 @@ class DossierCommand(CommandContext[Dossier]):
         return DossierConcurrencyError()
 
 
-CommandDep = Annotated[DossierCommand, Depends(DossierCommand)]
+async def dossier_command(
+    request: Request,
+    response: Response,
+    app: DossiersDep,
+    units: UnitsDep,
+    actor: ActorDep,
+    header_version: IfMatchDep,
+) -> DossierCommand:
+    """`DossierCommand` made on the event loop: a class given to `Depends` is a plain callable,
+    which FastAPI would run in a worker thread (a hop per request for a few assignments)."""
+    return DossierCommand(request, response, app, units, actor, header_version)
+
+
+CommandDep = Annotated[DossierCommand, Depends(dossier_command)]

@@ -72,7 +72,7 @@ def document_service(settings: Any, dossiers: Any, units: Any, blobs: Any) -> Do
     )
 
 
-def get_documents(request: Request) -> DocumentService:
+async def get_documents(request: Request) -> DocumentService:
     return request.app.state.documents  # type: ignore[no-any-return]
 
 

@@ -12,7 +12,7 @@ from services.dossiers.slips import SlipPrinter
 router = APIRouter(prefix="/dossiers/{dossier_id}", tags=["phiếu in"], default_response_class=HTMLResponse)
 
 
-def get_printer(request: Request) -> SlipPrinter:
+async def get_printer(request: Request) -> SlipPrinter:
     return request.app.state.slips  # type: ignore[no-any-return]
 
 
