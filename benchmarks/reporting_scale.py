@@ -40,6 +40,8 @@ TABLE_IDS = {
     "dossier_nominees": ("dossier_id",),
     "dossier_events": ("dossier_id", "event_id"),
     "dossier_outcomes": ("dossier_id",),
+    "dossier_flows": ("dossier_id",),
+    "awarded_nominees": ("dossier_id", "event_id"),
     "award_approvals": ("dossier_id", "event_id"),
     "award_annulments": ("dossier_id", "event_id"),
     "award_recoveries": ("dossier_id", "event_id"),
