@@ -17,14 +17,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Date,
     FromClause,
+    Integer,
+    Select,
     and_,
+    bindparam,
     case,
     func,
     or_,
@@ -120,9 +125,6 @@ class _Keys:
         self.campaigns = campaigns
         self._awards: dict[str, list[tuple[str, int]]] = {}
 
-    def column(self, o: Any) -> ColumnElement[Any] | None:
-        return None if self.dimension is None else o[RAW_KEYS[self.dimension]]
-
     def awards(self, raw: str) -> list[tuple[str, int]]:
         found = self._awards.get(raw)
         if found is None:
@@ -145,55 +147,58 @@ class _Keys:
         return [raw]
 
 
-def _query(
-    conn: Connection,
+START = bindparam("start", type_=Date())
+END = bindparam("end", type_=Date())
+SMALL_MAX = bindparam("small_max", type_=Integer())
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One GROUP BY query of dossier metrics: its rows are its key columns (`keys` of them: the
+    group's key first when `grouped`, the processing days last for `results`), then `measures`."""
+
+    statement: Select[Any]
+    measures: tuple[str, ...]
+    keys: int
+    grouped: bool
+    raw: bool = True
+    """The group key is the dossier's raw key (`_Keys.of`), else an award as it is."""
+    family: str = ""
+
+
+def _source(
     frm: FromClause,
     where: Iterable[ColumnElement[Boolean]],
     measures: Mapping[str, ColumnElement[Any]],
     keys: Iterable[ColumnElement[Any] | None],
-) -> list[Any]:
-    """One GROUP BY query: its rows, with the keys as `k0`, `k1`…, and the measures by name."""
-    grouping = [k.label(f"k{i}") for i, k in enumerate(keys) if k is not None]
+    **kind: Any,
+) -> _Source:
+    grouping = [k for k in keys if k is not None]
     columns = [m.label(name) for name, m in measures.items()]
     query = select(*grouping, *columns).select_from(frm).where(*where)
     if grouping:
         query = query.group_by(*grouping)
-    return list(conn.execute(query))
+    grouped = kind.pop("grouped", True) and bool(grouping)
+    return _Source(query, tuple(measures), len(grouping), grouped, **kind)
 
 
-def _fold(
-    tally: Tally,
-    rows: Iterable[Any],
-    measures: Iterable[str],
-    to_keys: Callable[[Any], Iterable[str]],
-) -> None:
-    """Add each row (raw key `k0` when grouped) to the total and to each of its groups."""
-    names = list(measures)
-    for row in rows:
-        values = {name: row._mapping[name] for name in names}
-        tally.add(None, values)
-        if "k0" in row._mapping:
-            for key in to_keys(row.k0):
-                tally.add(key, values)
-
-
-def _dossier_sources(
-    conn: Connection, t: ProjectionTables, period: Period, keys: _Keys, small_max: int, tally: Tally
-) -> None:
-    """Every dossier metric, for the whole locality and per group, each family one query over
-    `dossier_outcomes` (the dossiers' group keys, dates and outcomes)."""
+@lru_cache(maxsize=64)
+def _dossier_queries(t: ProjectionTables, dimension: str | None) -> tuple[_Source, ...]:
+    """The queries of every dossier metric for a grouping, built once per table set (the period
+    and the small-collective threshold are parameters)."""
     o, n = t.dossier_outcomes.c, t.dossier_nominees.c
-    start, end = period.start, period.end
-    raw = keys.column(o)
-    by_award = keys.dimension == "award"
+    raw = None if dimension is None else o[RAW_KEYS[dimension]]
+    by_award = dimension == "award"
+    sources = []
 
     # Flows, by the date of their own event: a dossier's first day of each kind in the period.
     f = t.dossier_flows.c
-    first = or_(f.previous_date.is_(None), f.previous_date < start)
+    first = or_(f.previous_date.is_(None), f.previous_date < START)
     measures = {metric: row_count(and_(f.event_type == kind, first)) for kind, metric in DOSSIER_FLOWS.items()}
     measures["dossiers_decided"] = row_count(and_(f.event_type == DECISION, first))
-    where = [f.event_type.in_((*DOSSIER_FLOWS, DECISION)), f.event_date.between(start, end)]
-    _fold(tally, _query(conn, t.dossier_flows, where, measures, [keys.column(f)]), measures, keys.of)
+    where = [f.event_type.in_((*DOSSIER_FLOWS, DECISION)), f.event_date.between(START, END)]
+    flow_key = None if dimension is None else f[RAW_KEYS[dimension]]
+    sources.append(_source(t.dossier_flows, where, measures, [flow_key]))
 
     # The dossiers received in the period, and their nominees (each under its own award).
     ad_hoc = o.award_type == "AD_HOC"
@@ -204,15 +209,8 @@ def _dossier_sources(
         "ad_hoc_late": row_count(and_(ad_hoc, o.late_proposal.is_(True))),
         "nominees_proposed": func.coalesce(func.sum(o.nominees), 0),
     }
-    rows = _query(conn, t.dossier_outcomes, [o.received_on.between(start, end)], measures, [raw])
-    if not by_award:
-        _fold(tally, rows, measures, keys.of)
-    else:
-        for row in rows:
-            values = {name: row._mapping[name] for name in measures}
-            tally.add(None, values)
-            for award, nominees in keys.awards(row.k0):
-                tally.add(award, {**values, "nominees_proposed": row.dossiers_received * nominees})
+    where = [o.received_on.between(START, END)]
+    sources.append(_source(t.dossier_outcomes, where, measures, [raw], family="received"))
 
     # Results returned in the period, and their processing time.
     has_due = o.due_on.is_not(None)
@@ -221,13 +219,9 @@ def _dossier_sources(
         "results_with_appointment": row_count(has_due),
         "results_on_time": row_count(and_(has_due, o.result_on <= o.due_on)),
     }
-    rows = _query(conn, t.dossier_outcomes, [o.result_on.between(start, end)], measures, [raw, o.processing_days])
-    _fold(tally, rows, measures, keys.of)
-    for row in rows:
-        days = [row.k1] * row.results_returned
-        tally.days[None].extend(days)
-        for key in keys.of(row.k0) if raw is not None else ():
-            tally.days[key].extend(days)
+    where = [o.result_on.between(START, END)]
+    keys = [raw, o.processing_days]
+    sources.append(_source(t.dossier_outcomes, where, measures, keys, grouped=raw is not None, family="results"))
 
     # Awards decided in the period, each nominee under the award given. A dossier has one
     # decision, so its approvals are one row per nominee.
@@ -240,11 +234,11 @@ def _dossier_sources(
         "awarded_individuals": row_count(individual),
         "awarded_direct_workers": row_count(and_(individual, w.is_direct_worker.is_(True))),
         "awarded_collectives": row_count(collective),
-        "awarded_small_collectives": row_count(and_(collective, w.size.is_not(None), w.size <= small_max)),
+        "awarded_small_collectives": row_count(and_(collective, w.size.is_not(None), w.size <= SMALL_MAX)),
     }
-    key, to_keys = (w.award, _one) if by_award else (keys.column(w), keys.of)
-    rows = _query(conn, t.awarded_nominees, [w.decision_date.between(start, end)], measures, [key])
-    _fold(tally, rows, measures, to_keys)
+    key = w.award if by_award else (None if dimension is None else w[RAW_KEYS[dimension]])
+    where = [w.decision_date.between(START, END)]
+    sources.append(_source(t.awarded_nominees, where, measures, [key], raw=not by_award))
 
     # Annulments, under the annulled nominee's award.
     x = t.award_annulments.c
@@ -253,14 +247,43 @@ def _dossier_sources(
         t.dossier_nominees, nominee
     )
     measures = {"awards_annulled": distinct_count(None, x.dossier_id + "/" + x.nominee_id)}
-    key, to_keys = (func.coalesce(n.award, ""), _one) if by_award else (raw, keys.of)
-    _fold(tally, _query(conn, frm, [x.annulled_on.between(start, end)], measures, [key]), measures, to_keys)
+    key = func.coalesce(n.award, "") if by_award else raw
+    sources.append(_source(frm, [x.annulled_on.between(START, END)], measures, [key], raw=not by_award))
 
     # Cash recovered: one row per recovery, under each of the dossier's groups.
     r = t.award_recoveries.c
     frm = t.award_recoveries.join(t.dossier_outcomes, o.dossier_id == r.dossier_id)
     measures = {"cash_recovered_vnd": func.coalesce(func.sum(r.amount_recovered_vnd), 0)}
-    _fold(tally, _query(conn, frm, [r.recovered_on.between(start, end)], measures, [raw]), measures, keys.of)
+    sources.append(_source(frm, [r.recovered_on.between(START, END)], measures, [raw]))
+    return tuple(sources)
+
+
+def _dossier_sources(
+    conn: Connection, t: ProjectionTables, period: Period, keys: _Keys, small_max: int, tally: Tally
+) -> None:
+    """Every dossier metric, for the whole locality and per group: each family one query over one
+    derived table (`dossier_outcomes`, `dossier_flows`, `awarded_nominees`), grouped by the raw key,
+    its rows added to the total and to each group the raw key stands for."""
+    params = {"start": period.start, "end": period.end, "small_max": small_max}
+    by_award = keys.dimension == "award"
+    for source in _dossier_queries(t, keys.dimension):
+        k = source.keys
+        to_keys = keys.of if source.raw else _one
+        for row in conn.execute(source.statement, params):
+            values = dict(zip(source.measures, row[k:], strict=True))
+            tally.add(None, values)
+            if source.family == "received" and by_award:
+                for award, nominees in keys.awards(row[0]):
+                    tally.add(award, {**values, "nominees_proposed": values["dossiers_received"] * nominees})
+                continue
+            groups = to_keys(row[0]) if source.grouped else ()
+            for key in groups:
+                tally.add(key, values)
+            if source.family == "results":
+                days = [row[k - 1]] * values["results_returned"]
+                tally.days[None].extend(days)
+                for key in groups:
+                    tally.days[key].extend(days)
 
 
 def _one(key: Any) -> list[str]:
@@ -280,8 +303,11 @@ def _campaign_sources(
     frm = t.campaign_events.outerjoin(t.campaigns, c.campaign_id == e.campaign_id)
     key = {None: None, "lead_unit": func.coalesce(c.lead_unit_code, UNKNOWN_KEY), "campaign": e.campaign_id}[dimension]
     where = [e.event_date.between(period.start, period.end), e.event_type.in_(tuple(CAMPAIGN_FLOWS))]
-    rows = _query(conn, frm, where, measures, [key])
-    return [(row.k0 if key is not None else None, {name: row._mapping[name] for name in measures}) for row in rows]
+    source = _source(frm, where, measures, [key])
+    return [
+        (row[0] if source.grouped else None, dict(zip(source.measures, row[source.keys :], strict=True)))
+        for row in conn.execute(source.statement)
+    ]
 
 
 def thematic_not_eligible(conn: Connection, t: ProjectionTables, period: Period) -> list[Any]:
