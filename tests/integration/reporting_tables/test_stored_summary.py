@@ -126,6 +126,22 @@ def test_a_dossier_asked_twice_in_a_period_counts_once_and_in_each_period_it_was
     """The generated history asks a dossier to supplement once; here some are asked again months
     later (and twice on one day), which the stored flows must count as the reference does: once
     per period that holds one of its days, however many."""
+    asked_twice(projection)
+
+
+@pytest.mark.postgres
+def test_a_dossier_asked_twice_counts_as_the_reference_on_postgresql(
+    postgres: PostgresServer, postgres_db: str
+) -> None:
+    engine = make_engine(postgres.dsn(postgres_db))
+    try:
+        generation, _ = ensure_live_generation(engine)
+        asked_twice(Projection(LiveProjection(engine, generation)))
+    finally:
+        engine.dispose()
+
+
+def asked_twice(projection: Projection) -> None:
     projection.feed(*generate(seed=5, campaigns=4, dossiers=80))
     engine, t = projection.live.engine, projection.tables
     de = t.dossier_events
