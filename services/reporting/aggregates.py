@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -101,6 +101,9 @@ def row_count(condition: ColumnElement[Boolean] | None) -> ColumnElement[int]:
 
 assert set(FLOW_TYPES) == set(DOSSIER_FLOWS), "dossier_flows stores the kinds the summary counts"
 
+FLOW_METRICS = {**DOSSIER_FLOWS, DECISION: "dossiers_decided"}
+"""The metric of each kind of `dossier_flows` row."""
+
 RAW_KEYS = {
     "lead_unit": "campaign_id",
     "campaign": "campaign_id",
@@ -170,15 +173,16 @@ def _source(
     frm: FromClause,
     where: Iterable[ColumnElement[Boolean]],
     measures: Mapping[str, ColumnElement[Any]],
-    keys: Iterable[ColumnElement[Any] | None],
+    keys: Sequence[ColumnElement[Any] | None],
     **kind: Any,
 ) -> _Source:
+    """The group's key is `keys[0]` when it is not None; any further keys are the row's own."""
     grouping = [k for k in keys if k is not None]
     columns = [m.label(name) for name, m in measures.items()]
     query = select(*grouping, *columns).select_from(frm).where(*where)
     if grouping:
         query = query.group_by(*grouping)
-    grouped = kind.pop("grouped", True) and bool(grouping)
+    grouped = keys[0] is not None
     return _Source(query, tuple(measures), len(grouping), grouped, **kind)
 
 
@@ -192,13 +196,13 @@ def _dossier_queries(t: ProjectionTables, dimension: str | None) -> tuple[_Sourc
     sources = []
 
     # Flows, by the date of their own event: a dossier's first day of each kind in the period.
+    # Filtered and counted per kind rather than summed per kind: one test per row, not seven.
     f = t.dossier_flows.c
     first = or_(f.previous_date.is_(None), f.previous_date < START)
-    measures = {metric: row_count(and_(f.event_type == kind, first)) for kind, metric in DOSSIER_FLOWS.items()}
-    measures["dossiers_decided"] = row_count(and_(f.event_type == DECISION, first))
-    where = [f.event_type.in_((*DOSSIER_FLOWS, DECISION)), f.event_date.between(START, END)]
+    where = [f.event_type.in_(tuple(FLOW_METRICS)), f.event_date.between(START, END), first]
     flow_key = None if dimension is None else f[RAW_KEYS[dimension]]
-    sources.append(_source(t.dossier_flows, where, measures, [flow_key]))
+    keys = [flow_key, f.event_type]
+    sources.append(_source(t.dossier_flows, where, {"dossiers": row_count(None)}, keys, family="flows"))
 
     # The dossiers received in the period, and their nominees (each under its own award).
     ad_hoc = o.award_type == "AD_HOC"
@@ -221,7 +225,7 @@ def _dossier_queries(t: ProjectionTables, dimension: str | None) -> tuple[_Sourc
     }
     where = [o.result_on.between(START, END)]
     keys = [raw, o.processing_days]
-    sources.append(_source(t.dossier_outcomes, where, measures, keys, grouped=raw is not None, family="results"))
+    sources.append(_source(t.dossier_outcomes, where, measures, keys, family="results"))
 
     # Awards decided in the period, each nominee under the award given. A dossier has one
     # decision, so its approvals are one row per nominee.
@@ -270,7 +274,10 @@ def _dossier_sources(
         k = source.keys
         to_keys = keys.of if source.raw else _one
         for row in conn.execute(source.statement, params):
-            values = dict(zip(source.measures, row[k:], strict=True))
+            if source.family == "flows":  # (key,) kind, dossiers
+                values = {FLOW_METRICS[row[k - 1]]: row[k]}
+            else:
+                values = dict(zip(source.measures, row[k:], strict=True))
             tally.add(None, values)
             if source.family == "received" and by_award:
                 for award, nominees in keys.awards(row[0]):
