@@ -3,8 +3,11 @@ aggregation instead of a replay of every dossier's events (docs/performance.md).
 
 One `dossier_outcomes` row per dossier: the day it got its result (the return of the decision or
 rejection, or the refusal slip), its processing time in working days, the appointment its result
-was due by, and whether it was complete on first submission. The row is recomputed from every
-stored event of the dossier each time one of its events is applied, so it does not depend on the
+was due by, and whether it was complete on first submission; with the group keys of its latest
+snapshot and its nominees' awards, so a summary reads it alone. Beside it, the dossier's
+`dossier_flows` (each kind of flow event's distinct days, each with the one before) and
+`awarded_nominees` (its approvals with their nominees' facts). All are recomputed from the
+dossier's stored rows each time one of its events is applied, so they do not depend on the
 order events arrive in either (see `tables.py`). Working days follow the calendar the service
 runs with (`WorkingCalendar.from_file()`); a change to that calendar reaches stored durations with
 the next rebuild.

@@ -10,8 +10,10 @@ dossier swapped, a redelivery):
   event with the highest `aggregate_version` seen for the aggregate;
 - *fact* tables hold one row per event (keyed by event id) or per event and nominee;
 - `dossier_outcomes` holds, per dossier, what its stored events say together (result day,
-  processing time, due date, complete at once): recomputed from all of them whenever one is
-  applied (`outcomes.py`), so it too is the same whatever the arrival order.
+  processing time, due date, complete at once) beside its group keys and nominees' awards, and
+  `dossier_flows` and `awarded_nominees` what the summary counts by day, each row carrying the
+  dossier's group keys: all three recomputed from the dossier's stored rows whenever one of its
+  events is applied (`outcomes.py`), so they too are the same whatever the arrival order.
 Anything that combines aggregates (a dossier's lead unit comes from its campaign) is joined when a
 report is asked for, never when an event is written.
 """
