@@ -2,7 +2,8 @@
 
     python -m benchmarks [--postgres] [--events N] [--dossiers N] [--rounds N] [--quick] [ITEM ...]
 
-ITEM is any of: relay, write, projection, queries, history (default: all). `--quick` runs tiny
+ITEM is any of: relay, write, projection, queries, history (default: all of these), summary (item
+5's year summary alone, on tables built without the broker; only when named). `--quick` runs tiny
 sizes (the smoke test). The older one-off benchmarks still run alone:
 `python -m benchmarks --legacy [relay|reporting|audit|documents]`.
 """
@@ -26,7 +27,9 @@ from benchmarks.results import Figure, Run
 from shared.natsserver import NatsServerProcess, free_port
 from shared.testing.servers import postgres_server
 
-ITEMS = ("relay", "write", "projection", "queries", "history")
+ITEMS = ("relay", "write", "projection", "queries", "history", "summary")
+DEFAULT_ITEMS = ITEMS[:-1]
+"""`summary` measures again what `projection` ends with, alone: only when named."""
 
 
 def legacy(selected: list[str]) -> int:
@@ -41,7 +44,7 @@ def legacy(selected: list[str]) -> int:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    p.add_argument("items", nargs="*", help=f"any of {', '.join(ITEMS)} (default: all)")
+    p.add_argument("items", nargs="*", help=f"any of {', '.join(ITEMS)} (default: all but summary)")
     p.add_argument("--postgres", action="store_true", help="event stores and read models on PostgreSQL")
     p.add_argument("--events", type=int, default=100_000, help="events of the projection catch-up (item 4)")
     p.add_argument("--dossiers", type=int, default=20_000, help="rows of the dossiers query model (item 5)")
@@ -77,7 +80,7 @@ def _main(argv: Sequence[str]) -> int:
     dossiers = min(args.dossiers, 300) if args.quick else args.dossiers
     options = {**vars(args), "out": str(args.out), "rounds": rounds, "events": events, "dossiers": dossiers}
     run = Run(options)
-    selected = args.items or list(ITEMS)
+    selected = args.items or list(DEFAULT_ITEMS)
     servers = postgres_server() if args.postgres else contextlib.nullcontext(None)
     with tempfile.TemporaryDirectory(prefix="tdkt-bench-") as folder, servers as pg:
         if args.postgres and isinstance(pg, str):

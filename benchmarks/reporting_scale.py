@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 
+from services.reporting.bulk import insert_rows
 from services.reporting.tables import ProjectionTables
 
 YEARS = range(-6, 4)  # the generated history is mostly 2023: copies land in 2017-2026
@@ -40,6 +41,8 @@ TABLE_IDS = {
     "dossier_nominees": ("dossier_id",),
     "dossier_events": ("dossier_id", "event_id"),
     "dossier_outcomes": ("dossier_id",),
+    "dossier_flows": ("dossier_id",),
+    "awarded_nominees": ("dossier_id", "event_id"),
     "award_approvals": ("dossier_id", "event_id"),
     "award_annulments": ("dossier_id", "event_id"),
     "award_recoveries": ("dossier_id", "event_id"),
@@ -57,8 +60,6 @@ def grow(engine: Engine, t: ProjectionTables, target: int) -> int:
         years = YEARS[k % len(YEARS)]
         with engine.begin() as conn:
             for name, ids in TABLE_IDS.items():
-                rows = [copy_row(r, f"~{k}", years, ids) for r in originals[name]]
-                if rows:
-                    conn.execute(insert(tables[name]), rows)
+                insert_rows(conn, tables[name], [copy_row(r, f"~{k}", years, ids) for r in originals[name]])
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(t.dossiers)).scalar_one())

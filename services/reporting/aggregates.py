@@ -12,21 +12,26 @@ computed here too, from few rows.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     Connection,
+    Date,
     FromClause,
+    Integer,
+    Select,
     and_,
+    bindparam,
     case,
     func,
-    literal,
     or_,
     select,
     union,
@@ -42,14 +47,13 @@ from services.reporting.observations import (
     UNKNOWN_KEY,
     capitalized,
 )
+from services.reporting.outcomes import DECISION, FLOW_TYPES
 from services.reporting.periods import Period
 from services.reporting.processing import median, nearest_rank
 from services.reporting.tables import ProjectionTables
 from shared.reference.org_units import OrgUnitDirectory
 
 Number = int | float | None
-PARTITIONS = frozenset({"lead_unit", "proposing_unit", "campaign", "award_type", "channel"})
-"""Groupings under which each dossier, campaign and award falls in exactly one group."""
 CAMPAIGN_FLOWS = {
     "campaign.launched": "campaigns_launched",
     "campaign.registered": "campaigns_registered",
@@ -60,27 +64,20 @@ CAMPAIGN_FLOWS = {
 
 @dataclass
 class Tally:
-    """Raw figures per group key (None: the whole locality) and metric, before defaults."""
+    """Raw figures per group key and metric, before defaults; the key None is the whole locality."""
 
     counts: dict[str | None, dict[str, Number]] = field(default_factory=lambda: defaultdict(dict))
     days: dict[str | None, list[int]] = field(default_factory=lambda: defaultdict(list))
     keys: set[str] = field(default_factory=set)
 
-    def summed(self) -> Tally:
-        """The whole locality from groups that partition it."""
-        total = Tally()
-        for values in self.counts.values():
-            for metric, value in values.items():
-                total.counts[None][metric] = (total.counts[None].get(metric) or 0) + (value or 0)
-        for days in self.days.values():
-            total.days[None].extend(days)
-        return total
-
-    def add(self, rows: Mapping[str | None, Mapping[str, Any]]) -> None:
-        for key, values in rows.items():
-            if key is not None:
-                self.keys.add(key)
-            self.counts[key].update(values)
+    def add(self, key: str | None, values: Mapping[str, Any]) -> None:
+        """Add `values` to the group `key`'s (sums: each metric comes from one source query, whose
+        rows may fall in one group several times)."""
+        counts = self.counts[key]
+        for metric, value in values.items():
+            counts[metric] = (counts.get(metric) or 0) + (value or 0)
+        if key is not None:
+            self.keys.add(key)
 
 
 @dataclass
@@ -102,187 +99,222 @@ def row_count(condition: ColumnElement[Boolean] | None) -> ColumnElement[int]:
     return func.count() if condition is None else func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-class _Sql:
-    """The FROM clauses and group-key expressions of one generation's tables."""
+assert set(FLOW_TYPES) == set(DOSSIER_FLOWS), "dossier_flows stores the kinds the summary counts"
 
-    def __init__(self, t: ProjectionTables) -> None:
-        self.t = t
-        self.d, self.c, self.n = t.dossiers.c, t.campaigns.c, t.dossier_nominees.c
+FLOW_METRICS = {**DOSSIER_FLOWS, DECISION: "dossiers_decided"}
+"""The metric of each kind of `dossier_flows` row."""
 
-    def with_dossier(self, frm: FromClause, dossier_id: ColumnElement[Any]) -> FromClause:
-        t = self.t
-        return frm.join(t.dossiers, self.d.dossier_id == dossier_id).outerjoin(
-            t.campaigns, self.c.campaign_id == self.d.campaign_id
-        )
+RAW_KEYS = {
+    "lead_unit": "campaign_id",
+    "campaign": "campaign_id",
+    "proposing_unit": "proposing_unit_code",
+    "award_type": "award_type",
+    "channel": "channel",
+    "award": "awards",
+}
+"""The `dossier_outcomes` column a dossier-level row is grouped by in SQL for each grouping."""
 
-    def dossier_key(self, dimension: str) -> ColumnElement[Any]:
-        """The group key of a dossier-level row (not `award`: see `_Grouping`)."""
-        d, c = self.d, self.c
-        if dimension == "lead_unit":
-            no_campaign = or_(d.campaign_id.is_(None), d.campaign_id == "")
-            return case((no_campaign, literal(NO_CAMPAIGN_KEY)), else_=func.coalesce(c.lead_unit_code, UNKNOWN_KEY))
+
+class _Keys:
+    """How a dossier-level row's raw key (a `dossier_outcomes` column) becomes the grouping's keys.
+
+    SQL groups by the raw column alone, which partitions the dossiers whatever the grouping, so
+    the whole locality is the sum of the raw groups and no query is run twice. A campaign becomes
+    its lead unit here (a few dozen campaigns, read anyway); the text of a dossier's awards
+    becomes each of them (a dossier proposing two awards counts under each)."""
+
+    def __init__(self, dimension: str | None, campaigns: Mapping[str, Any]) -> None:
+        self.dimension = dimension
+        self.campaigns = campaigns
+        self._awards: dict[str, list[tuple[str, int]]] = {}
+
+    def awards(self, raw: str) -> list[tuple[str, int]]:
+        found = self._awards.get(raw)
+        if found is None:
+            found = self._awards[raw] = [(award, count) for award, count in json.loads(raw)]
+        return found
+
+    def of(self, raw: Any) -> list[str]:
+        dimension = self.dimension
+        if dimension is None:
+            return []
+        if dimension == "award":
+            return [award for award, _ in self.awards(raw)]
         if dimension == "campaign":
-            return func.coalesce(d.campaign_id, NO_CAMPAIGN_KEY)
-        return {"proposing_unit": d.proposing_unit_code, "award_type": d.award_type, "channel": d.channel}[dimension]
+            return [raw or NO_CAMPAIGN_KEY]
+        if dimension == "lead_unit":
+            if not raw:
+                return [NO_CAMPAIGN_KEY]
+            campaign = self.campaigns.get(raw)
+            return [campaign.lead_unit_code if campaign is not None else UNKNOWN_KEY]
+        return [raw]
+
+
+START = bindparam("start", type_=Date())
+END = bindparam("end", type_=Date())
+SMALL_MAX = bindparam("small_max", type_=Integer())
 
 
 @dataclass(frozen=True)
-class _Grouping:
-    """How one source is grouped. A dossier-level row grouped by award is joined with each of the
-    dossier's nominees (a dossier proposing two awards counts under each): its rows are then no
-    longer one per dossier, and its counts must be COUNT(DISTINCT …)."""
+class _Source:
+    """One GROUP BY query of dossier metrics: its rows are its key columns (`keys` of them: the
+    group's key first when `grouped`, the processing days last for `results`), then `measures`."""
 
-    key: ColumnElement[Any] | None
-    frm: FromClause
-    unique: bool
+    statement: Select[Any]
+    measures: tuple[str, ...]
+    keys: int
+    grouped: bool
+    raw: bool = True
+    """The group key is the dossier's raw key (`_Keys.of`), else an award as it is."""
+    family: str = ""
 
-    def count(self, condition: ColumnElement[Boolean] | None, entity: ColumnElement[Any]) -> ColumnElement[int]:
-        return row_count(condition) if self.unique else distinct_count(condition, entity)
 
-
-def _tally(
-    conn: Connection,
+def _source(
     frm: FromClause,
     where: Iterable[ColumnElement[Boolean]],
     measures: Mapping[str, ColumnElement[Any]],
-    key: ColumnElement[Any] | None,
-) -> dict[str | None, dict[str, Any]]:
+    keys: Sequence[ColumnElement[Any] | None],
+    **kind: Any,
+) -> _Source:
+    """The group's key is `keys[0]` when it is not None; any further keys are the row's own."""
+    grouping = [k for k in keys if k is not None]
     columns = [m.label(name) for name, m in measures.items()]
-    if key is None:
-        row = conn.execute(select(*columns).select_from(frm).where(*where)).one()
-        return {None: dict(row._mapping)}
-    query = select(key.label("group_key"), *columns).select_from(frm).where(*where).group_by(key)
-    return {r.group_key: {name: r._mapping[name] for name in measures} for r in conn.execute(query)}
+    query = select(*grouping, *columns).select_from(frm).where(*where)
+    if grouping:
+        query = query.group_by(*grouping)
+    grouped = keys[0] is not None
+    return _Source(query, tuple(measures), len(grouping), grouped, **kind)
 
 
-def _dossier_sources(
-    conn: Connection, sql: _Sql, period: Period, dimension: str | None, small_max: int, tally: Tally
-) -> None:
-    """Every dossier metric for the whole locality (`dimension` None) or per group."""
-    t, d, n = sql.t, sql.d, sql.n
-    start, end = period.start, period.end
+@lru_cache(maxsize=64)
+def _dossier_queries(t: ProjectionTables, dimension: str | None) -> tuple[_Source, ...]:
+    """The queries of every dossier metric for a grouping, built once per table set (the period
+    and the small-collective threshold are parameters)."""
+    o, n = t.dossier_outcomes.c, t.dossier_nominees.c
+    raw = None if dimension is None else o[RAW_KEYS[dimension]]
+    by_award = dimension == "award"
+    sources = []
 
-    def grouped(frm: FromClause, award: ColumnElement[Any] | None = None) -> _Grouping:
-        """`frm` (joined with the dossier) grouped by the dimension; `award`: the row's own award
-        (a nominee's), if it has one."""
-        if dimension is None:
-            return _Grouping(None, frm, True)
-        if dimension != "award":
-            return _Grouping(sql.dossier_key(dimension), frm, True)
-        if award is not None:
-            return _Grouping(award, frm, True)
-        return _Grouping(n.award, frm.join(t.dossier_nominees, n.dossier_id == d.dossier_id), False)
+    # Flows, by the date of their own event: a dossier's first day of each kind in the period.
+    # Filtered and counted per kind rather than summed per kind: one test per row, not seven.
+    f = t.dossier_flows.c
+    first = or_(f.previous_date.is_(None), f.previous_date < START)
+    where = [f.event_type.in_(tuple(FLOW_METRICS)), f.event_date.between(START, END), first]
+    flow_key = None if dimension is None else f[RAW_KEYS[dimension]]
+    keys = [flow_key, f.event_type]
+    sources.append(_source(t.dossier_flows, where, {"dossiers": row_count(None)}, keys, family="flows"))
 
-    # Flows, by the date of their own event: one row per dossier and kind of event.
-    e = t.dossier_events.c
-    flows = (
-        select(e.dossier_id, e.event_type)
-        .where(e.event_date.between(start, end), e.event_type.in_(tuple(DOSSIER_FLOWS)))
-        .distinct()
-        .subquery("flows")
-    )
-    g = grouped(sql.with_dossier(flows, flows.c.dossier_id))
-    measures = {metric: g.count(flows.c.event_type == kind, d.dossier_id) for kind, metric in DOSSIER_FLOWS.items()}
-    decided = flows.c.event_type.in_(("award.decided", "award.rejected"))
-    measures["dossiers_decided"] = distinct_count(decided, d.dossier_id)
-    tally.add(_tally(conn, g.frm, [], measures, g.key))
-
-    # The dossiers received in the period.
-    o = t.dossier_outcomes.c
-    ad_hoc = d.award_type == "AD_HOC"
-    received = t.dossiers.outerjoin(t.campaigns, sql.c.campaign_id == d.campaign_id).outerjoin(
-        t.dossier_outcomes, o.dossier_id == d.dossier_id
-    )
-    g = grouped(received)
+    # The dossiers received in the period, and their nominees (each under its own award).
+    ad_hoc = o.award_type == "AD_HOC"
     measures = {
-        "dossiers_received": g.count(None, d.dossier_id),
-        "dossiers_complete_first_time": g.count(o.complete_first_time.is_(True), d.dossier_id),
-        "ad_hoc_dossiers": g.count(ad_hoc, d.dossier_id),
-        "ad_hoc_late": g.count(and_(ad_hoc, d.late_proposal.is_(True)), d.dossier_id),
+        "dossiers_received": row_count(None),
+        "dossiers_complete_first_time": row_count(o.complete_first_time.is_(True)),
+        "ad_hoc_dossiers": row_count(ad_hoc),
+        "ad_hoc_late": row_count(and_(ad_hoc, o.late_proposal.is_(True))),
+        "nominees_proposed": func.coalesce(func.sum(o.nominees), 0),
     }
-    tally.add(_tally(conn, g.frm, [d.received_on.between(start, end)], measures, g.key))
-
-    # Their nominees, each under its own award.
-    g = grouped(sql.with_dossier(t.dossier_nominees, n.dossier_id), n.award)
-    tally.add(_tally(conn, g.frm, [d.received_on.between(start, end)], {"nominees_proposed": func.count()}, g.key))
+    where = [o.received_on.between(START, END)]
+    sources.append(_source(t.dossier_outcomes, where, measures, [raw], family="received"))
 
     # Results returned in the period, and their processing time.
     has_due = o.due_on.is_not(None)
-    g = grouped(sql.with_dossier(t.dossier_outcomes, o.dossier_id))
     measures = {
-        "results_returned": g.count(None, d.dossier_id),
-        "results_with_appointment": g.count(has_due, d.dossier_id),
-        "results_on_time": g.count(and_(has_due, o.result_on <= o.due_on), d.dossier_id),
+        "results_returned": row_count(None),
+        "results_with_appointment": row_count(has_due),
+        "results_on_time": row_count(and_(has_due, o.result_on <= o.due_on)),
     }
-    where = [o.result_on.between(start, end)]
-    tally.add(_tally(conn, g.frm, where, measures, g.key))
-    key = literal(None) if g.key is None else g.key
-    query = (
-        select(key.label("k"), o.processing_days, g.count(None, d.dossier_id))
-        .select_from(g.frm)
-        .where(*where)
-        .group_by(key, o.processing_days)
-    )
-    for group, days, dossiers in conn.execute(query):
-        tally.days[group].extend([days] * dossiers)
+    where = [o.result_on.between(START, END)]
+    keys = [raw, o.processing_days]
+    sources.append(_source(t.dossier_outcomes, where, measures, keys, family="results"))
 
     # Awards decided in the period, each nominee under the award given. A dossier has one
     # decision, so its approvals are one row per nominee.
-    a = t.award_approvals.c
-    individual, collective = n.kind == "INDIVIDUAL", n.kind == "COLLECTIVE"
+    w = t.awarded_nominees.c
+    individual, collective = w.nominee_kind == "INDIVIDUAL", w.nominee_kind == "COLLECTIVE"
     measures = {
         "nominees_awarded": row_count(None),
-        "awards_without_cash_amount": row_count(a.cash_reward_vnd.is_(None)),
-        "cash_reward_vnd": func.coalesce(func.sum(a.cash_reward_vnd), 0),
+        "awards_without_cash_amount": row_count(w.cash_reward_vnd.is_(None)),
+        "cash_reward_vnd": func.coalesce(func.sum(w.cash_reward_vnd), 0),
         "awarded_individuals": row_count(individual),
-        "awarded_direct_workers": row_count(and_(individual, n.is_direct_worker.is_(True))),
+        "awarded_direct_workers": row_count(and_(individual, w.is_direct_worker.is_(True))),
         "awarded_collectives": row_count(collective),
-        "awarded_small_collectives": row_count(and_(collective, n.size.is_not(None), n.size <= small_max)),
+        "awarded_small_collectives": row_count(and_(collective, w.size.is_not(None), w.size <= SMALL_MAX)),
     }
-    nominee = and_(n.dossier_id == a.dossier_id, n.nominee_id == a.nominee_id)
-    g = grouped(sql.with_dossier(t.award_approvals, a.dossier_id).outerjoin(t.dossier_nominees, nominee), a.award)
-    tally.add(_tally(conn, g.frm, [a.decision_date.between(start, end)], measures, g.key))
+    key = w.award if by_award else (None if dimension is None else w[RAW_KEYS[dimension]])
+    where = [w.decision_date.between(START, END)]
+    sources.append(_source(t.awarded_nominees, where, measures, [key], raw=not by_award))
 
     # Annulments, under the annulled nominee's award.
     x = t.award_annulments.c
     nominee = and_(n.dossier_id == x.dossier_id, n.nominee_id == x.nominee_id)
-    frm = sql.with_dossier(t.award_annulments, x.dossier_id).outerjoin(t.dossier_nominees, nominee)
-    g = grouped(frm, func.coalesce(n.award, ""))
+    frm = t.award_annulments.join(t.dossier_outcomes, o.dossier_id == x.dossier_id).outerjoin(
+        t.dossier_nominees, nominee
+    )
     measures = {"awards_annulled": distinct_count(None, x.dossier_id + "/" + x.nominee_id)}
-    tally.add(_tally(conn, g.frm, [x.annulled_on.between(start, end)], measures, g.key))
+    key = func.coalesce(n.award, "") if by_award else raw
+    sources.append(_source(frm, [x.annulled_on.between(START, END)], measures, [key], raw=not by_award))
 
-    # Cash recovered: one row per recovery (and award proposed, when grouped by award).
+    # Cash recovered: one row per recovery, under each of the dossier's groups.
     r = t.award_recoveries.c
-    columns = [r.event_id, r.dossier_id, r.amount_recovered_vnd]
-    if dimension == "award":
-        recovered = select(*columns, n.award).join_from(
-            t.award_recoveries, t.dossier_nominees, n.dossier_id == r.dossier_id
-        )
-    else:
-        recovered = select(*columns)
-    recovered = recovered.where(r.recovered_on.between(start, end)).distinct().subquery("recovered")
-    g = grouped(sql.with_dossier(recovered, recovered.c.dossier_id), recovered.c.get("award"))
-    measures = {"cash_recovered_vnd": func.coalesce(func.sum(recovered.c.amount_recovered_vnd), 0)}
-    tally.add(_tally(conn, g.frm, [], measures, g.key))
+    frm = t.award_recoveries.join(t.dossier_outcomes, o.dossier_id == r.dossier_id)
+    measures = {"cash_recovered_vnd": func.coalesce(func.sum(r.amount_recovered_vnd), 0)}
+    sources.append(_source(frm, [r.recovered_on.between(START, END)], measures, [raw]))
+    return tuple(sources)
 
 
-def _campaign_key(sql: _Sql, dimension: str, campaign_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    if dimension == "lead_unit":
-        return func.coalesce(sql.c.lead_unit_code, UNKNOWN_KEY)
-    return campaign_id
+def _dossier_sources(
+    conn: Connection, t: ProjectionTables, period: Period, keys: _Keys, small_max: int, tally: Tally
+) -> None:
+    """Every dossier metric, for the whole locality and per group: each family one query over one
+    derived table (`dossier_outcomes`, `dossier_flows`, `awarded_nominees`), grouped by the raw key,
+    its rows added to the total and to each group the raw key stands for."""
+    params = {"start": period.start, "end": period.end, "small_max": small_max}
+    by_award = keys.dimension == "award"
+    for source in _dossier_queries(t, keys.dimension):
+        k = source.keys
+        to_keys = keys.of if source.raw else _one
+        for row in conn.execute(source.statement, params):
+            if source.family == "flows":  # (key,) kind, dossiers
+                values = {FLOW_METRICS[row[k - 1]]: row[k]}
+            else:
+                values = dict(zip(source.measures, row[k:], strict=True))
+            tally.add(None, values)
+            if source.family == "received" and by_award:
+                for award, nominees in keys.awards(row[0]):
+                    tally.add(award, {**values, "nominees_proposed": values["dossiers_received"] * nominees})
+                continue
+            groups = to_keys(row[0]) if source.grouped else ()
+            for key in groups:
+                tally.add(key, values)
+            if source.family == "results":
+                days = [row[k - 1]] * values["results_returned"]
+                tally.days[None].extend(days)
+                for key in groups:
+                    tally.days[key].extend(days)
 
 
-def _campaign_sources(conn: Connection, sql: _Sql, period: Period, dimension: str | None, tally: Tally) -> None:
-    t = sql.t
-    e = t.campaign_events.c
+def _one(key: Any) -> list[str]:
+    return [key]
+
+
+def _campaign_sources(
+    conn: Connection, t: ProjectionTables, period: Period, dimension: str | None
+) -> list[tuple[str | None, dict[str, Any]]]:
+    """The campaign flows of the period, for the whole locality (`dimension` None) or per lead
+    unit or campaign."""
+    e, c = t.campaign_events.c, t.campaigns.c
     filed = e.event_type == "campaign.final_review_filed"
     on_time = and_(filed, or_(e.review_due_on.is_(None), e.event_date <= e.review_due_on))
     measures = {metric: distinct_count(e.event_type == kind, e.campaign_id) for kind, metric in CAMPAIGN_FLOWS.items()}
     measures["campaigns_reviewed_on_time"] = distinct_count(on_time, e.campaign_id)
-    frm = t.campaign_events.outerjoin(t.campaigns, sql.c.campaign_id == e.campaign_id)
-    key = None if dimension is None else _campaign_key(sql, dimension, e.campaign_id)
+    frm = t.campaign_events.outerjoin(t.campaigns, c.campaign_id == e.campaign_id)
+    key = {None: None, "lead_unit": func.coalesce(c.lead_unit_code, UNKNOWN_KEY), "campaign": e.campaign_id}[dimension]
     where = [e.event_date.between(period.start, period.end), e.event_type.in_(tuple(CAMPAIGN_FLOWS))]
-    tally.add(_tally(conn, frm, where, measures, key))
+    source = _source(frm, where, measures, [key])
+    return [
+        (row[0] if source.grouped else None, dict(zip(source.measures, row[source.keys :], strict=True)))
+        for row in conn.execute(source.statement)
+    ]
 
 
 def thematic_not_eligible(conn: Connection, t: ProjectionTables, period: Period) -> list[Any]:
@@ -316,20 +348,12 @@ def thematic_not_eligible(conn: Connection, t: ProjectionTables, period: Period)
 def advanced_worker_units(conn: Connection, t: ProjectionTables, year: int) -> set[str]:
     """The proposing units and nominees' units of the 'Lao động tiên tiến' awards for emulation
     year `year` (or decided in it when the dossier names no year) not annulled: the same awards
-    as `dataset.advanced_worker_awards`, reduced to their units in SQL, each half by an index."""
-    a, d, n, x = t.award_approvals.c, t.dossiers.c, t.dossier_nominees.c, t.award_annulments.c
-    annulled = select(x.nominee_id).where(x.dossier_id == a.dossier_id, x.nominee_id == a.nominee_id)
-    awards = (
-        select(d.proposing_unit_code, n.unit)
-        .join_from(t.award_approvals, t.dossiers, d.dossier_id == a.dossier_id)
-        .outerjoin(t.dossier_nominees, and_(n.dossier_id == a.dossier_id, n.nominee_id == a.nominee_id))
-        .where(a.award == "ADVANCED_WORKER", ~annulled.exists())
-    )
-    of_year = awards.where(d.emulation_year == year)
-    # COALESCE rather than IS NULL: driven by the decision date's index, not by every dossier
-    # of every year that names no emulation year.
+    as `dataset.advanced_worker_awards`, reduced to their units in SQL, from one index."""
+    w = t.awarded_nominees.c
+    awards = select(w.proposing_unit_code, w.nominee_unit).where(w.award == "ADVANCED_WORKER", w.annulled.is_(False))
+    of_year = awards.where(w.emulation_year == year)
     decided_in_year = awards.where(
-        func.coalesce(d.emulation_year, -1) == -1, a.decision_date.between(date(year, 1, 1), date(year, 12, 31))
+        w.emulation_year.is_(None), w.decision_date.between(date(year, 1, 1), date(year, 12, 31))
     )
     units: set[str] = set()
     for proposing_unit, unit in conn.execute(union(of_year, decided_in_year)):
@@ -376,34 +400,27 @@ def _thematic_counts(
 def aggregate_period(
     conn: Connection, t: ProjectionTables, period: Period, dimension: str, small_max: int, units: OrgUnitDirectory
 ) -> Aggregated:
-    sql = _Sql(t)
     campaigns = {r.campaign_id: r for r in conn.execute(select(t.campaigns))}
     thematic = thematic_not_eligible(conn, t, period)
     communes = communes_without_advanced_worker(conn, t, period, units)
-    tallies: dict[str | None, Tally] = {}
-    for dim in (None,) if dimension == "none" else (None, dimension):
-        tally = tallies[dim] = Tally()
-        # Grouped by anything but award, every row falls in exactly one group: the total is the
-        # sum of the groups, and the ungrouped queries are not run.
-        if dim is None and dimension in PARTITIONS:
-            continue
-        if dim is None or dim in DOSSIER_DIMS:
-            _dossier_sources(conn, sql, period, dim, small_max, tally)
-        if dim is None or dim in CAMPAIGN_DIMS:
-            _campaign_sources(conn, sql, period, dim, tally)
-            tally.add(_thematic_counts(thematic, campaigns, dim))
-    if dimension in PARTITIONS:
-        grouped = tallies[dimension]
-        tallies[None] = grouped.summed()
-        if dimension not in CAMPAIGN_DIMS:
-            _campaign_sources(conn, sql, period, None, tallies[None])
-            tallies[None].add(_thematic_counts(thematic, campaigns, None))
-    tallies[None].counts[None]["communes_without_advanced_worker"] = len(communes)
-    total = _values(tallies[None], None, None)
+    dim = None if dimension == "none" else dimension
+    tally = Tally()
+    if dim is None or dim in DOSSIER_DIMS:
+        _dossier_sources(conn, t, period, _Keys(dim, campaigns), small_max, tally)
+    # Campaign metrics: grouped when the grouping splits them (each campaign falls in one group,
+    # so the whole locality is their sum), else for the whole locality alone.
+    campaign_dim = dim if dim in CAMPAIGN_DIMS else None
+    campaign_rows = _campaign_sources(conn, t, period, campaign_dim)
+    campaign_rows.extend(_thematic_counts(thematic, campaigns, campaign_dim).items())
+    for key, values in campaign_rows:
+        tally.add(None, values)
+        if key is not None:
+            tally.add(key, values)
+    tally.counts[None]["communes_without_advanced_worker"] = len(communes)
+    total = _values(tally, None, None)
     groups = {}
-    if dimension != "none":
-        tally = tallies[dimension]
-        groups = {key: _values(tally, dimension, key) for key in sorted(tally.keys)}
+    if dim is not None:
+        groups = {key: _values(tally, dim, key) for key in sorted(tally.keys)}
     thematic_rows = [
         {
             "campaign_id": row.campaign_id,

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, inspect, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from services.reporting.outcomes import refresh_outcomes
+from services.reporting.outcomes import outcomes_current, refresh_outcomes
 from services.reporting.tables import (
     consumer_name,
     generations,
@@ -167,12 +167,16 @@ def ensure_live_generation(engine: Engine) -> tuple[int, bool]:
             live = live_generation(conn)
         if live is not None:
             tables = projection_tables(live)
-            without_outcomes = not inspect(engine).has_table(tables.dossier_outcomes.name)
+            with engine.connect() as conn:
+                without_outcomes = not outcomes_current(conn, tables)
+            if without_outcomes:  # from before (some of) them: made again below
+                for table in tables.derived():
+                    table.drop(engine, checkfirst=True)
             tables.metadata.create_all(engine)  # idempotent: survives a lost table
             for table in tables.all():  # and indexes added since the table set was made
                 for index in table.indexes:
                     index.create(engine, checkfirst=True)
-            if without_outcomes:  # a table set from before outcomes were stored: fill them from its rows
+            if without_outcomes:  # a table set from before outcomes (or these columns): fill them from its rows
                 with engine.begin() as conn:
                     refresh_outcomes(conn, tables)
             return live, False

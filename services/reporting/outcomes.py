@@ -3,8 +3,11 @@ aggregation instead of a replay of every dossier's events (docs/performance.md).
 
 One `dossier_outcomes` row per dossier: the day it got its result (the return of the decision or
 rejection, or the refusal slip), its processing time in working days, the appointment its result
-was due by, and whether it was complete on first submission. The row is recomputed from every
-stored event of the dossier each time one of its events is applied, so it does not depend on the
+was due by, and whether it was complete on first submission; with the group keys of its latest
+snapshot and its nominees' awards, so a summary reads it alone. Beside it, the dossier's
+`dossier_flows` (each kind of flow event's distinct days, each with the one before) and
+`awarded_nominees` (its approvals with their nominees' facts). All are recomputed from the
+dossier's stored rows each time one of its events is applied, so they do not depend on the
 order events arrive in either (see `tables.py`). Working days follow the calendar the service
 runs with (`WorkingCalendar.from_file()`); a change to that calendar reaches stored durations with
 the next rebuild.
@@ -12,13 +15,14 @@ the next rebuild.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, inspect, select
 
 from services.reporting.bulk import insert_rows
 from services.reporting.processing import WorkingDayCounter
@@ -67,16 +71,34 @@ def complete_first_time(history: Iterable[Row]) -> bool:
     return "dossier.accepted_as_complete" in types and "dossier.supplement_requested" not in types
 
 
-def outcome(dossier_id: str, received_on: date, history: list[Row], workdays: WorkingDayCounter) -> dict[str, Any]:
-    """The `dossier_outcomes` row of one dossier."""
+def award_counts(awards: Iterable[str]) -> str:
+    """The `awards` column: each award of the dossier's nominees with how many, as sorted JSON
+    pairs (a summary groups by this text and splits it per award, `aggregates.py`)."""
+    counts: dict[str, int] = defaultdict(int)
+    for award in awards:
+        counts[award] += 1
+    return json.dumps(sorted(counts.items()), ensure_ascii=False, separators=(",", ":"))
+
+
+def outcome(dossier: Row, nominee_awards: list[str], history: list[Row], workdays: WorkingDayCounter) -> dict[str, Any]:
+    """The `dossier_outcomes` row of one dossier (`dossier`: its `dossiers` row)."""
     result = result_date(history)
     due = due_date(history)
+    received_on = dossier.received_on
     return {
-        "dossier_id": dossier_id,
+        "dossier_id": dossier.dossier_id,
         "result_on": result.event_date if result else None,
         "processing_days": processing_days(received_on, history, result.event_date, workdays) if result else None,
         "due_on": due.appointment_date_after if due else None,
         "complete_first_time": complete_first_time(history),
+        "received_on": received_on,
+        "proposing_unit_code": dossier.proposing_unit_code,
+        "campaign_id": dossier.campaign_id,
+        "award_type": dossier.award_type,
+        "channel": dossier.channel,
+        "late_proposal": dossier.late_proposal,
+        "nominees": len(nominee_awards),
+        "awards": award_counts(nominee_awards),
     }
 
 
@@ -98,20 +120,138 @@ def all_dossier_ids(conn: Connection, t: ProjectionTables) -> list[str]:
     return sorted(conn.execute(select(t.dossiers.c.dossier_id)).scalars())
 
 
+FLOW_TYPES = (
+    "dossier.supplement_requested",
+    "dossier.supplemented",
+    "dossier.refused",
+    "dossier.withdrawn",
+    "award.decided",
+    "award.rejected",
+)
+"""The kinds of event the summary counts dossiers by (`observations.DOSSIER_FLOWS`)."""
+DECISION_TYPES = frozenset({"award.decided", "award.rejected"})
+DECISION = "decision"
+"""The `dossier_flows` kind of a day the dossier was decided either way."""
+
+DOSSIER_COLUMNS = (
+    "dossier_id",
+    "received_on",
+    "proposing_unit_code",
+    "campaign_id",
+    "award_type",
+    "channel",
+    "late_proposal",
+    "emulation_year",
+)
+"""What the derived tables copy from the dossier's latest snapshot (its group keys and cohort)."""
+GROUP_KEYS = ("proposing_unit_code", "campaign_id", "award_type", "channel")
+
+
+def flow_rows(dossier_id: str, keys: dict[str, Any], history: Iterable[Row]) -> list[dict[str, Any]]:
+    """The `dossier_flows` rows of one dossier: each kind's distinct days, each with the one before."""
+    days: dict[str, set[date]] = defaultdict(set)
+    for e in history:
+        if e.event_type in FLOW_TYPES:
+            days[e.event_type].add(e.event_date)
+            if e.event_type in DECISION_TYPES:
+                days[DECISION].add(e.event_date)
+    rows = []
+    for kind, found in sorted(days.items()):
+        previous = None
+        for day in sorted(found):
+            rows.append(
+                {"event_type": kind, "event_date": day, "dossier_id": dossier_id, "previous_date": previous, **keys}
+            )
+            previous = day
+    return rows
+
+
+def awarded_rows(
+    dossier: Row, keys: dict[str, Any], approvals: Iterable[Row], nominees: dict[str, Row], annulled: set[str]
+) -> list[dict[str, Any]]:
+    """The `awarded_nominees` rows of one dossier: its approvals with their nominees' facts."""
+    rows = []
+    for a in approvals:
+        n = nominees.get(a.nominee_id)
+        rows.append(
+            {
+                "decision_date": a.decision_date,
+                "event_id": a.event_id,
+                "nominee_id": a.nominee_id,
+                "dossier_id": a.dossier_id,
+                "award": a.award,
+                "cash_reward_vnd": a.cash_reward_vnd,
+                "nominee_kind": n.kind if n is not None else None,
+                "is_direct_worker": n.is_direct_worker if n is not None else None,
+                "size": n.size if n is not None else None,
+                "nominee_unit": n.unit if n is not None else None,
+                "annulled": a.nominee_id in annulled,
+                "emulation_year": dossier.emulation_year,
+                **keys,
+            }
+        )
+    return rows
+
+
 def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collection[str] | None = None) -> None:
-    """Recompute the outcome rows of `dossier_ids` (every dossier when None) from the stored rows."""
-    d, de, o = t.dossiers.c, t.dossier_events.c, t.dossier_outcomes.c
+    """Recompute the derived rows of `dossier_ids` (every dossier when None) from the stored rows:
+    their outcomes, flows and awarded nominees (`tables.py`)."""
+    d, de, n = t.dossiers.c, t.dossier_events.c, t.dossier_nominees.c
+    a, x = t.award_approvals.c, t.award_annulments.c
     if dossier_ids is None:
         dossier_ids = all_dossier_ids(conn, t)
     workdays = service_workdays()
     ids = bindparam("ids", expanding=True)
+    columns = [d[name] for name in DOSSIER_COLUMNS]
+    nominee_columns = (n.dossier_id, n.nominee_id, n.award, n.kind, n.is_direct_worker, n.size, n.unit)
+    approval_columns = (a.dossier_id, a.event_id, a.nominee_id, a.decision_date, a.award, a.cash_reward_vnd)
+    history_columns = (de.dossier_id, de.event_type, de.version, de.event_date, de.appointment_date_after)
+
+    def read(*selected: Any) -> Any:
+        where = selected[0].in_(ids)
+        return conn.execute(select(*selected).where(where), {"ids": part})
+
     for part in chunks(sorted(dossier_ids)):
-        dates = select(d.dossier_id, d.received_on).where(d.dossier_id.in_(ids))
-        received = dict(conn.execute(dates, {"ids": part}).all())
+        dossiers = {r.dossier_id: r for r in read(*columns)}
+        nominees: dict[str, dict[str, Row]] = defaultdict(dict)
+        for r in read(*nominee_columns):
+            nominees[r.dossier_id][r.nominee_id] = r
         history: dict[str, list[Row]] = defaultdict(list)
-        query = select(de.dossier_id, de.event_type, de.version, de.event_date, de.appointment_date_after)
-        for e in conn.execute(query.where(de.dossier_id.in_(ids)), {"ids": part}):
+        for e in read(*history_columns):
             history[e.dossier_id].append(e)
-        conn.execute(delete(t.dossier_outcomes).where(o.dossier_id.in_(ids)), {"ids": part})
-        rows = [outcome(i, received[i], history.get(i, []), workdays) for i in part if i in received]
-        insert_rows(conn, t.dossier_outcomes, rows)
+        approvals: dict[str, list[Row]] = defaultdict(list)
+        for r in read(*approval_columns):
+            approvals[r.dossier_id].append(r)
+        annulled: dict[str, set[str]] = defaultdict(set)
+        for dossier_id, nominee_id in read(x.dossier_id, x.nominee_id):
+            annulled[dossier_id].add(nominee_id)
+        for table in t.derived():
+            conn.execute(delete(table).where(table.c.dossier_id.in_(ids)), {"ids": part})
+        outcomes, flows, awarded = [], [], []
+        for i in part:
+            dossier = dossiers.get(i)
+            if dossier is None:
+                continue
+            awards = [r.award for r in nominees.get(i, {}).values()]
+            row = outcome(dossier, awards, history.get(i, []), workdays)
+            keys = {k: row[k] for k in (*GROUP_KEYS, "awards")}
+            outcomes.append(row)
+            flows.extend(flow_rows(i, keys, history.get(i, [])))
+            awarded.extend(
+                awarded_rows(dossier, keys, approvals.get(i, []), nominees.get(i, {}), annulled.get(i, set()))
+            )
+        insert_rows(conn, t.dossier_outcomes, outcomes)
+        insert_rows(conn, t.dossier_flows, flows)
+        insert_rows(conn, t.awarded_nominees, awarded)
+
+
+def outcomes_current(conn: Connection, t: ProjectionTables) -> bool:
+    """The table set's derived tables exist with every column this version writes (a table set
+    from before has none of them, or only the first columns of `dossier_outcomes`)."""
+    found = inspect(conn)
+    for table in t.derived():
+        if not found.has_table(table.name):
+            return False
+        if not set(table.c.keys()) <= {c["name"] for c in found.get_columns(table.name)}:
+            return False
+    return True

@@ -185,7 +185,11 @@ def summarize(
                 {
                     "key": key,
                     "label": group_label(
-                        options.group_by, key, found.campaigns, _unit_names(conn, tables, key, units), units
+                        options.group_by,
+                        key,
+                        found.campaigns,
+                        _unit_names(conn, tables, options.group_by, key, units),
+                        units,
                     ),
                     "values": values,
                 }
@@ -205,9 +209,10 @@ def summarize(
     return answers
 
 
-def _unit_names(conn: Connection, t: ProjectionTables, code: str, units: OrgUnitDirectory) -> list[Row]:
-    """The names dossiers give a proposing unit the directory does not know (none otherwise)."""
-    if code in units:
+def _unit_names(conn: Connection, t: ProjectionTables, dimension: str, code: str, units: OrgUnitDirectory) -> list[Row]:
+    """The names dossiers give a proposing unit the directory does not know (none otherwise, and
+    none for a group that is not a unit: each is a scan of the dossiers)."""
+    if code in units or dimension not in ("lead_unit", "proposing_unit"):
         return []
     d = t.dossiers.c
     query = select(d.proposing_unit_code, d.proposing_unit_name).where(d.proposing_unit_code == code).limit(1)

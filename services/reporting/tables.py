@@ -10,8 +10,10 @@ dossier swapped, a redelivery):
   event with the highest `aggregate_version` seen for the aggregate;
 - *fact* tables hold one row per event (keyed by event id) or per event and nominee;
 - `dossier_outcomes` holds, per dossier, what its stored events say together (result day,
-  processing time, due date, complete at once): recomputed from all of them whenever one is
-  applied (`outcomes.py`), so it too is the same whatever the arrival order.
+  processing time, due date, complete at once) beside its group keys and nominees' awards, and
+  `dossier_flows` and `awarded_nominees` what the summary counts by day, each row carrying the
+  dossier's group keys: all three recomputed from the dossier's stored rows whenever one of its
+  events is applied (`outcomes.py`), so they too are the same whatever the arrival order.
 Anything that combines aggregates (a dossier's lead unit comes from its campaign) is joined when a
 report is asked for, never when an event is written.
 """
@@ -74,6 +76,8 @@ class ProjectionTables:
     award_recoveries: Table
     other_events: Table
     dossier_outcomes: Table
+    dossier_flows: Table
+    awarded_nominees: Table
 
     @property
     def prefix(self) -> str:
@@ -92,7 +96,13 @@ class ProjectionTables:
             self.award_recoveries,
             self.other_events,
             self.dossier_outcomes,
+            self.dossier_flows,
+            self.awarded_nominees,
         ]
+
+    def derived(self) -> list[Table]:
+        """The tables recomputed per dossier from its other rows (`outcomes.refresh_outcomes`)."""
+        return [self.dossier_outcomes, self.dossier_flows, self.awarded_nominees]
 
     def by_name(self) -> dict[str, Table]:
         """Tables keyed by their generation-free name (`campaigns`, `dossier_events`, …)."""
@@ -241,6 +251,7 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("decision_number", String(100)),
         Column("act_reference", String(300), nullable=False),
         Index(f"{p}ix_award_annulments_dossier", "dossier_id"),
+        Index(f"{p}ix_award_annulments_annulled_on", "annulled_on"),
     )
     award_recoveries = Table(
         f"{p}award_recoveries",
@@ -250,6 +261,7 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("recovered_on", Date, nullable=False),
         Column("nominee_count", Integer, nullable=False),
         Column("amount_recovered_vnd", BigInteger, nullable=False),
+        Index(f"{p}ix_award_recoveries_recovered_on", "recovered_on"),
     )
     other_events = Table(
         f"{p}other_events",
@@ -260,6 +272,10 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("version", Integer),
         Column("occurred_at", DateTime(timezone=True)),
     )
+    # One narrow row per dossier with everything a summary reads about it (its group keys copied
+    # from its latest snapshot, its nominees' awards, its dates and outcome), so each family of
+    # metrics is one range scan of a covering index, joined with nothing (docs/performance.md).
+    group_keys = ("proposing_unit_code", "campaign_id", "award_type", "channel", "awards")
     dossier_outcomes = Table(
         f"{p}dossier_outcomes",
         md,
@@ -268,7 +284,78 @@ def projection_tables(generation: int) -> ProjectionTables:
         Column("processing_days", Integer),
         Column("due_on", Date),
         Column("complete_first_time", Boolean, nullable=False),
-        Index(f"{p}ix_dossier_outcomes_result_on", "result_on"),
+        Column("received_on", Date, nullable=False),
+        Column("proposing_unit_code", String(100), nullable=False),
+        Column("campaign_id", String(64)),
+        Column("award_type", String(40), nullable=False),
+        Column("channel", String(40), nullable=False),
+        Column("late_proposal", Boolean, nullable=False),
+        Column("nominees", Integer, nullable=False),
+        # The nominees' awards with their counts, as sorted JSON pairs: `[["ADVANCED_WORKER", 2]]`.
+        Column("awards", Text, nullable=False),
+        Index(
+            f"{p}ix_dossier_outcomes_received",
+            "received_on",
+            *group_keys,
+            "complete_first_time",
+            "late_proposal",
+            "nominees",
+        ),
+        Index(f"{p}ix_dossier_outcomes_result", "result_on", *group_keys, "processing_days", "due_on"),
+        sqlite_with_rowid=False,
+    )
+    # The summary's flows: one row per dossier, kind of event and distinct day (`decision`: the
+    # days of either decision), with the dossier's group keys. `previous_date` is the dossier's
+    # previous day of the same kind: a period counts the rows whose previous day is before it,
+    # one per dossier, without a COUNT(DISTINCT …). Clustered by kind and day on SQLite.
+    dossier_flows = Table(
+        f"{p}dossier_flows",
+        md,
+        Column("event_type", String(60), primary_key=True),
+        Column("event_date", Date, primary_key=True),
+        Column("dossier_id", String(64), primary_key=True),
+        Column("previous_date", Date),
+        Column("proposing_unit_code", String(100), nullable=False),
+        Column("campaign_id", String(64)),
+        Column("award_type", String(40), nullable=False),
+        Column("channel", String(40), nullable=False),
+        Column("awards", Text, nullable=False),
+        Index(f"{p}ix_dossier_flows_dossier", "dossier_id"),
+        sqlite_with_rowid=False,
+    )
+    # Each approval with what the summary reads of its nominee and dossier (the nominee from the
+    # dossier's latest snapshot; `annulled`: any annulment of it), clustered by decision day.
+    awarded_nominees = Table(
+        f"{p}awarded_nominees",
+        md,
+        Column("decision_date", Date, primary_key=True),
+        Column("event_id", String(200), primary_key=True),
+        Column("nominee_id", String(64), primary_key=True),
+        Column("dossier_id", String(64), nullable=False),
+        Column("award", String(60), nullable=False),
+        Column("cash_reward_vnd", BigInteger),
+        Column("nominee_kind", String(20)),
+        Column("is_direct_worker", Boolean),
+        Column("size", Integer),
+        Column("nominee_unit", String(300)),
+        Column("annulled", Boolean, nullable=False),
+        Column("emulation_year", Integer),
+        Column("proposing_unit_code", String(100), nullable=False),
+        Column("campaign_id", String(64)),
+        Column("award_type", String(40), nullable=False),
+        Column("channel", String(40), nullable=False),
+        Column("awards", Text, nullable=False),
+        Index(f"{p}ix_awarded_nominees_dossier", "dossier_id"),
+        Index(
+            f"{p}ix_awarded_nominees_award_year",
+            "award",
+            "emulation_year",
+            "annulled",
+            "decision_date",
+            "proposing_unit_code",
+            "nominee_unit",
+        ),
+        sqlite_with_rowid=False,
     )
     return ProjectionTables(
         generation,
@@ -283,4 +370,6 @@ def projection_tables(generation: int) -> ProjectionTables:
         award_recoveries,
         other_events,
         dossier_outcomes,
+        dossier_flows,
+        awarded_nominees,
     )

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert, select, text
 
 from services.reporting.generations import ensure_live_generation
 from services.reporting.live import Incoming, LiveProjection, apply_batch
+from services.reporting.outcomes import refresh_outcomes
 from services.reporting.periods import Period, half_period, quarter_period, year_period
 from services.reporting.processing import WorkingDayCounter
 from services.reporting.projector import decode
@@ -114,3 +115,84 @@ def test_a_table_set_from_before_stored_outcomes_gets_them_at_start(projection: 
     again = summarize(engine, PERIODS[:2], SummaryOptions("proposing_unit", 10), UNITS)
     assert [without_clock(s) for s in again] == [without_clock(s) for s in expected]
     assert expected[1]["total"]["results_returned"]
+
+
+QUARTERS = [quarter_period(year, q) for year in (2022, 2023, 2024) for q in (1, 2, 3, 4)]
+
+
+def test_a_dossier_asked_twice_in_a_period_counts_once_and_in_each_period_it_was_asked(
+    projection: Projection,
+) -> None:
+    """The generated history asks a dossier to supplement once; here some are asked again months
+    later (and twice on one day), which the stored flows must count as the reference does: once
+    per period that holds one of its days, however many."""
+    asked_twice(projection)
+
+
+@pytest.mark.postgres
+def test_a_dossier_asked_twice_counts_as_the_reference_on_postgresql(
+    postgres: PostgresServer, postgres_db: str
+) -> None:
+    engine = make_engine(postgres.dsn(postgres_db))
+    try:
+        generation, _ = ensure_live_generation(engine)
+        asked_twice(Projection(LiveProjection(engine, generation)))
+    finally:
+        engine.dispose()
+
+
+def asked_twice(projection: Projection) -> None:
+    projection.feed(*generate(seed=5, campaigns=4, dossiers=80))
+    engine, t = projection.live.engine, projection.tables
+    de = t.dossier_events
+    with engine.begin() as conn:
+        asked = [
+            r._mapping
+            for r in conn.execute(
+                select(de).where(de.c.event_type.in_(("dossier.supplement_requested", "award.decided")))
+            )
+        ]
+        assert len(asked) > 10
+        again = []
+        for i, row in enumerate(asked):
+            for k, days in enumerate((0, 100, 200) if i % 2 else (0, 400)):
+                again.append(
+                    {
+                        **row,
+                        "event_id": f"{row['event_id']}-again-{k}",
+                        "version": row["version"] + 100 + k,
+                        "event_date": row["event_date"] + timedelta(days=days),
+                    }
+                )
+        conn.execute(insert(de), again)
+        refresh_outcomes(conn, t, {r["dossier_id"] for r in asked})
+    for group_by in ("none", "award", "proposing_unit"):
+        options = SummaryOptions(group_by, 10)
+        periods = [*PERIODS, *QUARTERS]
+        stored = summarize(engine, periods, options, UNITS)
+        reference = summarize_by_replay(engine, periods, options, UNITS, WORKDAYS)
+        assert [without_clock(s) for s in stored] == [without_clock(r) for r in reference], group_by
+    assert any(s["total"]["dossiers_supplement_requested"] for s in stored[len(PERIODS) :])
+
+
+def test_a_table_set_with_outcomes_from_before_the_summary_columns_is_migrated_at_start(
+    projection: Projection,
+) -> None:
+    projection.feed(*generate(seed=3, campaigns=4, dossiers=60))
+    engine, t = projection.live.engine, projection.tables
+    expected = summarize(engine, PERIODS[:2], SummaryOptions("award", 10), UNITS)
+    for table in t.derived():
+        table.drop(engine)
+    with engine.begin() as conn:  # the five columns the table had before
+        conn.execute(
+            text(
+                f"CREATE TABLE {t.dossier_outcomes.name} (dossier_id VARCHAR(64) PRIMARY KEY, result_on DATE, "
+                "processing_days INTEGER, due_on DATE, complete_first_time BOOLEAN NOT NULL)"
+            )
+        )
+
+    assert ensure_live_generation(engine) == (projection.live.generation, False)
+
+    again = summarize(engine, PERIODS[:2], SummaryOptions("award", 10), UNITS)
+    assert [without_clock(s) for s in again] == [without_clock(s) for s in expected]
+    assert expected[1]["total"]["nominees_awarded"]
