@@ -39,6 +39,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from psycopg.sql import SQL, Identifier
 
 from shared.audit.chain import GENESIS, ChainLink, Head, event_hash, link_hash
+from shared.outbox import OutboxSQL, OutboxWriter
 
 EVENT_ID_KEY = "tdkt_event_id"  # shared.eventstore.EVENT_ID_KEY (not imported: that module imports this one)
 CATCH_UP_BATCH = 1000
@@ -263,19 +264,29 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             ),
             _uuid_text,
         )
+        self.outbox = OutboxWriter(
+            OutboxSQL(table=f"{events_table_name}_outbox", mark="?", blob="BLOB", bigint="INTEGER")
+        )
         super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
         if hasattr(self, "chain"):
             statements.extend(self.chain.sql.create_statements("INTEGER"))
+            statements.append(self.outbox.sql.create)
         return statements
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         if stored_events:
-            self.chain.append(c, _new_events(stored_events, positions))
+            events = _new_events(stored_events, positions)
+            self.outbox.write(c, events, self.chain.append(c, events))
         return positions
+
+    def read_rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, params)
+            return list(c.fetchall())
 
     def start_chain(self) -> int:
         with self.datastore.transaction(commit=True) as c:
@@ -300,8 +311,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ),
             _uuid_text,
         )
+        self.outbox = OutboxWriter(
+            OutboxSQL(table=qualified(f"{events_table_name}_outbox"), mark="%s", blob="BYTEA", bigint="BIGINT")
+        )
         self.check_identifier_length(f"{events_table_name}_chain_start")
         self.sql_create_statements.extend(SQL(s) for s in self.chain.sql.create_statements("BIGINT"))  # type: ignore[arg-type]
+        self.sql_create_statements.append(SQL(self.outbox.sql.create))  # type: ignore[arg-type]
         if self.datastore.enable_db_functions:
             raise RuntimeError("POSTGRES_ENABLE_DB_FUNCTIONS inserts without the table lock the hash chain needs")
 
@@ -310,8 +325,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if stored_events:
-            self.chain.append(curs, _new_events(stored_events, positions))
+            events = _new_events(stored_events, positions)
+            self.outbox.write(curs, events, self.chain.append(curs, events))
         return positions
+
+    def read_rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params)
+            return list(curs.fetchall())
 
     def start_chain(self) -> int:
         with self.datastore.transaction(commit=True) as curs:

@@ -64,6 +64,7 @@ from shared.eventstore import TdktApplication, created_together, event_id_of
 from shared.messaging.journal import JournalEntry
 from shared.messaging.storecheck import UNCHECKED, StoreNotWritable, StoreState, StoreStatus, check_store
 from shared.messaging.streamreads import RawMessage, StreamReader
+from shared.outbox import OutboxWriter, ReadyMessage, read_ready
 
 log = logging.getLogger(__name__)
 
@@ -153,13 +154,41 @@ class RelayHealth:
     detail: dict[str, Any]
 
 
+JSON_CONTENT = {"content-type": "application/json"}
+"""What FastStream adds to a message published from a dict: the relay publishes the encoded
+bytes, with this header, so the message is the same."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One public message, encoded: what is published, and what a duplicate ack is checked against."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    event_id: str
+    aggregate_id: str
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, contract: EventContract) -> Outgoing:
+        return cls(
+            contract.subject,
+            json.dumps(contract.payload()).encode(),
+            {**contract.headers(), **JSON_CONTENT},
+            contract.event_id,
+            contract.aggregate_id,
+            contract.aggregate_version,
+        )
+
+
 @dataclass(frozen=True)
 class _Item:
     notification: Notification
-    contract: EventContract | None
+    message: Outgoing | None
+    """The public message (None: internal event), encoded in the reading thread, not on the loop."""
     journal: JournalEntry | None
-    payload: dict[str, Any] | None = None
-    """The contract's JSON payload, made with the batch (in the reading thread, not on the loop)."""
+    journal_headers: dict[str, str] | None = None
 
 
 class _StatesInBatch:
@@ -226,8 +255,8 @@ def envelope_for(
     )
 
 
-def same_event(message: RawMessage, contract: EventContract) -> bool:
-    """Whether a stored message is this contract's event (subject, aggregate and version)."""
+def same_event(message: RawMessage, contract: EventContract | Outgoing) -> bool:
+    """Whether a stored message is this event (subject, aggregate and version)."""
     try:
         payload = json.loads(message.data)
         version = int(payload.get("aggregate_version"))
@@ -286,6 +315,8 @@ class OutboxRelay:
         self.tracking = tracking or created_together(app.factory.tracking_recorder)
         self.tracking_name = relay_tracking_name(service)
         self.chain = ChainReader.of(app)
+        self.outbox: OutboxWriter | None = getattr(app.recorder, "outbox", None)
+        self._published = PUBLISHED.labels(service)
         self.reader = reader
         self.journal = journal
         self.store_check = store_check
@@ -396,32 +427,88 @@ class OutboxRelay:
 
     # -- one batch --------------------------------------------------------------------------------
     def _read_batch(self, start: int | None = None) -> tuple[list[_Item], UnmappableEvent | None]:
-        """The batch from notification `start` (default: the first not published), mapped and
-        encoded; stops before the first event that cannot be mapped."""
+        """The batch from notification `start` (default: the first not published), encoded;
+        stops before the first event that cannot be mapped.
+
+        An event stored with its ready message (`shared.outbox`) is published as it was made
+        then; any other (stored before ready messages existed, re-imported by a reconcile...)
+        is decoded and mapped here."""
         if start is None:
             start = self.published_position() + 1
         notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
+        ready = self._ready(notifications)
+        unready = [n for n in notifications if n.id not in ready]
         links = (
-            self.chain.links([(str(n.originator_id), n.originator_version) for n in notifications])
-            if self.chain is not None and notifications
+            self.chain.links([(str(n.originator_id), n.originator_version) for n in unready])
+            if self.chain is not None and unready
             else {}
         )
         items: list[_Item] = []
         states = _StatesInBatch(self.app)
         for notification in notifications:
+            made = ready.get(notification.id)
+            if made is not None:
+                items.append(self._ready_item(notification, made))
+                continue
             link = links.get((str(notification.originator_id), notification.originator_version))
             try:
                 domain_event = states.event = self.app.mapper.to_domain_event(notification)
                 envelope = envelope_for(self.service, notification, domain_event, link)
                 contract = self.mapper(states, domain_event, envelope)
-                payload = contract.payload() if contract is not None else None
+                message = Outgoing.of(contract) if contract is not None else None
             except Exception as exc:
                 if is_database_unavailable(exc):
                     raise
                 return items, UnmappableEvent(self.service, notification, exc)
             journal = JournalEntry.of(self.service, notification, envelope.event_id, link) if self.journal else None
-            items.append(_Item(notification, contract, journal, payload))
+            items.append(_Item(notification, message, journal, journal.headers() if journal else None))
         return items, None
+
+    def _ready(self, notifications: Sequence[Notification]) -> dict[int, ReadyMessage]:
+        """The ready messages of these notifications that name the very event stored there."""
+        if self.outbox is None or not notifications:
+            return {}
+        rows = read_ready(
+            self.app.recorder.read_rows,  # type: ignore[attr-defined]
+            self.outbox.sql,
+            notifications[0].id,
+            notifications[-1].id,
+            self.outbox.cipher,
+        )
+        return {
+            n.id: row
+            for n in notifications
+            if (row := rows.get(n.id)) is not None
+            and row.originator_id == str(n.originator_id)
+            and row.originator_version == n.originator_version
+            and (row.subject is None or (row.data is not None and row.headers is not None))
+        }
+
+    def _ready_item(self, notification: Notification, made: ReadyMessage) -> _Item:
+        message = None
+        if made.subject is not None:
+            assert made.data is not None and made.headers is not None
+            message = Outgoing(
+                made.subject,
+                made.data,
+                made.headers,
+                made.event_id,
+                str(notification.originator_id),
+                notification.originator_version,
+            )
+        journal = None
+        if self.journal:
+            journal = JournalEntry(
+                service=self.service,
+                position=notification.id,
+                event_id=made.event_id,
+                originator_id=str(notification.originator_id),
+                originator_version=notification.originator_version,
+                topic=notification.topic,
+                state=bytes(notification.state),
+                chain=made.chain,
+            )
+        return _Item(notification, message, journal, journal.headers() if journal else None)
 
     def _record_position(self, notification_id: int) -> None:
         try:
@@ -469,7 +556,7 @@ class OutboxRelay:
                     publishing.cancel()  # only when cancelled itself: nothing is left publishing
                 if published:
                     await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
-                    sent += sum(1 for item in items[:published] if item.contract is not None)
+                    sent += sum(1 for item in items[:published] if item.message is not None)
                 if error is not None:
                     raise error
                 if unmappable is not None:
@@ -524,23 +611,34 @@ class OutboxRelay:
         """The public message and the journal entry go out together (two streams, no order
         between them; bench/results.json: one round trip per event instead of two), and both
         are acknowledged before the aggregate's next event is sent."""
-        sends = []
-        if item.contract is not None:
-            sends.append(self._send_contract(item.contract, item.payload))
+        journal = None
         if item.journal is not None:
-            sends.append(self.publish(item.journal.subject, item.journal.state, item.journal.headers()))
-        for outcome in await asyncio.gather(*sends, return_exceptions=True):
-            if isinstance(outcome, BaseException):
-                raise outcome
+            journal = asyncio.ensure_future(
+                self.publish(item.journal.subject, item.journal.state, item.journal_headers or item.journal.headers())
+            )
+        error: BaseException | None = None
+        try:
+            if item.message is not None:
+                await self._send_message(item.message)
+        except Exception as exc:
+            error = exc
+        finally:
+            if journal is not None:
+                try:
+                    await journal
+                except Exception as exc:
+                    error = error or exc
+        if error is not None:
+            raise error
 
-    async def _send_contract(self, contract: EventContract, payload: dict[str, Any] | None = None) -> None:
-        ack = await self.publish(contract.subject, payload or contract.payload(), contract.headers())
+    async def _send_message(self, message: Outgoing) -> None:
+        ack = await self.publish(message.subject, message.data, message.headers)
         if getattr(ack, "duplicate", False):
-            await self._check_duplicate(ack, contract)
+            await self._check_duplicate(ack, message)
         else:
-            PUBLISHED.labels(self.service).inc()
+            self._published.inc()
 
-    async def _check_duplicate(self, ack: Any, contract: EventContract) -> None:
+    async def _check_duplicate(self, ack: Any, contract: Outgoing) -> None:
         DUPLICATE_ACKS.labels(self.service).inc()
         if self.reader is None:
             return
