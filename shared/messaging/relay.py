@@ -183,6 +183,13 @@ class Outgoing:
 
 
 @dataclass(frozen=True)
+class _Publishing:
+    items: list[_Item]
+    publishing: asyncio.Future[tuple[int, BaseException | None]]
+    unmappable: UnmappableEvent | None
+
+
+@dataclass(frozen=True)
 class _Item:
     notification: Notification
     message: Outgoing | None
@@ -530,44 +537,64 @@ class OutboxRelay:
         """Publish everything not yet published, batch by batch; returns the number of public
         messages sent. Raises at the first failure, after recording what was fully published.
 
-        While a batch is published, the next one is read, mapped and encoded (in a thread): at
-        once when the batch was full, else as soon as a save wakes the relay, so a fresh event
-        does not wait for the publishing, the recording and a new round before it is even read.
-        A batch is still sent only once the previous one is acknowledged and its position
-        recorded, so each aggregate's order holds across batches."""
+        While a batch is published, the next one is read (in a thread): at once when the batch
+        was full, else as soon as a save wakes the relay, so a fresh event does not wait for the
+        publishing, the recording and a new round before it is even read. The next batch is
+        published as soon as it is read, each of its aggregates' chains waiting for the ack of
+        that aggregate's last event in the batch before (and stopping if it failed), so each
+        aggregate's order holds across batches; a batch's position is recorded only once it and
+        every batch before it are fully acknowledged."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             self._loop, self._saved = loop, asyncio.Event()
         self._saved.clear()  # whatever was saved before this read is in it
         sent = 0
+        tails: dict[str, asyncio.Future[bool]] = {}
         reading: asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None = asyncio.ensure_future(
             asyncio.to_thread(self._read_batch)
         )
+        previous: _Publishing | None = None
+        current: _Publishing | None = None
         try:
             while reading is not None:
                 items, unmappable = await reading
                 reading = None
-                publishing = asyncio.ensure_future(self._publish_items(items))
-                try:
-                    if unmappable is None and items:
-                        reading = await self._read_next(items, publishing)
-                    published, error = await publishing
-                finally:
-                    publishing.cancel()  # only when cancelled itself: nothing is left publishing
-                if published:
-                    await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
-                    sent += sum(1 for item in items[:published] if item.message is not None)
-                if error is not None:
-                    raise error
-                if unmappable is not None:
-                    raise unmappable
+                current = _Publishing(items, asyncio.ensure_future(self._publish_items(items, tails)), unmappable)
+                if previous is not None:
+                    sent += await self._finish(previous)
+                previous, current = current, None
+                if unmappable is None and items:
+                    reading = await self._read_next(items, previous.publishing)
+            if previous is not None:
+                publishing, previous = previous, None
+                sent += await self._finish(publishing)
             self._progress()
             await asyncio.to_thread(self.lag)
             return sent
         finally:
-            if reading is not None:  # after a failure: no read is left running on the store
+            for left in (previous, current):  # after a failure: nothing is left publishing
+                if left is not None:
+                    left.publishing.cancel()
+                    with contextlib.suppress(BaseException):
+                        await left.publishing
+            if reading is not None:  # nor reading the store
                 with contextlib.suppress(Exception):
                     await reading
+
+    async def _finish(self, batch: _Publishing) -> int:
+        """Await a batch's acks and record its acknowledged prefix; returns the public messages
+        sent, raises the batch's failure (or the event it could not map)."""
+        published, error = await batch.publishing
+        items = batch.items
+        if published:
+            await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
+        if error is not None:
+            raise error
+        if published < len(items):
+            raise RuntimeError("a chain stopped after a failure in the batch before")  # not reached: raised there
+        if batch.unmappable is not None:
+            raise batch.unmappable
+        return sum(1 for item in items if item.message is not None)
 
     async def _read_next(
         self, items: Sequence[_Item], publishing: asyncio.Future[Any]
@@ -585,25 +612,45 @@ class OutboxRelay:
         self._saved.clear()
         return asyncio.ensure_future(asyncio.to_thread(self._read_batch, items[-1].notification.id + 1))
 
-    async def _publish_items(self, items: Sequence[_Item]) -> tuple[int, BaseException | None]:
+    async def _publish_items(
+        self, items: Sequence[_Item], tails: dict[str, asyncio.Future[bool]] | None = None
+    ) -> tuple[int, BaseException | None]:
         """Publish a batch as one sequential chain per aggregate; returns the length of the
-        fully acknowledged prefix and the failure of the earliest failed item, if any."""
+        fully acknowledged prefix and the failure of the earliest failed item, if any.
+
+        `tails` holds, per aggregate, whether its last event in the batches before was
+        acknowledged (a future): a chain starts once it is, sends nothing if it was not, and
+        leaves its own in its place."""
+        tails = {} if tails is None else tails
+        loop = asyncio.get_running_loop()
         chains: dict[str, list[int]] = {}
         for index, item in enumerate(items):
             chains.setdefault(str(item.notification.originator_id), []).append(index)
         done = [False] * len(items)
         failures: dict[int, BaseException] = {}
 
-        async def chain(indices: list[int]) -> None:
-            for index in indices:
-                try:
-                    await self._send(items[index])
-                except Exception as exc:
-                    failures[index] = exc
+        async def chain(indices: list[int], before: asyncio.Future[bool] | None, after: asyncio.Future[bool]) -> None:
+            ok = False
+            try:
+                if before is not None and not await before:
                     return
-                done[index] = True
+                for index in indices:
+                    try:
+                        await self._send(items[index])
+                    except Exception as exc:
+                        failures[index] = exc
+                        return
+                    done[index] = True
+                ok = True
+            finally:
+                after.set_result(ok)
 
-        await asyncio.gather(*(chain(indices) for indices in chains.values()))
+        runs = []
+        for aggregate, indices in chains.items():
+            after: asyncio.Future[bool] = loop.create_future()
+            runs.append(chain(indices, tails.get(aggregate), after))
+            tails[aggregate] = after
+        await asyncio.gather(*runs)
         prefix = next((i for i, ok in enumerate(done) if not ok), len(items))
         return prefix, failures[min(failures)] if failures else None
 
