@@ -108,8 +108,9 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     crashing._record_position = crash  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await crashing.publish_pending()
-    # The first batch, and maybe the second: it is published while the first waits for its position.
-    assert len(await campaign_messages(jetstream)) in (3, 5)
+    # The first batch, and maybe some of the second: it is published while the first waits for
+    # its position, and stopped when that fails.
+    assert 3 <= len(await campaign_messages(jetstream)) <= 5
     assert crashing.published_position() == 0
 
     restarted = OutboxRelay(
