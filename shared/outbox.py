@@ -11,7 +11,8 @@ events**, once their positions and hash-chain links are known:
   exactly as the relay would have made them; encrypted with the store's cipher when it has one
   (the payload carries personal data, as the events do);
 - a row with no subject for an event the mapper declares internal (nothing to publish);
-- the event's hash-chain journal headers (`tdkt-hash`…), so the relay need not read the chain.
+- the headers of the event's journal entry (`shared.messaging.journal`), hash-chain links
+  included, so the relay need not read the chain.
 
 The relay reads these rows beside the notification log, in position order, and publishes the
 bytes as they are. An event without a row (stored before this existed, re-imported by `tdkt
@@ -31,7 +32,9 @@ from typing import Any
 
 from eventsourcing.persistence import Cipher
 
-Row = tuple[int, str, int, str, str | None, bytes | None, str | None, str | None]
+from shared.messaging.journal import entry_headers
+
+Row = tuple[int, str, int, str, str | None, bytes | None, str]
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ class ReadyMessage:
     subject: str | None
     data: bytes | None
     headers: dict[str, str] | None
-    chain: dict[str, str] | None
+    """The public message's headers."""
+    journal_headers: dict[str, str]
 
 
 class OutboxSQL:
@@ -76,19 +80,18 @@ class OutboxSQL:
             "event_id TEXT NOT NULL, "
             "subject TEXT, "
             f"payload {blob}, "
-            "headers TEXT, "
-            "chain TEXT)"
+            "headers TEXT NOT NULL)"
         )
-        columns = "position, originator_id, originator_version, event_id, subject, payload, headers, chain"
+        # headers: {"message": the public message's headers or null, "journal": the journal entry's}
+        columns = "position, originator_id, originator_version, event_id, subject, payload, headers"
         self.columns = columns
         # A row at a position already taken names another event (a store restored around it):
         # the new event's row replaces it.
         self.insert = (
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join([m] * 8)}) "
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join([m] * 7)}) "
             "ON CONFLICT (position) DO UPDATE SET originator_id = excluded.originator_id, "
             "originator_version = excluded.originator_version, event_id = excluded.event_id, "
-            "subject = excluded.subject, payload = excluded.payload, headers = excluded.headers, "
-            "chain = excluded.chain"
+            "subject = excluded.subject, payload = excluded.payload, headers = excluded.headers"
         )
         self.select = f"SELECT {columns} FROM {table} WHERE position >= {m} AND position <= {m}"
 
@@ -111,37 +114,31 @@ class OutboxWriter:
             ready = prepared.get((event.aggregate_id, event.aggregate_version))
             if ready is None:
                 continue
-            chain = json.dumps(link.journal_headers())
-            if ready.subject is None or ready.payload is None:
-                rows.append(
-                    (
-                        event.position,
-                        event.aggregate_id,
-                        event.aggregate_version,
-                        ready.event_id,
-                        None,
-                        None,
-                        None,
-                        chain,
-                    )
-                )
-                continue
-            payload = dict(ready.payload)
-            payload.update(link.envelope_fields())
-            data = json.dumps(payload).encode()
-            if self.cipher is not None:
-                data = self.cipher.encrypt(data)
-            headers = json.dumps(ready.headers or {})
+            journal = entry_headers(
+                ready.event_id,
+                event.position,
+                event.aggregate_id,
+                event.aggregate_version,
+                event.topic,
+                link.journal_headers(),
+            )
+            data = None
+            if ready.subject is not None and ready.payload is not None:
+                payload = dict(ready.payload)
+                payload.update(link.envelope_fields())
+                data = json.dumps(payload).encode()
+                if self.cipher is not None:
+                    data = self.cipher.encrypt(data)
+            headers = json.dumps({"message": ready.headers if data is not None else None, "journal": journal})
             rows.append(
                 (
                     event.position,
                     event.aggregate_id,
                     event.aggregate_version,
                     ready.event_id,
-                    ready.subject,
+                    ready.subject if data is not None else None,
                     data,
                     headers,
-                    chain,
                 )
             )
         if rows:
@@ -163,6 +160,7 @@ def read_ready(
             data = bytes(data)
             if cipher is not None:
                 data = cipher.decrypt(data)
+        headers = json.loads(row["headers"])
         found[int(row["position"])] = ReadyMessage(
             position=int(row["position"]),
             originator_id=str(row["originator_id"]),
@@ -170,7 +168,7 @@ def read_ready(
             event_id=str(row["event_id"]),
             subject=row["subject"],
             data=data,
-            headers=json.loads(row["headers"]) if row["headers"] else None,
-            chain=json.loads(row["chain"]) if row["chain"] else None,
+            headers=headers.get("message"),
+            journal_headers=headers["journal"],
         )
     return found

@@ -61,7 +61,7 @@ from shared.background import BackgroundLoop
 from shared.contracts.base import ActorInfo, EventContract
 from shared.dberrors import is_database_unavailable
 from shared.eventstore import TdktApplication, created_together, event_id_of
-from shared.messaging.journal import JournalEntry
+from shared.messaging.journal import CHAIN_HEADERS, JournalEntry
 from shared.messaging.storecheck import UNCHECKED, StoreNotWritable, StoreState, StoreStatus, check_store
 from shared.messaging.streamreads import RawMessage, StreamReader
 from shared.outbox import OutboxWriter, ReadyMessage, read_ready
@@ -505,6 +505,7 @@ class OutboxRelay:
             )
         journal = None
         if self.journal:
+            chain = {k: v for k, v in made.journal_headers.items() if k in CHAIN_HEADERS}
             journal = JournalEntry(
                 service=self.service,
                 position=notification.id,
@@ -513,9 +514,9 @@ class OutboxRelay:
                 originator_version=notification.originator_version,
                 topic=notification.topic,
                 state=bytes(notification.state),
-                chain=made.chain,
+                chain=chain or None,
             )
-        return _Item(notification, message, journal, journal.headers() if journal else None)
+        return _Item(notification, message, journal, made.journal_headers if journal else None)
 
     def _record_position(self, notification_id: int) -> None:
         try:
