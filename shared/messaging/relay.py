@@ -1,7 +1,8 @@
 """The outbox relay: stored first, then published (architecture: "Events: stored first").
 
 The relay follows an application's notification log from the last position it published,
-maps each domain event to its published contract, publishes it to JetStream with
+takes each domain event's published contract (made when the event was stored, `shared.outbox`;
+mapped here for events stored without it), publishes it to JetStream with
 `Nats-Msg-Id` = `ce-id` = the event's identity (a UUID stored with the event,
 `shared.eventstore.event_id_of`), appends the stored event to the service's journal
 (`shared.messaging.journal`) at the same time, awaits every ack, and only then records the new position (an
@@ -13,12 +14,14 @@ publish the same ids (JetStream keeps one copy) and the slower one finds its pos
 
 **Order.** Events of one aggregate reach the stream in the order of their versions: a batch is
 published as one chain per aggregate, each message awaiting its ack before the next of the same
-aggregate is sent, chains running concurrently. A chain stops at its first failure, and the
-position recorded is the end of the longest fully acknowledged prefix of the batch, so a retry
-re-sends the failed message before anything later of its aggregate (what other chains already
-sent comes back as duplicates). Consumers nevertheless do not rely on it: a pull consumer runs
-the messages of a fetched batch concurrently, so every consumer is written to reach the same
-state in any arrival order (by `aggregate_version`; see `shared.messaging.consumer`).
+aggregate is sent, chains running concurrently. The next batch is published while one is still
+awaiting its acks, each of its chains starting only once its aggregate's last event in the batch
+before is acknowledged. A chain stops at its first failure (and so does its aggregate's chain in
+the next batch), and the position recorded is the end of the longest fully acknowledged prefix,
+batch after batch, so a retry re-sends the failed message before anything later of its aggregate
+(what other chains already sent comes back as duplicates). Consumers nevertheless do not rely
+on it: a pull consumer runs the messages of a fetched batch concurrently, so every consumer is
+written to reach the same state in any arrival order (by `aggregate_version`; see `shared.messaging.consumer`).
 
 **A duplicate ack is checked, not trusted.** JetStream answers "duplicate" when it already holds
 a message with the same id. For a re-send that is expected; for an event published for the
