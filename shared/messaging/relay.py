@@ -673,12 +673,15 @@ class OutboxRelay:
                 await self._send_message(item.message)
         except Exception as exc:
             error = exc
-        finally:
+        except BaseException:  # cancelled: the journal entry's send with it
             if journal is not None:
-                try:
-                    await journal
-                except Exception as exc:
-                    error = error or exc
+                journal.cancel()
+            raise
+        if journal is not None:
+            try:
+                await journal
+            except Exception as exc:
+                error = error or exc
         if error is not None:
             raise error
 
