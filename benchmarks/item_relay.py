@@ -19,6 +19,7 @@ from benchmarks.context import Context
 from benchmarks.results import ratio_figure
 from services.campaigns.application import Campaigns
 from services.campaigns.publishing import map_campaign_event
+from shared.messaging.ready import prepare_messages
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.streamreads import JetStreamReader, jetstream_publish
 from shared.settings import TdktSettings
@@ -93,6 +94,7 @@ def run(ctx: Context) -> None:
     folder = ctx.workdir / "relay"
     folder.mkdir(exist_ok=True)
     app = Campaigns(env={**ctx.event_store_env("relay", Path(folder) / "campaigns.sqlite")})
+    prepare_messages(app, map_campaign_event, "campaigns")  # as `make_relay` wires a service
     store_seconds = store(app, campaigns)
     events = app.recorder.max_notification_id() or 0
     relay_rates, raw_rates, messages = asyncio.run(measure(ctx, app, events))

@@ -21,7 +21,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from eventsourcing.persistence import (
 
 from shared.actor import Actor
 from shared.audit.recorders import chained_recorder, is_chained
+from shared.outbox import PREPARED, Prepared
 from shared.pii import cipher_env
 
 log = logging.getLogger(__name__)
@@ -140,8 +141,12 @@ class TdktApplication(Application[UUID]):
         created_together(lambda: super(TdktApplication, self).__init__(env))
         if is_chained(self.recorder):
             self.recorder.chain.is_published = self.is_published_topic  # type: ignore[attr-defined]
+            self.recorder.outbox.cipher = self.mapper.cipher  # type: ignore[attr-defined]
             created_together(self.recorder.start_chain)  # type: ignore[attr-defined]
         self._save_listeners: list[Callable[[], None]] = []
+        self.message_preparer: Callable[[Sequence[Any]], dict[tuple[str, int], Prepared]] | None = None
+        """Maps a save's new events to their public messages before they are stored
+        (`shared.messaging.ready`); the recorder writes them with the events (`shared.outbox`)."""
         self.write_gate: Callable[[], None] | None = None
         """Called before every save; raises to refuse the write (see `shared.messaging.storecheck`:
         a store that is behind its own stream must not issue new events)."""
@@ -164,6 +169,8 @@ class TdktApplication(Application[UUID]):
         if self.write_gate is not None:
             self.write_gate()
         pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+        prepared = self.message_preparer(objs) if self.message_preparer is not None and pending else None
+        token = PREPARED.set(prepared)
         try:
             recordings = super().save(*objs, **kwargs)
         except IntegrityError:
@@ -173,6 +180,8 @@ class TdktApplication(Application[UUID]):
             # then meets its own rows. They carry this save's identities, so the save succeeded.
             log.warning("a save retried after a lost connection found its own events stored: it had succeeded")
             recordings = []
+        finally:
+            PREPARED.reset(token)
         for listener in self._save_listeners:
             listener()
         return recordings

@@ -41,6 +41,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from shared.audit.chain import GENESIS, ChainLink, Head, event_hash, link_hash
+from shared.outbox import OutboxSQL, OutboxWriter
 
 EVENT_ID_KEY = "tdkt_event_id"  # shared.eventstore.EVENT_ID_KEY (not imported: that module imports this one)
 CATCH_UP_BATCH = 1000
@@ -276,19 +277,29 @@ class ChainedSQLiteApplicationRecorder(Chained, SQLiteApplicationRecorder):
             ),
             _uuid_text,
         )
+        self.outbox = OutboxWriter(
+            OutboxSQL(table=f"{events_table_name}_outbox", mark="?", blob="BLOB", bigint="INTEGER")
+        )
         super().__init__(datastore, events_table_name)
 
     def construct_create_table_statements(self) -> list[str]:
         statements = super().construct_create_table_statements()
         if hasattr(self, "chain"):
             statements.extend(self.chain.sql.create_statements("INTEGER"))
+            statements.append(self.outbox.sql.create)
         return statements
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)
         if stored_events:
-            self.chain.append(c, _new_events(stored_events, positions))
+            events = _new_events(stored_events, positions)
+            self.outbox.write(c, events, self.chain.append(c, events))
         return positions
+
+    def read_rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, params)
+            return list(c.fetchall())
 
     def start_chain(self) -> int:
         with self.datastore.transaction(commit=True) as c:

@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.sql import SQL, Identifier
 
 from shared.audit.recorders import Chained, ChainSQL, ChainWriter, _new_events, _uuid_text
+from shared.outbox import OutboxSQL, OutboxWriter
 
 
 class ChainedPostgresApplicationRecorder(Chained, PostgresApplicationRecorder):
@@ -33,8 +34,12 @@ class ChainedPostgresApplicationRecorder(Chained, PostgresApplicationRecorder):
             ),
             _uuid_text,
         )
+        self.outbox = OutboxWriter(
+            OutboxSQL(table=qualified(f"{events_table_name}_outbox"), mark="%s", blob="BYTEA", bigint="BIGINT")
+        )
         self.check_identifier_length(f"{events_table_name}_chain_start")
         self.sql_create_statements.extend(SQL(s) for s in self.chain.sql.create_statements("BIGINT"))  # type: ignore[arg-type]
+        self.sql_create_statements.append(SQL(self.outbox.sql.create))  # type: ignore[arg-type]
         if self.datastore.enable_db_functions:
             raise RuntimeError("POSTGRES_ENABLE_DB_FUNCTIONS inserts without the table lock the hash chain needs")
 
@@ -43,8 +48,14 @@ class ChainedPostgresApplicationRecorder(Chained, PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if stored_events:
-            self.chain.append(curs, _new_events(stored_events, positions))
+            events = _new_events(stored_events, positions)
+            self.outbox.write(curs, events, self.chain.append(curs, events))
         return positions
+
+    def read_rows(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params)
+            return list(curs.fetchall())
 
     def start_chain(self) -> int:
         with self.datastore.transaction(commit=True) as curs:

@@ -38,6 +38,7 @@ from shared.http.pii_mask import install_pii_mask
 from shared.http.policy import Policy, ScopeCheck, enforce_policy
 from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
+from shared.messaging.ready import prepare_messages
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
 from shared.natsaccounts import broker_security
@@ -108,6 +109,7 @@ def make_relay(
         max_stall_seconds=settings.relay_max_stall_seconds,
     )
     app.add_save_listener(relay.wake)
+    prepare_messages(app, mapper, service)  # each event's message made when it is stored
     return relay
 
 

@@ -67,6 +67,22 @@ class StoreHead:
         )
 
 
+def entry_headers(
+    event_id: str, position: int, originator_id: str, version: int, topic: str, chain: dict[str, str] | None
+) -> dict[str, str]:
+    """A journal entry's headers (`JournalEntry.headers`)."""
+    return {
+        "Nats-Msg-Id": f"journal-{event_id}",
+        KIND: EVENT,
+        "tdkt-event-id": event_id,
+        "tdkt-position": str(position),
+        "tdkt-originator-id": originator_id,
+        "tdkt-originator-version": str(version),
+        "tdkt-topic": topic,
+        **(chain or {}),
+    }
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One stored event as the journal carries it."""
@@ -105,16 +121,9 @@ class JournalEntry:
         return journal_subject(self.service)
 
     def headers(self) -> dict[str, str]:
-        return {
-            "Nats-Msg-Id": f"journal-{self.event_id}",
-            KIND: EVENT,
-            "tdkt-event-id": self.event_id,
-            "tdkt-position": str(self.position),
-            "tdkt-originator-id": self.originator_id,
-            "tdkt-originator-version": str(self.originator_version),
-            "tdkt-topic": self.topic,
-            **(self.chain or {}),
-        }
+        return entry_headers(
+            self.event_id, self.position, self.originator_id, self.originator_version, self.topic, self.chain
+        )
 
     def stored_event(self) -> StoredEvent:
         return StoredEvent(

@@ -1,7 +1,8 @@
 """The outbox relay: stored first, then published (architecture: "Events: stored first").
 
 The relay follows an application's notification log from the last position it published,
-maps each domain event to its published contract, publishes it to JetStream with
+takes each domain event's published contract (made when the event was stored, `shared.outbox`;
+mapped here for events stored without it), publishes it to JetStream with
 `Nats-Msg-Id` = `ce-id` = the event's identity (a UUID stored with the event,
 `shared.eventstore.event_id_of`), appends the stored event to the service's journal
 (`shared.messaging.journal`) at the same time, awaits every ack, and only then records the new position (an
@@ -13,12 +14,14 @@ publish the same ids (JetStream keeps one copy) and the slower one finds its pos
 
 **Order.** Events of one aggregate reach the stream in the order of their versions: a batch is
 published as one chain per aggregate, each message awaiting its ack before the next of the same
-aggregate is sent, chains running concurrently. A chain stops at its first failure, and the
-position recorded is the end of the longest fully acknowledged prefix of the batch, so a retry
-re-sends the failed message before anything later of its aggregate (what other chains already
-sent comes back as duplicates). Consumers nevertheless do not rely on it: a pull consumer runs
-the messages of a fetched batch concurrently, so every consumer is written to reach the same
-state in any arrival order (by `aggregate_version`; see `shared.messaging.consumer`).
+aggregate is sent, chains running concurrently. The next batch is published while one is still
+awaiting its acks, each of its chains starting only once its aggregate's last event in the batch
+before is acknowledged. A chain stops at its first failure (and so does its aggregate's chain in
+the next batch), and the position recorded is the end of the longest fully acknowledged prefix,
+batch after batch, so a retry re-sends the failed message before anything later of its aggregate
+(what other chains already sent comes back as duplicates). Consumers nevertheless do not rely
+on it: a pull consumer runs the messages of a fetched batch concurrently, so every consumer is
+written to reach the same state in any arrival order (by `aggregate_version`; see `shared.messaging.consumer`).
 
 **A duplicate ack is checked, not trusted.** JetStream answers "duplicate" when it already holds
 a message with the same id. For a re-send that is expected; for an event published for the
@@ -61,9 +64,10 @@ from shared.background import BackgroundLoop
 from shared.contracts.base import ActorInfo, EventContract
 from shared.dberrors import is_database_unavailable
 from shared.eventstore import TdktApplication, created_together, event_id_of
-from shared.messaging.journal import JournalEntry
+from shared.messaging.journal import CHAIN_HEADERS, JournalEntry
 from shared.messaging.storecheck import UNCHECKED, StoreNotWritable, StoreState, StoreStatus, check_store
 from shared.messaging.streamreads import RawMessage, StreamReader
+from shared.outbox import OutboxWriter, ReadyMessage, read_ready
 
 log = logging.getLogger(__name__)
 
@@ -153,13 +157,48 @@ class RelayHealth:
     detail: dict[str, Any]
 
 
+JSON_CONTENT = {"content-type": "application/json"}
+"""What FastStream adds to a message published from a dict: the relay publishes the encoded
+bytes, with this header, so the message is the same."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One public message, encoded: what is published, and what a duplicate ack is checked against."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    event_id: str
+    aggregate_id: str
+    aggregate_version: int
+
+    @classmethod
+    def of(cls, contract: EventContract) -> Outgoing:
+        return cls(
+            contract.subject,
+            json.dumps(contract.payload()).encode(),
+            {**contract.headers(), **JSON_CONTENT},
+            contract.event_id,
+            contract.aggregate_id,
+            contract.aggregate_version,
+        )
+
+
+@dataclass(frozen=True)
+class _Publishing:
+    items: list[_Item]
+    publishing: asyncio.Future[tuple[int, BaseException | None]]
+    unmappable: UnmappableEvent | None
+
+
 @dataclass(frozen=True)
 class _Item:
     notification: Notification
-    contract: EventContract | None
+    message: Outgoing | None
+    """The public message (None: internal event), encoded in the reading thread, not on the loop."""
     journal: JournalEntry | None
-    payload: dict[str, Any] | None = None
-    """The contract's JSON payload, made with the batch (in the reading thread, not on the loop)."""
+    journal_headers: dict[str, str] | None = None
 
 
 class _StatesInBatch:
@@ -226,8 +265,8 @@ def envelope_for(
     )
 
 
-def same_event(message: RawMessage, contract: EventContract) -> bool:
-    """Whether a stored message is this contract's event (subject, aggregate and version)."""
+def same_event(message: RawMessage, contract: EventContract | Outgoing) -> bool:
+    """Whether a stored message is this event (subject, aggregate and version)."""
     try:
         payload = json.loads(message.data)
         version = int(payload.get("aggregate_version"))
@@ -286,6 +325,8 @@ class OutboxRelay:
         self.tracking = tracking or created_together(app.factory.tracking_recorder)
         self.tracking_name = relay_tracking_name(service)
         self.chain = ChainReader.of(app)
+        self.outbox: OutboxWriter | None = getattr(app.recorder, "outbox", None)
+        self._published = PUBLISHED.labels(service)
         self.reader = reader
         self.journal = journal
         self.store_check = store_check
@@ -396,32 +437,89 @@ class OutboxRelay:
 
     # -- one batch --------------------------------------------------------------------------------
     def _read_batch(self, start: int | None = None) -> tuple[list[_Item], UnmappableEvent | None]:
-        """The batch from notification `start` (default: the first not published), mapped and
-        encoded; stops before the first event that cannot be mapped."""
+        """The batch from notification `start` (default: the first not published), encoded;
+        stops before the first event that cannot be mapped.
+
+        An event stored with its ready message (`shared.outbox`) is published as it was made
+        then; any other (stored before ready messages existed, re-imported by a reconcile...)
+        is decoded and mapped here."""
         if start is None:
             start = self.published_position() + 1
         notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
+        ready = self._ready(notifications)
+        unready = [n for n in notifications if n.id not in ready]
         links = (
-            self.chain.links([(str(n.originator_id), n.originator_version) for n in notifications])
-            if self.chain is not None and notifications
+            self.chain.links([(str(n.originator_id), n.originator_version) for n in unready])
+            if self.chain is not None and unready
             else {}
         )
         items: list[_Item] = []
         states = _StatesInBatch(self.app)
         for notification in notifications:
+            made = ready.get(notification.id)
+            if made is not None:
+                items.append(self._ready_item(notification, made))
+                continue
             link = links.get((str(notification.originator_id), notification.originator_version))
             try:
                 domain_event = states.event = self.app.mapper.to_domain_event(notification)
                 envelope = envelope_for(self.service, notification, domain_event, link)
                 contract = self.mapper(states, domain_event, envelope)
-                payload = contract.payload() if contract is not None else None
+                message = Outgoing.of(contract) if contract is not None else None
             except Exception as exc:
                 if is_database_unavailable(exc):
                     raise
                 return items, UnmappableEvent(self.service, notification, exc)
             journal = JournalEntry.of(self.service, notification, envelope.event_id, link) if self.journal else None
-            items.append(_Item(notification, contract, journal, payload))
+            items.append(_Item(notification, message, journal, journal.headers() if journal else None))
         return items, None
+
+    def _ready(self, notifications: Sequence[Notification]) -> dict[int, ReadyMessage]:
+        """The ready messages of these notifications that name the very event stored there."""
+        if self.outbox is None or not notifications:
+            return {}
+        rows = read_ready(
+            self.app.recorder.read_rows,  # type: ignore[attr-defined]
+            self.outbox.sql,
+            notifications[0].id,
+            notifications[-1].id,
+            self.outbox.cipher,
+        )
+        return {
+            n.id: row
+            for n in notifications
+            if (row := rows.get(n.id)) is not None
+            and row.originator_id == str(n.originator_id)
+            and row.originator_version == n.originator_version
+            and (row.subject is None or (row.data is not None and row.headers is not None))
+        }
+
+    def _ready_item(self, notification: Notification, made: ReadyMessage) -> _Item:
+        message = None
+        if made.subject is not None:
+            assert made.data is not None and made.headers is not None
+            message = Outgoing(
+                made.subject,
+                made.data,
+                made.headers,
+                made.event_id,
+                str(notification.originator_id),
+                notification.originator_version,
+            )
+        journal = None
+        if self.journal:
+            chain = {k: v for k, v in made.journal_headers.items() if k in CHAIN_HEADERS}
+            journal = JournalEntry(
+                service=self.service,
+                position=notification.id,
+                event_id=made.event_id,
+                originator_id=str(notification.originator_id),
+                originator_version=notification.originator_version,
+                topic=notification.topic,
+                state=bytes(notification.state),
+                chain=chain or None,
+            )
+        return _Item(notification, message, journal, made.journal_headers if journal else None)
 
     def _record_position(self, notification_id: int) -> None:
         try:
@@ -443,44 +541,64 @@ class OutboxRelay:
         """Publish everything not yet published, batch by batch; returns the number of public
         messages sent. Raises at the first failure, after recording what was fully published.
 
-        While a batch is published, the next one is read, mapped and encoded (in a thread): at
-        once when the batch was full, else as soon as a save wakes the relay, so a fresh event
-        does not wait for the publishing, the recording and a new round before it is even read.
-        A batch is still sent only once the previous one is acknowledged and its position
-        recorded, so each aggregate's order holds across batches."""
+        While a batch is published, the next one is read (in a thread): at once when the batch
+        was full, else as soon as a save wakes the relay, so a fresh event does not wait for the
+        publishing, the recording and a new round before it is even read. The next batch is
+        published as soon as it is read, each of its aggregates' chains waiting for the ack of
+        that aggregate's last event in the batch before (and stopping if it failed), so each
+        aggregate's order holds across batches; a batch's position is recorded only once it and
+        every batch before it are fully acknowledged."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             self._loop, self._saved = loop, asyncio.Event()
         self._saved.clear()  # whatever was saved before this read is in it
         sent = 0
+        tails: dict[str, asyncio.Future[bool]] = {}
         reading: asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None = asyncio.ensure_future(
             asyncio.to_thread(self._read_batch)
         )
+        previous: _Publishing | None = None
+        current: _Publishing | None = None
         try:
             while reading is not None:
                 items, unmappable = await reading
                 reading = None
-                publishing = asyncio.ensure_future(self._publish_items(items))
-                try:
-                    if unmappable is None and items:
-                        reading = await self._read_next(items, publishing)
-                    published, error = await publishing
-                finally:
-                    publishing.cancel()  # only when cancelled itself: nothing is left publishing
-                if published:
-                    await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
-                    sent += sum(1 for item in items[:published] if item.contract is not None)
-                if error is not None:
-                    raise error
-                if unmappable is not None:
-                    raise unmappable
+                current = _Publishing(items, asyncio.ensure_future(self._publish_items(items, tails)), unmappable)
+                if previous is not None:
+                    sent += await self._finish(previous)
+                previous, current = current, None
+                if unmappable is None and items:
+                    reading = await self._read_next(items, previous.publishing)
+            if previous is not None:
+                publishing, previous = previous, None
+                sent += await self._finish(publishing)
             self._progress()
             await asyncio.to_thread(self.lag)
             return sent
         finally:
-            if reading is not None:  # after a failure: no read is left running on the store
+            for left in (previous, current):  # after a failure: nothing is left publishing
+                if left is not None:
+                    left.publishing.cancel()
+                    with contextlib.suppress(BaseException):
+                        await left.publishing
+            if reading is not None:  # nor reading the store
                 with contextlib.suppress(Exception):
                     await reading
+
+    async def _finish(self, batch: _Publishing) -> int:
+        """Await a batch's acks and record its acknowledged prefix; returns the public messages
+        sent, raises the batch's failure (or the event it could not map)."""
+        published, error = await batch.publishing
+        items = batch.items
+        if published:
+            await asyncio.to_thread(self._record_position, items[published - 1].notification.id)
+        if error is not None:
+            raise error
+        if published < len(items):
+            raise RuntimeError("a chain stopped after a failure in the batch before")  # not reached: raised there
+        if batch.unmappable is not None:
+            raise batch.unmappable
+        return sum(1 for item in items if item.message is not None)
 
     async def _read_next(
         self, items: Sequence[_Item], publishing: asyncio.Future[Any]
@@ -498,25 +616,45 @@ class OutboxRelay:
         self._saved.clear()
         return asyncio.ensure_future(asyncio.to_thread(self._read_batch, items[-1].notification.id + 1))
 
-    async def _publish_items(self, items: Sequence[_Item]) -> tuple[int, BaseException | None]:
+    async def _publish_items(
+        self, items: Sequence[_Item], tails: dict[str, asyncio.Future[bool]] | None = None
+    ) -> tuple[int, BaseException | None]:
         """Publish a batch as one sequential chain per aggregate; returns the length of the
-        fully acknowledged prefix and the failure of the earliest failed item, if any."""
+        fully acknowledged prefix and the failure of the earliest failed item, if any.
+
+        `tails` holds, per aggregate, whether its last event in the batches before was
+        acknowledged (a future): a chain starts once it is, sends nothing if it was not, and
+        leaves its own in its place."""
+        tails = {} if tails is None else tails
+        loop = asyncio.get_running_loop()
         chains: dict[str, list[int]] = {}
         for index, item in enumerate(items):
             chains.setdefault(str(item.notification.originator_id), []).append(index)
         done = [False] * len(items)
         failures: dict[int, BaseException] = {}
 
-        async def chain(indices: list[int]) -> None:
-            for index in indices:
-                try:
-                    await self._send(items[index])
-                except Exception as exc:
-                    failures[index] = exc
+        async def chain(indices: list[int], before: asyncio.Future[bool] | None, after: asyncio.Future[bool]) -> None:
+            ok = False
+            try:
+                if before is not None and not await before:
                     return
-                done[index] = True
+                for index in indices:
+                    try:
+                        await self._send(items[index])
+                    except Exception as exc:
+                        failures[index] = exc
+                        return
+                    done[index] = True
+                ok = True
+            finally:
+                after.set_result(ok)
 
-        await asyncio.gather(*(chain(indices) for indices in chains.values()))
+        runs = []
+        for aggregate, indices in chains.items():
+            after: asyncio.Future[bool] = loop.create_future()
+            runs.append(chain(indices, tails.get(aggregate), after))
+            tails[aggregate] = after
+        await asyncio.gather(*runs)
         prefix = next((i for i, ok in enumerate(done) if not ok), len(items))
         return prefix, failures[min(failures)] if failures else None
 
@@ -524,23 +662,37 @@ class OutboxRelay:
         """The public message and the journal entry go out together (two streams, no order
         between them; bench/results.json: one round trip per event instead of two), and both
         are acknowledged before the aggregate's next event is sent."""
-        sends = []
-        if item.contract is not None:
-            sends.append(self._send_contract(item.contract, item.payload))
+        journal = None
         if item.journal is not None:
-            sends.append(self.publish(item.journal.subject, item.journal.state, item.journal.headers()))
-        for outcome in await asyncio.gather(*sends, return_exceptions=True):
-            if isinstance(outcome, BaseException):
-                raise outcome
+            journal = asyncio.ensure_future(
+                self.publish(item.journal.subject, item.journal.state, item.journal_headers or item.journal.headers())
+            )
+        error: BaseException | None = None
+        try:
+            if item.message is not None:
+                await self._send_message(item.message)
+        except Exception as exc:
+            error = exc
+        except BaseException:  # cancelled: the journal entry's send with it
+            if journal is not None:
+                journal.cancel()
+            raise
+        if journal is not None:
+            try:
+                await journal
+            except Exception as exc:
+                error = error or exc
+        if error is not None:
+            raise error
 
-    async def _send_contract(self, contract: EventContract, payload: dict[str, Any] | None = None) -> None:
-        ack = await self.publish(contract.subject, payload or contract.payload(), contract.headers())
+    async def _send_message(self, message: Outgoing) -> None:
+        ack = await self.publish(message.subject, message.data, message.headers)
         if getattr(ack, "duplicate", False):
-            await self._check_duplicate(ack, contract)
+            await self._check_duplicate(ack, message)
         else:
-            PUBLISHED.labels(self.service).inc()
+            self._published.inc()
 
-    async def _check_duplicate(self, ack: Any, contract: EventContract) -> None:
+    async def _check_duplicate(self, ack: Any, contract: Outgoing) -> None:
         DUPLICATE_ACKS.labels(self.service).inc()
         if self.reader is None:
             return

@@ -15,6 +15,7 @@ import pytest
 from nats.js.client import JetStreamContext
 
 from shared.messaging.journal import JournalEntry, parse_record
+from shared.messaging.ready import prepare_messages
 from shared.messaging.relay import IdentityCollision, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
 from shared.natsserver import NatsServerProcess
@@ -35,8 +36,22 @@ async def fresh_journal(js: JetStreamContext) -> None:
     await ensure_streams(js, (TALLIES_JOURNAL,))
 
 
-def sqlite_app(tmp_path: Path) -> Tallies:
-    return Tallies(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "t.sqlite")})
+MESSAGES_MADE = {"when": "stored"}
+
+
+@pytest.fixture(autouse=True, params=["stored", "relayed"])
+def messages_made(request: pytest.FixtureRequest) -> str:
+    """Every test runs with each event's message made when it is stored (`shared.messaging.ready`,
+    as the services run) and with the relay mapping every event (a store from before that)."""
+    MESSAGES_MADE["when"] = request.param
+    return str(request.param)
+
+
+def sqlite_app(tmp_path: Path, mapper: Any = tally_mapper) -> Tallies:
+    app = Tallies(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "t.sqlite")})
+    if MESSAGES_MADE["when"] == "stored":
+        prepare_messages(app, mapper, "tallies")
+    return app
 
 
 async def test_relay_publishes_each_stored_event_once_with_its_identity_and_cloudevents_headers(
@@ -47,6 +62,9 @@ async def test_relay_publishes_each_stored_event_once_with_its_identity_and_clou
     tally = app.start("Người tốt, việc tốt")
     app.count(tally.id, times=2)
     relay = OutboxRelay(app, tally_mapper, js_publisher(jetstream), service="tallies", journal=True)
+    ready = relay._ready(app.notification_log.select(start=1, limit=10))
+    # v2 and v3 were saved together: v2's state at its version is not in hand then; the relay maps it.
+    assert sorted(ready) == ([1, 3] if MESSAGES_MADE["when"] == "stored" else [])
 
     assert await relay.publish_pending() == 3
     assert await relay.publish_pending() == 0
@@ -90,7 +108,10 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     crashing._record_position = crash  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await crashing.publish_pending()
-    assert len(await campaign_messages(jetstream)) == 3
+    # The first batch, and maybe some of the second: it is published while the first waits for
+    # its position, and stopped when that fails.
+    assert 3 <= len(await campaign_messages(jetstream)) <= 5
+    assert crashing.published_position() == 0
 
     restarted = OutboxRelay(
         sqlite_app(tmp_path),
@@ -107,9 +128,12 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     assert len(set(ids)) == len(ids) == 5
 
 
+@pytest.mark.parametrize("batch_size", [200, 2])
 async def test_after_a_partly_failed_batch_each_aggregate_stays_in_version_order(
-    jetstream: JetStreamContext, tmp_path: Path
+    jetstream: JetStreamContext, tmp_path: Path, batch_size: int
 ) -> None:
+    """One batch, or batches of two published one while the one before awaits its acks: the
+    failed event's aggregate sends nothing after it, in its batch or the next."""
     app = sqlite_app(tmp_path)
     first, second = app.start("Phong trào A"), app.start("Phong trào B")
     app.count(first.id, times=3)
@@ -118,20 +142,23 @@ async def test_after_a_partly_failed_batch_each_aggregate_stays_in_version_order
     failed: list[str] = []
 
     async def flaky(subject: str, payload: Any, headers: dict[str, str]) -> Any:
-        # The second event of the first aggregate is lost on the way, once.
-        lost = isinstance(payload, dict) and (payload["aggregate_id"], payload["aggregate_version"]) == (
-            str(first.id),
-            2,
-        )
+        # The second event of the first aggregate is lost on the way, once (public messages
+        # carry `ce-id`; the relay hands them encoded).
+        body = json.loads(payload) if "ce-id" in headers else {}
+        lost = (body.get("aggregate_id"), body.get("aggregate_version")) == (str(first.id), 2)
         if lost and not failed:
             failed.append(headers["Nats-Msg-Id"])
             raise TimeoutError("nats: timeout")
         return await publish(subject, payload, headers)
 
-    relay = OutboxRelay(app, tally_mapper, flaky, service="tallies", reader=JetStreamReader(lambda: jetstream))
+    relay = OutboxRelay(
+        app, tally_mapper, flaky, service="tallies", batch_size=batch_size, reader=JetStreamReader(lambda: jetstream)
+    )
     with pytest.raises(TimeoutError):
         await relay.publish_pending()
     assert relay.published_position() == 2  # first v1, second v1: the acknowledged prefix of the log
+    sent = [json.loads(m.data) for m in await campaign_messages(jetstream)]
+    assert [m["aggregate_version"] for m in sent if m["aggregate_id"] == str(first.id)] == [1]
     await relay.publish_pending()
 
     messages = [json.loads(m.data) for m in await campaign_messages(jetstream)]
@@ -236,19 +263,20 @@ async def test_two_relays_over_one_store_publish_each_event_once(jetstream: JetS
 async def test_an_event_the_mapper_cannot_publish_stops_the_relay_visibly_and_nothing_after_it_is_skipped(
     jetstream: JetStreamContext, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = sqlite_app(tmp_path)
-    good, bad = app.start("Phong trào A"), app.start("nhãn hỏng")
-    app.count(good.id, times=2)
     broken = True
-
     attempts = 0
 
     def mapper(app_: Tallies, event: Any, envelope: Any) -> TallyNoted:
         nonlocal attempts
-        if broken and event.originator_id == bad.id:
+        tally = app_.repository.get(event.originator_id, version=event.originator_version)
+        if broken and tally.label == "nhãn hỏng":
             attempts += 1
             raise KeyError("label")
         return tally_mapper(app_, event, envelope)
+
+    app = sqlite_app(tmp_path, mapper)  # when stored: its mapping fails there too, and it is left to the relay
+    good, bad = app.start("Phong trào A"), app.start("nhãn hỏng")
+    app.count(good.id, times=2)
 
     relay = OutboxRelay(
         app,
