@@ -19,7 +19,9 @@ bytes as they are. An event without a row (stored before this existed, re-import
 store reconcile`, saved by a mapper that failed at that moment, or one of several events of an
 existing aggregate in one save) is mapped by the relay as before; a row that does not name the
 event stored at its position (aggregate, version and event id) is ignored the same way. Rows
-are derived data: deleting them only makes the relay map those events itself.
+are derived data: deleting them only makes the relay map those events itself. Once the relay has
+recorded a position, the rows up to it are never read again and it deletes them
+(`OutboxRelay.prune_every`), so the table holds only what is not yet published.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class OutboxSQL:
             "subject = excluded.subject, payload = excluded.payload, headers = excluded.headers"
         )
         self.select = f"SELECT {columns} FROM {table} WHERE position >= {m} AND position <= {m}"
+        self.prune = f"DELETE FROM {table} WHERE position <= {m}"
 
 
 class OutboxWriter:

@@ -264,6 +264,9 @@ class Chained:
     def start_chain(self) -> int:
         raise NotImplementedError
 
+    def delete_ready(self, up_to: int) -> None:
+        raise NotImplementedError
+
 
 class ChainedSQLiteApplicationRecorder(Chained, SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
@@ -304,6 +307,11 @@ class ChainedSQLiteApplicationRecorder(Chained, SQLiteApplicationRecorder):
     def start_chain(self) -> int:
         with self.datastore.transaction(commit=True) as c:
             return self.chain.start(c)
+
+    def delete_ready(self, up_to: int) -> None:
+        """Delete the ready messages (`shared.outbox`) of positions up to `up_to`."""
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.outbox.sql.prune, (up_to,))
 
 
 if TYPE_CHECKING:

@@ -61,3 +61,8 @@ class ChainedPostgresApplicationRecorder(Chained, PostgresApplicationRecorder):
         with self.datastore.transaction(commit=True) as curs:
             self._lock_table(curs)
             return self.chain.start(curs)
+
+    def delete_ready(self, up_to: int) -> None:
+        """Delete the ready messages (`shared.outbox`) of positions up to `up_to`."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.outbox.sql.prune, (up_to,))

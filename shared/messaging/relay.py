@@ -311,6 +311,7 @@ class OutboxRelay:
         store_recheck_seconds: float = 5.0,
         max_lag_events: int = 1000,
         max_stall_seconds: float = 120.0,
+        prune_every: int = 1000,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if store_check and reader is None:
@@ -326,6 +327,9 @@ class OutboxRelay:
         self.tracking_name = relay_tracking_name(service)
         self.chain = ChainReader.of(app)
         self.outbox: OutboxWriter | None = getattr(app.recorder, "outbox", None)
+        self.prune_every = prune_every
+        """Ready rows are deleted once this many positions past the last deletion are recorded."""
+        self._pruned_up_to = 0
         self._published = PUBLISHED.labels(service)
         self.reader = reader
         self.journal = journal
@@ -532,6 +536,19 @@ class OutboxRelay:
             if self.published_position() < notification_id:
                 raise
         self._progress()
+        self._prune_ready(notification_id)
+
+    def _prune_ready(self, recorded: int) -> None:
+        """Ready rows up to a recorded position are never read again: delete them now and then
+        (one statement per `prune_every` positions, not one more commit per batch)."""
+        if self.outbox is None or recorded - self._pruned_up_to < self.prune_every:
+            return
+        try:
+            self.app.recorder.delete_ready(recorded)  # type: ignore[attr-defined]
+        except Exception:  # derived data: a failed deletion is retried with the next position
+            log.warning("relay %s: could not delete ready messages up to %d", self.service, recorded, exc_info=True)
+            return
+        self._pruned_up_to = recorded
 
     def _progress(self) -> None:
         self._last_progress = self.monotonic()

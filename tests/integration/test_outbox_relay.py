@@ -334,3 +334,29 @@ async def test_a_duplicate_ack_for_an_event_published_for_the_first_time_is_an_a
         await relay.publish_pending()
     assert relay.published_position() == 0
     assert str(tally.id) not in [json.loads(m.data)["aggregate_id"] for m in await campaign_messages(jetstream)]
+
+
+async def test_ready_messages_are_deleted_once_their_position_is_recorded(
+    jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    """The ready rows are derived data the relay never reads again past its recorded position:
+    they are deleted, so the table holds only what is not yet published."""
+    stored = MESSAGES_MADE["when"] == "stored"
+    await fresh_journal(jetstream)
+    app = sqlite_app(tmp_path)
+    for n in range(3):
+        app.start(f"Tổ {n}")
+    relay = OutboxRelay(app, tally_mapper, js_publisher(jetstream), service="tallies", journal=True, prune_every=2)
+
+    def ready() -> list[int]:
+        return sorted(relay._ready(app.notification_log.select(start=1, limit=10)))
+
+    assert ready() == ([1, 2, 3] if stored else [])
+    assert await relay.publish_pending() == 3
+    assert ready() == []
+
+    later = app.start("Tổ 4")
+    assert ready() == ([4] if stored else [])
+    assert await relay.publish_pending() == 1  # one position past the last deletion: kept for now
+    assert ready() == ([4] if stored else [])
+    assert [json.loads(m.data)["aggregate_id"] for m in await campaign_messages(jetstream)][-1] == str(later.id)

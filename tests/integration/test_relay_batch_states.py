@@ -111,6 +111,10 @@ def test_messages_made_when_stored_are_those_the_relay_would_make(store_env: dic
         items = read_all(relay, 1000)
         relay.mapper = mapper
         check_items(app, relay, items)
+
+        middle = stored[len(stored) // 2]
+        app.recorder.delete_ready(middle)  # what the relay does once its position passes `middle`
+        assert ready_positions(app) == {p for p in ready if p > middle}
     finally:
         app.close()
 
