@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import nats
-from faststream.nats import NatsBroker
 from sqlalchemy import func, select
 
 from services.reporting import handlers
@@ -30,6 +29,7 @@ from services.reporting.rebuild import Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from services.reporting.summary import SummaryOptions, summarize
 from services.reporting.tables import consumer_name
+from shared.messaging.batches import consuming
 from shared.messaging.idempotence import processed_messages
 from shared.natsserver import NatsServerProcess, free_port
 from shared.reference.org_units import load_org_units
@@ -67,8 +67,8 @@ async def run(dossiers: int, database_url: str | None, workdir: Path) -> list[tu
         engine = make_engine(database_url or f"sqlite:///{workdir / 'reporting.sqlite'}")
         generation, _ = ensure_live_generation(engine)
         live = LiveProjection(engine, generation)
-        broker = NatsBroker(server.url)
-        handlers.register(broker, live, ReportingSettings(nats_url=server.url))
+        consumers = handlers.consumers(live, ReportingSettings(nats_url=server.url))
+        nc = await nats.connect(server.url)
 
         def applied() -> int:
             with engine.connect() as conn:
@@ -77,9 +77,8 @@ async def run(dossiers: int, database_url: str | None, workdir: Path) -> list[tu
                     select(func.count()).where(p.consumer == consumer_name(live.generation))
                 ).scalar_one()
 
-        async with broker:
-            started = time.perf_counter()
-            await broker.start()
+        started = time.perf_counter()
+        async with consuming(nc.jetstream(), consumers):
             while applied() < len(events):
                 await asyncio.sleep(0.2)
             results.append(
@@ -96,6 +95,7 @@ async def run(dossiers: int, database_url: str | None, workdir: Path) -> list[tu
             results.append(
                 ("verify (scratch rebuild + row-for-row compare)", time.perf_counter() - started, check.applied)
             )
+        await nc.close()
         calendar, units = WorkingCalendar.from_file(), load_org_units()
         for group_by in ("none", "proposing_unit", "award"):
             started = time.perf_counter()

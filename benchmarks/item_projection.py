@@ -15,7 +15,6 @@ import json
 import time
 
 import nats
-from faststream.nats import NatsBroker
 from nats.js import JetStreamContext
 from sqlalchemy import func, select
 
@@ -32,6 +31,7 @@ from services.reporting.rebuild import Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from services.reporting.summary import SummaryOptions, summarize, summarize_by_replay
 from services.reporting.tables import consumer_name, projection_tables
+from shared.messaging.batches import consuming
 from shared.messaging.idempotence import processed_messages
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
@@ -107,17 +107,15 @@ async def measure(ctx: Context) -> None:
     engine = make_engine(ctx.view_url("reporting", ctx.workdir / "reporting.sqlite"))
     generation, _ = ensure_live_generation(engine)
     live = LiveProjection(engine, generation)
-    broker = NatsBroker(ctx.nats_url)
-    handlers.register(broker, live, ReportingSettings(nats_url=ctx.nats_url))
+    consumers = handlers.consumers(live, ReportingSettings(nats_url=ctx.nats_url))
 
     def applied() -> int:
         with engine.connect() as conn:
             p = processed_messages.c
             return conn.execute(select(func.count()).where(p.consumer == consumer_name(live.generation))).scalar_one()
 
-    async with broker:
-        started = time.perf_counter()
-        await broker.start()
+    started = time.perf_counter()
+    async with consuming(js, consumers):
         last = 0.0
         while (done := applied()) < total:
             if time.perf_counter() - last > 10:

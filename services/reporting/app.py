@@ -77,7 +77,6 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     settings = settings if isinstance(settings, ReportingSettings) else ReportingSettings()
     ctx, is_new = open_context(settings)
     broker = make_broker(settings, SERVICE)
-    handlers.register(broker, ctx.live, settings)
 
     jobs = [initial_fill(ctx.rebuilder)] if is_new and settings.reporting_initial_rebuild else []
     runtime = ServiceRuntime(
@@ -86,6 +85,7 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
         broker=broker,
         database_checks={"database": engine_probe(ctx.engine)},
         background_jobs=jobs,
+        batch_consumers=handlers.consumers(ctx.live, settings),
         on_shutdown=[ctx.rebuilder.cancel, ctx.engine.dispose],
     )
     app = create_service_app(

@@ -1,14 +1,16 @@
-"""NATS subscribers of the reporting service: one durable consumer per event stream, each turning
-a message into `LiveProjection.apply`."""
+"""NATS subscribers of the reporting service: one durable consumer per event stream, each handing
+its fetched batches, raw, to `LiveProjection.apply_raw` (one writer thread per batch, one
+transaction per group; `shared.messaging.batches`)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from typing import Any
 
-from faststream.nats import NatsBroker
-
-from services.reporting.live import LiveProjection
-from shared.messaging.consumer import Delivery, Handler, subscribe_events
+from services.reporting.live import LiveProjection, RawEvent
+from shared.messaging.batches import BatchConsumer, BatchHandler, Received
+from shared.messaging.consumer import Delivery, Handler
 from shared.settings import TdktSettings
 from shared.streams import CAMPAIGNS, DOSSIERS, NOTIFICATIONS, StreamSpec
 
@@ -22,8 +24,24 @@ SUBSCRIPTIONS: tuple[tuple[StreamSpec, str], ...] = (
 )
 """Every stream that stores `tdkt.>` events, with the filter its durable consumer uses."""
 
+BATCH_SIZE = 500
+IN_FLIGHT = 2
+"""Batches of one stream handled at once (the next is fetched and decoded while one is
+written); 2 × 500 is the durable consumers' `max_ack_pending` of 1,000."""
+
+
+def batch_handler_for(live: LiveProjection) -> BatchHandler:
+    async def handle(batch: list[Received]) -> Sequence[BaseException | None]:
+        events = [RawEvent(r.delivery.event_id, r.delivery.subject, r.delivery.stream_sequence, r.data) for r in batch]
+        return await asyncio.to_thread(live.apply_raw, events)
+
+    return handle
+
 
 def handler_for(live: LiveProjection) -> Handler:
+    """One event at a time, for `shared.messaging.consumer.subscribe_events` (the service itself
+    consumes batches: `consumers`)."""
+
     async def handle(payload: dict[str, Any], delivery: Delivery) -> None:
         await live.apply_async(
             delivery.subject, payload, event_id=delivery.event_id, stream_sequence=delivery.stream_sequence
@@ -32,11 +50,12 @@ def handler_for(live: LiveProjection) -> Handler:
     return handle
 
 
-def register(broker: NatsBroker, live: LiveProjection, settings: TdktSettings) -> None:
-    handle = handler_for(live)
-    for stream, subject_filter in SUBSCRIPTIONS:
-        subscribe_events(
-            broker,
+def consumers(live: LiveProjection, settings: TdktSettings) -> list[BatchConsumer]:
+    """The service's durable consumers, to start once NATS is connected
+    (`ServiceRuntime.batch_consumers`, or `shared.messaging.batches.consuming`)."""
+    handle = batch_handler_for(live)
+    return [
+        BatchConsumer(
             consumer=CONSUMER,
             stream=stream,
             subject_filter=subject_filter,
@@ -44,10 +63,14 @@ def register(broker: NatsBroker, live: LiveProjection, settings: TdktSettings) -
             max_deliver=settings.consumer_max_deliver,
             backoff_seconds=settings.consumer_backoff_seconds,
             ack_wait_seconds=settings.consumer_ack_wait_seconds,
+            batch_size=BATCH_SIZE,
+            in_flight=IN_FLIGHT,
             description=f"Cập nhật bảng báo cáo từ luồng {stream.name}",
         )
+        for stream, subject_filter in SUBSCRIPTIONS
+    ]
 
 
 def durable_names() -> list[tuple[str, str]]:
-    """(stream, durable consumer) pairs, as `subscribe_events` names them."""
+    """(stream, durable consumer) pairs, as `BatchConsumer` (and `subscribe_events`) name them."""
     return [(stream.name, f"{CONSUMER}-{stream.name.lower()}") for stream, _ in SUBSCRIPTIONS]

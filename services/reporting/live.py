@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, select
 from services.reporting.bulk import insert_rows
 from services.reporting.generations import GenerationChanged, require_live
 from services.reporting.outcomes import chunks
-from services.reporting.projector import Decoded, decode, project, project_batch
+from services.reporting.projector import Decoded, decode, decode_json, project, project_batch
 from services.reporting.tables import consumer_name, projection_tables
 from shared.messaging.idempotence import apply_once, processed_messages
 
@@ -76,6 +76,16 @@ def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming], *,
     return applied
 
 
+@dataclass(frozen=True)
+class RawEvent:
+    """A consumed message whose payload is still its raw JSON bytes."""
+
+    event_id: str
+    subject: str
+    stream_sequence: int | None
+    data: bytes
+
+
 @dataclass(eq=False)
 class _Pending:
     item: Incoming
@@ -92,14 +102,15 @@ class _Pending:
 class LiveProjection:
     """Applies consumed events to the live generation.
 
-    **Group commit.** The consumers run the messages of a fetched batch at once: each is decoded
-    and joins the waiting group on the event loop (`apply_async`), then waits in a worker thread
-    for the write lock. Whoever gets the lock applies every event waiting at that moment in ONE
-    transaction, set-based (`apply_batch`: each still checked against, and recorded in,
-    `processed_messages` within it, so each is applied once in effect); the others find theirs
-    done. If that transaction fails, each of its events is applied alone, so one bad event fails
-    only its own message (retries, dead letter) and never its neighbours'. On SQLite a commit is
-    a sync to disk: one per group instead of one per event (docs/performance.md).
+    **Group commit.** The service's consumers hand over whole fetched batches, raw
+    (`apply_raw`, one worker thread per batch: each event decoded from its bytes, then the batch
+    joins the waiting group); `apply` and `apply_async` add one event. Whoever gets the write
+    lock applies every event waiting at that moment in ONE transaction, set-based
+    (`apply_batch`: each still checked against, and recorded in, `processed_messages` within it,
+    so each is applied once in effect); the others find theirs done. If that transaction fails,
+    each of its events is applied alone, so one bad event fails only its own message (retries,
+    dead letter) and never its neighbours'. On SQLite a commit is a sync to disk: one per group
+    instead of one per event (docs/performance.md).
     """
 
     def __init__(self, engine: Engine, generation: int) -> None:
@@ -130,6 +141,32 @@ class LiveProjection:
         item = self._enqueue(subject, payload, event_id, stream_sequence)
         await asyncio.to_thread(self._write_until_done, item)
         return item.outcome()
+
+    def apply_raw(self, events: Sequence[RawEvent]) -> list[BaseException | None]:
+        """Apply a fetched batch (the live consumers, in one worker thread per batch): each event
+        is read with its contract straight from its bytes (`projector.decode_json`, as a
+        rebuild reads), and every one that reads joins the waiting group, which is then written
+        (one transaction, `apply_batch`, with whatever other batches are waiting). One outcome
+        per event: None when it is applied (now or before), else its error, its own only (a
+        payload its contract rejects, or a failure when applied alone after the group's
+        transaction failed)."""
+        outcomes: list[BaseException | None] = [None] * len(events)
+        pending: list[tuple[int, _Pending]] = []
+        for n, raw in enumerate(events):
+            try:
+                event = decode_json(raw.subject, raw.data)
+            except Exception as exc:
+                outcomes[n] = exc
+                continue
+            pending.append((n, _Pending(Incoming(raw.event_id, raw.subject, raw.stream_sequence, event))))
+        with self._waiting_lock:
+            self._waiting.extend(item for _, item in pending)
+        for _, item in pending:
+            if not item.done:  # the first write takes the whole group; the rest are done then
+                self._write_until_done(item)
+        for n, item in pending:
+            outcomes[n] = item.error
+        return outcomes
 
     def _enqueue(self, subject: str, payload: dict[str, Any], event_id: str, stream_sequence: int | None) -> _Pending:
         item = _Pending(Incoming(event_id, subject, stream_sequence, decode(subject, payload)))

@@ -38,6 +38,7 @@ from shared.http.pii_mask import install_pii_mask
 from shared.http.policy import Policy, ScopeCheck, enforce_policy
 from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
+from shared.messaging.batches import BatchConsumer
 from shared.messaging.ready import prepare_messages
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
@@ -135,6 +136,9 @@ class ServiceRuntime:
     """One cheap, non-retrying query per database: part of readiness, and the probes of the
     circuit that answers commands 503 at once while a database is down (`shared.http.circuit`)."""
     background_jobs: list[BackgroundJob] = field(default_factory=list)
+    batch_consumers: list[BatchConsumer] = field(default_factory=list)
+    """Consumers of whole fetched batches (`shared.messaging.batches`): started with the broker's
+    subscribers, stopped before it."""
     on_shutdown: list[Callable[[], None]] = field(default_factory=list)
     broker_started: asyncio.Event = field(default_factory=asyncio.Event)
     circuit: DatabaseCircuit = field(init=False)
@@ -153,6 +157,8 @@ class ServiceRuntime:
             duplicate_window_seconds=self.settings.duplicate_window_seconds,
         )
         await self.broker.start()
+        for consumer in self.batch_consumers:
+            await consumer.start(js)
         self.broker_started.set()
         for relay in self.relays:
             relay.wake()  # compare the store with its stream now, not at the next timer
@@ -308,6 +314,8 @@ async def _shut_down(
     left = await cancel_and_wait([*tasks, *relay_tasks], timeout=30)
     if left:
         log.warning("%s: %d background task(s) did not stop", runtime.name, len(left))
+    if runtime.batch_consumers:  # their batches in hand finish and are acknowledged
+        await asyncio.gather(*(c.stop() for c in runtime.batch_consumers), return_exceptions=True)
     if runtime.broker_started.is_set():
         try:
             await runtime.broker.stop()  # waits for in-flight messages (graceful_timeout)

@@ -20,11 +20,12 @@ re-published after JetStream's duplicate window (same `ce-id`, new `Nats-Msg-Id`
 event and must change nothing.
 
 **Order is not guaranteed to a handler.** FastStream starts every message of a fetched batch at
-once (one worker thread each), and a retried message comes back after later ones; several
-replicas share one durable consumer. Every handler therefore reaches the same state whatever the
-arrival order: state is kept per aggregate at the highest `aggregate_version` seen, and facts are
-keyed by event id (reporting's `tables.py`, dossiers' `campaign_table.py`, notifications'
-deliveries keyed by event and recipient). The streams themselves hold each aggregate's events in
+once (one worker thread each; `shared.messaging.batches` hands over whole batches, two at a time),
+and a retried message comes back after later ones; several replicas share one durable consumer.
+Every handler therefore reaches the same state whatever the arrival order: state is kept per
+aggregate at the highest `aggregate_version` seen, and facts are keyed by event id (reporting's
+`tables.py`, dossiers' `campaign_table.py`, notifications' deliveries keyed by event and
+recipient). The streams themselves hold each aggregate's events in
 version order (`shared.messaging.relay`), for subscribers that read them one at a time.
 """
 
@@ -43,7 +44,7 @@ from faststream.nats import ConsumerConfig, DeliverPolicy, NatsBroker, NatsMessa
 from prometheus_client import Counter
 
 from shared.dberrors import is_database_unavailable
-from shared.streams import StreamSpec, dead_letter_subject, jstream
+from shared.streams import DEAD_LETTERS, StreamSpec, dead_letter_subject, jstream
 
 log = logging.getLogger(__name__)
 
@@ -161,13 +162,44 @@ async def _on_failure(
     max_deliver: int,
     backoff_seconds: tuple[float, ...],
 ) -> None:
+    async def publish(body: bytes, subject: str, headers: dict[str, str]) -> None:
+        await broker.publish(body, subject, headers=headers, stream=DEAD_LETTERS.name)
+
+    await settle_failure(
+        consumer,
+        delivery,
+        msg.body,
+        exc,
+        max_deliver=max_deliver,
+        backoff_seconds=backoff_seconds,
+        nak=lambda delay: msg.nack(delay=delay),
+        term=msg.reject,  # +TERM: FastStream's NatsMessage has no term() (tech-notes §6)
+        publish=publish,
+    )
+
+
+async def settle_failure(
+    consumer: str,
+    delivery: Delivery,
+    body: bytes,
+    exc: BaseException,
+    *,
+    max_deliver: int,
+    backoff_seconds: tuple[float, ...],
+    nak: Callable[[float], Awaitable[Any]],
+    term: Callable[[], Awaitable[Any]],
+    publish: Callable[[bytes, str, dict[str, str]], Awaitable[Any]],
+) -> None:
+    """What a failed message becomes: retried later (`nak(delay)`) while the database is down or
+    tries are left, else copied to `deadletter.<consumer>.<subject>` (`publish`) and terminated
+    (`term`). Shared by `subscribe_events` and `shared.messaging.batches.BatchConsumer`."""
     error = f"{type(exc).__name__}: {exc}"
     if is_database_unavailable(exc):
         delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 1.0
         level = logging.WARNING if delivery.attempt == 1 else logging.DEBUG
         log.log(level, "%s: database unavailable on %s, retry in %ss: %s", consumer, delivery.event_id, delay, error)
         MESSAGES.labels(consumer, "retried_database").inc()
-        await msg.nack(delay=delay)
+        await nak(delay)
         return
     if delivery.attempt < max_deliver:
         delay = backoff_seconds[min(delivery.attempt - 1, len(backoff_seconds) - 1)] if backoff_seconds else 0
@@ -180,7 +212,7 @@ async def _on_failure(
             error,
         )
         MESSAGES.labels(consumer, "retried").inc()
-        await msg.nack(delay=delay)
+        await nak(delay)
         return
     log.error("%s gave up on %s after %s attempts: %s", consumer, delivery.event_id, delivery.attempt, error)
     headers = {k: v for k, v in delivery.headers.items() if k != "Nats-Msg-Id"}
@@ -196,8 +228,6 @@ async def _on_failure(
             "tdkt-attempts": str(delivery.attempt),
         }
     )
-    await broker.publish(
-        msg.body, dead_letter_subject(consumer, delivery.subject), headers=headers, stream="TDKT_DEAD_LETTERS"
-    )
+    await publish(body, dead_letter_subject(consumer, delivery.subject), headers)
     MESSAGES.labels(consumer, "dead_lettered").inc()
-    await msg.reject()  # +TERM: FastStream's NatsMessage has no term() (tech-notes §6)
+    await term()

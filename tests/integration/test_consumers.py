@@ -1,10 +1,12 @@
 """Durable consumers on a real nats-server: redelivery changes nothing, a copy under a new message id
-changes nothing; poison and malformed messages go to the dead letters and are released."""
+changes nothing; poison and malformed messages go to the dead letters and are released, also
+when they came in one fetched batch with good ones (`shared.messaging.batches`)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,9 @@ from sqlalchemy import select
 
 from services.reporting.campaign_counts import campaigns_by_lead_unit
 from services.reporting.generations import ensure_live_generation
-from services.reporting.handlers import handler_for
+from services.reporting.handlers import batch_handler_for, handler_for
 from services.reporting.live import LiveProjection
+from shared.messaging.batches import BatchConsumer, Received, consuming
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import processed_messages
 from shared.messaging.progress import consumers_caught_up
@@ -209,3 +212,54 @@ async def test_a_database_outage_longer_than_the_tries_sends_nothing_to_the_dead
     assert attempts == [1, 2, 3, 4, 5, 6]
     info = await jetstream.stream_info(DEAD_LETTERS.name)
     assert info.state.messages == 0
+
+
+async def test_the_reporting_consumer_applies_a_fetched_batch_and_dead_letters_only_its_bad_messages(
+    nats_url: str, jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    live = reporting_projection(tmp_path)
+    handle = batch_handler_for(live)
+    batches: list[int] = []
+
+    async def handler(batch: list[Received]) -> Sequence[BaseException | None]:
+        batches.append(len(batch))
+        return await handle(batch)
+
+    good = [campaign_event(f"campaigns-batch-{n}", version=n) for n in (1, 2, 3)]
+    await publish(jetstream, "tdkt.campaign.registered", good[0])
+    await publish(jetstream, "tdkt.campaign.registered", {**good[1], "event_id": "campaigns-bad", "campaign": "x"})
+    await publish(jetstream, "tdkt.campaign.registered", good[1])
+    await jetstream.publish("tdkt.campaign.registered", b'{"event_id": "not json', stream=CAMPAIGNS.name)
+    await publish(jetstream, "tdkt.campaign.registered", good[2])
+    await publish(jetstream, "tdkt.campaign.registered", good[0], msg_id="a-copy")  # the same event again
+
+    consumer = BatchConsumer(
+        consumer="test-batch",
+        stream=CAMPAIGNS,
+        subject_filter="tdkt.campaign.>",
+        handler=handler,
+        max_deliver=3,
+        backoff_seconds=(0.1, 0.2),
+        batch_size=50,
+    )
+
+    async def released() -> bool:
+        info = await jetstream.consumer_info(CAMPAIGNS.name, "test-batch-tdkt_campaigns")
+        return info.num_ack_pending == 0 and info.num_pending == 0
+
+    async with consuming(jetstream, [consumer]):
+        assert await eventually(lambda: sum(batches) == 6 + 2 * 2)  # then each bad one twice more
+        assert await eventually(released)
+        info = await jetstream.consumer_info(CAMPAIGNS.name, "test-batch-tdkt_campaigns")
+        assert info.num_redelivered == 0
+
+    assert batches[0] == 6  # what was there was fetched, and handled, as one batch
+    with live.engine.connect() as conn:
+        applied = sorted(conn.execute(select(processed_messages.c.event_id)).scalars())
+    assert applied == [e["event_id"] for e in good]
+    assert campaigns_by_lead_unit(live.engine)[0]["registered"] == 1
+    dead = await jetstream.stream_info(DEAD_LETTERS.name)
+    assert dead.state.messages == 2
+    letters = [await jetstream.get_msg(DEAD_LETTERS.name, s) for s in (dead.state.first_seq, dead.state.last_seq)]
+    assert {d.subject for d in letters} == {"deadletter.test-batch.tdkt.campaign.registered"}
+    assert all(d.headers["tdkt-attempts"] == "3" for d in letters)

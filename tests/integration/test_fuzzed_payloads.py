@@ -11,12 +11,11 @@ import random
 from pathlib import Path
 from typing import Any
 
-from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
 
 from services.reporting.campaign_counts import campaigns_by_lead_unit
-from services.reporting.handlers import handler_for
-from shared.messaging.consumer import subscribe_events
+from services.reporting.handlers import batch_handler_for
+from shared.messaging.batches import BatchConsumer, consuming
 from shared.streams import CAMPAIGNS, DEAD_LETTERS
 from shared.testing.jetstream import eventually
 
@@ -54,19 +53,16 @@ async def test_fuzzed_payloads_leave_the_consumer_applying_the_next_real_event(
     nats_url: str, jetstream: JetStreamContext, tmp_path: Path
 ) -> None:
     live = reporting_projection(tmp_path)
-    broker = NatsBroker(nats_url)
-    subscribe_events(
-        broker,
+    consumer = BatchConsumer(  # as the service consumes: whole fetched batches, raw
         consumer="test-fuzz",
         stream=CAMPAIGNS,
         subject_filter="tdkt.campaign.>",
-        handler=handler_for(live),
+        handler=batch_handler_for(live),
         max_deliver=2,
         backoff_seconds=(0.05,),
     )
     payloads = fuzzed_payloads(random.Random(SEED))
-    async with broker:
-        await broker.start()
+    async with consuming(jetstream, [consumer]):
         for n, payload in enumerate(payloads):
             await jetstream.publish(
                 "tdkt.campaign.registered", payload, stream=CAMPAIGNS.name, headers={"Nats-Msg-Id": f"f{n}"}

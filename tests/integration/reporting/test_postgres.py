@@ -8,7 +8,6 @@ import json
 from datetime import date
 
 import pytest
-from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from services.reporting.rebuild import Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from services.reporting.summary import SummaryOptions, summarize
 from services.reporting.tables import consumer_name
+from shared.messaging.batches import consuming
 from shared.messaging.idempotence import processed_messages
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
@@ -54,10 +54,7 @@ async def test_live_rebuild_and_verify_on_postgresql(
             p = processed_messages.c
             return conn.execute(select(func.count()).where(p.consumer == consumer_name(live.generation))).scalar_one()
 
-    broker = NatsBroker(nats_url)
-    handlers.register(broker, live, ReportingSettings(nats_url=nats_url))
-    async with broker:
-        await broker.start()
+    async with consuming(jetstream, handlers.consumers(live, ReportingSettings(nats_url=nats_url))):
         for _ in range(300):
             if applied() == len(events):
                 break

@@ -1,13 +1,21 @@
-"""Events consumed at once from several threads are committed together, and each is still
-applied exactly once: the tables end as they do when the same events are fed one by one."""
+"""Events consumed at once from several threads, or fetched in one batch, are committed together,
+and each is still applied exactly once: the tables end as they do when the same events are fed
+one by one. A bad event in a batch fails only its own message."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, select
 
 from services.reporting.generations import ensure_live_generation
-from services.reporting.live import LiveProjection
+from services.reporting.live import LiveProjection, RawEvent
+from services.reporting.tables import consumer_name
+from shared.contracts.base import EventContract
+from shared.messaging.idempotence import processed_messages
 from shared.sqlstore import make_engine
 from tests.support.reporting_history import generate
 
@@ -34,3 +42,73 @@ def test_concurrent_deliveries_are_grouped_and_each_event_applied_once(tmp_path:
     for name in one_by_one.tables.by_name():
         if name != "processed_messages":
             assert concurrent.rows(name) == one_by_one.rows(name), name
+
+
+def raw(event: EventContract, *, payload: dict[str, Any] | None = None, sequence: int = 1) -> RawEvent:
+    body = json.dumps(event.payload() if payload is None else payload).encode()
+    return RawEvent(event.event_id, event.subject, sequence, body)
+
+
+def applied_ids(projection: Projection) -> list[str]:
+    p = processed_messages.c
+    consumer = consumer_name(projection.live.generation)
+    with projection.live.engine.connect() as conn:
+        return list(conn.execute(select(p.event_id).where(p.consumer == consumer)).scalars())
+
+
+def commits(projection: Projection) -> list[int]:
+    counted = [0]
+
+    def commit(_: Any) -> None:
+        counted[0] += 1
+
+    event.listen(projection.live.engine, "commit", commit)
+    return counted
+
+
+def test_a_fetched_batch_is_applied_in_one_transaction(tmp_path: Path) -> None:
+    events = generate(seed=21, campaigns=2, dossiers=25)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "batch").mkdir()
+    one_by_one, batched = fresh(tmp_path / "one"), fresh(tmp_path / "batch")
+    assert all(one_by_one.feed(*events))
+
+    counted = commits(batched)
+    # Read from the raw bytes, with a second copy of some events (a redelivery) in the batch.
+    batch = [raw(e, sequence=n) for n, e in enumerate(events, 1)] + [raw(e) for e in events[::7]]
+    assert batched.live.apply_raw(batch) == [None] * len(batch)
+    assert counted == [1]
+    for name in one_by_one.tables.by_name():
+        if name != "processed_messages":
+            assert batched.rows(name) == one_by_one.rows(name), name
+    assert sorted(applied_ids(batched)) == sorted(e.event_id for e in events)
+
+    assert batched.live.apply_raw([raw(e) for e in events[:5]]) == [None] * 5  # again: changes nothing
+    for name in one_by_one.tables.by_name():
+        if name != "processed_messages":
+            assert batched.rows(name) == one_by_one.rows(name), name
+
+
+def test_a_bad_event_in_a_batch_fails_only_its_own_message(tmp_path: Path) -> None:
+    events = generate(seed=22, campaigns=2, dossiers=10)
+    (tmp_path / "good").mkdir()
+    (tmp_path / "batch").mkdir()
+    good_only, batched = fresh(tmp_path / "good"), fresh(tmp_path / "batch")
+    assert all(good_only.feed(*events))
+
+    rejected = events[3]  # its contract rejects it: fails while decoded, before any transaction
+    unwritable = events[8]  # reads, but cannot be stored: fails the group's transaction
+    batch = [raw(e) for e in events]
+    batch[3] = raw(rejected, payload={**rejected.payload(), "aggregate_version": "not a version"})
+    batch[8] = raw(unwritable, payload={**unwritable.payload(), "aggregate_version": 10**30})
+    outcomes = batched.live.apply_raw(batch)
+
+    assert [n for n, o in enumerate(outcomes) if o is not None] == [3, 8]
+    assert isinstance(outcomes[8], OverflowError)
+    assert set(applied_ids(batched)) == {e.event_id for e in events} - {rejected.event_id, unwritable.event_id}
+
+    # Their messages come back (a retry) as they should have been: then the tables are whole.
+    assert batched.live.apply_raw([raw(rejected), raw(unwritable)]) == [None, None]
+    for name in good_only.tables.by_name():
+        if name != "processed_messages":
+            assert batched.rows(name) == good_only.rows(name), name
