@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,7 +25,7 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import NoServersError
 from nats.js.client import JetStreamContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from services.reporting import generations
 from services.reporting.compare import compare_generations
@@ -68,6 +70,70 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+REPLAY_CACHE_KIB = 65_536
+
+
+@contextlib.contextmanager
+def bulk_loading(engine: Engine) -> Iterator[Connection]:
+    """The one connection a replay writes the new generation with. On SQLite it commits without
+    waiting for the disk (`synchronous=NORMAL`: in WAL mode the database stays consistent, a
+    power cut may only lose the last commits, of a generation nobody reads yet; a crashed
+    rebuild is started again and its half-built generation dropped) and keeps a 64 MiB page
+    cache (the default 2 MiB made every insert of a large history a read). The switch is made
+    on another connection, at the engine's settings (`FULL`), and its commit syncs the whole
+    log, the replay's pages with it. Both settings are put back before the connection returns
+    to the pool."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            yield conn
+            return
+        synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{REPLAY_CACHE_KIB}")
+        conn.commit()
+        try:
+            yield conn
+        finally:
+            try:
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA synchronous={int(synchronous)}")
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+                conn.commit()
+            except Exception:  # never back to the pool with the replay's settings
+                conn.invalidate()
+                raise
+
+
+class ReplayWriter:
+    """The replay's connection, used by one worker thread at a time; `close` waits for a batch
+    still being written (a cancelled await does not stop its thread) and refuses later ones, so
+    the connection is never used after `bulk_loading` gave it back."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the replay has ended")
+            return fn(self.conn, *args)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+
+
+def without_waiting_for_disk(conn: Connection) -> None:
+    """PostgreSQL's counterpart of `bulk_loading`'s SQLite setting, for the current transaction
+    only: its commit does not wait for the log to reach the disk (a crash may lose it, never
+    corrupt anything; the switch's transaction commits as usual and waits for all of it)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 class JobBusy(Exception):
@@ -210,15 +276,26 @@ class Rebuilder:
         try:
             await asyncio.to_thread(self._locked, generations.drop_all_but_live, self.engine)
             progress.generation = await asyncio.to_thread(
-                self._locked, generations.create_generation, self.engine, progress.job, progress.started_by
+                self._locked,
+                functools.partial(generations.create_generation, indexes=False),
+                self.engine,
+                progress.job,
+                progress.started_by,
             )
             nc = await self.connect()
             js = nc.jetstream()
-            for spec in self.streams:
-                last = await last_sequence(js, spec.name)
-                stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
-                await self._replay(progress, stream, read_range(js, spec.name, 1, last, batch_size=self.batch_size))
-            await asyncio.to_thread(self._refresh_outcomes, progress.generation)
+            with bulk_loading(self.engine) as conn:
+                writer = ReplayWriter(conn)
+                try:
+                    for spec in self.streams:
+                        last = await last_sequence(js, spec.name)
+                        stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
+                        batches = read_range(js, spec.name, 1, last, batch_size=self.batch_size)
+                        await self._replay(writer, progress, stream, batches)
+                    await asyncio.to_thread(self._create_indexes, progress.generation)
+                    await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
+                finally:
+                    await asyncio.to_thread(writer.close)
             loop = asyncio.get_running_loop()
             if progress.job == "rebuild":
                 progress.state = "switching"
@@ -241,7 +318,11 @@ class Rebuilder:
         return progress
 
     async def _replay(
-        self, progress: JobProgress, stream: StreamProgress, batches: AsyncIterator[list[StreamMessage]]
+        self,
+        writer: ReplayWriter,
+        progress: JobProgress,
+        stream: StreamProgress,
+        batches: AsyncIterator[list[StreamMessage]],
     ) -> None:
         """Apply the batches in order, in a pipeline of two worker threads: while one batch is
         written, the next is read from the stream and decoded (pydantic-core holds the
@@ -249,7 +330,7 @@ class Rebuilder:
         takes about max(read + decode, write), not their sum."""
 
         def apply(batch: list[StreamMessage], items: list[Incoming]) -> None:
-            self._apply_batch(progress, items)
+            writer.run(self._apply_batch, progress, items)
             stream.read += len(batch)
             stream.position = batch[-1].sequence
             if progress.applied >= progress.logged + PROGRESS_LOG_EVERY:
@@ -276,21 +357,29 @@ class Rebuilder:
         with self.live.write_lock:
             return fn(*args)
 
-    def _apply_batch(self, progress: JobProgress, items: list[Incoming]) -> None:
+    def _apply_batch(self, conn: Connection, progress: JobProgress, items: list[Incoming]) -> None:
         assert progress.generation is not None
-        with self.live.write_lock, self.engine.begin() as conn:
+        with self.live.write_lock, conn.begin():
+            without_waiting_for_disk(conn)
             progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=False))
 
-    def _refresh_outcomes(self, generation: int) -> None:
+    def _create_indexes(self, generation: int) -> None:
+        """The new generation's secondary indexes, built once over its rows (left out while it
+        was filled; the outcomes, the tail, the comparison and the readers need them)."""
+        with self.live.write_lock:
+            generations.create_indexes(self.engine, generation)
+
+    def _refresh_outcomes(self, conn: Connection, generation: int) -> None:
         """Every dossier's outcome once, after the replay, instead of at each batch that touches
         the dossier (most dossiers' events are spread over many batches); a chunk of dossiers per
         transaction, so live writers wait for one chunk at most. The tail, applied at the switch,
         refreshes the dossiers it touches itself."""
         tables = projection_tables(generation)
-        with self.engine.connect() as conn:
+        with conn.begin():
             ids = all_dossier_ids(conn, tables)
         for part in chunks(ids, 5_000):
-            with self.live.write_lock, self.engine.begin() as conn:
+            with self.live.write_lock, conn.begin():
+                without_waiting_for_disk(conn)
                 refresh_outcomes(conn, tables, part)
 
     def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
