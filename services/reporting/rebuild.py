@@ -15,8 +15,12 @@ import contextlib
 import functools
 import gc
 import logging
+import multiprocessing
+import os
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +31,7 @@ from nats.errors import NoServersError
 from nats.js.client import JetStreamContext
 from sqlalchemy import Connection, Engine
 
-from services.reporting import generations
+from services.reporting import generations, replay_decode
 from services.reporting.compare import compare_generations
 from services.reporting.live import Incoming, LiveProjection, apply_batch
 from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
@@ -72,6 +76,10 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+DECODE_PROCESSES = max(1, min(4, (os.cpu_count() or 1) - 1))
+"""Worker processes decoding a large replay's batches (`replay_decode`): the cores but one."""
+DECODE_IN_PROCESSES_FROM = 10_000
+"""Messages in the streams from which a replay decodes in worker processes."""
 REPLAY_CACHE_KIB = 65_536
 
 
@@ -105,6 +113,44 @@ def bulk_loading(engine: Engine) -> Iterator[Connection]:
             except Exception:  # never back to the pool with the replay's settings
                 conn.invalidate()
                 raise
+
+
+Decoding = tuple[list[Incoming], list[replay_decode.Skipped]]
+
+
+def _decode_here(batch: list[StreamMessage]) -> Decoding:
+    items, skipped = [], []
+    for message in batch:
+        try:
+            event = decode_json(message.subject, message.data)
+        except Exception as exc:
+            skipped.append((message.event_id, message.subject, type(exc).__name__))
+            continue
+        items.append(Incoming(message.event_id, message.subject, message.sequence, event))
+    return items, skipped
+
+
+def _decode_batch(pool: ProcessPoolExecutor | None, batch: list[StreamMessage]) -> asyncio.Future[Decoding]:
+    """The batch decoded, in a worker process (its events as rows) or else in a thread."""
+    if pool is None:
+        return asyncio.ensure_future(asyncio.to_thread(_decode_here, batch))
+    messages = [(m.event_id, m.subject, m.sequence, m.data) for m in batch]
+    done = asyncio.get_running_loop().run_in_executor(pool, replay_decode.decode_batch, messages)
+
+    async def as_items() -> Decoding:
+        decoded, skipped = await done
+        return [Incoming(*d) for d in decoded], skipped
+
+    return asyncio.ensure_future(as_items())
+
+
+def _count_skipped(progress: JobProgress, skipped: list[replay_decode.Skipped]) -> None:
+    """Messages that do not match their contract: the live consumer dead-letters such a message;
+    the replay leaves it out too, and counts it."""
+    for event_id, subject, error in skipped:
+        progress.skipped += 1
+        if len(progress.skipped_events) < MAX_SKIPPED_SHOWN:
+            progress.skipped_events.append({"event_id": event_id, "subject": subject, "error": error})
 
 
 class ReplayWriter:
@@ -231,6 +277,8 @@ class Rebuilder:
         durables: Sequence[tuple[str, str]] = (),
         batch_size: int = 500,
         verify_wait_seconds: float = 10.0,
+        decode_processes: int = DECODE_PROCESSES,
+        decode_in_processes_from: int = DECODE_IN_PROCESSES_FROM,
     ) -> None:
         self.live = live
         self.engine = live.engine
@@ -239,6 +287,8 @@ class Rebuilder:
         self.durables = list(durables)
         self.batch_size = batch_size
         self.verify_wait_seconds = verify_wait_seconds
+        self.decode_processes = decode_processes
+        self.decode_in_processes_from = decode_in_processes_from
         self.current: JobProgress | None = None
         self.tasks: set[asyncio.Task[JobProgress]] = set()
 
@@ -284,18 +334,25 @@ class Rebuilder:
             )
             nc = await self.connect()
             js = nc.jetstream()
-            with bulk_loading(self.engine) as conn:
-                writer = ReplayWriter(conn)
-                try:
-                    for spec in self.streams:
-                        last = await last_sequence(js, spec.name)
-                        stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
-                        batches = read_range(js, spec.name, 1, last, batch_size=self.batch_size)
-                        await self._replay(writer, progress, stream, batches)
-                    await asyncio.to_thread(self._create_indexes, progress.generation)
-                    await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
-                finally:
-                    await asyncio.to_thread(writer.close)
+            for spec in self.streams:
+                last = await last_sequence(js, spec.name)
+                progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
+            messages = sum(s.last_sequence for s in progress.streams.values())
+            pool = self._decoding_processes(messages)
+            try:
+                with bulk_loading(self.engine) as conn:
+                    writer = ReplayWriter(conn)
+                    try:
+                        for stream in progress.streams.values():
+                            batches = read_range(js, stream.stream, 1, stream.last_sequence, batch_size=self.batch_size)
+                            await self._replay(writer, pool, progress, stream, batches)
+                        await asyncio.to_thread(self._create_indexes, progress.generation)
+                        await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
+                    finally:
+                        await asyncio.to_thread(writer.close)
+            finally:
+                if pool is not None:
+                    await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
             loop = asyncio.get_running_loop()
             if progress.job == "rebuild":
                 progress.state = "switching"
@@ -317,17 +374,36 @@ class Rebuilder:
                     await nc.close()
         return progress
 
+    def _decoding_processes(self, messages: int) -> ProcessPoolExecutor | None:
+        """Worker processes that decode the replay's batches (`replay_decode`), for a history of
+        at least `decode_in_processes_from` messages (below, starting them costs more than it
+        saves), where processes can be forked. Forked, not spawned: a worker starts in
+        milliseconds with everything imported, and runs only `decode_batch` (no lock, file or
+        connection of the service is used in it)."""
+        if (
+            self.decode_processes < 1
+            or messages < self.decode_in_processes_from
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return None
+        pool = ProcessPoolExecutor(self.decode_processes, mp_context=multiprocessing.get_context("fork"))
+        pool.submit(replay_decode.ready)  # forks the workers now, before the first batch arrives
+        return pool
+
     async def _replay(
         self,
         writer: ReplayWriter,
+        pool: ProcessPoolExecutor | None,
         progress: JobProgress,
         stream: StreamProgress,
         batches: AsyncIterator[list[StreamMessage]],
     ) -> None:
-        """Apply the batches in order, in a pipeline of two worker threads: while one batch is
-        written, the next is read from the stream and decoded (pydantic-core holds the
-        interpreter lock, the database driver releases it while SQLite works), so the rebuild
-        takes about max(read + decode, write), not their sum."""
+        """Apply the batches in order, in a pipeline: while one batch is written (a worker
+        thread), the next ones are read from the stream and decoded, in the worker processes
+        (`pool`, one batch ahead per process) or else in another thread, so the rebuild takes
+        about max(read + decode, write), not their sum. (In a thread, decoding shares the
+        interpreter with the writer: pydantic-core holds its lock, the database driver releases
+        it while SQLite works.)"""
 
         def apply(batch: list[StreamMessage], items: list[Incoming]) -> None:
             writer.run(self._apply_batch, progress, items)
@@ -338,16 +414,31 @@ class Rebuilder:
                 log.info("reporting %s: %s events applied (%s)", progress.job, progress.applied, stream.stream)
 
         writing: asyncio.Future[None] | None = None
+        decoding: deque[tuple[list[StreamMessage], asyncio.Future[Decoding]]] = deque()
+        ahead = 1 + (self.decode_processes if pool is not None else 0)
+
+        async def write_next() -> None:
+            nonlocal writing
+            batch, decoded = decoding.popleft()
+            items, skipped = await decoded
+            _count_skipped(progress, skipped)
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(asyncio.to_thread(apply, batch, items))
+
         try:
             with fewer_collections():
                 async for batch in batches:
-                    items = await asyncio.to_thread(self._decode, progress, batch)
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.ensure_future(asyncio.to_thread(apply, batch, items))
+                    decoding.append((batch, _decode_batch(pool, batch)))
+                    if len(decoding) >= ahead:
+                        await write_next()
+                while decoding:
+                    await write_next()
                 if writing is not None:
                     await writing
         finally:
+            for _, decoded in decoding:
+                decoded.cancel()
             if writing is not None and not writing.done():
                 writing.cancel()
                 with contextlib.suppress(BaseException):
@@ -392,19 +483,8 @@ class Rebuilder:
     def _decode(progress: JobProgress, batch: list[StreamMessage]) -> list[Incoming]:
         """The batch's events read with their contracts (from the raw bytes, `decode_json`); a
         message that does not match its contract is counted as skipped and left out."""
-        items = []
-        for message in batch:
-            try:
-                event = decode_json(message.subject, message.data)
-            except Exception as exc:
-                # The live consumer dead-letters such a message; the replay leaves it out too.
-                progress.skipped += 1
-                if len(progress.skipped_events) < MAX_SKIPPED_SHOWN:
-                    progress.skipped_events.append(
-                        {"event_id": message.event_id, "subject": message.subject, "error": type(exc).__name__}
-                    )
-                continue
-            items.append(Incoming(message.event_id, message.subject, message.sequence, event))
+        items, skipped = _decode_here(batch)
+        _count_skipped(progress, skipped)
         return items
 
     async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:
