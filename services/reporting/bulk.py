@@ -1,4 +1,4 @@
-"""Multi-row INSERT without SQLAlchemy's per-row parameter work.
+"""Multi-row INSERT (and UPDATE) without SQLAlchemy's per-row parameter work.
 
 A profile of a rebuild (docs/performance.md) spent three quarters of its SQL time in SQLAlchemy
 building each row's parameters (`construct_params`), against one quarter in the driver's
@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, insert
+from sqlalchemy import Column, Connection, Table, bindparam, insert, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 
@@ -64,11 +64,39 @@ def _sqlite_date(general: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return process
 
 
+@lru_cache(maxsize=256)
+def _update_plan(
+    table: Table, dialect: Dialect, keys: tuple[str, ...], key: str
+) -> tuple[str, tuple[str, ...], bool, tuple[Processor, ...]]:
+    where = f"key_{key}"
+    statement = update(table).where(table.c[key] == bindparam(where))
+    compiled = statement.compile(dialect=dialect, column_keys=[k for k in keys if k != where])
+    order = tuple(compiled.positiontup or ()) if compiled.positional else keys
+    processors = tuple(bind_processor(table.c[key if k == where else k], dialect) for k in order)
+    return str(compiled), order, compiled.positional, processors
+
+
+def update_rows(conn: Connection, table: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+    """UPDATE the rows of `table` whose `key` column equals each row's `key_<key>` value, setting
+    its other values (dicts with the same keys), in one driver call."""
+    if not rows:
+        return
+    _run(conn, _update_plan(table, conn.dialect, tuple(rows[0]), key), rows)
+
+
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT `rows` (dicts with the same keys) into `table` in one driver call."""
     if not rows:
         return
-    sql, order, positional, processors = _plan(table, conn.dialect, tuple(rows[0]))
+    _run(conn, _plan(table, conn.dialect, tuple(rows[0])), rows)
+
+
+def _run(
+    conn: Connection,
+    plan: tuple[str, tuple[str, ...], bool, tuple[Processor, ...]],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    sql, order, positional, processors = plan
     pairs = list(zip(order, processors, strict=True))
     if positional:
         params: list[Any] = [tuple(p(row[k]) if p is not None else row[k] for k, p in pairs) for row in rows]

@@ -24,9 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select
 
-from services.reporting.bulk import insert_rows
+from services.reporting.bulk import insert_rows, update_rows
 from services.reporting.outcomes import chunks, refresh_outcomes
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY, EventContract
@@ -409,11 +409,6 @@ def _versions(table: Table, key: str) -> Any:
 
 
 @lru_cache(maxsize=128)
-def _replace(table: Table, key: str) -> Any:
-    return update(table).where(table.c[key] == bindparam(f"key_{key}"))
-
-
-@lru_cache(maxsize=128)
 def _delete_nominees(table: Table) -> Any:
     return delete(table).where(table.c.dossier_id.in_(bindparam("ids", expanding=True)))
 
@@ -439,5 +434,5 @@ def _store_latest(
     if new:
         insert_rows(conn, table, new)
     if newer:
-        conn.execute(_replace(table, key), newer)
+        update_rows(conn, table, key, newer)
     return {r[key] for r in new} | {r[f"key_{key}"] for r in newer}
