@@ -16,7 +16,7 @@ from services.reporting.http import forms as api_forms
 from services.reporting.http import policy
 from services.reporting.http import reports as api
 from services.reporting.live import LiveProjection
-from services.reporting.rebuild import JobBusy, Rebuilder, nats_connector
+from services.reporting.rebuild import DECODE_PROCESSES, JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from shared.http.circuit import engine_probe
 from shared.http.service import ServiceRuntime, create_service_app, make_broker
@@ -43,6 +43,11 @@ def open_context(settings: ReportingSettings) -> tuple[ReportingContext, bool]:
         nats_connector(settings.nats_url, **nats_options(settings)),
         durables=handlers.durable_names(),
         batch_size=settings.reporting_rebuild_batch_size,
+        decode_processes=(
+            DECODE_PROCESSES
+            if settings.reporting_rebuild_decode_processes is None
+            else settings.reporting_rebuild_decode_processes
+        ),
         verify_wait_seconds=settings.reporting_verify_wait_seconds,
     )
     context = ReportingContext(

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy.schema import CreateTable
 
 from services.reporting.outcomes import outcomes_current, refresh_outcomes
 from services.reporting.tables import (
@@ -67,8 +68,10 @@ def lock_pointer(conn: Connection) -> None:
     )
 
 
-def create_generation(engine: Engine, purpose: str, started_by: str = "") -> int:
-    """A new, empty table set with a number never used before."""
+def create_generation(engine: Engine, purpose: str, started_by: str = "", *, indexes: bool = True) -> int:
+    """A new, empty table set with a number never used before; `indexes=False` leaves the
+    secondary indexes to `create_indexes` (a rebuild fills the tables first: building an index
+    once over the rows is much cheaper than keeping it sorted through a million inserts)."""
     with engine.begin() as conn:
         number = (conn.execute(select(func.max(generations.c.generation))).scalar() or 0) + 1
         conn.execute(
@@ -81,8 +84,21 @@ def create_generation(engine: Engine, purpose: str, started_by: str = "") -> int
                 started_by=started_by,
             )
         )
-    projection_tables(number).metadata.create_all(engine)
+    tables = projection_tables(number)
+    if indexes:
+        tables.metadata.create_all(engine)
+    else:
+        with engine.begin() as conn:
+            for table in tables.all():
+                conn.execute(CreateTable(table))
     return number
+
+
+def create_indexes(engine: Engine, generation: int) -> None:
+    """The secondary indexes of `generation` that do not exist yet."""
+    for table in projection_tables(generation).all():
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 def make_live(conn: Connection, generation: int, events_applied: int | None = None) -> int | None:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, bindparam, select
 from services.reporting.bulk import insert_rows
 from services.reporting.generations import GenerationChanged, require_live
 from services.reporting.outcomes import chunks
-from services.reporting.projector import Decoded, decode, decode_json, project, project_batch
+from services.reporting.projector import Decoded, EventRows, decode, decode_json, project, project_batch
 from services.reporting.tables import consumer_name, projection_tables
 from shared.messaging.idempotence import apply_once, processed_messages
 
@@ -37,7 +37,7 @@ class Incoming:
     event_id: str
     subject: str
     stream_sequence: int | None
-    event: Decoded
+    event: Decoded | EventRows  # its rows already, from a rebuild's decoding processes
 
 
 def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming], *, outcomes: bool = True) -> list[bool]:

@@ -24,9 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select
 
-from services.reporting.bulk import insert_rows
+from services.reporting.bulk import insert_rows, update_rows
 from services.reporting.outcomes import chunks, refresh_outcomes
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY, EventContract
@@ -153,15 +153,30 @@ def project(conn: Connection, t: ProjectionTables, event_id: str, event: Decoded
 
 
 def project_batch(
-    conn: Connection, t: ProjectionTables, events: Sequence[tuple[str, Decoded]], *, outcomes: bool = True
+    conn: Connection,
+    t: ProjectionTables,
+    events: Sequence[tuple[str, Decoded | EventRows]],
+    *,
+    outcomes: bool = True,
 ) -> None:
     """Write the rows of `events` (`(event_id, event)`, ids distinct, none applied before) to `t`:
-    the same rows as applying them one by one, in any order. `outcomes=False` leaves the touched
-    dossiers' outcomes to the caller (a rebuild computes every dossier's once, at the end)."""
-    batch = _Batch(t)
+    the same rows as applying them one by one, in any order. An event may come as its rows
+    already (`event_rows`, made by a rebuild's decoding processes). `outcomes=False` leaves the
+    touched dossiers' outcomes to the caller (a rebuild computes every dossier's once, at the end)."""
+    batch = EventRows()
     for event_id, event in events:
-        batch.add(event_id, event)
-    batch.write(conn, outcomes=outcomes)
+        if isinstance(event, EventRows):
+            batch.merge(event)
+        else:
+            batch.add(event_id, event)
+    batch.write(conn, t, outcomes=outcomes)
+
+
+def event_rows(event_id: str, event: Decoded) -> EventRows:
+    """The rows one event contributes, as plain values (they cross a process boundary)."""
+    rows = EventRows()
+    rows.add(event_id, event)
+    return rows
 
 
 def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) -> date:
@@ -170,15 +185,29 @@ def _business_date(event: CampaignEvent | DossierEvent, fields: dict[str, str]) 
     return value if isinstance(value, date) else local_date(event.occurred_at)
 
 
-class _Batch:
-    """The rows of a batch, gathered per table before anything is written."""
+class EventRows:
+    """The rows of an event or a batch, gathered per table (by its generation-free name, see
+    `ProjectionTables.by_name`) before anything is written."""
 
-    def __init__(self, t: ProjectionTables) -> None:
-        self.t = t
-        self.facts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+    def __init__(self) -> None:
+        self.facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.campaigns: dict[str, tuple[int, dict[str, Any]]] = {}
         self.dossiers: dict[str, tuple[int, dict[str, Any]]] = {}
         self.nominees: dict[str, list[dict[str, Any]]] = {}
+
+    def merge(self, other: EventRows) -> None:
+        """Add the rows `other` gathered, as if its events were added here."""
+        for name, rows in other.facts.items():
+            self.facts[name].extend(rows)
+        for campaign_id, (version, row) in other.campaigns.items():
+            kept = self.campaigns.get(campaign_id)
+            if kept is None or kept[0] < version:
+                self.campaigns[campaign_id] = (version, row)
+        for dossier_id, (version, row) in other.dossiers.items():
+            kept = self.dossiers.get(dossier_id)
+            if kept is None or kept[0] < version:
+                self.dossiers[dossier_id] = (version, row)
+                self.nominees[dossier_id] = other.nominees[dossier_id]
 
     def add(self, event_id: str, event: Decoded) -> None:
         if isinstance(event, CampaignEvent):
@@ -186,7 +215,7 @@ class _Batch:
         elif isinstance(event, DossierEvent):
             self._dossier_event(event_id, event)
         else:
-            self.facts[self.t.other_events].append(
+            self.facts["other_events"].append(
                 {
                     "event_id": event_id,
                     "subject": event.subject,
@@ -196,10 +225,10 @@ class _Batch:
                 }
             )
 
-    def write(self, conn: Connection, *, outcomes: bool) -> None:
-        t = self.t
-        for table, rows in self.facts.items():
-            insert_rows(conn, table, rows)
+    def write(self, conn: Connection, t: ProjectionTables, *, outcomes: bool) -> None:
+        tables = t.by_name()
+        for name, rows in self.facts.items():
+            insert_rows(conn, tables[name], rows)
         _store_latest(conn, t.campaigns, "campaign_id", self.campaigns)
         stored = _store_latest(conn, t.dossiers, "dossier_id", self.dossiers)
         if stored:
@@ -209,7 +238,7 @@ class _Batch:
             nominees = [n for i in ids for n in self.nominees[i]]
             if nominees:
                 insert_rows(conn, t.dossier_nominees, nominees)
-        touched = {r["dossier_id"] for r in self.facts.get(t.dossier_events, ())}
+        touched = {r["dossier_id"] for r in self.facts.get("dossier_events", ())}
         if touched and outcomes:
             refresh_outcomes(conn, t, touched)
 
@@ -218,7 +247,7 @@ class _Batch:
     def _campaign_event(self, event_id: str, event: CampaignEvent) -> None:
         c = event.campaign
         reasons = ",".join(r.code for r in c.eligibility.reasons)
-        self.facts[self.t.campaign_events].append(
+        self.facts["campaign_events"].append(
             {
                 "event_id": event_id,
                 "campaign_id": c.campaign_id,
@@ -267,7 +296,7 @@ class _Batch:
     def _dossier_event(self, event_id: str, event: DossierEvent) -> None:
         d = event.dossier
         occurred_on = local_date(event.occurred_at)
-        self.facts[self.t.dossier_events].append(
+        self.facts["dossier_events"].append(
             {
                 "event_id": event_id,
                 "dossier_id": d.dossier_id,
@@ -285,7 +314,7 @@ class _Batch:
         elif isinstance(event, AwardAnnulled):
             self._annulments(event_id, event, occurred_on)
         elif isinstance(event, AwardRecovered):
-            self.facts[self.t.award_recoveries].append(
+            self.facts["award_recoveries"].append(
                 {
                     "event_id": event_id,
                     "dossier_id": d.dossier_id,
@@ -338,7 +367,7 @@ class _Batch:
         ]
 
     def _approvals(self, event_id: str, event: AwardDecided) -> None:
-        self.facts[self.t.award_approvals].extend(
+        self.facts["award_approvals"].extend(
             {
                 "event_id": event_id,
                 "nominee_id": a.nominee_id,
@@ -354,7 +383,7 @@ class _Batch:
         )
 
     def _annulments(self, event_id: str, event: AwardAnnulled, on: date) -> None:
-        self.facts[self.t.award_annulments].extend(
+        self.facts["award_annulments"].extend(
             {
                 "event_id": event_id,
                 "nominee_id": nominee_id,
@@ -377,11 +406,6 @@ def _versions(table: Table, key: str) -> Any:
     aggregates at the same moment waits for this transaction and then sees its versions."""
     column = table.c[key]
     return select(column, table.c.version).where(column.in_(bindparam("ids", expanding=True))).with_for_update()
-
-
-@lru_cache(maxsize=128)
-def _replace(table: Table, key: str) -> Any:
-    return update(table).where(table.c[key] == bindparam(f"key_{key}"))
 
 
 @lru_cache(maxsize=128)
@@ -410,5 +434,5 @@ def _store_latest(
     if new:
         insert_rows(conn, table, new)
     if newer:
-        conn.execute(_replace(table, key), newer)
+        update_rows(conn, table, key, newer)
     return {r[key] for r in new} | {r[f"key_{key}"] for r in newer}

@@ -12,9 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,9 +29,9 @@ import nats
 from nats.aio.client import Client as NatsClient
 from nats.errors import NoServersError
 from nats.js.client import JetStreamContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
-from services.reporting import generations
+from services.reporting import generations, replay_decode
 from services.reporting.compare import compare_generations
 from services.reporting.live import Incoming, LiveProjection, apply_batch
 from services.reporting.outcomes import all_dossier_ids, chunks, refresh_outcomes
@@ -68,6 +74,112 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+DECODE_PROCESSES = max(1, min(4, (os.cpu_count() or 1) - 1))
+"""Worker processes decoding a large replay's batches (`replay_decode`): the cores but one."""
+DECODE_IN_PROCESSES_FROM = 10_000
+"""Messages in the streams from which a replay decodes in worker processes."""
+REPLAY_CACHE_KIB = 65_536
+
+
+@contextlib.contextmanager
+def bulk_loading(engine: Engine) -> Iterator[Connection]:
+    """The one connection a replay writes the new generation with. On SQLite it commits without
+    waiting for the disk (`synchronous=NORMAL`: in WAL mode the database stays consistent, a
+    power cut may only lose the last commits, of a generation nobody reads yet; a crashed
+    rebuild is started again and its half-built generation dropped) and keeps a 64 MiB page
+    cache (the default 2 MiB made every insert of a large history a read). The switch is made
+    on another connection, at the engine's settings (`FULL`), and its commit syncs the whole
+    log, the replay's pages with it. Both settings are put back before the connection returns
+    to the pool."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            yield conn
+            return
+        synchronous = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
+        cache = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{REPLAY_CACHE_KIB}")
+        conn.commit()
+        try:
+            yield conn
+        finally:
+            try:
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA synchronous={int(synchronous)}")
+                conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+                conn.commit()
+            except Exception:  # never back to the pool with the replay's settings
+                conn.invalidate()
+                raise
+
+
+Decoding = tuple[list[Incoming], list[replay_decode.Skipped]]
+
+
+def _decode_here(batch: list[StreamMessage]) -> Decoding:
+    items, skipped = [], []
+    for message in batch:
+        try:
+            event = decode_json(message.subject, message.data)
+        except Exception as exc:
+            skipped.append((message.event_id, message.subject, type(exc).__name__))
+            continue
+        items.append(Incoming(message.event_id, message.subject, message.sequence, event))
+    return items, skipped
+
+
+def _decode_batch(pool: ProcessPoolExecutor | None, batch: list[StreamMessage]) -> asyncio.Future[Decoding]:
+    """The batch decoded, in a worker process (its events as rows) or else in a thread."""
+    if pool is None:
+        return asyncio.ensure_future(asyncio.to_thread(_decode_here, batch))
+    messages = [(m.event_id, m.subject, m.sequence, m.data) for m in batch]
+    done = asyncio.get_running_loop().run_in_executor(pool, replay_decode.decode_batch, messages)
+
+    async def as_items() -> Decoding:
+        decoded, skipped = await done
+        return [Incoming(*d) for d in decoded], skipped
+
+    return asyncio.ensure_future(as_items())
+
+
+def _count_skipped(progress: JobProgress, skipped: list[replay_decode.Skipped]) -> None:
+    """Messages that do not match their contract: the live consumer dead-letters such a message;
+    the replay leaves it out too, and counts it."""
+    for event_id, subject, error in skipped:
+        progress.skipped += 1
+        if len(progress.skipped_events) < MAX_SKIPPED_SHOWN:
+            progress.skipped_events.append({"event_id": event_id, "subject": subject, "error": error})
+
+
+class ReplayWriter:
+    """The replay's connection, used by one worker thread at a time; `close` waits for a batch
+    still being written (a cancelled await does not stop its thread) and refuses later ones, so
+    the connection is never used after `bulk_loading` gave it back."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+        self.closed = False
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("the replay has ended")
+            return fn(self.conn, *args)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+
+
+def without_waiting_for_disk(conn: Connection) -> None:
+    """PostgreSQL's counterpart of `bulk_loading`'s SQLite setting, for the current transaction
+    only: its commit does not wait for the log to reach the disk (a crash may lose it, never
+    corrupt anything; the switch's transaction commits as usual and waits for all of it)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 class JobBusy(Exception):
@@ -165,6 +277,8 @@ class Rebuilder:
         durables: Sequence[tuple[str, str]] = (),
         batch_size: int = 500,
         verify_wait_seconds: float = 10.0,
+        decode_processes: int = DECODE_PROCESSES,
+        decode_in_processes_from: int = DECODE_IN_PROCESSES_FROM,
     ) -> None:
         self.live = live
         self.engine = live.engine
@@ -173,6 +287,8 @@ class Rebuilder:
         self.durables = list(durables)
         self.batch_size = batch_size
         self.verify_wait_seconds = verify_wait_seconds
+        self.decode_processes = decode_processes
+        self.decode_in_processes_from = decode_in_processes_from
         self.current: JobProgress | None = None
         self.tasks: set[asyncio.Task[JobProgress]] = set()
 
@@ -210,15 +326,33 @@ class Rebuilder:
         try:
             await asyncio.to_thread(self._locked, generations.drop_all_but_live, self.engine)
             progress.generation = await asyncio.to_thread(
-                self._locked, generations.create_generation, self.engine, progress.job, progress.started_by
+                self._locked,
+                functools.partial(generations.create_generation, indexes=False),
+                self.engine,
+                progress.job,
+                progress.started_by,
             )
             nc = await self.connect()
             js = nc.jetstream()
             for spec in self.streams:
                 last = await last_sequence(js, spec.name)
-                stream = progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
-                await self._replay(progress, stream, read_range(js, spec.name, 1, last, batch_size=self.batch_size))
-            await asyncio.to_thread(self._refresh_outcomes, progress.generation)
+                progress.streams[spec.name] = StreamProgress(spec.name, last_sequence=last)
+            messages = sum(s.last_sequence for s in progress.streams.values())
+            pool = self._decoding_processes(messages)
+            try:
+                with bulk_loading(self.engine) as conn:
+                    writer = ReplayWriter(conn)
+                    try:
+                        for stream in progress.streams.values():
+                            batches = read_range(js, stream.stream, 1, stream.last_sequence, batch_size=self.batch_size)
+                            await self._replay(writer, pool, progress, stream, batches)
+                        await asyncio.to_thread(self._create_indexes, progress.generation)
+                        await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
+                    finally:
+                        await asyncio.to_thread(writer.close)
+            finally:
+                if pool is not None:
+                    await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
             loop = asyncio.get_running_loop()
             if progress.job == "rebuild":
                 progress.state = "switching"
@@ -240,16 +374,39 @@ class Rebuilder:
                     await nc.close()
         return progress
 
+    def _decoding_processes(self, messages: int) -> ProcessPoolExecutor | None:
+        """Worker processes that decode the replay's batches (`replay_decode`), for a history of
+        at least `decode_in_processes_from` messages (below, starting them costs more than it
+        saves), where processes can be forked. Forked, not spawned: a worker starts in
+        milliseconds with everything imported, and runs only `decode_batch` (no lock, file or
+        connection of the service is used in it)."""
+        if (
+            self.decode_processes < 1
+            or messages < self.decode_in_processes_from
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return None
+        pool = ProcessPoolExecutor(self.decode_processes, mp_context=multiprocessing.get_context("fork"))
+        pool.submit(replay_decode.ready)  # forks the workers now, before the first batch arrives
+        return pool
+
     async def _replay(
-        self, progress: JobProgress, stream: StreamProgress, batches: AsyncIterator[list[StreamMessage]]
+        self,
+        writer: ReplayWriter,
+        pool: ProcessPoolExecutor | None,
+        progress: JobProgress,
+        stream: StreamProgress,
+        batches: AsyncIterator[list[StreamMessage]],
     ) -> None:
-        """Apply the batches in order, in a pipeline of two worker threads: while one batch is
-        written, the next is read from the stream and decoded (pydantic-core holds the
-        interpreter lock, the database driver releases it while SQLite works), so the rebuild
-        takes about max(read + decode, write), not their sum."""
+        """Apply the batches in order, in a pipeline: while one batch is written (a worker
+        thread), the next ones are read from the stream and decoded, in the worker processes
+        (`pool`, one batch ahead per process) or else in another thread, so the rebuild takes
+        about max(read + decode, write), not their sum. (In a thread, decoding shares the
+        interpreter with the writer: pydantic-core holds its lock, the database driver releases
+        it while SQLite works.)"""
 
         def apply(batch: list[StreamMessage], items: list[Incoming]) -> None:
-            self._apply_batch(progress, items)
+            writer.run(self._apply_batch, progress, items)
             stream.read += len(batch)
             stream.position = batch[-1].sequence
             if progress.applied >= progress.logged + PROGRESS_LOG_EVERY:
@@ -257,16 +414,31 @@ class Rebuilder:
                 log.info("reporting %s: %s events applied (%s)", progress.job, progress.applied, stream.stream)
 
         writing: asyncio.Future[None] | None = None
+        decoding: deque[tuple[list[StreamMessage], asyncio.Future[Decoding]]] = deque()
+        ahead = 1 + (self.decode_processes if pool is not None else 0)
+
+        async def write_next() -> None:
+            nonlocal writing
+            batch, decoded = decoding.popleft()
+            items, skipped = await decoded
+            _count_skipped(progress, skipped)
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(asyncio.to_thread(apply, batch, items))
+
         try:
             with fewer_collections():
                 async for batch in batches:
-                    items = await asyncio.to_thread(self._decode, progress, batch)
-                    if writing is not None:
-                        await writing
-                    writing = asyncio.ensure_future(asyncio.to_thread(apply, batch, items))
+                    decoding.append((batch, _decode_batch(pool, batch)))
+                    if len(decoding) >= ahead:
+                        await write_next()
+                while decoding:
+                    await write_next()
                 if writing is not None:
                     await writing
         finally:
+            for _, decoded in decoding:
+                decoded.cancel()
             if writing is not None and not writing.done():
                 writing.cancel()
                 with contextlib.suppress(BaseException):
@@ -276,21 +448,29 @@ class Rebuilder:
         with self.live.write_lock:
             return fn(*args)
 
-    def _apply_batch(self, progress: JobProgress, items: list[Incoming]) -> None:
+    def _apply_batch(self, conn: Connection, progress: JobProgress, items: list[Incoming]) -> None:
         assert progress.generation is not None
-        with self.live.write_lock, self.engine.begin() as conn:
+        with self.live.write_lock, conn.begin():
+            without_waiting_for_disk(conn)
             progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=False))
 
-    def _refresh_outcomes(self, generation: int) -> None:
+    def _create_indexes(self, generation: int) -> None:
+        """The new generation's secondary indexes, built once over its rows (left out while it
+        was filled; the outcomes, the tail, the comparison and the readers need them)."""
+        with self.live.write_lock:
+            generations.create_indexes(self.engine, generation)
+
+    def _refresh_outcomes(self, conn: Connection, generation: int) -> None:
         """Every dossier's outcome once, after the replay, instead of at each batch that touches
         the dossier (most dossiers' events are spread over many batches); a chunk of dossiers per
         transaction, so live writers wait for one chunk at most. The tail, applied at the switch,
         refreshes the dossiers it touches itself."""
         tables = projection_tables(generation)
-        with self.engine.connect() as conn:
+        with conn.begin():
             ids = all_dossier_ids(conn, tables)
         for part in chunks(ids, 5_000):
-            with self.live.write_lock, self.engine.begin() as conn:
+            with self.live.write_lock, conn.begin():
+                without_waiting_for_disk(conn)
                 refresh_outcomes(conn, tables, part)
 
     def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
@@ -303,19 +483,8 @@ class Rebuilder:
     def _decode(progress: JobProgress, batch: list[StreamMessage]) -> list[Incoming]:
         """The batch's events read with their contracts (from the raw bytes, `decode_json`); a
         message that does not match its contract is counted as skipped and left out."""
-        items = []
-        for message in batch:
-            try:
-                event = decode_json(message.subject, message.data)
-            except Exception as exc:
-                # The live consumer dead-letters such a message; the replay leaves it out too.
-                progress.skipped += 1
-                if len(progress.skipped_events) < MAX_SKIPPED_SHOWN:
-                    progress.skipped_events.append(
-                        {"event_id": message.event_id, "subject": message.subject, "error": type(exc).__name__}
-                    )
-                continue
-            items.append(Incoming(message.event_id, message.subject, message.sequence, event))
+        items, skipped = _decode_here(batch)
+        _count_skipped(progress, skipped)
         return items
 
     async def _compare(self, progress: JobProgress, js: JetStreamContext, loop: asyncio.AbstractEventLoop) -> None:

@@ -14,6 +14,10 @@ class ReportingSettings(TdktSettings):
     reporting_rebuild_batch_size: int = 500
     """Events applied per transaction while rebuilding: large enough to be fast, small enough
     that live writes interleave between batches."""
+    reporting_rebuild_decode_processes: int | None = None
+    """Worker processes forked to decode a large rebuild's batches (`TDKT_REPORTING_REBUILD_DECODE_PROCESSES`);
+    unset: the cores but one (at most 4); 0: decode in a thread of the service (e.g. a pod limited
+    to one CPU, where the workers only add work)."""
     reporting_verify_wait_seconds: float = 10.0
     """How long the auditor's check waits for the live consumers to catch up before comparing."""
     reporting_initial_rebuild: bool = True

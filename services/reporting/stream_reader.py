@@ -1,7 +1,7 @@
 """Reads a stream's stored messages by sequence range, for rebuilds (nats-py, no durable state).
 
-An ephemeral ordered consumer (flow-controlled push, no acks) from a start sequence is the
-fastest way to read history back and leaves nothing behind on the server. The range's end is
+An ephemeral pull consumer (no acks) from a start sequence reads history back at the pace of
+whoever applies it and leaves nothing behind on the server. The range's end is
 fixed by the caller (the stream's last sequence when it looked), so a rebuild knows when it is
 done even while new events keep arriving.
 """
@@ -9,13 +9,15 @@ done even while new events keep arriving.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from nats.aio.msg import Msg
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 
@@ -58,11 +60,6 @@ async def last_sequence(js: JetStreamContext, stream: str) -> int:
     return int(info.state.last_seq) if info.state.messages else 0
 
 
-READ_AHEAD_BATCHES = 2
-"""Batches read ahead of the caller; then the subscription waits (and, through flow control,
-the server)."""
-
-
 async def read_range(
     js: JetStreamContext,
     stream: str,
@@ -74,51 +71,63 @@ async def read_range(
 ) -> AsyncIterator[list[StreamMessage]]:
     """Yield the stored messages with `first <= sequence <= last`, in order, in batches.
 
-    The messages are gathered into batches by the subscription's callback, as they arrive; the
-    caller awaits once per batch. (`next_msg` per message created a task, a timeout and a uuid
-    for each one: a sixth of a profiled rebuild, docs/performance.md.)"""
+    An ephemeral pull consumer (no acks; the server drops it a minute after it was last used,
+    and it is deleted at the end) from which one batch is fetched ahead of the caller: the
+    reading waits for the caller. (An ordered push consumer, fix 19, delivered as fast as the
+    server could send; on a large history the client buffered what the writer had not taken yet
+    until it passed nats-py's 256 MiB limit, dropped messages as a slow consumer, and the
+    rebuild stopped near the end with "no message after sequence …": every 200,000-event rebuild
+    tried, docs/performance.md fix 22.)"""
     if last < max(first, 1):
         return
-    batches: asyncio.Queue[list[StreamMessage] | None] = asyncio.Queue(maxsize=READ_AHEAD_BATCHES)
-    batch: list[StreamMessage] = []
-    finished = False
+    name = f"reporting-replay-{uuid.uuid4().hex}"
+    config = ConsumerConfig(
+        name=name,
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+        opt_start_seq=max(first, 1),
+        ack_policy=AckPolicy.NONE,
+        inactive_threshold=60.0,
+        filter_subject="tdkt.>",
+    )
+    await js.add_consumer(stream, config=config)
+    sub = await js.pull_subscribe_bind(name=name, stream=stream)
     seen = max(first, 1) - 1
 
-    async def receive(msg: Msg) -> None:
-        nonlocal batch, finished, seen
-        if finished:
-            return
-        sequence = msg.metadata.sequence.stream
-        seen = sequence
-        if sequence <= last:
-            data = msg.data
-            batch.append(
-                StreamMessage(stream, sequence, msg.subject, event_id_of(msg.headers, data, stream, sequence), data)
-            )
-        if sequence >= last:
-            finished = True
-        if batch and (finished or len(batch) >= batch_size):
-            full, batch = batch, []
-            await batches.put(full)
-        if finished:
-            await batches.put(None)
+    def fetch() -> asyncio.Future[list[Msg]]:
+        return asyncio.ensure_future(sub.fetch(batch_size, timeout=idle_timeout))
 
-    config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=max(first, 1))
-    sub = await js.subscribe("tdkt.>", stream=stream, ordered_consumer=True, config=config, cb=receive)
+    ahead = fetch()
     try:
         while True:
-            before = seen
             try:
-                ready = await asyncio.wait_for(batches.get(), idle_timeout)
-            except TimeoutError:
-                if seen != before:  # still arriving, only slowly
-                    continue
+                messages = await ahead
+            except TimeoutError:  # nats' own TimeoutError is one too
                 raise TimeoutError(f"{stream}: no message after sequence {seen}") from None
-            if ready is None:
-                break
-            yield ready
+            batch = []
+            for msg in messages:
+                sequence = msg.metadata.sequence.stream
+                if sequence <= seen:
+                    continue
+                seen = sequence
+                if sequence <= last:
+                    data = msg.data
+                    event_id = event_id_of(msg.headers, data, stream, sequence)
+                    batch.append(StreamMessage(stream, sequence, msg.subject, event_id, data))
+            finished = seen >= last
+            if not finished:
+                ahead = fetch()
+            if batch:
+                yield batch
+            if finished:
+                return
     finally:
-        await sub.unsubscribe()
+        ahead.cancel()
+        with contextlib.suppress(BaseException):
+            await ahead
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
+        with contextlib.suppress(Exception):
+            await js.delete_consumer(stream, name)
 
 
 async def read_all(js: JetStreamContext, stream: str, first: int, last: int) -> list[StreamMessage]:

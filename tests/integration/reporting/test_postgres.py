@@ -70,6 +70,13 @@ async def test_live_rebuild_and_verify_on_postgresql(
         check = await rebuilder.verify("test")
         assert check.state == "done", check.error
         assert check.result is not None and check.result["equal"], check.result
+        # a large history's way: decoded in worker processes
+        in_processes = Rebuilder(
+            live, nats_connector(nats_url), durables=handlers.durable_names(), decode_in_processes_from=0
+        )
+        check = await in_processes.verify("test")
+        assert check.state == "done", check.error
+        assert check.result is not None and check.result["equal"], check.result
 
     calendar = WorkingCalendar.from_file()
     units = load_org_units()
