@@ -49,6 +49,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     delete,
     insert,
     not_,
@@ -130,6 +131,27 @@ positions = Table(
 )
 
 POSITION_NAME = "dossiers"
+
+# The statements a catch-up runs, built once (building one costs more than running it on a
+# batch of a second's dossiers; docs/performance.md, fix 25).
+_READ_POSITION = select(positions.c.position).where(positions.c.name == POSITION_NAME)
+_MOVE_POSITION = (
+    update(positions)
+    .where(positions.c.name == POSITION_NAME, positions.c.position == bindparam("start"))
+    .values(position=bindparam("end"))
+)
+_STORED = select(dossier_rows.c.id, dossier_rows.c.version, dossier_rows.c.position).where(
+    dossier_rows.c.id.in_(bindparam("ids", expanding=True))
+)
+_STORED_NAMES = select(nominee_rows.c.dossier_id, nominee_rows.c.idx).where(
+    nominee_rows.c.dossier_id.in_(bindparam("ids", expanding=True))
+)
+_DELETE_NAMES = delete(name_index).where(name_index.c.rowid.in_(bindparam("keys", expanding=True)))
+_DELETE_ROWS = delete(dossier_rows).where(dossier_rows.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_NOMINEES = delete(nominee_rows).where(nominee_rows.c.dossier_id.in_(bindparam("ids", expanding=True)))
+_INSERT_ROWS = insert(dossier_rows)
+_INSERT_NOMINEES = insert(nominee_rows)
+_INSERT_NAMES = insert(name_index)
 DOSSIER_TOPIC_PREFIXES = tuple(f"{topic}." for topic in topics_of(Dossier))
 """The dossier's events, under every module name it was stored under (`shared.topics`)."""
 
@@ -256,14 +278,19 @@ class DossierQueryModel:
 
     def position(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(positions.c.position).where(positions.c.name == POSITION_NAME)).scalar_one())
+            return int(conn.execute(_READ_POSITION).scalar_one())
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every notification stored after the position; the number of notifications read."""
+        """Apply every notification stored after the position; the number of notifications read.
+
+        The position is read once (it may have been reset, or moved by a replica), then follows
+        the batches this call applies; it is read again only when another thread or replica
+        applied a batch first. A batch shorter than `batch_size` was everything stored when it
+        was read, so no empty read follows it."""
         read = 0
         with self._lock:
+            start = self.position()
             while True:
-                start = self.position()
                 batch = self.app.recorder.select_notifications(start=start + 1, limit=self.batch_size)
                 if not batch:
                     return read
@@ -272,10 +299,15 @@ class DossierQueryModel:
                     if n.topic.startswith(DOSSIER_TOPIC_PREFIXES):
                         first_seen.setdefault(n.originator_id, n.id)
                 dossiers = self._states_after(batch)
-                if self._apply(start, batch[-1].id, dossiers, first_seen):
-                    read += len(batch)
-                    if progress is not None:
-                        progress(batch[-1].id)
+                if not self._apply(start, batch[-1].id, dossiers, first_seen):
+                    start = self.position()
+                    continue
+                start = batch[-1].id
+                read += len(batch)
+                if progress is not None:
+                    progress(start)
+                if len(batch) < self.batch_size:
+                    return read
 
     def _states_after(self, batch: Sequence[Notification]) -> list[Dossier]:
         """Each changed dossier as it stands after the batch: its events in the batch applied to
@@ -304,39 +336,40 @@ class DossierQueryModel:
     def _apply_in(
         self, conn: Connection, start: int, end: int, dossiers: Sequence[Dossier], first_seen: dict[UUID, int]
     ) -> None:
-        moved = conn.execute(
-            update(positions)
-            .where(positions.c.name == POSITION_NAME, positions.c.position == start)
-            .values(position=end)
-        )
-        if moved.rowcount != 1:
+        if conn.execute(_MOVE_POSITION, {"start": start, "end": end}).rowcount != 1:
             raise _PositionMoved()  # rolls the transaction back
         ids = [str(d.id) for d in dossiers]
         stored: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(ids, 500):
-            for rid, version, pos in conn.execute(
-                select(dossier_rows.c.id, dossier_rows.c.version, dossier_rows.c.position).where(
-                    dossier_rows.c.id.in_(chunk)
-                )
-            ):
+            for rid, version, pos in conn.execute(_STORED, {"ids": chunk}):
                 stored[rid] = (version, pos)
         newer = [d for d in dossiers if str(d.id) not in stored or stored[str(d.id)][0] < d.version]
         if newer:
-            self._write(conn, newer, {str(d.id): stored.get(str(d.id), (0, first_seen[d.id]))[1] for d in newer})
+            self._write(conn, newer, stored, first_seen)
 
-    def _write(self, conn: Connection, dossiers: Sequence[Dossier], position_of: dict[str, int]) -> None:
-        ids = [str(d.id) for d in dossiers]
-        for chunk in _chunks(ids, 500):
+    def _write(
+        self,
+        conn: Connection,
+        dossiers: Sequence[Dossier],
+        stored: dict[str, tuple[int, int]],
+        first_seen: dict[UUID, int],
+    ) -> None:
+        """Replace the rows of `dossiers`: only those with a row already (`stored`: version and
+        position by id) have rows and names to delete first; a dossier new to the model keeps
+        the position of its first event."""
+        replaced = [str(d.id) for d in dossiers if str(d.id) in stored]
+        for chunk in _chunks(replaced, 500):
             if self.name_index:
-                old = conn.execute(
-                    select(nominee_rows.c.dossier_id, nominee_rows.c.idx).where(nominee_rows.c.dossier_id.in_(chunk))
-                )
-                keys = [name_key(d, i) for d, i in old]
+                keys = [name_key(d, i) for d, i in conn.execute(_STORED_NAMES, {"ids": chunk})]
                 for part in _chunks(keys, 500):
-                    conn.execute(delete(name_index).where(name_index.c.rowid.in_(part)))
-            conn.execute(delete(dossier_rows).where(dossier_rows.c.id.in_(chunk)))
-            conn.execute(delete(nominee_rows).where(nominee_rows.c.dossier_id.in_(chunk)))
-        conn.execute(insert(dossier_rows), [row_of(d, position_of[str(d.id)]) for d in dossiers])
+                    conn.execute(_DELETE_NAMES, {"keys": part})
+            conn.execute(_DELETE_ROWS, {"ids": chunk})
+            conn.execute(_DELETE_NOMINEES, {"ids": chunk})
+        rows = []
+        for d in dossiers:
+            rid = str(d.id)
+            rows.append(row_of(d, stored[rid][1] if rid in stored else first_seen[d.id]))
+        conn.execute(_INSERT_ROWS, rows)
         self.insert_names(
             conn, [(str(d.id), i, folded_words(n.name)) for d in dossiers for i, n in enumerate(d.nominees)]
         )
@@ -345,9 +378,9 @@ class DossierQueryModel:
         """Add nominees' folded names (dossier id, index, folded name) to the table and the index."""
         if not names:
             return
-        conn.execute(insert(nominee_rows), [{"dossier_id": d, "idx": i, "folded_name": f} for d, i, f in names])
+        conn.execute(_INSERT_NOMINEES, [{"dossier_id": d, "idx": i, "folded_name": f} for d, i, f in names])
         if self.name_index:
-            conn.execute(insert(name_index), [_name_row(d, i, f) for d, i, f in names])
+            conn.execute(_INSERT_NAMES, [_name_row(d, i, f) for d, i, f in names])
 
     def follow(self, interval_seconds: float) -> Callable[[], Awaitable[None]]:
         """A background job keeping the model caught up every `interval_seconds`."""
