@@ -175,7 +175,7 @@ def ad_hoc_merit(name: str, **extra: Any) -> dict[str, Any]:
     return {
         "award_type": "AD_HOC",
         "kind": "AD_HOC",
-        "feat_date": (date.today() - timedelta(days=2)).isoformat(),
+        "feat_date": (today() - timedelta(days=2)).isoformat(),
         "achievements": f"{name}: dũng cảm cứu tài sản của Nhân dân trong vụ cháy chợ.",
         "nominees": [
             {
@@ -334,7 +334,7 @@ def test_supplement_new_appointment_and_withdrawal(screen: Screen, system: Syste
         {
             "award_type": "AD_HOC",
             "kind": "AD_HOC",
-            "feat_date": (date.today() - timedelta(days=3)).isoformat(),
+            "feat_date": (today() - timedelta(days=3)).isoformat(),
             "achievements": "Dũng cảm cứu người bị đuối nước tại sông Đáy.",
             "nominees": [
                 {

@@ -12,7 +12,6 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,11 +20,12 @@ from openpyxl import Workbook, load_workbook
 from services.dossiers.annual.nominee_import import write_xlsx
 from shared.testing.fixtures import ServiceProcess
 from tests.integration.console.support import console_as, fresh_dossiers, hidden, moved, text
+from tests.support.clock import today_in_vietnam
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AUTHORITY = "XA-THANH-OAI-2025"
-YEAR = date.today().year
-TODAY = date.today().strftime("%d/%m/%Y")
+YEAR = today_in_vietnam().year
+TODAY = today_in_vietnam().strftime("%d/%m/%Y")
 PEOPLE = [
     {"name": "Nguyễn Thị Hương", "id_number": "001090000011", "gender": "Nữ", "position": "Giáo viên",
      "unit": "Trường THCS Thanh Oai", "award": "LĐTT", "rating": "Hoàn thành tốt nhiệm vụ"},

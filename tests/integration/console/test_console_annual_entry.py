@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -21,11 +21,12 @@ from openpyxl import load_workbook
 from services.dossiers.annual.past_awards_import import write_past_awards_xlsx
 from shared.testing.fixtures import ServiceProcess
 from tests.integration.console.support import console_as, fresh_dossiers, hidden, moved, text
+from tests.support.clock import today_in_vietnam
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMMUNE = "XA-THANH-OAI-2025"
 CLERK = {"X-Actor-Id": "cb.motcua", "X-Actor-Role": "desk_clerk", "X-Actor-Unit": COMMUNE}
-YEAR = date.today().year
+YEAR = today_in_vietnam().year
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_a_dossier_s_award_history_per_nominee_with_the_note_for_one_not_identif
                   "unit": "Công an xã", "gender": "FEMALE"}  # fmt: skip
         submitted = api.post("/dossiers", json={
             "channel": "ONE_STOP_DESK", "proposing_unit": COMMUNE, "award_type": "AD_HOC", "kind": "AD_HOC",
-            "feat_date": (date.today() - timedelta(days=2)).isoformat(),
+            "feat_date": (today_in_vietnam() - timedelta(days=2)).isoformat(),
             "achievements": "Dũng cảm cứu tài sản của Nhân dân trong vụ cháy chợ.",
             "nominees": [{**person, "name": "Lê Thị Hoa", "id_number": "001190000301"},
                          {**person, "name": "Phạm Văn Không Số"}],
@@ -270,7 +271,7 @@ def test_a_decision_for_a_list_of_hundreds_names_only_those_not_awarded(dossiers
         assert "300 người chờ quyết định" in shown and "Trang 1/3 · dòng 1–100 trong 300" in shown
         assert first.text.count('name="pick"') == 100 and "Dân Hòa người 100" in shown
 
-        form = {"decision_date": f"{date.today():%d/%m/%Y}", "reason": ""}
+        form = {"decision_date": f"{today_in_vietnam():%d/%m/%Y}", "reason": ""}
         browsed = chairman.post(path, data={**form, "don_vi": "XA-HOA-PHU-2025", "trang": "2", "not_awarded": "7: x"})
         assert "Trang 2/2 · dòng 101–150 trong 150" in text(browsed) and "Hòa Phú người 150" in text(browsed)
         assert ">7: x</textarea>" in browsed.text  # what was typed is kept

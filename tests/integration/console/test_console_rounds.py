@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date
 
 import httpx
 import nats
@@ -13,6 +12,7 @@ import nats
 from shared.testing.fixtures import ServiceProcess, reset_streams
 from tests.integration.console.support import console_as
 from tests.integration.dossiers.payloads import SECRETARY
+from tests.support.clock import today_in_vietnam
 
 PERSON = {
     "id_number": "001090000002",
@@ -32,7 +32,7 @@ def test_rounds_and_award_history_in_the_console(nats_url: str, run_service: Cal
     asyncio.run(fresh())
     dossiers = run_service("dossiers", {"TDKT_NATS_URL": nats_url})
     api = httpx.Client(base_url=dossiers.url, headers=SECRETARY, timeout=20)
-    year = date.today().year
+    year = today_in_vietnam().year
     rnd = api.post("/rounds", json={
         "authority": "XA-THANH-OAI-2025", "year": year, "name": f"Tổng kết năm {year}", "units": ["DV01", "DV02"],
         "awards": ["ADVANCED_WORKER"], "submission_deadline": f"{year}-12-31",
