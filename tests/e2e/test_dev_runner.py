@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sqlite3
@@ -43,7 +44,16 @@ def free_port_outside(taken: range) -> int:
 def stored_states_are_encrypted(store: Path) -> bool:
     with contextlib.closing(sqlite3.connect(store)) as db:
         states = [bytes(row[0]) for row in db.execute("SELECT state FROM stored_events LIMIT 20")]
-    return bool(states) and not any(state.lstrip().startswith(b"{") for state in states)
+    return bool(states) and not any(is_json(state) for state in states)
+
+
+def is_json(state: bytes) -> bool:
+    """A plain stored state is a JSON object; ciphertext is random bytes, which may well begin
+    with `{` (one state in 256) but is not JSON."""
+    try:
+        return isinstance(json.loads(state), dict)
+    except ValueError:
+        return False
 
 
 async def auditor_reads(url: str, login: dict[str, str]) -> tuple[bool, bool]:
