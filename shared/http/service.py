@@ -39,6 +39,7 @@ from shared.http.policy import Policy, ScopeCheck, enforce_policy
 from shared.http.problems import install_problem_handlers
 from shared.logs import faststream_logger
 from shared.messaging.batches import BatchConsumer
+from shared.messaging.documented import documented_subscriptions
 from shared.messaging.ready import prepare_messages
 from shared.messaging.relay import EventMapper, OutboxRelay
 from shared.messaging.streamreads import JetStreamReader
@@ -271,7 +272,10 @@ def create_service_app(
     install_limits(app, runtime.settings)
     for router in routers:
         app.include_router(router)
-    asyncapi = AsyncAPI(runtime.broker, title=f"tdkt {runtime.name}", version=version, description=description)
+    brokers = [runtime.broker]
+    if runtime.batch_consumers:  # not FastStream subscribers: described by a broker of their own
+        brokers.append(documented_subscriptions(runtime.batch_consumers))
+    asyncapi = AsyncAPI(*brokers, title=f"tdkt {runtime.name}", version=version, description=description)
 
     @app.get("/healthz", tags=["vận hành"], summary="Tiến trình còn sống")
     async def healthz() -> dict[str, str]:

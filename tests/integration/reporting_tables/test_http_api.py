@@ -157,3 +157,15 @@ def test_starting_a_rebuild_names_its_actor(client: TestClient) -> None:
     answer = client.post("/admin/rebuild")
     assert answer.status_code == 401
     assert "Authorization: Bearer" in answer.json()["detail"]
+
+
+def test_the_asyncapi_document_lists_the_streams_reporting_reads(client: TestClient) -> None:
+    """Reporting's consumers pull batches with nats-py, not through FastStream; its AsyncAPI
+    document still says what it reads, under which durable consumer."""
+    channels = client.get("/asyncapi.json").json()["channels"]
+    read = {c["address"]: c["description"] for c in channels.values()}
+    assert read == {
+        "tdkt.campaign.>": "Cập nhật bảng báo cáo từ luồng TDKT_CAMPAIGNS",
+        "tdkt.>": "Cập nhật bảng báo cáo từ luồng TDKT_DOSSIERS",
+        "tdkt.notification.>": "Cập nhật bảng báo cáo từ luồng TDKT_NOTIFICATIONS",
+    }
