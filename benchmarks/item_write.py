@@ -27,10 +27,12 @@ from benchmarks.results import Figure, bound_figure, percentile, ratio_figure
 from chaos.system import System
 from services.dossiers import submission
 from services.dossiers.application import Dossiers
+from services.dossiers.publishing import dossier_event_mapper
 from services.dossiers.settings import DossiersSettings
 from services.reporting.generations import live_generation
 from services.reporting.tables import projection_tables
 from shared.actor import Actor
+from shared.messaging.ready import prepare_messages
 from shared.reference.org_units import load_org_units
 from shared.sqlstore import make_engine
 
@@ -132,14 +134,19 @@ def cpu_seconds(pid: int) -> float:
 
 
 def in_process_app(ctx: Context) -> Dossiers:
+    """The service's application as the service saves with it: each event's public message is
+    made and stored with it (`shared.messaging.ready`, as `make_relay` installs it)."""
     s = DossiersSettings()
-    return Dossiers(
+    units = load_org_units(s.org_units_file)
+    app = Dossiers(
         env=ctx.event_store_env("write_inprocess", ctx.workdir / "write-inprocess.sqlite"),
         receipt_office=s.dossiers_receipt_office,
-        units=load_org_units(s.org_units_file),
+        units=units,
         receiving_unit=s.dossiers_receiving_unit,
         external_registers=s.dossiers_external_decision_registers,
     )
+    prepare_messages(app, dossier_event_mapper(units, public_url=s.dossiers_public_url), "dossiers")
+    return app
 
 
 async def freshness(system: System, url: str, rate: float, count: int, payload: dict[str, Any]) -> list[float]:
