@@ -138,19 +138,49 @@ def subscribe_events(
         await msg.ack()
         MESSAGES.labels(consumer, "processed").inc()
 
-    consume.__name__ = f"{consumer}_{stream.name.lower()}"
-    broker.subscriber(
-        subject_filter,
-        stream=jstream(stream),
-        durable=f"{consumer}-{stream.name.lower()}",
-        pull_sub=PullSub(batch_size=batch_size, timeout=1.0),
-        # The server keeps redelivering without a bound: this code decides the dead letter (and
-        # never gives up on a message only because the database is down).
-        config=ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=1000),
-        deliver_policy=DeliverPolicy.ALL,
-        ack_policy=AckPolicy.MANUAL,
-        description=description or f"{consumer} reads {subject_filter}",
+    declare_subscriber(
+        broker,
+        consumer=consumer,
+        stream=stream,
+        subject_filter=subject_filter,
+        batch_size=batch_size,
+        fetch_timeout=1.0,
+        ack_wait_seconds=ack_wait_seconds,
+        description=description,
     )(consume)
+
+
+def declare_subscriber(
+    broker: NatsBroker,
+    *,
+    consumer: str,
+    stream: StreamSpec,
+    subject_filter: str,
+    batch_size: int,
+    fetch_timeout: float,
+    ack_wait_seconds: float,
+    description: str | None,
+) -> Callable[[Callable[..., Awaitable[None]]], Any]:
+    """The FastStream subscriber of durable consumer `consumer` on `stream` (a decorator for its
+    handler, which it names `<consumer>_<stream>`): what `subscribe_events` consumes through and
+    what `shared.messaging.documented` describes in the AsyncAPI document."""
+
+    def declare(handler: Callable[..., Awaitable[None]]) -> Any:
+        handler.__name__ = f"{consumer}_{stream.name.lower()}"
+        return broker.subscriber(
+            subject_filter,
+            stream=jstream(stream),
+            durable=f"{consumer}-{stream.name.lower()}",
+            pull_sub=PullSub(batch_size=batch_size, timeout=fetch_timeout),
+            # The server keeps redelivering without a bound: this code decides the dead letter (and
+            # never gives up on a message only because the database is down).
+            config=ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=1000),
+            deliver_policy=DeliverPolicy.ALL,
+            ack_policy=AckPolicy.MANUAL,
+            description=description or f"{consumer} reads {subject_filter}",
+        )(handler)
+
+    return declare
 
 
 async def _on_failure(
