@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from services.reporting.app import build_app
+from services.reporting.rebuild import DECODE_PROCESSES
 from services.reporting.settings import ReportingSettings
 from shared.natsserver import free_port
 from tests.integration.reporting_tables.conftest import Projection
@@ -169,3 +170,13 @@ def test_the_asyncapi_document_lists_the_streams_reporting_reads(client: TestCli
         "tdkt.>": "Cập nhật bảng báo cáo từ luồng TDKT_DOSSIERS",
         "tdkt.notification.>": "Cập nhật bảng báo cáo từ luồng TDKT_NOTIFICATIONS",
     }
+
+
+def test_the_rebuild_decodes_in_as_many_processes_as_configured(tmp_path: Path) -> None:
+    """`TDKT_REPORTING_REBUILD_DECODE_PROCESSES=0` keeps a rebuild's decoding in a thread (a pod
+    limited to one CPU); unset, the cores but one."""
+    common = {"nats_url": f"nats://127.0.0.1:{free_port()}", "reporting_initial_rebuild": False}
+    in_thread = build_app(ReportingSettings(var_dir=tmp_path / "a", reporting_rebuild_decode_processes=0, **common))
+    default = build_app(ReportingSettings(var_dir=tmp_path / "b", **common))
+    assert in_thread.state.reporting.rebuilder.decode_processes == 0
+    assert default.state.reporting.rebuilder.decode_processes == DECODE_PROCESSES >= 1
