@@ -30,8 +30,10 @@ def _vote(app: Dossiers, dossier_id: Any, day: date) -> None:
     )
 
 
-def dossier_path(app: Dossiers, i: int) -> int:
-    """One dossier along path `i % 6`; returns the number of its events."""
+def dossier_path(app: Dossiers, i: int, decided_on: date | None = None) -> int:
+    """One dossier along path `i % 6`; returns the number of its events. Decisions are dated
+    `decided_on` when given (writers racing on one register keep its dates in order), else
+    two days after the vote."""
     day = FIRST_DAY + timedelta(days=i // 2)  # two a day: 600 dossiers fill 2024, decisions in date order
     dossier = app.submit(at=at(day, 8 + i % 3), **submission(proposing_unit="THCS-KIM-BAI"))
     d = dossier.id
@@ -51,14 +53,13 @@ def dossier_path(app: Dossiers, i: int) -> int:
     app.appraise(d, actor=SECRETARY, at=at(day + timedelta(days=1), 10))
     _vote(app, d, day + timedelta(days=1))
     approve, reject = (["n1"], {"n2": ["Chưa đủ tiêu chuẩn"]}) if path == 4 else (["n1", "n2"], None)
-    app.decide_award(
-        d, approve=approve, reject=reject, authority=AUTHORITY, actor=CHAIRMAN, at=at(day + timedelta(days=2), 16)
-    )
-    return app.return_result(d, actor=CLERK, at=at(day + timedelta(days=3), 9)).version
+    decided = decided_on or day + timedelta(days=2)
+    app.decide_award(d, approve=approve, reject=reject, authority=AUTHORITY, actor=CHAIRMAN, at=at(decided, 16))
+    return app.return_result(d, actor=CLERK, at=at(decided + timedelta(days=1), 9)).version
 
 
-def generate(app: Dossiers, dossiers: int) -> int:
+def generate(app: Dossiers, dossiers: int, decided_on: date | None = None) -> int:
     """`dossiers` more dossiers (their days follow those already in the store); returns how many
     dossier events were stored (number sequences aside)."""
     start = sum(1 for _ in app.dossier_ids())
-    return sum(dossier_path(app, i) for i in range(start, start + dossiers))
+    return sum(dossier_path(app, i, decided_on) for i in range(start, start + dossiers))

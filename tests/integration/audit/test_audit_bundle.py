@@ -44,6 +44,8 @@ def awarded_dossier_with_files(client: Any) -> str:
     day = date(2024, 1, 11)  # among the generated history's days, its decision in the register's date order
     d = app.submit(at=at(day, 9), **submission(attachments=attachments, proposing_unit="THCS-KIM-BAI")).id
     app.check_completeness(d, actor=SECRETARY, at=at(day, 10))
+    # another unit's dossier received meanwhile: its link lies between this dossier's events
+    app.submit(at=at(day, 10, 30), **submission(proposing_unit="THCS-KIM-BAI"))
     app.appraise(d, actor=SECRETARY, at=at(day, 11))
     app.record_council_vote(
         d, nominee_id="n2", members_total=9, votes_for=9, votes_against=0, absent_in_writing=0, actor=SECRETARY,
@@ -102,7 +104,7 @@ async def test_a_dossier_bundle_verifies_offline_and_fails_after_one_byte_is_cha
     assert {e["payload"]["aggregate_id"] for e in events} == {dossier_id}
     # the anchor is the first signed checkpoint at or after the dossier's last event (it may be that event)
     assert manifest["dossiers"] == 1 and anchor["checkpoint"]["position"] >= events[-1]["payload"]["stream_index"]
-    assert anchor["segment"]  # links of other dossiers between its events and the signed head
+    assert anchor["segment"]  # the link of the dossier received between its events (and any up to the signed head)
 
     raw = bundle.read_bytes()
     spots = {"start": 0, "events": raw.index(b'"aggregate_version"'), "pdf": raw.index(b"%PDF-1.") + 20}

@@ -3,7 +3,8 @@ to one log chain in commit order (the library's table lock), and an edit is name
 
 from __future__ import annotations
 
-import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -17,6 +18,10 @@ from tests.support.audit_history import generate
 from .support import checkpointed, deployment, make_history
 
 pytestmark = pytest.mark.postgres
+
+LAST_DECISION_DAY = date(2024, 12, 20)
+"""Both writers date their decisions on one day: they share one decision register, whose numbers
+must not go back in date, and race through the same days of receipt."""
 
 
 async def test_concurrent_replicas_chain_in_commit_order_and_an_edit_is_named(
@@ -33,14 +38,13 @@ async def test_concurrent_replicas_chain_in_commit_order_and_an_edit_is_named(
         other = Dossiers(env=env)  # a second replica's application on the same database
         try:
             make_history(client, 2)
-            writers = [
-                threading.Thread(target=generate, args=(app, 8))
-                for app in (client.app.state.dossiers, other)  # type: ignore[attr-defined]
-            ]
-            for writer in writers:
-                writer.start()
-            for writer in writers:
-                writer.join()
+            with ThreadPoolExecutor(2) as pool:
+                writers = [
+                    pool.submit(generate, app, 8, LAST_DECISION_DAY)
+                    for app in (client.app.state.dossiers, other)  # type: ignore[attr-defined]
+                ]
+                for writer in writers:
+                    writer.result()  # a writer's refusal fails the test here, by name
         finally:
             other.close()
         await checkpointed(jetstream, client)
