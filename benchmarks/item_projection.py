@@ -24,7 +24,7 @@ from benchmarks.reporting_scale import grow
 from benchmarks.results import Figure, bound_figure, ratio_figure
 from services.reporting import handlers
 from services.reporting.generations import ensure_live_generation, live_generation
-from services.reporting.live import LiveProjection
+from services.reporting.live import LiveProjection, keep_outcomes_fresh
 from services.reporting.periods import year_period
 from services.reporting.processing import WorkingDayCounter
 from services.reporting.rebuild import Rebuilder, nats_connector
@@ -115,14 +115,16 @@ async def measure(ctx: Context) -> None:
             return conn.execute(select(func.count()).where(p.consumer == consumer_name(live.generation))).scalar_one()
 
     started = time.perf_counter()
+    keeper = asyncio.create_task(keep_outcomes_fresh(live))  # as the service runs it
     async with consuming(js, consumers):
         last = 0.0
-        while (done := applied()) < total:
+        while (done := applied()) < total or live.stale:  # every event in, every outcome computed
             if time.perf_counter() - last > 10:
                 print(f"   live ingestion: {done}/{total}", flush=True)
                 last = time.perf_counter()
             await asyncio.sleep(0.2)
         live_rate = total / (time.perf_counter() - started)
+        keeper.cancel()
         ctx.run.add(
             ratio_figure(
                 "4 projection",

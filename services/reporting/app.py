@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -15,7 +16,7 @@ from services.reporting.http import admin as admin_api
 from services.reporting.http import forms as api_forms
 from services.reporting.http import policy
 from services.reporting.http import reports as api
-from services.reporting.live import LiveProjection
+from services.reporting.live import LiveProjection, keep_outcomes_fresh
 from services.reporting.rebuild import DECODE_PROCESSES, JobBusy, Rebuilder, nats_connector
 from services.reporting.settings import ReportingSettings
 from shared.http.circuit import engine_probe
@@ -83,7 +84,9 @@ def build_app(settings: TdktSettings | None = None) -> FastAPI:
     ctx, is_new = open_context(settings)
     broker = make_broker(settings, SERVICE)
 
-    jobs = [initial_fill(ctx.rebuilder)] if is_new and settings.reporting_initial_rebuild else []
+    jobs: list[Callable[[], Awaitable[None]]] = [functools.partial(keep_outcomes_fresh, ctx.live)]
+    if is_new and settings.reporting_initial_rebuild:
+        jobs.append(initial_fill(ctx.rebuilder))
     runtime = ServiceRuntime(
         name=SERVICE,
         settings=settings,

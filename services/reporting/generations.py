@@ -89,14 +89,16 @@ def create_generation(engine: Engine, purpose: str, started_by: str = "", *, ind
         tables.metadata.create_all(engine)
     else:
         with engine.begin() as conn:
-            for table in tables.all():
+            for table in tables.created():
                 conn.execute(CreateTable(table))
     return number
 
 
-def create_indexes(engine: Engine, generation: int) -> None:
-    """The secondary indexes of `generation` that do not exist yet."""
-    for table in projection_tables(generation).all():
+def create_indexes(engine: Engine, generation: int, *, derived: bool = True) -> None:
+    """The secondary indexes of `generation` that do not exist yet (`derived=False`: not those of
+    the tables `outcomes.refresh_outcomes` fills, which a rebuild builds once they are full)."""
+    tables = projection_tables(generation)
+    for table in tables.all() if derived else [t for t in tables.all() if t not in tables.derived()]:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
 

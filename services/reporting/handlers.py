@@ -5,6 +5,7 @@ transaction per group; `shared.messaging.batches`)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,10 +31,12 @@ IN_FLIGHT = 2
 written); 2 × 500 is the durable consumers' `max_ack_pending` of 1,000."""
 
 
-def batch_handler_for(live: LiveProjection) -> BatchHandler:
+def batch_handler_for(live: LiveProjection, stream: str = "") -> BatchHandler:
     async def handle(batch: list[Received]) -> Sequence[BaseException | None]:
         events = [RawEvent(r.delivery.event_id, r.delivery.subject, r.delivery.stream_sequence, r.data) for r in batch]
-        return await asyncio.to_thread(live.apply_raw, events)
+        # a full batch: the stream has more waiting, its dossiers' outcomes can wait for the last
+        apply = functools.partial(live.apply_raw, events, backlog=len(batch) >= BATCH_SIZE, source=stream)
+        return await asyncio.to_thread(apply)
 
     return handle
 
@@ -53,13 +56,12 @@ def handler_for(live: LiveProjection) -> Handler:
 def consumers(live: LiveProjection, settings: TdktSettings) -> list[BatchConsumer]:
     """The service's durable consumers, to start once NATS is connected
     (`ServiceRuntime.batch_consumers`, or `shared.messaging.batches.consuming`)."""
-    handle = batch_handler_for(live)
     return [
         BatchConsumer(
             consumer=CONSUMER,
             stream=stream,
             subject_filter=subject_filter,
-            handler=handle,
+            handler=batch_handler_for(live, stream.name),
             max_deliver=settings.consumer_max_deliver,
             backoff_seconds=settings.consumer_backoff_seconds,
             ack_wait_seconds=settings.consumer_ack_wait_seconds,

@@ -9,7 +9,9 @@ Readers (the reports) never take it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,11 +21,12 @@ from sqlalchemy import Connection, Engine, bindparam, select
 
 from services.reporting.bulk import insert_rows
 from services.reporting.generations import GenerationChanged, require_live
-from services.reporting.outcomes import chunks
-from services.reporting.projector import Decoded, EventRows, decode, decode_json, project, project_batch
+from services.reporting.outcomes import chunks, refresh_marked
+from services.reporting.projector import Decoded, EventRows, Outcomes, decode, decode_json, project, project_batch
 from services.reporting.tables import consumer_name, projection_tables
 from shared.messaging.idempotence import apply_once, processed_messages
 
+log = logging.getLogger(__name__)
 _PROCESSED = processed_messages.c
 ALREADY_PROCESSED = select(_PROCESSED.event_id).where(
     _PROCESSED.consumer == bindparam("consumer"), _PROCESSED.event_id.in_(bindparam("ids", expanding=True))
@@ -40,7 +43,9 @@ class Incoming:
     event: Decoded | EventRows  # its rows already, from a rebuild's decoding processes
 
 
-def apply_batch(conn: Connection, generation: int, items: Sequence[Incoming], *, outcomes: bool = True) -> list[bool]:
+def apply_batch(
+    conn: Connection, generation: int, items: Sequence[Incoming], *, outcomes: Outcomes = "refresh"
+) -> list[bool]:
     """Apply `items` to `generation` in the caller's transaction, each once in effect: ids the
     generation already applied (or met earlier in the batch) are skipped, the others are recorded
     in `processed_messages` (with their stream sequence) beside their rows, all set-based. One
@@ -89,6 +94,8 @@ class RawEvent:
 @dataclass(eq=False)
 class _Pending:
     item: Incoming
+    backlog: bool = False
+    """It came in a full fetched batch: more events are waiting in its stream."""
     done: bool = False
     applied: bool = False
     error: BaseException | None = None
@@ -111,7 +118,18 @@ class LiveProjection:
     each of its events is applied alone, so one bad event fails only its own message (retries,
     dead letter) and never its neighbours'. On SQLite a commit is a sync to disk: one per group
     instead of one per event (docs/performance.md).
+
+    **Outcomes once per catch-up.** A dossier's derived rows (`outcomes.py`) are recomputed from
+    all its stored rows. While the consumers work through a backlog (a group holding a full
+    fetched batch), the dossiers a group touches are only marked stale in its transaction; the
+    first batch that is not part of a backlog refreshes them, and so does `refresh_stale` (the
+    service calls it when the writes pause, `keep_outcomes_fresh`). A dossier whose events span many batches
+    of a catch-up is then computed once instead of once per batch; in steady operation every
+    group refreshes its own dossiers at once, as before.
     """
+
+    STALE_CHUNK = 2_000
+    """Stale dossiers refreshed per transaction: the write lock is released between chunks."""
 
     def __init__(self, engine: Engine, generation: int) -> None:
         self.engine = engine
@@ -119,6 +137,10 @@ class LiveProjection:
         self.write_lock = threading.Lock()
         self._waiting: list[_Pending] = []
         self._waiting_lock = threading.Lock()
+        self.stale = self._any_marked()
+        """Some dossier may be marked stale (at start: a process stopped during a catch-up left marks)."""
+        self._full_batch_at: dict[str, float] = {}
+        """When each source whose last batch was a full one delivered it (`apply_raw`)."""
 
     def apply(self, subject: str, payload: dict[str, Any], *, event_id: str, stream_sequence: int | None) -> bool:
         """Apply one event; True if it changed the tables now, False if already applied.
@@ -128,6 +150,8 @@ class LiveProjection:
         """
         item = self._enqueue(subject, payload, event_id, stream_sequence)
         self._write_until_done(item)
+        if self.stale:
+            self.refresh_stale()
         return item.outcome()
 
     async def apply_async(
@@ -140,16 +164,21 @@ class LiveProjection:
         hundred events/s)."""
         item = self._enqueue(subject, payload, event_id, stream_sequence)
         await asyncio.to_thread(self._write_until_done, item)
+        if self.stale:
+            await asyncio.to_thread(self.refresh_stale)
         return item.outcome()
 
-    def apply_raw(self, events: Sequence[RawEvent]) -> list[BaseException | None]:
+    def apply_raw(
+        self, events: Sequence[RawEvent], *, backlog: bool = False, source: str = ""
+    ) -> list[BaseException | None]:
         """Apply a fetched batch (the live consumers, in one worker thread per batch): each event
         is read with its contract straight from its bytes (`projector.decode_json`, as a
         rebuild reads), and every one that reads joins the waiting group, which is then written
         (one transaction, `apply_batch`, with whatever other batches are waiting). One outcome
         per event: None when it is applied (now or before), else its error, its own only (a
         payload its contract rejects, or a failure when applied alone after the group's
-        transaction failed)."""
+        transaction failed). `backlog`: the batch was a full one, more are waiting in `source` (its
+        stream); the marked dossiers are refreshed once no source has a backlog."""
         outcomes: list[BaseException | None] = [None] * len(events)
         pending: list[tuple[int, _Pending]] = []
         for n, raw in enumerate(events):
@@ -158,12 +187,18 @@ class LiveProjection:
             except Exception as exc:
                 outcomes[n] = exc
                 continue
-            pending.append((n, _Pending(Incoming(raw.event_id, raw.subject, raw.stream_sequence, event))))
+            pending.append((n, _Pending(Incoming(raw.event_id, raw.subject, raw.stream_sequence, event), backlog)))
         with self._waiting_lock:
             self._waiting.extend(item for _, item in pending)
         for _, item in pending:
             if not item.done:  # the first write takes the whole group; the rest are done then
                 self._write_until_done(item)
+        if backlog:
+            self._full_batch_at[source] = time.monotonic()
+        else:
+            self._full_batch_at.pop(source, None)
+        if self.stale and not self.catching_up():
+            self.refresh_stale()
         for n, item in pending:
             outcomes[n] = item.error
         return outcomes
@@ -180,6 +215,37 @@ class LiveProjection:
                 with self._waiting_lock:
                     group, self._waiting = self._waiting, []
                 self._apply_group(group)
+
+    BACKLOG_QUIET_SECONDS = 1.0
+    """A source whose last full batch is older than this is no longer catching up (its backlog was
+    exactly some full batches, or it stopped)."""
+
+    def catching_up(self) -> bool:
+        """Some source delivered a full batch lately: more of its events are on their way."""
+        now = time.monotonic()
+        return any(now - at < self.BACKLOG_QUIET_SECONDS for at in self._full_batch_at.values())
+
+    def _any_marked(self) -> bool:
+        marks = projection_tables(self.generation).stale_outcomes
+        with self.engine.connect() as conn:
+            return conn.execute(select(marks.c.dossier_id).limit(1)).first() is not None
+
+    def refresh_stale(self) -> int:
+        """Refresh every dossier marked stale, `STALE_CHUNK` per transaction under the write lock;
+        how many were refreshed."""
+        refreshed = 0
+        while True:
+            with self.write_lock:
+                try:
+                    with self.engine.begin() as conn:
+                        require_live(conn, self.generation)
+                        done = refresh_marked(conn, projection_tables(self.generation), self.STALE_CHUNK)
+                except GenerationChanged:
+                    return refreshed  # a rebuilt generation has every outcome computed
+                if not done:
+                    self.stale = False
+                    return refreshed
+            refreshed += done
 
     def _apply_group(self, group: list[_Pending]) -> None:
         if len(group) > 1:
@@ -199,9 +265,14 @@ class LiveProjection:
             item.done = True
 
     def _in_one_transaction(self, group: list[_Pending]) -> list[bool]:
+        backlog = any(p.backlog for p in group)
         with self.engine.begin() as conn:
             require_live(conn, self.generation)
-            return apply_batch(conn, self.generation, [p.item for p in group])
+            applied = apply_batch(
+                conn, self.generation, [p.item for p in group], outcomes="mark_stale" if backlog else "refresh"
+            )
+        self.stale |= backlog
+        return applied
 
     def _apply_one(self, pending: _Pending) -> bool:
         item = pending.item
@@ -227,3 +298,16 @@ class LiveProjection:
                     raise
                 self.generation = changed.current
         raise RuntimeError("the live generation kept changing; the message will be redelivered")
+
+
+async def keep_outcomes_fresh(live: LiveProjection, interval_seconds: float = 0.5) -> None:
+    """Refresh the stale outcomes once no source is catching up: a catch-up whose last fetched
+    batch was a full one (nothing came after it) leaves its marks to this. A background job of
+    the service; it runs until cancelled."""
+    while True:
+        await asyncio.sleep(interval_seconds)
+        if live.stale and not live.catching_up():
+            try:
+                await asyncio.to_thread(live.refresh_stale)
+            except Exception as exc:  # the database away: the marks stay, tried again next time
+                log.warning("reporting: refreshing stale outcomes failed: %s", exc)

@@ -22,7 +22,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, inspect, select
+from sqlalchemy import Connection, Insert, Table, bindparam, delete, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from services.reporting.bulk import insert_rows
 from services.reporting.processing import WorkingDayCounter
@@ -193,9 +194,12 @@ def awarded_rows(
     return rows
 
 
-def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collection[str] | None = None) -> None:
+def refresh_outcomes(
+    conn: Connection, t: ProjectionTables, dossier_ids: Collection[str] | None = None, *, fresh: bool = False
+) -> None:
     """Recompute the derived rows of `dossier_ids` (every dossier when None) from the stored rows:
-    their outcomes, flows and awarded nominees (`tables.py`)."""
+    their outcomes, flows and awarded nominees (`tables.py`). `fresh`: the dossiers have no
+    derived rows yet (a rebuild's first computation), so none are deleted first."""
     d, de, n = t.dossiers.c, t.dossier_events.c, t.dossier_nominees.c
     a, x = t.award_approvals.c, t.award_annulments.c
     if dossier_ids is None:
@@ -225,7 +229,7 @@ def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collect
         annulled: dict[str, set[str]] = defaultdict(set)
         for dossier_id, nominee_id in read(x.dossier_id, x.nominee_id):
             annulled[dossier_id].add(nominee_id)
-        for table in t.derived():
+        for table in () if fresh else t.derived():
             conn.execute(delete(table).where(table.c.dossier_id.in_(ids)), {"ids": part})
         outcomes, flows, awarded = [], [], []
         for i in part:
@@ -243,6 +247,32 @@ def refresh_outcomes(conn: Connection, t: ProjectionTables, dossier_ids: Collect
         insert_rows(conn, t.dossier_outcomes, outcomes)
         insert_rows(conn, t.dossier_flows, flows)
         insert_rows(conn, t.awarded_nominees, awarded)
+
+
+def mark_stale(conn: Connection, t: ProjectionTables, dossier_ids: Collection[str]) -> None:
+    """Record that the derived rows of `dossier_ids` are behind their events (in the transaction
+    that applies those events, so a crash loses no mark); `refresh_marked` brings them up to date."""
+    rows = [{"dossier_id": i} for i in sorted(dossier_ids)]
+    if rows:
+        conn.execute(_insert_ignoring_duplicates(conn, t.stale_outcomes), rows)
+
+
+def refresh_marked(conn: Connection, t: ProjectionTables, limit: int) -> int:
+    """Refresh up to `limit` dossiers marked stale and unmark them, in the caller's transaction;
+    how many were refreshed (0: none is stale)."""
+    s = t.stale_outcomes
+    ids = list(conn.execute(select(s.c.dossier_id).order_by(s.c.dossier_id).limit(limit)).scalars())
+    if ids:
+        refresh_outcomes(conn, t, ids)
+        for part in chunks(ids):
+            conn.execute(delete(s).where(s.c.dossier_id.in_(part)))
+    return len(ids)
+
+
+def _insert_ignoring_duplicates(conn: Connection, table: Table) -> Insert:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def outcomes_current(conn: Connection, t: ProjectionTables) -> bool:

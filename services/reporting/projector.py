@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Table, bindparam, delete, select
 
 from services.reporting.bulk import insert_rows, update_rows
-from services.reporting.outcomes import chunks, refresh_outcomes
+from services.reporting.outcomes import chunks, mark_stale, refresh_outcomes
 from services.reporting.tables import ProjectionTables
 from shared.contracts import REGISTRY, EventContract
 from shared.contracts import campaigns as c
@@ -81,6 +81,8 @@ class OtherEvent:
 
 
 Decoded = CampaignEvent | DossierEvent | OtherEvent
+Outcomes = Literal["refresh", "mark_stale", "leave"]
+"""What a batch does to the derived rows of the dossiers it touches (`project_batch`)."""
 
 
 def decode(subject: str, payload: dict[str, Any]) -> Decoded:
@@ -157,12 +159,14 @@ def project_batch(
     t: ProjectionTables,
     events: Sequence[tuple[str, Decoded | EventRows]],
     *,
-    outcomes: bool = True,
+    outcomes: Outcomes = "refresh",
 ) -> None:
     """Write the rows of `events` (`(event_id, event)`, ids distinct, none applied before) to `t`:
     the same rows as applying them one by one, in any order. An event may come as its rows
-    already (`event_rows`, made by a rebuild's decoding processes). `outcomes=False` leaves the
-    touched dossiers' outcomes to the caller (a rebuild computes every dossier's once, at the end)."""
+    already (`event_rows`, made by a rebuild's decoding processes). The touched dossiers' derived
+    rows (`outcomes.py`) are refreshed now, marked stale (a live catch-up refreshes each once when
+    the backlog is drained), or left to the caller (a rebuild computes every dossier's once, at
+    the end)."""
     batch = EventRows()
     for event_id, event in events:
         if isinstance(event, EventRows):
@@ -225,7 +229,7 @@ class EventRows:
                 }
             )
 
-    def write(self, conn: Connection, t: ProjectionTables, *, outcomes: bool) -> None:
+    def write(self, conn: Connection, t: ProjectionTables, *, outcomes: Outcomes) -> None:
         tables = t.by_name()
         for name, rows in self.facts.items():
             insert_rows(conn, tables[name], rows)
@@ -239,8 +243,10 @@ class EventRows:
             if nominees:
                 insert_rows(conn, t.dossier_nominees, nominees)
         touched = {r["dossier_id"] for r in self.facts.get("dossier_events", ())}
-        if touched and outcomes:
+        if touched and outcomes == "refresh":
             refresh_outcomes(conn, t, touched)
+        elif touched and outcomes == "mark_stale":
+            mark_stale(conn, t, touched)
 
     # --- campaigns -----------------------------------------------------------------------------
 

@@ -346,8 +346,9 @@ class Rebuilder:
                         for stream in progress.streams.values():
                             batches = read_range(js, stream.stream, 1, stream.last_sequence, batch_size=self.batch_size)
                             await self._replay(writer, pool, progress, stream, batches)
-                        await asyncio.to_thread(self._create_indexes, progress.generation)
+                        await asyncio.to_thread(self._create_indexes, progress.generation, False)
                         await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
+                        await asyncio.to_thread(self._create_indexes, progress.generation, True)
                     finally:
                         await asyncio.to_thread(writer.close)
             finally:
@@ -452,13 +453,14 @@ class Rebuilder:
         assert progress.generation is not None
         with self.live.write_lock, conn.begin():
             without_waiting_for_disk(conn)
-            progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes=False))
+            progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes="leave"))
 
-    def _create_indexes(self, generation: int) -> None:
+    def _create_indexes(self, generation: int, derived: bool) -> None:
         """The new generation's secondary indexes, built once over its rows (left out while it
-        was filled; the outcomes, the tail, the comparison and the readers need them)."""
+        was filled; the outcomes, the tail, the comparison and the readers need them): those of
+        the derived tables after the outcomes have filled them (`derived`), the others before."""
         with self.live.write_lock:
-            generations.create_indexes(self.engine, generation)
+            generations.create_indexes(self.engine, generation, derived=derived)
 
     def _refresh_outcomes(self, conn: Connection, generation: int) -> None:
         """Every dossier's outcome once, after the replay, instead of at each batch that touches
@@ -471,7 +473,7 @@ class Rebuilder:
         for part in chunks(ids, 5_000):
             with self.live.write_lock, conn.begin():
                 without_waiting_for_disk(conn)
-                refresh_outcomes(conn, tables, part)
+                refresh_outcomes(conn, tables, part, fresh=True)
 
     def _apply(self, conn: Connection, progress: JobProgress, batch: list[StreamMessage]) -> None:
         """Apply a batch the way the live consumers apply theirs (`live.apply_batch`): skip ids
@@ -496,6 +498,7 @@ class Rebuilder:
             for _ in range(COMPARE_ATTEMPTS):
                 progress.state = "catching_up"
                 await self._wait_for_live_consumers(js)
+                await asyncio.to_thread(self.live.refresh_stale)  # a catch-up's deferred outcomes
                 progress.state = "comparing"
                 await asyncio.to_thread(self._finish, progress, js, loop)
                 assert progress.result is not None

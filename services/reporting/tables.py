@@ -78,6 +78,9 @@ class ProjectionTables:
     dossier_outcomes: Table
     dossier_flows: Table
     awarded_nominees: Table
+    stale_outcomes: Table
+    """Bookkeeping, not a projection: dossiers whose derived rows wait for a refresh (a live
+    catch-up defers them, `live.LiveProjection`); left out of `all()`, so comparisons ignore it."""
 
     @property
     def prefix(self) -> str:
@@ -99,6 +102,10 @@ class ProjectionTables:
             self.dossier_flows,
             self.awarded_nominees,
         ]
+
+    def created(self) -> list[Table]:
+        """Every table a generation has: the projection's (`all()`) and its bookkeeping."""
+        return [*self.all(), self.stale_outcomes]
 
     def derived(self) -> list[Table]:
         """The tables recomputed per dossier from its other rows (`outcomes.refresh_outcomes`)."""
@@ -357,6 +364,14 @@ def projection_tables(generation: int) -> ProjectionTables:
         ),
         sqlite_with_rowid=False,
     )
+    # Dossiers whose `derived()` rows are behind their events: marked in the transaction that
+    # applies the events, unmarked in the one that refreshes them (`outcomes.refresh_marked`).
+    stale_outcomes = Table(
+        f"{p}stale_outcomes",
+        md,
+        Column("dossier_id", String(64), primary_key=True),
+        sqlite_with_rowid=False,
+    )
     return ProjectionTables(
         generation,
         md,
@@ -372,4 +387,5 @@ def projection_tables(generation: int) -> ProjectionTables:
         dossier_outcomes,
         dossier_flows,
         awarded_nominees,
+        stale_outcomes,
     )

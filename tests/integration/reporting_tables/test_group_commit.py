@@ -4,6 +4,7 @@ one by one. A bad event in a batch fails only its own message."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import event, select
 
 from services.reporting.generations import ensure_live_generation
-from services.reporting.live import LiveProjection, RawEvent
+from services.reporting.live import LiveProjection, RawEvent, keep_outcomes_fresh
 from services.reporting.tables import consumer_name
 from shared.contracts.base import EventContract
 from shared.messaging.idempotence import processed_messages
@@ -112,3 +113,83 @@ def test_a_bad_event_in_a_batch_fails_only_its_own_message(tmp_path: Path) -> No
     for name in good_only.tables.by_name():
         if name != "processed_messages":
             assert batched.rows(name) == good_only.rows(name), name
+
+
+def marked(projection: Projection) -> list[str]:
+    marks = projection.tables.stale_outcomes
+    with projection.live.engine.connect() as conn:
+        return list(conn.execute(select(marks.c.dossier_id)).scalars())
+
+
+DERIVED = ("dossier_outcomes", "dossier_flows", "awarded_nominees")
+
+
+def test_a_catch_up_computes_each_dossiers_outcome_once_and_ends_as_one_by_one(tmp_path: Path) -> None:
+    events = generate(seed=23, campaigns=2, dossiers=30)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "catch-up").mkdir()
+    one_by_one, catching_up = fresh(tmp_path / "one"), fresh(tmp_path / "catch-up")
+    assert all(one_by_one.feed(*events))
+
+    batches = [events[i : i + 40] for i in range(0, len(events), 40)]
+    for batch in batches[:-1]:  # full fetched batches: the stream has more waiting
+        assert catching_up.live.apply_raw([raw(e) for e in batch], backlog=True) == [None] * len(batch)
+    touched = {e.payload()["aggregate_id"] for b in batches[:-1] for e in b if e.subject.startswith("tdkt.dossier.")}
+    assert set(marked(catching_up)) == touched and catching_up.rows("dossier_outcomes") == []
+    assert catching_up.rows("dossier_events") != []  # the events themselves are in
+
+    last = batches[-1]  # the last one is not full: the backlog is drained, every mark refreshed
+    assert catching_up.live.apply_raw([raw(e) for e in last]) == [None] * len(last)
+    assert marked(catching_up) == [] and not catching_up.live.stale
+    for name in one_by_one.tables.by_name():
+        if name != "processed_messages":
+            assert catching_up.rows(name) == one_by_one.rows(name), name
+
+
+async def test_marks_left_by_a_stopped_catch_up_are_refreshed_once_writes_pause(tmp_path: Path) -> None:
+    events = generate(seed=24, campaigns=2, dossiers=12)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "stopped").mkdir()
+    one_by_one, stopped = fresh(tmp_path / "one"), fresh(tmp_path / "stopped")
+    assert all(one_by_one.feed(*events))
+    assert stopped.live.apply_raw([raw(e) for e in events], backlog=True) == [None] * len(events)
+    assert marked(stopped) != []
+
+    restarted = Projection(LiveProjection(stopped.live.engine, stopped.live.generation))  # a new process
+    assert restarted.live.stale  # it finds the marks in the database
+    keeper = asyncio.create_task(keep_outcomes_fresh(restarted.live, interval_seconds=0.05))
+    try:
+        for _ in range(100):
+            if not restarted.live.stale:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        keeper.cancel()
+    assert marked(restarted) == []
+    for name in DERIVED:
+        assert restarted.rows(name) == one_by_one.rows(name), name
+
+
+async def test_a_backlog_of_exactly_full_batches_is_refreshed_when_its_source_falls_quiet(tmp_path: Path) -> None:
+    events = generate(seed=25, campaigns=2, dossiers=12)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "full").mkdir()
+    one_by_one, full = fresh(tmp_path / "one"), fresh(tmp_path / "full")
+    assert all(one_by_one.feed(*events))
+    full.live.BACKLOG_QUIET_SECONDS = 0.3
+    assert full.live.apply_raw([raw(e) for e in events], backlog=True, source="DOSSIERS") == [None] * len(events)
+    assert full.live.catching_up() and marked(full) != []  # nothing else came: no batch drains the marks
+
+    keeper = asyncio.create_task(keep_outcomes_fresh(full.live, interval_seconds=0.05))
+    try:
+        await asyncio.sleep(0.1)
+        assert marked(full) != []  # still within the source's quiet time: more may be on the way
+        for _ in range(100):
+            if not full.live.stale:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        keeper.cancel()
+    assert not full.live.catching_up() and marked(full) == []
+    for name in DERIVED:
+        assert full.rows(name) == one_by_one.rows(name), name
