@@ -202,7 +202,7 @@ def quiesce(system: System, timeout: float = 120.0) -> list[str]:
             problems.append(f"notifications: {open_deliveries} deliveries neither delivered nor failed")
         if not problems:
             return []
-        time.sleep(0.5)
+        time.sleep(0.2)
     return problems
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,8 +152,15 @@ def run_service(tmp_path: Path) -> Iterator[Callable[..., ServiceProcess]]:
         return service
 
     yield run
-    for service in started:
-        service.stop()
+    stop_all(started)
+
+
+def stop_all(services: list[ServiceProcess]) -> None:
+    """Stop every service, each as `ServiceProcess.stop` does, at the same time: a reporting
+    service takes a second to end (its consumers finish their fetch), the others need not wait."""
+    if services:
+        with ThreadPoolExecutor(len(services)) as pool:
+            list(pool.map(ServiceProcess.stop, services))
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 20.0, interval: float = 0.1) -> object:

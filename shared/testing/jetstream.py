@@ -11,9 +11,12 @@ from nats.js.client import JetStreamContext
 from shared.messaging.streamreads import jetstream_publish
 
 
-def js_publisher(js: JetStreamContext) -> Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]:
-    """A relay's publish function over a plain nats-py JetStream context (awaits the ack)."""
-    return jetstream_publish(js)
+def js_publisher(
+    js: JetStreamContext, timeout: float = 5.0
+) -> Callable[[str, dict[str, Any] | bytes, dict[str, str]], Awaitable[Any]]:
+    """A relay's publish function over a plain nats-py JetStream context (awaits the ack, at most
+    `timeout` seconds: a test with NATS stopped sees the failure sooner with a shorter one)."""
+    return jetstream_publish(js, timeout)
 
 
 async def stream_messages(js: JetStreamContext, stream: str) -> list[Any]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nats
 import pytest
 from nats.errors import Error as NatsError
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NotFoundError
 
 from shared.streams import CAMPAIGNS, DOSSIERS, ensure_streams
 from tests.deploy.natsconf import production_nats
@@ -17,6 +17,10 @@ from tests.deploy.natsconf import production_nats
 PASSWORDS = {
     u: f"pw-{u}" for u in ("campaigns", "dossiers", "notifications", "reporting", "tdkt-admin", "tdkt-auditor", "sys")
 }
+# A refused request is never answered (the server only logs the violation): the client gives up
+# after this long. A permitted one is answered in milliseconds; the streams' contents are checked
+# at the end of each test, so something that went through slowly would still be caught there.
+REFUSED_AFTER = 0.5
 
 
 async def connect(url: str, user: str) -> nats.NATS:
@@ -34,9 +38,9 @@ async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> N
             assert ack.stream == CAMPAIGNS.name
             for client, subject in ((reporting, "tdkt.campaign.drafted"), (campaigns, "tdkt.dossier.submitted")):
                 with pytest.raises(NatsError):  # refused by the server: no ack ever comes
-                    await client.jetstream().publish(subject, b"{}", timeout=1)
+                    await client.jetstream().publish(subject, b"{}", timeout=REFUSED_AFTER)
             with pytest.raises((APIError, NatsError)):
-                await campaigns.jetstream(timeout=1).delete_stream(DOSSIERS.name)
+                await campaigns.jetstream(timeout=REFUSED_AFTER).delete_stream(DOSSIERS.name)
             # Reading a stream from its start (reporting's rebuild, `tdkt store`, `tdkt audit`):
             # an ordered consumer delivering to the reader's _INBOX.
             sub = await reporting.jetstream().subscribe("tdkt.campaign.>", stream=CAMPAIGNS.name, ordered_consumer=True)
@@ -44,7 +48,7 @@ async def test_each_service_publishes_only_its_own_subjects(tmp_path: Path) -> N
             await sub.unsubscribe()
             # ...but not another service's journal: consumers only on the streams it reads.
             with pytest.raises((APIError, NatsError, TimeoutError)):
-                await reporting.jetstream(timeout=1).subscribe(
+                await reporting.jetstream(timeout=REFUSED_AFTER).subscribe(
                     "journal.dossiers", stream="TDKT_JOURNAL_DOSSIERS", ordered_consumer=True
                 )
             info = await operator.jetstream().stream_info(CAMPAIGNS.name)
@@ -62,11 +66,11 @@ async def test_the_auditor_reads_every_stream_and_changes_nothing(tmp_path: Path
         await operator.jetstream().publish("tdkt.dossier.submitted", b"{}", timeout=5)
         auditor = await connect(url, "tdkt-auditor")
         try:
-            js = auditor.jetstream(timeout=1)
-            sub = await js.subscribe("tdkt.dossier.>", stream=DOSSIERS.name, ordered_consumer=True)
+            reads, js = auditor.jetstream(timeout=5), auditor.jetstream(timeout=REFUSED_AFTER)
+            sub = await reads.subscribe("tdkt.dossier.>", stream=DOSSIERS.name, ordered_consumer=True)
             assert (await sub.next_msg(timeout=5)).subject == "tdkt.dossier.submitted"
             await sub.unsubscribe()
-            journal = await js.subscribe("journal.dossiers", stream="TDKT_JOURNAL_DOSSIERS", ordered_consumer=True)
+            journal = await reads.subscribe("journal.dossiers", stream="TDKT_JOURNAL_DOSSIERS", ordered_consumer=True)
             await journal.unsubscribe()  # a consumer on the journal too (`tdkt audit verify`)
             with pytest.raises(NatsError):
                 await js.publish("tdkt.dossier.submitted", b"{}")
@@ -75,6 +79,8 @@ async def test_the_auditor_reads_every_stream_and_changes_nothing(tmp_path: Path
             with pytest.raises((APIError, NatsError, TimeoutError)):
                 await js.purge_stream(DOSSIERS.name)
             assert (await operator.jetstream().stream_info(DOSSIERS.name)).state.messages == 1
+            with pytest.raises(NotFoundError):
+                await operator.jetstream().stream_info("TDKT_AUDITOR_OWN")
         finally:
             for client in (operator, auditor):
                 await client.close()

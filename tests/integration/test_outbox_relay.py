@@ -175,8 +175,9 @@ async def test_commands_succeed_while_nats_is_down_and_events_arrive_once_after_
     js = nc.jetstream()
     await ensure_streams(js)
     app = sqlite_app(tmp_path)
+    # A publish to the stopped server fails after 1 s instead of 5 (the relay tries again anyway).
     relay = OutboxRelay(
-        app, tally_mapper, js_publisher(js), service="tallies", poll_seconds=0.2, max_backoff_seconds=0.5
+        app, tally_mapper, js_publisher(js, timeout=1.0), service="tallies", poll_seconds=0.2, max_backoff_seconds=0.5
     )
     app.add_save_listener(relay.wake)
     task = asyncio.create_task(relay.run())
@@ -286,6 +287,7 @@ async def test_an_event_the_mapper_cannot_publish_stops_the_relay_visibly_and_no
         poll_seconds=0.05,
         max_lag_events=1,
         max_stall_seconds=60,
+        max_backoff_seconds=0.5,  # the attempts after the first come every half second, not 1, 2, 4 s apart
     )
     task = asyncio.create_task(relay.run())
     try:

@@ -18,7 +18,7 @@ import nats
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from shared.testing.fixtures import ServiceProcess, reset_streams, start_service
+from shared.testing.fixtures import ServiceProcess, reset_streams, start_service, stop_all
 
 CHROMIUM = os.environ.get("TDKT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,8 +83,7 @@ def running_system(nats_url: str, tmp: Path, module: str, env: dict[str, str] | 
     finally:
         if system is not None:  # a service restarted by a test is stopped, not its first process
             started = [system.campaigns, system.dossiers, system.notifications, system.reporting, system.console]
-        for service in reversed(started):
-            service.stop()
+        stop_all(started)
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         for log in tmp.glob("*.log"):
             shutil.copy(log, ARTEFACTS / f"{module}-{log.name}")

@@ -43,6 +43,16 @@ def without_clock(summary: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in summary.items() if k != "generated_at"}
 
 
+def feed_in_batches(projection: Projection, events: list[Any], size: int = 97) -> None:
+    """Set-based, as the service's batch consumers apply what they fetch."""
+    with projection.live.engine.begin() as conn:
+        for i in range(0, len(events), size):
+            items = [
+                Incoming(e.event_id, e.subject, None, decode(e.subject, e.payload())) for e in events[i : i + size]
+            ]
+            apply_batch(conn, projection.live.generation, items)
+
+
 def feed_shuffled(engine: Engine, dossiers: int) -> Projection:
     """A generated history, shuffled (each dossier's events out of order, across batches), fed
     partly one by one (the live path for a lone event) and partly in batches (set-based)."""
@@ -52,10 +62,7 @@ def feed_shuffled(engine: Engine, dossiers: int) -> Projection:
     random.Random(14).shuffle(events)
     one_by_one, batched = events[:150], events[150:]
     projection.feed(*one_by_one)
-    with engine.begin() as conn:
-        for i in range(0, len(batched), 97):
-            items = [Incoming(e.event_id, e.subject, None, decode(e.subject, e.payload())) for e in batched[i : i + 97]]
-            apply_batch(conn, generation, items)
+    feed_in_batches(projection, batched)
     return projection
 
 
@@ -136,13 +143,20 @@ def test_a_dossier_asked_twice_counts_as_the_reference_on_postgresql(
     engine = make_engine(postgres.dsn(postgres_db))
     try:
         generation, _ = ensure_live_generation(engine)
-        asked_twice(Projection(LiveProjection(engine, generation)))
+        # The history in batches, as the service's consumers apply it (one event at a time on
+        # PostgreSQL is the test above's first 150 events): what is compared here is the summary
+        # once the rows below are added, and feeding 433 events one by one took 3 of its 4 s.
+        asked_twice(Projection(LiveProjection(engine, generation)), batched=True)
     finally:
         engine.dispose()
 
 
-def asked_twice(projection: Projection) -> None:
-    projection.feed(*generate(seed=5, campaigns=4, dossiers=80))
+def asked_twice(projection: Projection, *, batched: bool = False) -> None:
+    history = generate(seed=5, campaigns=4, dossiers=80)
+    if batched:
+        feed_in_batches(projection, history)
+    else:
+        projection.feed(*history)
     engine, t = projection.live.engine, projection.tables
     de = t.dossier_events
     with engine.begin() as conn:
