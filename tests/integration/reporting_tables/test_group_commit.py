@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -121,16 +122,38 @@ def marked(projection: Projection) -> list[str]:
         return list(conn.execute(select(marks.c.dossier_id)).scalars())
 
 
+def reference_and_other(tmp_path: Path, seed: int, dossiers: int) -> tuple[list[EventContract], Projection, Projection]:
+    """A generated history, a projection fed it one event at a time, and an empty one."""
+    events = generate(seed=seed, campaigns=2, dossiers=dossiers)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "other").mkdir()
+    one_by_one, other = fresh(tmp_path / "one"), fresh(tmp_path / "other")
+    assert all(one_by_one.feed(*events))
+    return events, one_by_one, other
+
+
+def assert_same(projection: Projection, reference: Projection, names: Iterable[str]) -> None:
+    for name in names:
+        assert projection.rows(name) == reference.rows(name), name
+
+
+async def until_fresh(live: LiveProjection) -> None:
+    """Run the service's keeper until no dossier is marked stale (at most 5 s)."""
+    keeper = asyncio.create_task(keep_outcomes_fresh(live, interval_seconds=0.05))
+    try:
+        for _ in range(100):
+            if not live.stale:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        keeper.cancel()
+
+
 DERIVED = ("dossier_outcomes", "dossier_flows", "awarded_nominees")
 
 
 def test_a_catch_up_computes_each_dossiers_outcome_once_and_ends_as_one_by_one(tmp_path: Path) -> None:
-    events = generate(seed=23, campaigns=2, dossiers=30)
-    (tmp_path / "one").mkdir()
-    (tmp_path / "catch-up").mkdir()
-    one_by_one, catching_up = fresh(tmp_path / "one"), fresh(tmp_path / "catch-up")
-    assert all(one_by_one.feed(*events))
-
+    events, one_by_one, catching_up = reference_and_other(tmp_path, seed=23, dossiers=30)
     batches = [events[i : i + 40] for i in range(0, len(events), 40)]
     for batch in batches[:-1]:  # full fetched batches: the stream has more waiting
         assert catching_up.live.apply_raw([raw(e) for e in batch], backlog=True) == [None] * len(batch)
@@ -141,55 +164,31 @@ def test_a_catch_up_computes_each_dossiers_outcome_once_and_ends_as_one_by_one(t
     last = batches[-1]  # the last one is not full: the backlog is drained, every mark refreshed
     assert catching_up.live.apply_raw([raw(e) for e in last]) == [None] * len(last)
     assert marked(catching_up) == [] and not catching_up.live.stale
-    for name in one_by_one.tables.by_name():
-        if name != "processed_messages":
-            assert catching_up.rows(name) == one_by_one.rows(name), name
+    assert_same(catching_up, one_by_one, (n for n in one_by_one.tables.by_name() if n != "processed_messages"))
 
 
-async def test_marks_left_by_a_stopped_catch_up_are_refreshed_once_writes_pause(tmp_path: Path) -> None:
-    events = generate(seed=24, campaigns=2, dossiers=12)
-    (tmp_path / "one").mkdir()
-    (tmp_path / "stopped").mkdir()
-    one_by_one, stopped = fresh(tmp_path / "one"), fresh(tmp_path / "stopped")
-    assert all(one_by_one.feed(*events))
+async def test_marks_left_by_a_stopped_catch_up_are_refreshed_by_the_next_process(tmp_path: Path) -> None:
+    events, one_by_one, stopped = reference_and_other(tmp_path, seed=24, dossiers=12)
     assert stopped.live.apply_raw([raw(e) for e in events], backlog=True) == [None] * len(events)
     assert marked(stopped) != []
 
     restarted = Projection(LiveProjection(stopped.live.engine, stopped.live.generation))  # a new process
     assert restarted.live.stale  # it finds the marks in the database
-    keeper = asyncio.create_task(keep_outcomes_fresh(restarted.live, interval_seconds=0.05))
-    try:
-        for _ in range(100):
-            if not restarted.live.stale:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        keeper.cancel()
+    await until_fresh(restarted.live)
     assert marked(restarted) == []
-    for name in DERIVED:
-        assert restarted.rows(name) == one_by_one.rows(name), name
+    assert_same(restarted, one_by_one, DERIVED)
 
 
 async def test_a_backlog_of_exactly_full_batches_is_refreshed_when_its_source_falls_quiet(tmp_path: Path) -> None:
-    events = generate(seed=25, campaigns=2, dossiers=12)
-    (tmp_path / "one").mkdir()
-    (tmp_path / "full").mkdir()
-    one_by_one, full = fresh(tmp_path / "one"), fresh(tmp_path / "full")
-    assert all(one_by_one.feed(*events))
+    events, one_by_one, full = reference_and_other(tmp_path, seed=25, dossiers=12)
     full.live.BACKLOG_QUIET_SECONDS = 0.3
     assert full.live.apply_raw([raw(e) for e in events], backlog=True, source="DOSSIERS") == [None] * len(events)
     assert full.live.catching_up() and marked(full) != []  # nothing else came: no batch drains the marks
 
     keeper = asyncio.create_task(keep_outcomes_fresh(full.live, interval_seconds=0.05))
-    try:
-        await asyncio.sleep(0.1)
-        assert marked(full) != []  # still within the source's quiet time: more may be on the way
-        for _ in range(100):
-            if not full.live.stale:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        keeper.cancel()
+    await asyncio.sleep(0.1)
+    keeper.cancel()
+    assert marked(full) != []  # still within the source's quiet time: more may be on the way
+    await until_fresh(full.live)
     assert not full.live.catching_up() and marked(full) == []
-    for name in DERIVED:
-        assert full.rows(name) == one_by_one.rows(name), name
+    assert_same(full, one_by_one, DERIVED)
