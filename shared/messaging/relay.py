@@ -330,6 +330,10 @@ class OutboxRelay:
         self.prune_every = prune_every
         """Ready rows are deleted once this many positions past the last deletion are recorded."""
         self._pruned_up_to = 0
+        self.first_batch_size = max(1, batch_size // 4)
+        """The size of a round's first read: publishing starts after it, so it is kept short
+        (reading 200 ready events takes ~6 ms that nothing overlaps); the reads after it overlap
+        the publishing and are full batches."""
         self._published = PUBLISHED.labels(service)
         self.reader = reader
         self.journal = journal
@@ -441,15 +445,17 @@ class OutboxRelay:
 
     # -- one batch --------------------------------------------------------------------------------
     def _read_batch(self, start: int | None = None) -> tuple[list[_Item], UnmappableEvent | None]:
-        """The batch from notification `start` (default: the first not published), encoded;
-        stops before the first event that cannot be mapped.
+        """The batch from notification `start` (default: the first not published, and then
+        only `first_batch_size` events), encoded; stops before the first event that cannot be
+        mapped.
 
         An event stored with its ready message (`shared.outbox`) is published as it was made
         then; any other (stored before ready messages existed, re-imported by a reconcile...)
         is decoded and mapped here."""
+        limit = self.batch_size
         if start is None:
-            start = self.published_position() + 1
-        notifications = self.app.notification_log.select(start=start, limit=self.batch_size)
+            start, limit = self.published_position() + 1, self.first_batch_size
+        notifications = self.app.notification_log.select(start=start, limit=limit)
         ready = self._ready(notifications)
         unready = [n for n in notifications if n.id not in ready]
         links = (
@@ -574,6 +580,7 @@ class OutboxRelay:
         reading: asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None = asyncio.ensure_future(
             asyncio.to_thread(self._read_batch)
         )
+        limit = self.first_batch_size  # of the read in progress
         previous: _Publishing | None = None
         current: _Publishing | None = None
         try:
@@ -585,7 +592,8 @@ class OutboxRelay:
                     sent += await self._finish(previous)
                 previous, current = current, None
                 if unmappable is None and items:
-                    reading = await self._read_next(items, previous.publishing)
+                    reading = await self._read_next(items, previous.publishing, full=len(items) >= limit)
+                    limit = self.batch_size
             if previous is not None:
                 publishing, previous = previous, None
                 sent += await self._finish(publishing)
@@ -618,11 +626,11 @@ class OutboxRelay:
         return sum(1 for item in items if item.message is not None)
 
     async def _read_next(
-        self, items: Sequence[_Item], publishing: asyncio.Future[Any]
+        self, items: Sequence[_Item], publishing: asyncio.Future[Any], *, full: bool
     ) -> asyncio.Future[tuple[list[_Item], UnmappableEvent | None]] | None:
         """Start reading the batch after `items` while they are published: now if the batch
         was full, else once a save wakes the relay before the publishing ends (None if none)."""
-        if len(items) < self.batch_size:
+        if not full:
             saved = asyncio.ensure_future(self._saved.wait())
             try:
                 await asyncio.wait({publishing, saved}, return_when=asyncio.FIRST_COMPLETED)

@@ -108,9 +108,10 @@ async def test_relay_restarted_after_publishing_but_before_recording_adds_no_dup
     crashing._record_position = crash  # type: ignore[method-assign]
     with pytest.raises(RuntimeError):
         await crashing.publish_pending()
-    # The first batch, and maybe some of the second: it is published while the first waits for
-    # its position, and stopped when that fails.
-    assert 3 <= len(await campaign_messages(jetstream)) <= 5
+    # The first batch (a round's first read is `first_batch_size` events), and maybe some of the
+    # second: it is published while the first waits for its position, and stopped when that fails.
+    first = crashing.first_batch_size
+    assert first <= len(await campaign_messages(jetstream)) <= first + 3
     assert crashing.published_position() == 0
 
     restarted = OutboxRelay(
@@ -234,6 +235,38 @@ async def test_an_event_saved_while_a_batch_is_published_is_read_meanwhile_and_s
     release.set()
     assert await task == 2
     assert relay.published_position() == 2
+    assert [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)] == ids_in_log(app)
+
+
+async def test_a_rounds_first_read_is_a_quarter_batch_and_the_rest_follows_in_order(
+    jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    """The first read of a round is not overlapped by any publishing: it reads a quarter of a
+    batch (then full batches, read while the one before is published), and everything goes
+    out once, in order."""
+    app = sqlite_app(tmp_path)
+    tally = app.start("Thi đua yêu nước")
+    app.count(tally.id, times=8)  # 9 events
+    events: list[str] = []
+    real = js_publisher(jetstream)
+
+    async def publish(subject: str, payload: Any, headers: dict[str, str]) -> Any:
+        events.append("publish")
+        return await real(subject, payload, headers)
+
+    relay = OutboxRelay(app, tally_mapper, publish, service="tallies", batch_size=8)
+    read_batch = relay._read_batch
+
+    def counted(start: int | None = None) -> Any:
+        items, unmappable = read_batch(start)
+        events.append(f"read {start}: {len(items)}")
+        return items, unmappable
+
+    relay._read_batch = counted  # type: ignore[method-assign]
+    assert await relay.publish_pending() == 9
+    reads = [e for e in events if e.startswith("read")]
+    assert reads == ["read None: 2", "read 3: 7"]
+    assert relay.published_position() == 9
     assert [m.headers["Nats-Msg-Id"] for m in await campaign_messages(jetstream)] == ids_in_log(app)
 
 
