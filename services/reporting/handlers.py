@@ -7,11 +7,9 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Sequence
-from typing import Any
 
 from services.reporting.live import LiveProjection, RawEvent
 from shared.messaging.batches import BatchConsumer, BatchHandler, Received
-from shared.messaging.consumer import Delivery, Handler
 from shared.settings import TdktSettings
 from shared.streams import CAMPAIGNS, DOSSIERS, NOTIFICATIONS, StreamSpec
 
@@ -37,18 +35,6 @@ def batch_handler_for(live: LiveProjection, stream: str = "") -> BatchHandler:
         # a full batch: the stream has more waiting, its dossiers' outcomes can wait for the last
         apply = functools.partial(live.apply_raw, events, backlog=len(batch) >= BATCH_SIZE, source=stream)
         return await asyncio.to_thread(apply)
-
-    return handle
-
-
-def handler_for(live: LiveProjection) -> Handler:
-    """One event at a time, for `shared.messaging.consumer.subscribe_events` (the service itself
-    consumes batches: `consumers`)."""
-
-    async def handle(payload: dict[str, Any], delivery: Delivery) -> None:
-        await live.apply_async(
-            delivery.subject, payload, event_id=delivery.event_id, stream_sequence=delivery.stream_sequence
-        )
 
     return handle
 

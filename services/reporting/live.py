@@ -111,7 +111,7 @@ class LiveProjection:
 
     **Group commit.** The service's consumers hand over whole fetched batches, raw
     (`apply_raw`, one worker thread per batch: each event decoded from its bytes, then the batch
-    joins the waiting group); `apply` and `apply_async` add one event. Whoever gets the write
+    joins the waiting group); `apply` adds one event. Whoever gets the write
     lock applies every event waiting at that moment in ONE transaction, set-based
     (`apply_batch`: each still checked against, and recorded in, `processed_messages` within it,
     so each is applied once in effect); the others find theirs done. If that transaction fails,
@@ -152,20 +152,6 @@ class LiveProjection:
         self._write_until_done(item)
         if self.stale:
             self.refresh_stale()
-        return item.outcome()
-
-    async def apply_async(
-        self, subject: str, payload: dict[str, Any], *, event_id: str, stream_sequence: int | None
-    ) -> bool:
-        """`apply` for the consumers: the event joins the waiting group on the event loop, before
-        any thread is involved, so every message of a fetched batch is in the group the first
-        writer thread takes (with `apply` in a thread, a group holds at most one event per worker
-        thread: six by default, and one commit each, which bounded live ingestion to a few
-        hundred events/s)."""
-        item = self._enqueue(subject, payload, event_id, stream_sequence)
-        await asyncio.to_thread(self._write_until_done, item)
-        if self.stale:
-            await asyncio.to_thread(self.refresh_stale)
         return item.outcome()
 
     def apply_raw(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from services.reporting.campaign_counts import campaigns_by_lead_unit
 from services.reporting.generations import ensure_live_generation
-from services.reporting.handlers import batch_handler_for, handler_for
+from services.reporting.handlers import batch_handler_for
 from services.reporting.live import LiveProjection
 from shared.messaging.batches import BatchConsumer, Received, consuming
 from shared.messaging.consumer import Delivery, subscribe_events
@@ -65,26 +65,24 @@ def reporting_projection(tmp_path: Path) -> LiveProjection:
 
 async def test_redelivered_event_is_counted_once(nats_url: str, jetstream: JetStreamContext, tmp_path: Path) -> None:
     live = reporting_projection(tmp_path)
-    handle = handler_for(live)
+    handle = batch_handler_for(live)  # the service's own path: whole fetched batches, raw
     attempts: list[int] = []
 
-    async def crash_after_commit_once(payload: dict[str, Any], delivery: Delivery) -> None:
-        attempts.append(delivery.attempt)
-        await handle(payload, delivery)  # reporting's handler is a coroutine (runs on the loop)
-        if delivery.attempt == 1:
+    async def crash_after_commit_once(batch: list[Received]) -> Sequence[BaseException | None]:
+        attempts.extend(r.delivery.attempt for r in batch)
+        outcomes = await handle(batch)
+        if attempts == [1]:
             raise RuntimeError("crashed after the commit, before the ack")
+        return outcomes
 
-    broker = NatsBroker(nats_url)
-    subscribe_events(
-        broker,
+    consumer = BatchConsumer(
         consumer="test-reporting",
         stream=CAMPAIGNS,
         subject_filter="tdkt.campaign.>",
         handler=crash_after_commit_once,
         backoff_seconds=(0.1,),
     )
-    async with broker:
-        await broker.start()
+    async with consuming(jetstream, [consumer]):
         await publish(jetstream, "tdkt.campaign.registered", campaign_event("campaigns-1"))
         await eventually(lambda: len(attempts) >= 2)
 
@@ -106,20 +104,18 @@ async def test_a_copy_of_an_event_under_a_new_message_id_is_applied_once(
 ) -> None:
     # What a relay re-sending after JetStream's duplicate window produces: same ce-id, new Nats-Msg-Id.
     live = reporting_projection(tmp_path)
-    handle = handler_for(live)
+    handle = batch_handler_for(live)
     seen: list[str] = []
 
-    async def handler(payload: dict[str, Any], delivery: Delivery) -> None:
-        seen.append(delivery.event_id)
-        await handle(payload, delivery)
+    async def handler(batch: list[Received]) -> Sequence[BaseException | None]:
+        seen.extend(r.delivery.event_id for r in batch)
+        return await handle(batch)
 
-    broker = NatsBroker(nats_url)
-    subscribe_events(
-        broker, consumer="test-copies", stream=CAMPAIGNS, subject_filter="tdkt.campaign.>", handler=handler
+    consumer = BatchConsumer(
+        consumer="test-copies", stream=CAMPAIGNS, subject_filter="tdkt.campaign.>", handler=handler
     )
     event = campaign_event("9b1c3c1e-0d7e-4d0c-9a55-3f1f5d7c2a10")
-    async with broker:
-        await broker.start()
+    async with consuming(jetstream, [consumer]):
         await publish(jetstream, "tdkt.campaign.registered", event)
         await publish(jetstream, "tdkt.campaign.registered", event, msg_id="copy-after-the-window")
         await eventually(lambda: len(seen) == 2)
