@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -36,7 +37,7 @@ from nats.aio.msg import Msg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.client import JetStreamContext
 
-from shared.messaging.consumer import MESSAGES, Delivery, event_identity, settle_failure
+from shared.messaging.consumer import MESSAGES, Delivery, durable_consumer_config, event_identity, settle_failure
 from shared.streams import DEAD_LETTERS, StreamSpec
 
 log = logging.getLogger(__name__)
@@ -124,16 +125,14 @@ class BatchConsumer:
         return f"{self.consumer}-{self.stream.name.lower()}"
 
     def config(self) -> ConsumerConfig:
-        return ConsumerConfig(
+        return dataclasses.replace(
+            durable_consumer_config(
+                ack_wait_seconds=self.ack_wait_seconds, max_ack_pending=max(1000, self.batch_size * self.in_flight)
+            ),
             durable_name=self.durable,
             description=self.description,
             deliver_policy=DeliverPolicy.ALL,
             ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=self.ack_wait_seconds,
-            # The server keeps redelivering without a bound: `settle_failure` decides the dead
-            # letter (and never gives up on a message only because the database is down).
-            max_deliver=-1,
-            max_ack_pending=max(1000, self.batch_size * self.in_flight),
             filter_subject=self.subject_filter,
         )
 

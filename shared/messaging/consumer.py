@@ -150,6 +150,14 @@ def subscribe_events(
     )(consume)
 
 
+def durable_consumer_config(*, ack_wait_seconds: float, max_ack_pending: int = 1000) -> ConsumerConfig:
+    """What every durable consumer of the project asks of the server (`declare_subscriber`, and
+    `batches.BatchConsumer`): an ack waited for `ack_wait_seconds`, at most `max_ack_pending`
+    unacknowledged, and redelivery without a bound: this code decides the dead letter (and never
+    gives up on a message only because the database is down)."""
+    return ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=max_ack_pending)
+
+
 def declare_subscriber(
     broker: NatsBroker,
     *,
@@ -172,9 +180,7 @@ def declare_subscriber(
             stream=jstream(stream),
             durable=f"{consumer}-{stream.name.lower()}",
             pull_sub=PullSub(batch_size=batch_size, timeout=fetch_timeout),
-            # The server keeps redelivering without a bound: this code decides the dead letter (and
-            # never gives up on a message only because the database is down).
-            config=ConsumerConfig(ack_wait=ack_wait_seconds, max_deliver=-1, max_ack_pending=1000),
+            config=durable_consumer_config(ack_wait_seconds=ack_wait_seconds),
             deliver_policy=DeliverPolicy.ALL,
             ack_policy=AckPolicy.MANUAL,
             description=description or f"{consumer} reads {subject_filter}",
