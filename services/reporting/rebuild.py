@@ -346,9 +346,9 @@ class Rebuilder:
                         for stream in progress.streams.values():
                             batches = read_range(js, stream.stream, 1, stream.last_sequence, batch_size=self.batch_size)
                             await self._replay(writer, pool, progress, stream, batches)
-                        await asyncio.to_thread(self._create_indexes, progress.generation, False)
+                        await asyncio.to_thread(self._create_indexes, progress.generation, derived=False)
                         await asyncio.to_thread(writer.run, self._refresh_outcomes, progress.generation)
-                        await asyncio.to_thread(self._create_indexes, progress.generation, True)
+                        await asyncio.to_thread(self._create_indexes, progress.generation, derived=True)
                     finally:
                         await asyncio.to_thread(writer.close)
             finally:
@@ -455,7 +455,7 @@ class Rebuilder:
             without_waiting_for_disk(conn)
             progress.applied += sum(apply_batch(conn, progress.generation, items, outcomes="leave"))
 
-    def _create_indexes(self, generation: int, derived: bool) -> None:
+    def _create_indexes(self, generation: int, *, derived: bool) -> None:
         """The new generation's secondary indexes, built once over its rows (left out while it
         was filled; the outcomes, the tail, the comparison and the readers need them): those of
         the derived tables after the outcomes have filled them (`derived`), the others before."""

@@ -4,6 +4,7 @@ when they came in one fetched batch with good ones (`shared.messaging.batches`).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -12,19 +13,24 @@ from typing import Any
 
 from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from services.reporting import handlers
 from services.reporting.campaign_counts import campaigns_by_lead_unit
+from services.reporting.compare import table_rows
 from services.reporting.generations import ensure_live_generation
 from services.reporting.handlers import batch_handler_for
-from services.reporting.live import LiveProjection
+from services.reporting.live import LiveProjection, keep_outcomes_fresh
+from services.reporting.settings import ReportingSettings
+from services.reporting.tables import consumer_name, projection_tables
 from shared.messaging.batches import BatchConsumer, Received, consuming
 from shared.messaging.consumer import Delivery, subscribe_events
 from shared.messaging.idempotence import processed_messages
 from shared.messaging.progress import consumers_caught_up
 from shared.sqlstore import make_engine
-from shared.streams import CAMPAIGNS, DEAD_LETTERS
+from shared.streams import CAMPAIGNS, DEAD_LETTERS, DOSSIERS
 from shared.testing.jetstream import eventually
+from tests.support.reporting_history import generate
 
 
 def campaign_event(event_id: str, version: int = 1, lead_unit: str = "PKT") -> dict[str, Any]:
@@ -259,3 +265,55 @@ async def test_the_reporting_consumer_applies_a_fetched_batch_and_dead_letters_o
     letters = [await jetstream.get_msg(DEAD_LETTERS.name, s) for s in (dead.state.first_seq, dead.state.last_seq)]
     assert {d.subject for d in letters} == {"deadletter.test-batch.tdkt.campaign.registered"}
     assert all(d.headers["tdkt-attempts"] == "3" for d in letters)
+
+
+class RecordingProjection(LiveProjection):
+    """The service's projection, noting how each fetched batch came (its source, full or not)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[tuple[str, bool]] = []
+
+    def apply_raw(self, events: Any, *, backlog: bool = False, source: str = "") -> list[BaseException | None]:
+        self.batches.append((source, backlog))
+        return super().apply_raw(events, backlog=backlog, source=source)
+
+
+async def test_a_backlog_is_caught_up_in_full_batches_and_every_outcome_computed_once_it_drains(
+    nats_url: str, jetstream: JetStreamContext, tmp_path: Path
+) -> None:
+    history = generate(seed=31, campaigns=2, dossiers=130)  # more dossier events than one full batch
+    streams = {"campaigns": CAMPAIGNS.name, "dossiers": DOSSIERS.name}
+    for event in history:  # all stored before the consumers start: a backlog
+        body = json.dumps(event.payload()).encode()
+        stream = streams[event.event_id.split("-")[0]]
+        headers = {"Nats-Msg-Id": event.event_id, "ce-id": event.event_id}
+        await jetstream.publish(event.subject, body, stream=stream, headers=headers)
+    (tmp_path / "live").mkdir()
+    (tmp_path / "one").mkdir()
+    engine = make_engine(f"sqlite:///{tmp_path / 'live' / 'views.sqlite'}")
+    live = RecordingProjection(engine, ensure_live_generation(engine)[0])
+    one_by_one = reporting_projection(tmp_path / "one")
+    for event in history:
+        one_by_one.apply(event.subject, event.payload(), event_id=event.event_id, stream_sequence=None)
+
+    keeper = asyncio.create_task(keep_outcomes_fresh(live, interval_seconds=0.1))  # as the service runs it
+    try:
+        async with consuming(jetstream, handlers.consumers(live, ReportingSettings(nats_url=nats_url))):
+
+            def caught_up() -> bool:
+                with engine.connect() as conn:
+                    p = processed_messages.c
+                    done = conn.execute(select(func.count()).where(p.consumer == consumer_name(live.generation)))
+                    return done.scalar_one() == len(history) and not live.stale
+
+            assert await eventually(caught_up, timeout=30)
+    finally:
+        keeper.cancel()
+
+    assert (DOSSIERS.name, True) in live.batches  # a full batch: its dossiers were only marked
+    mine, theirs = projection_tables(live.generation), projection_tables(one_by_one.generation)
+    with engine.connect() as conn, one_by_one.engine.connect() as other:
+        assert table_rows(conn, mine.stale_outcomes) == set()
+        for table, reference in zip(mine.derived(), theirs.derived(), strict=True):
+            assert table_rows(conn, table) == table_rows(other, reference) != set(), table.name

@@ -171,7 +171,10 @@ async def test_a_units_period_bundle_and_its_vietnamese_timeline(
             pytest.fail(
                 "TDKT_REQUIRE_POPPLER is set but pdftotext/pdftoppm are missing (apt-get install poppler-utils)"
             )
-        pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed; .ci/run installs them")
+        pytest.skip(
+            "poppler-utils (pdftotext, pdftoppm) is not installed, so the timeline PDF cannot be read back"
+            " (apt-get install -y poppler-utils; .ci/run installs it and sets TDKT_REQUIRE_POPPLER=1)"
+        )
     text = " ".join(
         subprocess.run(
             [pdftotext, str(tmp_path / "timeline.pdf"), "-"], capture_output=True, check=True, text=True
